@@ -1,0 +1,80 @@
+"""Plain results of reading a document; shared by the ingest steps, the store and the rules.
+
+Every extracted value travels with a confidence in 0.0-1.0 (see ``confidence`` dicts).
+Dates are ``datetime.date``; money is ``decimal.Decimal`` with two places; unknown is None.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+
+class IngestError(Exception):
+    """A document that cannot be read; ``str(error)`` is a message fit for the user."""
+
+
+@dataclass
+class PageText:
+    index: int  # 0-based page number
+    text: str
+    source: str  # "text" (PDF text layer) | "ocr"
+    confidence: float  # mean OCR word confidence 0-1; 1.0 for a text layer
+
+
+@dataclass
+class ItemFields:
+    description: str
+    amount: Decimal | None
+    category: str  # one of resources/categories.json
+    needs_lmn: bool
+    confidence: float = 0.5
+
+
+@dataclass
+class ReceiptFields:
+    merchant: str | None = None
+    date: date | None = None
+    total: Decimal | None = None
+    subtotal: Decimal | None = None
+    tax: Decimal | None = None
+    card_last4: str | None = None
+    patient: str | None = None  # natural order, e.g. "Scott Delgado"
+    items: list[ItemFields] = field(default_factory=list)
+    confidence: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class LetterFields:
+    patient_name: str | None = None
+    patient_dob: date | None = None
+    provider_name: str | None = None
+    provider_credentials: str | None = None
+    provider_license: str | None = None
+    provider_npi: str | None = None  # only when the check digit is valid
+    provider_contact: str | None = None  # phone or address line
+    diagnosis: str | None = None
+    icd10: list[str] = field(default_factory=list)  # valid ICD-10-CM codes, dotted
+    items: list[str] = field(default_factory=list)  # recommended items/services
+    categories: list[str] = field(default_factory=list)
+    frequency: str | None = None
+    duration_months: int | None = None
+    issue_date: date | None = None
+    valid_through: date | None = None  # stated, else issue date + 12 months - 1 day
+    valid_through_stated: bool = False
+    signed: bool = False
+    medical_necessity_statement: bool = False
+    missing: list[str] = field(default_factory=list)  # checklist keys of ../shared/CLI.md
+    confidence: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class ReadResult:
+    media_type: str  # "application/pdf", "image/jpeg", "image/png", "image/tiff", "image/heic"
+    page_count: int
+    pages: list[PageText]
+    kind: str  # "receipt" | "letter" | "other"
+    kind_confidence: float
+    receipt: ReceiptFields | None = None
+    letter: LetterFields | None = None
