@@ -1,0 +1,558 @@
+"""Command line (../shared/CLI.md). No business logic here: every command calls the core."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Callable
+
+EXIT_OK, EXIT_USER, EXIT_LOCKED, EXIT_PARTIAL = 0, 1, 3, 4
+
+
+class CliError(Exception):
+    def __init__(self, message: str, code: int = EXIT_USER):
+        super().__init__(message)
+        self.code = code
+
+
+# ---------------------------------------------------------------- argument types
+
+def iso_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a date written YYYY-MM-DD") from None
+
+
+def amount(value: str) -> Decimal:
+    try:
+        return Decimal(value.replace("$", "").replace(",", "")).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"'{value}' is not an amount such as 42.17") from None
+
+
+def id_list(value: str) -> list[int]:
+    try:
+        return [int(part) for part in value.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError("--items takes item ids separated by commas, e.g. 4,7,9") from None
+
+
+# ---------------------------------------------------------------- output
+
+def emit(args: argparse.Namespace, data: Any, text: Callable[[Any], str] | str | None = None) -> None:
+    if args.json:
+        print(json.dumps(data, indent=2, default=str))
+    elif callable(text):
+        print(text(data))
+    elif text is not None:
+        print(text)
+
+
+def table(rows: list[list[Any]], headers: list[str]) -> str:
+    cells = [[("" if c is None else str(c)) for c in row] for row in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths)),
+             "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in cells]
+    return "\n".join(lines) if cells else "(none)"
+
+
+# ---------------------------------------------------------------- vault access
+
+def vault_path(args: argparse.Namespace) -> Path:
+    from hsawallet.paths import resolve_vault_path
+
+    return resolve_vault_path(args.vault)
+
+
+def _prompt() -> str | None:
+    if not sys.stdin.isatty():
+        return None
+    return getpass.getpass("Vault passphrase: ")
+
+
+def open_vault(args: argparse.Namespace):
+    from hsawallet.store.keys import passphrase_from_env
+    from hsawallet.store.vault import unlock_vault
+
+    return unlock_vault(vault_path(args), passphrase=passphrase_from_env(), prompt=_prompt)
+
+
+def progress_bar(args: argparse.Namespace, total: int, unit: str):
+    """A tqdm bar on a terminal for human output, else nothing."""
+    if args.json or not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit=unit, file=sys.stderr, leave=False)
+
+
+# ---------------------------------------------------------------- commands
+
+def cmd_init(args):
+    from hsawallet.store.keys import keychain_usable, passphrase_from_env
+    from hsawallet.store.vault import create_vault
+
+    path = vault_path(args)
+    if path.exists():
+        raise CliError(f"A vault already exists at {path}; HSA Wallet never overwrites one.")
+    passphrase = passphrase_from_env()
+    if passphrase is None and (args.passphrase or not keychain_usable()):
+        if not sys.stdin.isatty():
+            raise CliError("No usable OS keychain and no terminal to ask for a passphrase: set "
+                           "HSAWALLET_PASSPHRASE to create a passphrase vault.")
+        passphrase = getpass.getpass("New vault passphrase: ")
+        if passphrase != getpass.getpass("Repeat the passphrase: "):
+            raise CliError("The two passphrases differ; nothing was created.")
+    vault = create_vault(path, passphrase=passphrase)
+    vault.close()
+    mode = "passphrase" if passphrase is not None else "keychain"
+    emit(args, {"vault": str(path), "mode": mode}, f"Created a {mode} vault at {path}")
+
+
+def cmd_gui(args):
+    from hsawallet.ui.app import run
+
+    return run(vault=args.vault)
+
+
+def cmd_person(args):
+    from hsawallet.services import people
+
+    vault = open_vault(args)
+    with vault.session() as session:
+        if args.person_cmd == "add":
+            person = people.add_person(session, name=args.name, dob=args.dob)
+            from hsawallet.services.coverage import recompute_links
+
+            recompute_links(vault)
+            emit(args, {"id": person.id, "name": person.name, "dob": _d(person.dob)},
+                 f"Added {person.name} (id {person.id})")
+        else:
+            rows = [{"id": p.id, "name": p.name, "dob": _d(p.dob)} for p in people.list_people(session)]
+            emit(args, rows, lambda r: table([[x["id"], x["name"], x["dob"]] for x in r], ["id", "name", "dob"]))
+
+
+def _d(value):
+    return value.isoformat() if value else None
+
+
+def account_json(a) -> dict:
+    return {"id": a.id, "name": a.name, "type": a.type, "plan_start": _d(a.plan_start), "plan_end": _d(a.plan_end),
+            "grace_end": _d(a.grace_end), "carryover": None if a.carryover is None else str(a.carryover),
+            "runout_end": _d(a.runout_end), "established": _d(a.established)}
+
+
+def cmd_account(args):
+    from hsawallet.services import people
+
+    vault = open_vault(args)
+    with vault.session() as session:
+        if args.account_cmd == "add":
+            account = people.add_account(
+                session, name=args.name, type=args.type, plan_start=args.plan_start, plan_end=args.plan_end,
+                grace_end=args.grace_end, carryover=args.carryover, runout_end=args.runout_end,
+                established=args.established)
+            emit(args, account_json(account), f"Added {account.type.upper()} account {account.name} (id {account.id})")
+        else:
+            rows = [account_json(a) for a in people.list_accounts(session)]
+            emit(args, rows, lambda r: table(
+                [[x["id"], x["name"], x["type"], x["plan_start"], x["plan_end"], x["runout_end"]] for x in r],
+                ["id", "name", "type", "plan start", "plan end", "run-out end"]))
+
+
+def cmd_import(args):
+    from hsawallet.services import documents, people
+
+    vault = open_vault(args)
+    with vault.session() as session:
+        person_id = people.find_person(session, args.person).id if args.person else None
+        account_id = people.find_account(session, args.account).id if args.account else None
+    files = documents.expand_paths(args.paths)
+    bar = progress_bar(args, len(files), "file")
+
+    def progress(done, total, outcome):
+        if args.json:
+            print(json.dumps(outcome.as_json()), flush=True)
+        elif bar is not None:
+            bar.update(done - bar.n)
+            bar.write(_outcome_line(outcome))
+        else:
+            print(_outcome_line(outcome), flush=True)
+
+    outcomes = documents.import_files(vault, args.paths, person_id=person_id, account_id=account_id,
+                                      progress=progress)
+    if bar is not None:
+        bar.close()
+    errors = sum(o.status == "error" for o in outcomes)
+    if not args.json:
+        imported = sum(o.status == "imported" for o in outcomes)
+        dupes = sum(o.status == "duplicate" for o in outcomes)
+        print(f"{imported} imported, {dupes} duplicate, {errors} failed", file=sys.stderr)
+    if not outcomes:
+        raise CliError("No files to import at the given paths.")
+    return EXIT_PARTIAL if errors else EXIT_OK
+
+
+def _outcome_line(o) -> str:
+    if o.status == "error":
+        return f"error      {o.file}: {o.error}"
+    return f"{o.status:<10} {o.file} -> document {o.document_id} ({o.kind or 'unknown'})"
+
+
+def cmd_list(args):
+    from hsawallet.services import records
+
+    vault = open_vault(args)
+    with vault.session() as session:
+        if args.what == "documents":
+            rows = records.list_documents(session)
+            emit(args, rows, lambda r: table([[x["id"], x["file"], x["kind"], x["pages"], x["status"],
+                                               x["imported_at"]] for x in r],
+                                             ["id", "file", "kind", "pages", "status", "imported"]))
+        elif args.what == "receipts":
+            rows = records.list_receipts(session)
+            emit(args, rows, lambda r: table([[x["id"], x["document_id"], x["file"], x["date"], x["merchant"],
+                                               x["total"], x["person"], len(x["items"])] for x in r],
+                                             ["id", "doc", "file", "date", "merchant", "total", "person", "items"]))
+        else:
+            rows = records.list_letters(session)
+            emit(args, rows, lambda r: table([[x["id"], x["document_id"], x["file"], x["patient_name"],
+                                               x["provider_name"], x["issue_date"], x["valid_through"],
+                                               ",".join(x["categories"]), ",".join(x["missing"]) or "complete"]
+                                              for x in r],
+                                             ["id", "doc", "file", "patient", "provider", "issued", "valid through",
+                                              "categories", "missing"]))
+
+
+def cmd_show(args):
+    from hsawallet.services import records
+
+    vault = open_vault(args)
+    with vault.session() as session:
+        data = records.show_document(session, args.id)
+    if data is None:
+        raise CliError(f"There is no document {args.id}.")
+    emit(args, data, lambda d: json.dumps(d, indent=2, default=str))
+
+
+def cmd_set(args):
+    from hsawallet.services import documents
+
+    vault = open_vault(args)
+    for assignment in args.assignments:
+        if "=" not in assignment:
+            raise CliError(f"'{assignment}' is not FIELD=VALUE.")
+        field, value = assignment.split("=", 1)
+        documents.set_field(vault, args.id, field.strip(), value)
+    emit(args, {"document_id": args.id, "set": args.assignments}, f"Saved {len(args.assignments)} correction(s).")
+
+
+def cmd_links(args):
+    from hsawallet.services import records
+
+    vault = open_vault(args)
+    with vault.session() as session:
+        rows = records.links_json(session)
+    emit(args, rows, lambda r: "\n".join(f"item {x['item_id']} ({x['receipt_file']}): {x['reason']}" for x in r)
+         or "(no items that need a letter)")
+
+
+def cmd_link(args):
+    from hsawallet.services import coverage
+
+    vault = open_vault(args)
+    if args.auto:
+        coverage.clear_manual_link(vault, args.item)
+    else:
+        coverage.set_manual_link(vault, args.item, args.letter)
+    emit(args, {"item_id": args.item, "letter_id": args.letter, "auto": args.auto}, "Saved.")
+
+
+def cmd_check(args):
+    from hsawallet.services import coverage, records
+
+    vault = open_vault(args)
+    warnings = coverage.check(vault, as_of=args.as_of)
+    with vault.session() as session:
+        files = records.file_maps(session)
+        rows = [records.warning_json(session, w, files) for w in warnings]
+    emit(args, rows, lambda r: "\n".join(f"[{x['severity']}] {x['message']}" for x in r) or "No warnings.")
+
+
+def cmd_search(args):
+    from hsawallet.services import documents
+
+    vault = open_vault(args)
+    with vault.session() as session:
+        hits = documents.search(session, " ".join(args.query))
+        docs = documents.documents_by_id(session, [h[0] for h in hits])
+    rows = [{"document_id": i, "file": docs[i].file_name, "kind": docs[i].kind, "snippet": s} for i, s in hits]
+    emit(args, rows, lambda r: "\n".join(f"{x['document_id']:>5}  {x['file']}: {x['snippet']}" for x in r)
+         or "No matches.")
+
+
+def cmd_settings(args):
+    from hsawallet import config
+
+    vault = open_vault(args)
+    with vault.session() as session:
+        if args.settings_cmd == "set":
+            try:
+                config.set_value(session, args.key, args.value)
+            except config.SettingError as exc:
+                raise CliError(str(exc)) from None
+        values = config.all_values(session)
+    emit(args, values, lambda v: "\n".join(f"{k} = {val}    # {config.OPTIONS[k].help}" for k, val in v.items()))
+
+
+def cmd_backup(args):
+    from hsawallet.store.vault import backup_vault
+
+    vault = open_vault(args)
+    report = backup_vault(vault, Path(args.out))
+    emit(args, {"backup": str(Path(args.out).resolve()), "documents_verified": report.documents_checked},
+         f"Backup written and verified ({report.documents_checked} documents): {args.out}")
+
+
+def cmd_restore(args):
+    from hsawallet.store.keys import passphrase_from_env
+    from hsawallet.store.vault import resolve_key, restore_vault
+
+    path = vault_path(args)
+    key = resolve_key(Path(args.backup), passphrase=passphrase_from_env(), prompt=_prompt)
+    kept = restore_vault(Path(args.backup), path, key, force=args.force)
+    if key.mode == "keychain" and Path(args.backup).resolve() != path:
+        from hsawallet.store.keys import keychain_set
+
+        keychain_set(path, key.key)
+    emit(args, {"vault": str(path), "kept_aside": str(kept) if kept else None},
+         f"Restored {args.backup} to {path}" + (f"; the previous vault is kept at {kept}" if kept else ""))
+
+
+def cmd_passwd(args):
+    from hsawallet.store.vault import change_key
+
+    vault = open_vault(args)
+    new = os.environ.get("HSAWALLET_NEW_PASSPHRASE")
+    if new is None and not args.keychain:
+        if not sys.stdin.isatty():
+            raise CliError("Set HSAWALLET_NEW_PASSPHRASE (or pass --keychain) to change the key without a terminal.")
+        new = getpass.getpass("New passphrase: ")
+        if new != getpass.getpass("Repeat the new passphrase: "):
+            raise CliError("The two passphrases differ; the key was not changed.")
+    vault = change_key(vault, new_passphrase=None if args.keychain else new)
+    vault.close()
+    mode = "keychain" if args.keychain else "passphrase"
+    emit(args, {"vault": str(vault.path), "mode": mode}, f"The vault now opens with the new {mode} key only.")
+
+
+def cmd_verify(args):
+    from hsawallet.store.vault import verify_vault
+
+    vault = open_vault(args)
+    report = verify_vault(vault)
+    data = {"ok": report.ok, "cipher_errors": report.cipher_errors, "integrity_errors": report.integrity_errors,
+            "documents_checked": report.documents_checked,
+            "bad_documents": [{"id": i, "file": f} for i, f in report.bad_documents]}
+
+    def text(d):
+        if d["ok"]:
+            return f"Vault OK: encryption, database structure and {d['documents_checked']} documents verified."
+        lines = ["Vault problems found:"]
+        lines += [f"  encryption: {e}" for e in d["cipher_errors"]]
+        lines += [f"  database: {e}" for e in d["integrity_errors"]]
+        lines += [f"  document {b['id']} ({b['file']}): bytes do not match their SHA-256" for b in d["bad_documents"]]
+        return "\n".join(lines)
+
+    emit(args, data, text)
+    return EXIT_OK if report.ok else EXIT_PARTIAL
+
+
+# ---------------------------------------------------------------- claims (see hsawallet/services/claims.py)
+
+def cmd_claim(args):
+    from hsawallet.services import claims
+
+    vault = open_vault(args)
+    if args.claim_cmd == "new":
+        data = claims.new_claim(vault, account=args.account, person=args.person, date_from=args.date_from,
+                                date_to=args.date_to, item_ids=args.items, include_claimed=args.include_claimed)
+        emit(args, data, lambda d: f"Claim {d['id']}: {len(d['items'])} expense(s), total {d['total']}")
+    elif args.claim_cmd == "list":
+        rows = claims.list_claims(vault)
+        emit(args, rows, lambda r: table([[x["id"], x["account"], x["status"], len(x["items"]), x["total"],
+                                           x["reimbursed_amount"]] for x in r],
+                                         ["id", "account", "status", "items", "total", "reimbursed"]))
+    elif args.claim_cmd == "export":
+        pdf, zip_path = claims.export(vault, args.claim_id, Path(args.out))
+        emit(args, {"claim_id": args.claim_id, "pdf": str(pdf), "zip": str(zip_path)},
+             f"Wrote {pdf}\nWrote {zip_path}")
+    elif args.claim_cmd == "mark":
+        data = claims.mark(vault, args.claim_id, args.status, amount=args.amount, on=args.date, reason=args.reason)
+        emit(args, data, lambda d: f"Claim {d['id']} is now {d['status']}.")
+    else:
+        data = claims.shoebox(vault)
+        emit(args, data, lambda d: json.dumps(d, indent=2))
+
+
+# ---------------------------------------------------------------- parser
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--vault", help="vault file (default: $HSAWALLET_VAULT or the platform data folder)")
+    common.add_argument("--json", action="store_true", help="machine-readable output")
+
+    parser = argparse.ArgumentParser(prog="hsawallet", parents=[common],
+                                     description="HSA Wallet: encrypted HSA/FSA receipts and letters of medical necessity")
+    sub = parser.add_subparsers(dest="command")
+
+    p = sub.add_parser("init", parents=[common], help="create a vault (refuses an existing file)")
+    p.add_argument("--passphrase", action="store_true", help="use a passphrase even if a keychain is available")
+    p.set_defaults(func=cmd_init)
+    p = sub.add_parser("gui", parents=[common], help="the desktop app (the default)")
+    p.set_defaults(func=cmd_gui)
+
+    p = sub.add_parser("person", parents=[common], help="household members")
+    s = p.add_subparsers(dest="person_cmd", required=True)
+    a = s.add_parser("add", parents=[common])
+    a.add_argument("name")
+    a.add_argument("--dob", type=iso_date)
+    s.add_parser("list", parents=[common])
+    p.set_defaults(func=cmd_person)
+
+    p = sub.add_parser("account", parents=[common], help="HSA/FSA/HRA accounts")
+    s = p.add_subparsers(dest="account_cmd", required=True)
+    a = s.add_parser("add", parents=[common])
+    a.add_argument("name")
+    a.add_argument("--type", required=True, choices=["hsa", "fsa", "lpfsa", "hra"])
+    a.add_argument("--plan-start", type=iso_date)
+    a.add_argument("--plan-end", type=iso_date)
+    g = a.add_mutually_exclusive_group()
+    g.add_argument("--grace-end", type=iso_date)
+    g.add_argument("--carryover", type=amount)
+    a.add_argument("--runout-end", type=iso_date)
+    a.add_argument("--established", type=iso_date)
+    s.add_parser("list", parents=[common])
+    p.set_defaults(func=cmd_account)
+
+    p = sub.add_parser("import", parents=[common], help="import files or folders (recursive)")
+    p.add_argument("paths", nargs="+")
+    p.add_argument("--person")
+    p.add_argument("--account")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("list", parents=[common], help="list documents, receipts or letters")
+    p.add_argument("what", choices=["documents", "receipts", "letters"])
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("show", parents=[common], help="one document with what was read from it")
+    p.add_argument("id", type=int)
+    p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("set", parents=[common], help="correct extracted fields (kept as user edits)")
+    p.add_argument("id", type=int, help="document id")
+    p.add_argument("assignments", nargs="+", metavar="FIELD=VALUE")
+    p.set_defaults(func=cmd_set)
+
+    p = sub.add_parser("links", parents=[common], help="line item -> letter links, with the reason")
+    p.set_defaults(func=cmd_links)
+    p = sub.add_parser("link", parents=[common], help="link an item to a letter by hand (or unlink)")
+    p.add_argument("item", type=int)
+    g = p.add_mutually_exclusive_group(required=True)
+    g.add_argument("--letter", type=int)
+    g.add_argument("--none", dest="letter", action="store_const", const=None)
+    g.add_argument("--auto", action="store_true", help="forget the manual choice")
+    p.set_defaults(func=cmd_link)
+
+    p = sub.add_parser("check", parents=[common], help="warnings")
+    p.add_argument("--as-of", type=iso_date)
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("search", parents=[common], help="full-text search in the documents")
+    p.add_argument("query", nargs="+")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("claim", parents=[common], help="claims")
+    s = p.add_subparsers(dest="claim_cmd", required=True)
+    a = s.add_parser("new", parents=[common])
+    a.add_argument("--account", required=True)
+    a.add_argument("--person")
+    a.add_argument("--from", dest="date_from", type=iso_date)
+    a.add_argument("--to", dest="date_to", type=iso_date)
+    a.add_argument("--items", type=id_list)
+    a.add_argument("--include-claimed", action="store_true", help="offer expenses already in a submitted claim")
+    s.add_parser("list", parents=[common])
+    a = s.add_parser("export", parents=[common])
+    a.add_argument("claim_id", type=int)
+    a.add_argument("--out", required=True)
+    a = s.add_parser("mark", parents=[common])
+    a.add_argument("claim_id", type=int)
+    a.add_argument("status", choices=["submitted", "reimbursed", "denied", "draft"])
+    a.add_argument("--amount", type=amount)
+    a.add_argument("--date", type=iso_date)
+    a.add_argument("--reason")
+    s.add_parser("shoebox", parents=[common])
+    p.set_defaults(func=cmd_claim)
+
+    p = sub.add_parser("settings", parents=[common], help="preferences")
+    s = p.add_subparsers(dest="settings_cmd", required=True)
+    s.add_parser("list", parents=[common])
+    a = s.add_parser("set", parents=[common])
+    a.add_argument("key")
+    a.add_argument("value")
+    p.set_defaults(func=cmd_settings)
+
+    p = sub.add_parser("backup", parents=[common], help="an encrypted copy, verified after writing")
+    p.add_argument("out")
+    p.set_defaults(func=cmd_backup)
+    p = sub.add_parser("restore", parents=[common], help="the backup becomes the vault")
+    p.add_argument("backup")
+    p.add_argument("--force", action="store_true")
+    p.set_defaults(func=cmd_restore)
+    p = sub.add_parser("passwd", parents=[common], help="change the vault key")
+    p.add_argument("--keychain", action="store_true", help="switch to a new random key in the OS keychain")
+    p.set_defaults(func=cmd_passwd)
+    p = sub.add_parser("verify", parents=[common], help="check encryption, structure and every document")
+    p.set_defaults(func=cmd_verify)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from hsawallet.ingest.model import IngestError
+    from hsawallet.services.errors import UserError
+    from hsawallet.store.engine import VaultError, VaultLockedError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        args.func = cmd_gui
+    try:
+        code = args.func(args)
+    except VaultLockedError as exc:
+        print(f"hsawallet: {exc}", file=sys.stderr)
+        return EXIT_LOCKED
+    except (CliError,) as exc:
+        print(f"hsawallet: {exc}", file=sys.stderr)
+        return exc.code
+    except (UserError, VaultError, IngestError) as exc:
+        print(f"hsawallet: {exc}", file=sys.stderr)
+        return EXIT_USER
+    except KeyboardInterrupt:
+        print("hsawallet: interrupted", file=sys.stderr)
+        return 130
+    except OSError as exc:
+        print(f"hsawallet: {exc.strerror or exc}: {exc.filename or ''}", file=sys.stderr)
+        return EXIT_USER
+    return code or EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,90 @@
+"""Typed user settings kept inside the vault (secrets never: those live in the keychain)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from sqlmodel import Session
+
+from hsawallet.store.models import Setting
+
+
+class SettingError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Option:
+    key: str
+    default: Any
+    parse: Callable[[str], Any]
+    help: str
+
+
+def _choice(*choices: str) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        value = value.strip().lower()
+        if value not in choices:
+            raise SettingError(f"must be one of {', '.join(choices)}")
+        return value
+
+    return parse
+
+
+def _int_range(low: int, high: int) -> Callable[[str], int]:
+    def parse(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            raise SettingError("must be a whole number") from None
+        if not low <= number <= high:
+            raise SettingError(f"must be between {low} and {high}")
+        return number
+
+    return parse
+
+
+OPTIONS: dict[str, Option] = {
+    o.key: o
+    for o in (
+        Option("date_order", "mdy", _choice("mdy", "dmy", "ymd"),
+               "how to read numeric dates like 03/04/2026: month first (mdy), day first (dmy) or year first (ymd)"),
+        Option("expiring_days", 60, _int_range(1, 366),
+               "warn this many days before a letter of medical necessity expires"),
+        Option("deadline_days", 60, _int_range(1, 366),
+               "warn this many days before an FSA/HRA claim deadline"),
+        Option("notifications", "on", _choice("on", "off"),
+               "show desktop notifications for new warnings while the app runs"),
+        Option("ocr_workers", 2, _int_range(1, 16), "processes used to read documents in parallel"),
+    )
+}
+
+
+def get(session: Session, key: str) -> Any:
+    option = OPTIONS[key]
+    row = session.get(Setting, key)
+    if row is None:
+        return option.default
+    try:
+        return option.parse(row.value)
+    except SettingError:
+        return option.default
+
+
+def set_value(session: Session, key: str, value: str) -> Any:
+    if key not in OPTIONS:
+        raise SettingError(f"unknown setting '{key}'; known: {', '.join(OPTIONS)}")
+    try:
+        parsed = OPTIONS[key].parse(str(value))
+    except SettingError as exc:
+        raise SettingError(f"{key} {exc}") from None
+    row = session.get(Setting, key) or Setting(key=key, value="")
+    row.value = str(parsed)
+    session.add(row)
+    session.commit()
+    return parsed
+
+
+def all_values(session: Session) -> dict[str, Any]:
+    return {key: get(session, key) for key in OPTIONS}

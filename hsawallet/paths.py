@@ -1,0 +1,34 @@
+"""Where things live: the vault file and the bundled resources."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+APP_NAME = "HSAWallet"
+VAULT_ENV = "HSAWALLET_VAULT"
+RESOURCES_DIR = Path(__file__).resolve().parent.parent / "resources"
+
+
+def data_dir() -> Path:
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_vault_path() -> Path:
+    return data_dir() / "vault.db"
+
+
+def resolve_vault_path(explicit: str | os.PathLike | None = None) -> Path:
+    """--vault PATH, else $HSAWALLET_VAULT, else the platform data folder."""
+    if explicit:
+        return Path(explicit).expanduser().resolve()
+    env = os.environ.get(VAULT_ENV)
+    if env:
+        return Path(env).expanduser().resolve()
+    return default_vault_path()
+
+
+def resource(name: str) -> Path:
+    return RESOURCES_DIR / name

@@ -1,0 +1,1 @@
+"""Core services used alike by the CLI and the GUI (no Qt here)."""

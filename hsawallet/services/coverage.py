@@ -1,0 +1,186 @@
+"""Glue between the vault and the pure rules of hsawallet.coverage: links and warnings."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import delete
+from sqlmodel import Session, select
+
+from hsawallet import config
+from hsawallet import coverage as rules
+from hsawallet.services import events
+from hsawallet.services.errors import UserError
+from hsawallet.store.engine import Vault
+from hsawallet.store.models import (
+    Account,
+    ClaimItem,
+    Claim,
+    Document,
+    ItemLink,
+    Letter,
+    LineItem,
+    ManualLink,
+    Person,
+    Receipt,
+    WarningState,
+)
+
+
+def load_people(session: Session) -> list[rules.Person]:
+    return [rules.Person(id=p.id, name=p.name, dob=p.dob) for p in session.exec(select(Person).order_by(Person.id))]
+
+
+def load_accounts(session: Session) -> list[rules.Account]:
+    return [
+        rules.Account(id=a.id, name=a.name, type=a.type, plan_start=a.plan_start, plan_end=a.plan_end,
+                      grace_end=a.grace_end, carryover=a.carryover, runout_end=a.runout_end,
+                      established=a.established)
+        for a in session.exec(select(Account).order_by(Account.id))
+    ]
+
+
+def load_letters(session: Session) -> list[rules.Letter]:
+    out = []
+    for letter, doc in session.exec(select(Letter, Document).join(Document, Document.id == Letter.document_id)
+                                    .order_by(Letter.id)):
+        out.append(rules.Letter(
+            id=letter.id, file=doc.file_name, person_id=letter.person_id, patient_name=letter.patient_name,
+            patient_dob=letter.patient_dob, provider_name=letter.provider_name,
+            categories=tuple(letter.categories), items=tuple(letter.items), issue_date=letter.issue_date,
+            valid_through=letter.valid_through, valid_through_stated=letter.valid_through_stated,
+            missing=tuple(letter.missing)))
+    return out
+
+
+def load_receipts(session: Session) -> list[rules.Receipt]:
+    items_by_receipt: dict[int, list[rules.Item]] = {}
+    for item in session.exec(select(LineItem).order_by(LineItem.receipt_id, LineItem.position)):
+        items_by_receipt.setdefault(item.receipt_id, []).append(rules.Item(
+            id=item.id, description=item.description, amount=item.amount, category=item.category,
+            needs_lmn=item.needs_lmn))
+    out = []
+    for receipt, doc in session.exec(select(Receipt, Document).join(Document, Document.id == Receipt.document_id)
+                                     .order_by(Receipt.id)):
+        out.append(rules.Receipt(
+            id=receipt.id, file=doc.file_name, person_id=receipt.person_id, merchant=receipt.merchant,
+            date=receipt.date, total=receipt.total, account_id=doc.account_id,
+            items=tuple(items_by_receipt.get(receipt.id, ())), document_sha256=doc.sha256))
+    return out
+
+
+def _resolve_people(session: Session, people: list[rules.Person]) -> None:
+    """Who each letter and receipt belongs to; recomputed because people can change."""
+    for letter in session.exec(select(Letter)):
+        person_id = rules.match_person(letter.patient_name, letter.patient_dob, people)
+        if letter.person_id != person_id:
+            letter.person_id = person_id
+            session.add(letter)
+    for receipt, doc in session.exec(select(Receipt, Document).join(Document, Document.id == Receipt.document_id)):
+        person_id = rules.resolve_receipt_person(receipt.patient, doc.person_id, people)
+        if receipt.person_id != person_id:
+            receipt.person_id = person_id
+            session.add(receipt)
+    session.flush()
+
+
+def recompute_links(vault: Vault) -> list[rules.LinkResult]:
+    with vault.session() as session:
+        people = load_people(session)
+        _resolve_people(session, people)
+        receipts, letters = load_receipts(session), load_letters(session)
+        manual = [rules.ManualLink(item_id=m.item_id, letter_id=m.letter_id) for m in session.exec(select(ManualLink))]
+        results = rules.compute_links(receipts, letters, manual, people=people)
+        session.exec(delete(ItemLink))
+        for link in results:
+            session.add(ItemLink(item_id=link.item_id, letter_id=link.letter_id,
+                                 related_letter_id=link.related_letter_id, status=link.status,
+                                 reason=link.reason, manual=link.status in ("manual", "unlinked")))
+        session.commit()
+    events.publish(events.LINKS_CHANGED)
+    return results
+
+
+def set_manual_link(vault: Vault, item_id: int, letter_id: int | None) -> None:
+    """Link an item to a letter by hand, or (letter_id None) unlink it; kept across recomputation."""
+    with vault.session() as session:
+        if session.get(LineItem, item_id) is None:
+            raise UserError(f"There is no line item {item_id}.")
+        if letter_id is not None and session.get(Letter, letter_id) is None:
+            raise UserError(f"There is no letter {letter_id}.")
+        row = session.get(ManualLink, item_id) or ManualLink(item_id=item_id)
+        row.letter_id = letter_id
+        session.add(row)
+        session.commit()
+    recompute_links(vault)
+
+
+def clear_manual_link(vault: Vault, item_id: int) -> None:
+    """Forget the user's choice; the automatic link applies again."""
+    with vault.session() as session:
+        row = session.get(ManualLink, item_id)
+        if row is not None:
+            session.delete(row)
+            session.commit()
+    recompute_links(vault)
+
+
+def stored_links(session: Session) -> list[ItemLink]:
+    return list(session.exec(select(ItemLink).order_by(ItemLink.item_id)))
+
+
+def links_as_results(session: Session) -> list[rules.LinkResult]:
+    return [rules.LinkResult(item_id=l.item_id, receipt_id=_receipt_of(session, l.item_id), letter_id=l.letter_id,
+                             status=l.status, related_letter_id=l.related_letter_id, reason=l.reason)
+            for l in stored_links(session)]
+
+
+def _receipt_of(session: Session, item_id: int) -> int:
+    return session.get(LineItem, item_id).receipt_id
+
+
+def claimed_item_ids(session: Session) -> frozenset[int]:
+    rows = session.exec(select(ClaimItem.item_id).join(Claim, Claim.id == ClaimItem.claim_id)
+                        .where(Claim.status.in_(("submitted", "reimbursed"))))
+    return frozenset(rows)
+
+
+def check(vault: Vault, *, as_of: date | None = None, include_dismissed: bool = True) -> list[rules.Warning]:
+    as_of = as_of or date.today()
+    with vault.session() as session:
+        warnings = rules.compute_warnings(
+            receipts=load_receipts(session), letters=load_letters(session), links=links_as_results(session),
+            accounts=load_accounts(session), people=load_people(session), as_of=as_of,
+            expiring_days=config.get(session, "expiring_days"), claimed_item_ids=claimed_item_ids(session))
+        if not include_dismissed:
+            dismissed = {w.key for w in session.exec(select(WarningState).where(WarningState.dismissed))}
+            warnings = [w for w in warnings if warning_key(w) not in dismissed]
+    return warnings
+
+
+def warning_key(warning: rules.Warning) -> str:
+    key = warning.key
+    return key if isinstance(key, str) else "|".join(map(str, key))
+
+
+def dismiss_warning(vault: Vault, key: str, dismissed: bool = True) -> None:
+    with vault.session() as session:
+        row = session.get(WarningState, key) or WarningState(key=key)
+        row.dismissed = dismissed
+        session.add(row)
+        session.commit()
+    events.publish(events.LINKS_CHANGED)
+
+
+def notified_keys(vault: Vault) -> set[str]:
+    with vault.session() as session:
+        return {w.key for w in session.exec(select(WarningState).where(WarningState.notified))}
+
+
+def mark_notified(vault: Vault, keys: set[str]) -> None:
+    with vault.session() as session:
+        for key in keys:
+            row = session.get(WarningState, key) or WarningState(key=key)
+            row.notified = True
+            session.add(row)
+        session.commit()

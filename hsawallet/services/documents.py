@@ -1,0 +1,432 @@
+"""Import documents into the vault, store what was read, list, show, correct and search."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from sqlalchemy import delete, text
+from sqlmodel import Session, select
+
+from hsawallet import config
+from hsawallet.ingest.model import IngestError, ReadResult
+from hsawallet.services import events
+from hsawallet.services.errors import UserError
+from hsawallet.store.engine import Vault
+from hsawallet.store.models import (
+    Document,
+    DocumentBlob,
+    FieldEdit,
+    Letter,
+    LineItem,
+    PageText,
+    Person,
+    Receipt,
+)
+
+MAX_FILE_BYTES = 200 * 1024 * 1024
+
+
+@dataclass
+class ImportOutcome:
+    file: str  # the file's name, no folder
+    path: str
+    status: str  # imported | duplicate | error
+    document_id: int | None = None
+    kind: str | None = None
+    error: str | None = None
+
+    def as_json(self) -> dict:
+        return {"file": self.file, "status": self.status, "document_id": self.document_id,
+                "kind": self.kind, "error": self.error}
+
+
+Progress = Callable[[int, int, ImportOutcome], None]
+
+
+def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
+    """Files as given, folders walked recursively (hidden entries skipped), in a stable order."""
+    out: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                out.extend(Path(root) / f for f in sorted(files) if not f.startswith("."))
+        else:
+            out.append(path)
+    return out
+
+
+def _read_file(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if path.is_dir():
+            raise IngestError("it is a folder, not a file")
+        if size > MAX_FILE_BYTES:
+            raise IngestError(f"the file is too large ({size // (1024 * 1024)} MB; the limit is "
+                              f"{MAX_FILE_BYTES // (1024 * 1024)} MB)")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise IngestError("the file was not found (moved or deleted before it could be read)") from None
+    except PermissionError:
+        raise IngestError("permission denied: HSA Wallet may not read this file") from None
+    except IsADirectoryError:
+        raise IngestError("it is a folder, not a file") from None
+    except OSError as exc:
+        raise IngestError(f"the file could not be read ({exc.strerror or exc})") from None
+    if not data:
+        raise IngestError("the file is empty")
+    return data
+
+
+def import_files(
+    vault: Vault,
+    paths: Iterable[str | os.PathLike],
+    *,
+    person_id: int | None = None,
+    account_id: int | None = None,
+    progress: Progress | None = None,
+    workers: int | None = None,
+) -> list[ImportOutcome]:
+    """Store each file (one transaction per file), then read the new ones in worker processes.
+
+    One bad file never stops the batch; an interruption leaves stored-but-unread documents
+    that the next import of the same file reads again.
+    """
+    from hsawallet.ingest.pool import read_many
+
+    files = expand_paths(paths)
+    total = len(files)
+    outcomes: list[ImportOutcome] = []
+    to_read: list[tuple[int, Path]] = []  # (outcome index, path)
+    with vault.session() as session:
+        date_order = config.get(session, "date_order")
+        workers = workers or config.get(session, "ocr_workers")
+        for path in files:
+            outcome = ImportOutcome(file=path.name, path=str(path), status="error")
+            try:
+                data = _read_file(path)
+                sha = hashlib.sha256(data).hexdigest()
+                existing = session.exec(select(Document).where(Document.sha256 == sha)).first()
+                if existing is not None and existing.status != "stored":
+                    outcome.status, outcome.document_id, outcome.kind = "duplicate", existing.id, existing.kind
+                else:
+                    doc = existing or _store_document(session, path.name, data, sha, person_id, account_id)
+                    outcome.document_id = doc.id
+                    to_read.append((len(outcomes), path))
+            except IngestError as exc:
+                outcome.error = str(exc)
+            outcomes.append(outcome)
+            if progress and _done(outcome):
+                progress(sum(map(_done, outcomes)), total, outcome)
+
+    def jobs() -> Iterator[tuple[int, bytes, str]]:
+        for index, path in to_read:
+            with vault.session() as session:
+                blob = session.get(DocumentBlob, outcomes[index].document_id)
+                data = blob.data if blob else b""
+            yield index, data, path.name
+
+    for index, result in read_many(jobs(), workers=workers, date_order=date_order):
+        outcome = outcomes[index]
+        with vault.session() as session:
+            if isinstance(result, IngestError):
+                _forget_document(session, outcome.document_id)
+                outcome.status, outcome.error, outcome.document_id = "error", str(result), None
+            else:
+                doc = session.get(Document, outcome.document_id)
+                store_read_result(session, doc, result)
+                outcome.status, outcome.kind = "imported", result.kind
+        if progress:
+            progress(sum(map(_done, outcomes)), total, outcome)
+
+    if any(o.status == "imported" for o in outcomes):
+        from hsawallet.services.coverage import recompute_links
+
+        recompute_links(vault)
+        events.publish(events.DOCUMENTS_CHANGED)
+    return outcomes
+
+
+def _done(outcome: ImportOutcome) -> bool:
+    return outcome.status in ("imported", "duplicate") or outcome.error is not None
+
+
+def _store_document(session: Session, name: str, data: bytes, sha: str,
+                    person_id: int | None, account_id: int | None) -> Document:
+    doc = Document(file_name=name, size=len(data), sha256=sha, status="stored",
+                   person_id=person_id, account_id=account_id)
+    session.add(doc)
+    session.flush()
+    session.add(DocumentBlob(document_id=doc.id, data=data))
+    session.commit()
+    return doc
+
+
+def _forget_document(session: Session, document_id: int | None) -> None:
+    if document_id is None:
+        return
+    session.exec(delete(DocumentBlob).where(DocumentBlob.document_id == document_id))
+    session.exec(delete(Document).where(Document.id == document_id))
+    session.commit()
+
+
+# ---------------------------------------------------------------- storing what was read
+
+RECEIPT_FIELDS = ("merchant", "date", "total", "subtotal", "tax", "card_last4", "patient")
+LETTER_FIELDS = (
+    "patient_name", "patient_dob", "provider_name", "provider_credentials", "provider_license",
+    "provider_npi", "provider_contact", "diagnosis", "icd10", "items", "categories", "frequency",
+    "duration_months", "issue_date", "valid_through", "valid_through_stated", "signed",
+    "medical_necessity_statement", "missing",
+)
+ITEM_FIELDS = ("description", "amount", "category", "needs_lmn")
+DATE_FIELDS = {"date", "patient_dob", "issue_date", "valid_through"}
+MONEY_FIELDS = {"total", "subtotal", "tax", "amount"}
+LIST_FIELDS = {"icd10", "items", "categories", "missing"}
+BOOL_FIELDS = {"valid_through_stated", "signed", "medical_necessity_statement", "needs_lmn"}
+INT_FIELDS = {"duration_months"}
+
+
+def store_read_result(session: Session, doc: Document, result: ReadResult) -> None:
+    """Replace what was read of ``doc``; the user's edits are applied again on top."""
+    doc.media_type = result.media_type
+    doc.page_count = result.page_count
+    doc.kind = result.kind
+    doc.kind_confidence = result.kind_confidence
+    doc.status = "read"
+    doc.error = None
+    session.add(doc)
+    session.exec(delete(PageText).where(PageText.document_id == doc.id))
+    for page in result.pages:
+        session.add(PageText(document_id=doc.id, page_index=page.index, text=page.text,
+                             source=page.source, confidence=page.confidence))
+    receipt = session.exec(select(Receipt).where(Receipt.document_id == doc.id)).first()
+    letter = session.exec(select(Letter).where(Letter.document_id == doc.id)).first()
+    if result.kind == "receipt" and result.receipt is not None:
+        if letter is not None:
+            session.delete(letter)
+        receipt = receipt or Receipt(document_id=doc.id)
+        fields = result.receipt
+        for name in RECEIPT_FIELDS:
+            setattr(receipt, name, getattr(fields, name))
+        receipt.confidence = dict(fields.confidence)
+        session.add(receipt)
+        session.flush()
+        items = list(session.exec(select(LineItem).where(LineItem.receipt_id == receipt.id)
+                                  .order_by(LineItem.position)))
+        for position, item_fields in enumerate(fields.items):
+            item = items[position] if position < len(items) else LineItem(receipt_id=receipt.id, position=position,
+                                                                            description="", category="not_eligible",
+                                                                            needs_lmn=False)
+            for name in ITEM_FIELDS:
+                setattr(item, name, getattr(item_fields, name))
+            item.confidence = item_fields.confidence
+            session.add(item)
+        for extra in items[len(fields.items):]:
+            session.delete(extra)
+        session.flush()
+        _apply_edits(session, "receipt", receipt)
+        for item in session.exec(select(LineItem).where(LineItem.receipt_id == receipt.id)):
+            _apply_edits(session, "item", item)
+    elif result.kind == "letter" and result.letter is not None:
+        if receipt is not None:
+            session.delete(receipt)
+        letter = letter or Letter(document_id=doc.id)
+        fields = result.letter
+        for name in LETTER_FIELDS:
+            value = getattr(fields, name)
+            setattr(letter, name, list(value) if name in LIST_FIELDS else value)
+        letter.confidence = dict(fields.confidence)
+        session.add(letter)
+        session.flush()
+        _apply_edits(session, "letter", letter)
+    else:
+        for row in (receipt, letter):
+            if row is not None:
+                session.delete(row)
+    session.commit()
+
+
+def _apply_edits(session: Session, target: str, row) -> None:
+    edits = session.exec(select(FieldEdit).where(FieldEdit.target == target, FieldEdit.target_id == row.id))
+    for edit in edits:
+        setattr(row, edit.field, _decode(edit.field, json.loads(edit.value) if edit.value else None))
+        row.confidence = ({**row.confidence, edit.field: 1.0} if isinstance(row.confidence, dict) else 1.0)
+    session.add(row)
+
+
+def _decode(field: str, value):
+    if value is None:
+        return None
+    if field in DATE_FIELDS:
+        return date.fromisoformat(value)
+    if field in MONEY_FIELDS:
+        return Decimal(value)
+    return value
+
+
+# ---------------------------------------------------------------- user corrections
+
+def parse_field_value(field: str, raw: str):
+    """A CLI/GUI string to the field's type, with a specific message when it does not fit."""
+    raw = raw.strip()
+    if raw == "" or raw.lower() in ("null", "none"):
+        return None
+    if field in DATE_FIELDS:
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            raise UserError(f"{field} must be a date written YYYY-MM-DD, not '{raw}'.") from None
+    if field in MONEY_FIELDS:
+        try:
+            value = Decimal(raw.replace("$", "").replace(",", ""))
+        except InvalidOperation:
+            raise UserError(f"{field} must be an amount such as 42.17, not '{raw}'.") from None
+        return value.quantize(Decimal("0.01"))
+    if field in LIST_FIELDS:
+        return [part.strip() for part in raw.split(",") if part.strip()]
+    if field in BOOL_FIELDS:
+        if raw.lower() in ("yes", "true", "1", "y"):
+            return True
+        if raw.lower() in ("no", "false", "0", "n"):
+            return False
+        raise UserError(f"{field} must be yes or no, not '{raw}'.")
+    if field in INT_FIELDS:
+        if not raw.isdigit():
+            raise UserError(f"{field} must be a whole number, not '{raw}'.")
+        return int(raw)
+    return raw
+
+
+def _encode(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, (date, Decimal)):
+        value = str(value)
+    return json.dumps(value)
+
+
+def set_field(vault: Vault, document_id: int, field: str, raw_value: str) -> None:
+    """Record a user edit of a receipt/letter field (``items.N.field`` for line item N, 1-based)."""
+    from hsawallet.ingest.categories import load_categories
+
+    with vault.session() as session:
+        doc = session.get(Document, document_id)
+        if doc is None:
+            raise UserError(f"There is no document {document_id}.")
+        receipt = session.exec(select(Receipt).where(Receipt.document_id == document_id)).first()
+        letter = session.exec(select(Letter).where(Letter.document_id == document_id)).first()
+        if field.startswith("items.") and receipt is not None:
+            parts = field.split(".")
+            if len(parts) != 3 or not parts[1].isdigit() or parts[2] not in ITEM_FIELDS:
+                raise UserError(f"Item fields are written items.N.FIELD with FIELD one of {', '.join(ITEM_FIELDS)}.")
+            items = list(session.exec(select(LineItem).where(LineItem.receipt_id == receipt.id)
+                                      .order_by(LineItem.position)))
+            number = int(parts[1])
+            if not 1 <= number <= len(items):
+                raise UserError(f"Receipt {document_id} has {len(items)} items; there is no item {number}.")
+            target, row, name = "item", items[number - 1], parts[2]
+            value = parse_field_value(name, raw_value)
+            if name == "category":
+                categories = load_categories()
+                if value not in categories.names:
+                    raise UserError(f"Unknown category '{value}'; known: {', '.join(categories.names)}.")
+                _record_edit(session, "item", row.id, "needs_lmn", categories.needs_lmn(value))
+                row.needs_lmn = categories.needs_lmn(value)
+        elif receipt is not None and field in RECEIPT_FIELDS:
+            target, row, name = "receipt", receipt, field
+            value = parse_field_value(name, raw_value)
+        elif letter is not None and field in LETTER_FIELDS:
+            target, row, name = "letter", letter, field
+            value = parse_field_value(name, raw_value)
+        else:
+            known = RECEIPT_FIELDS if receipt is not None else LETTER_FIELDS if letter is not None else ()
+            if not known:
+                raise UserError(f"Document {document_id} is neither a receipt nor a letter; nothing to correct.")
+            raise UserError(f"Unknown field '{field}'. Fields: {', '.join(known)}"
+                            + (", items.N.FIELD" if receipt is not None else "") + ".")
+        _record_edit(session, target, row.id, name, value)
+        setattr(row, name, value)
+        if isinstance(row.confidence, dict):
+            row.confidence = {**row.confidence, name: 1.0}
+        else:
+            row.confidence = 1.0
+        session.add(row)
+        session.commit()
+    from hsawallet.services.coverage import recompute_links
+
+    recompute_links(vault)
+    events.publish(events.DOCUMENTS_CHANGED)
+
+
+def _record_edit(session: Session, target: str, target_id: int, name: str, value) -> None:
+    edit = session.exec(select(FieldEdit).where(FieldEdit.target == target, FieldEdit.target_id == target_id,
+                                                FieldEdit.field == name)).first()
+    edit = edit or FieldEdit(target=target, target_id=target_id, field=name)
+    edit.value = _encode(value)
+    session.add(edit)
+
+
+def edited_fields(session: Session, target: str, target_id: int) -> set[str]:
+    return {e.field for e in session.exec(select(FieldEdit).where(FieldEdit.target == target,
+                                                                 FieldEdit.target_id == target_id))}
+
+
+# ---------------------------------------------------------------- reading back
+
+def document_ids(session: Session, *, kind: str | None = None) -> list[int]:
+    """Ids only, newest first: the GUI's lazy table model fetches rows as they scroll in."""
+    query = select(Document.id).order_by(Document.id.desc())
+    if kind:
+        query = query.where(Document.kind == kind)
+    return list(session.exec(query))
+
+
+def documents_by_id(session: Session, ids: list[int]) -> dict[int, Document]:
+    if not ids:
+        return {}
+    return {d.id: d for d in session.exec(select(Document).where(Document.id.in_(ids)))}
+
+
+def document_bytes(session: Session, document_id: int) -> bytes:
+    """The stored bytes, verified against the SHA-256 recorded at import."""
+    doc = session.get(Document, document_id)
+    blob = session.get(DocumentBlob, document_id)
+    if doc is None or blob is None:
+        raise UserError(f"There is no document {document_id}.")
+    if hashlib.sha256(blob.data).hexdigest() != doc.sha256:
+        raise UserError(f"Document {document_id} ({doc.file_name}) is damaged in the vault: its bytes no "
+                        "longer match their SHA-256. Restore it from a backup.")
+    return blob.data
+
+
+def search(session: Session, query: str, *, limit: int = 200) -> list[tuple[int, str]]:
+    """Full-text search over the read text: (document id, snippet), best first."""
+    terms = [t for t in query.replace('"', " ").split() if t]
+    if not terms:
+        return []
+    match = " ".join(f'"{t}"*' for t in terms)
+    rows = session.connection().execute(
+        text(
+            "SELECT p.document_id, snippet(pagetext_fts, 0, '[', ']', '…', 10) "
+            "FROM pagetext_fts JOIN pagetext p ON p.id = pagetext_fts.rowid "
+            "WHERE pagetext_fts MATCH :match ORDER BY rank LIMIT :limit"
+        ),
+        {"match": match, "limit": limit},
+    ).all()
+    seen: dict[int, str] = {}
+    for doc_id, snippet in rows:
+        seen.setdefault(doc_id, snippet)
+    return list(seen.items())
+
+
+def person_names(session: Session) -> dict[int, str]:
+    return {p.id: p.name for p in session.exec(select(Person))}

@@ -1,0 +1,139 @@
+"""Records in the JSON shapes of the command-line contract (../shared/CLI.md), used by CLI and GUI."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlmodel import Session, select
+
+from hsawallet.store.models import Document, ItemLink, Letter, LineItem, Person, Receipt
+
+
+def money(value: Decimal | None) -> str | None:
+    return None if value is None else str(Decimal(value).quantize(Decimal("0.01")))
+
+
+def day(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def document_json(doc: Document) -> dict:
+    imported = doc.imported_at.isoformat(timespec="seconds") if isinstance(doc.imported_at, datetime) else None
+    return {"id": doc.id, "file": doc.file_name, "sha256": doc.sha256, "kind": doc.kind, "pages": doc.page_count,
+            "status": doc.status, "imported_at": imported, "error": doc.error,
+            "media_type": doc.media_type, "size": doc.size}
+
+
+def list_documents(session: Session) -> list[dict]:
+    return [document_json(d) for d in session.exec(select(Document).order_by(Document.id))]
+
+
+def _people(session: Session) -> dict[int, str]:
+    return {p.id: p.name for p in session.exec(select(Person))}
+
+
+def receipt_json(session: Session, receipt: Receipt, doc: Document, people: dict[int, str] | None = None) -> dict:
+    people = people if people is not None else _people(session)
+    links = {l.item_id: l for l in session.exec(
+        select(ItemLink).join(LineItem, LineItem.id == ItemLink.item_id).where(LineItem.receipt_id == receipt.id))}
+    items = []
+    for item in session.exec(select(LineItem).where(LineItem.receipt_id == receipt.id).order_by(LineItem.position)):
+        link = links.get(item.id)
+        items.append({
+            "id": item.id, "description": item.description, "amount": money(item.amount),
+            "category": item.category, "needs_lmn": item.needs_lmn,
+            "letter_id": link.letter_id if link else None,
+            "link_status": link.status if link else None, "link_reason": link.reason if link else None,
+            "confidence": item.confidence,
+        })
+    return {
+        "id": receipt.id, "document_id": doc.id, "file": doc.file_name,
+        "person": people.get(receipt.person_id) if receipt.person_id else None,
+        "merchant": receipt.merchant, "date": day(receipt.date), "total": money(receipt.total),
+        "subtotal": money(receipt.subtotal), "tax": money(receipt.tax), "card_last4": receipt.card_last4,
+        "patient": receipt.patient, "items": items,
+        "confidence": {k: round(float(v), 3) for k, v in (receipt.confidence or {}).items()},
+    }
+
+
+def list_receipts(session: Session) -> list[dict]:
+    people = _people(session)
+    rows = session.exec(select(Receipt, Document).join(Document, Document.id == Receipt.document_id)
+                        .order_by(Receipt.id))
+    return [receipt_json(session, r, d, people) for r, d in rows]
+
+
+def letter_json(letter: Letter, doc: Document, people: dict[int, str]) -> dict:
+    return {
+        "id": letter.id, "document_id": doc.id, "file": doc.file_name,
+        "person": people.get(letter.person_id) if letter.person_id else None,
+        "patient_name": letter.patient_name, "patient_dob": day(letter.patient_dob),
+        "provider_name": letter.provider_name, "provider_credentials": letter.provider_credentials,
+        "provider_license": letter.provider_license, "provider_npi": letter.provider_npi,
+        "provider_contact": letter.provider_contact,
+        "icd10": list(letter.icd10), "diagnosis": letter.diagnosis, "items": list(letter.items),
+        "categories": list(letter.categories), "frequency": letter.frequency,
+        "duration_months": letter.duration_months, "issue_date": day(letter.issue_date),
+        "valid_through": day(letter.valid_through), "valid_through_stated": bool(letter.valid_through_stated),
+        "signed": bool(letter.signed), "missing": list(letter.missing),
+        "confidence": {k: round(float(v), 3) for k, v in (letter.confidence or {}).items()},
+    }
+
+
+def list_letters(session: Session) -> list[dict]:
+    people = _people(session)
+    rows = session.exec(select(Letter, Document).join(Document, Document.id == Letter.document_id)
+                        .order_by(Letter.id))
+    return [letter_json(l, d, people) for l, d in rows]
+
+
+def show_document(session: Session, document_id: int) -> dict | None:
+    doc = session.get(Document, document_id)
+    if doc is None:
+        return None
+    out = document_json(doc)
+    receipt = session.exec(select(Receipt).where(Receipt.document_id == doc.id)).first()
+    letter = session.exec(select(Letter).where(Letter.document_id == doc.id)).first()
+    out["receipt"] = receipt_json(session, receipt, doc) if receipt else None
+    out["letter"] = letter_json(letter, doc, _people(session)) if letter else None
+    return out
+
+
+def links_json(session: Session) -> list[dict]:
+    rows = session.exec(
+        select(ItemLink, LineItem, Receipt, Document)
+        .join(LineItem, LineItem.id == ItemLink.item_id)
+        .join(Receipt, Receipt.id == LineItem.receipt_id)
+        .join(Document, Document.id == Receipt.document_id)
+        .order_by(Receipt.id, LineItem.position)
+    )
+    letter_files = {l.id: d.file_name for l, d in session.exec(
+        select(Letter, Document).join(Document, Document.id == Letter.document_id))}
+    return [{
+        "item_id": link.item_id, "receipt_id": receipt.id, "receipt_file": doc.file_name,
+        "letter_id": link.letter_id, "letter_file": letter_files.get(link.letter_id),
+        "reason": link.reason, "status": link.status, "description": item.description,
+        "related_letter_id": link.related_letter_id,
+    } for link, item, receipt, doc in rows]
+
+
+def warning_json(session: Session, warning, files: tuple[dict, dict] | None = None) -> dict:
+    receipt_files, letter_files = files or file_maps(session)
+    from hsawallet.services.coverage import warning_key
+
+    return {
+        "type": warning.type, "severity": warning.severity, "message": warning.message,
+        "receipt_id": warning.receipt_id, "receipt_file": receipt_files.get(warning.receipt_id),
+        "item_id": warning.item_id, "letter_id": warning.letter_id,
+        "letter_file": letter_files.get(warning.letter_id), "due": day(warning.due),
+        "amount": money(warning.amount), "key": warning_key(warning),
+    }
+
+
+def file_maps(session: Session) -> tuple[dict[int, str], dict[int, str]]:
+    receipts = {r.id: d.file_name for r, d in session.exec(
+        select(Receipt, Document).join(Document, Document.id == Receipt.document_id))}
+    letters = {l.id: d.file_name for l, d in session.exec(
+        select(Letter, Document).join(Document, Document.id == Letter.document_id))}
+    return receipts, letters

@@ -1,0 +1,57 @@
+"""Schema migrations (Alembic), run on open; the vault is copied aside before any runs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+HERE = Path(__file__).resolve().parent
+
+
+def alembic_config(connection=None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(HERE))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def current_revision(vault) -> str | None:
+    with vault.engine.connect() as con:
+        return MigrationContext.configure(con).get_current_revision()
+
+
+def upgrade(vault, revision: str = "head") -> None:
+    with vault.engine.begin() as con:
+        command.upgrade(alembic_config(con), revision)
+
+
+def upgrade_if_needed(vault) -> Path | None:
+    """Bring the vault to the newest schema; returns the backup made first, if any."""
+    from hsawallet.store.engine import VaultNewerError, export_copy
+
+    script = ScriptDirectory.from_config(alembic_config())
+    current = current_revision(vault)
+    head = script.get_current_head()
+    if current == head:
+        return None
+    if current is not None and current not in {rev.revision for rev in script.walk_revisions()}:
+        raise VaultNewerError(
+            f"The vault {vault.path} was written by a newer version of HSA Wallet "
+            f"(schema {current}). Update HSA Wallet to open it; the file was not changed."
+        )
+    backup = None
+    if current is not None:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        backup = vault.path.with_name(f"{vault.path.name}.before-{head}-{stamp}.bak")
+        export_copy(vault, backup)
+    upgrade(vault)
+    return backup

@@ -1,0 +1,231 @@
+"""Vault tables (SQLModel). Schema changes go through Alembic migrations in migrations/."""
+
+from __future__ import annotations
+
+import json
+from datetime import date as Date, datetime, timezone
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Column, LargeBinary, String, Text, TypeDecorator, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+class Money(TypeDecorator):
+    """Decimal money stored as exact text ("42.17"); SQLite has no decimal type."""
+
+    impl = String(24)
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> str | None:
+        if value is None:
+            return None
+        return str(Decimal(value).quantize(Decimal("0.01")))
+
+    def process_result_value(self, value: Any, dialect: Any) -> Decimal | None:
+        return None if value is None else Decimal(value)
+
+
+class JSONList(TypeDecorator):
+    """A short JSON list (codes, categories, checklist keys) kept as text."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> str:
+        return json.dumps(list(value or []))
+
+    def process_result_value(self, value: Any, dialect: Any) -> list:
+        return json.loads(value) if value else []
+
+
+class JSONDict(TypeDecorator):
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> str:
+        return json.dumps(dict(value or {}), sort_keys=True)
+
+    def process_result_value(self, value: Any, dialect: Any) -> dict:
+        return json.loads(value) if value else {}
+
+
+def money_field(**kw: Any) -> Any:
+    return Field(default=None, sa_column=Column(Money(), nullable=True), **kw)
+
+
+class Person(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(index=True)
+    dob: Date | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Account(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    type: str  # hsa | fsa | lpfsa | hra
+    plan_start: Date | None = None
+    plan_end: Date | None = None
+    grace_end: Date | None = None
+    carryover: Decimal | None = money_field()
+    runout_end: Date | None = None
+    established: Date | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Document(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    file_name: str
+    media_type: str | None = None
+    size: int
+    sha256: str = Field(unique=True, index=True)
+    imported_at: datetime = Field(default_factory=utcnow)
+    kind: str | None = Field(default=None, index=True)  # receipt | letter | other
+    kind_confidence: float | None = None
+    page_count: int | None = None
+    status: str = "stored"  # stored (not read yet) | read | error
+    error: str | None = None
+    person_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
+    account_id: int | None = Field(default=None, foreign_key="account.id", ondelete="SET NULL")
+
+
+class DocumentBlob(SQLModel, table=True):
+    """The document's bytes, apart so listing documents never loads them."""
+
+    document_id: int = Field(primary_key=True, foreign_key="document.id", ondelete="CASCADE")
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class PageText(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", index=True, ondelete="CASCADE")
+    page_index: int
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    source: str  # text | ocr
+    confidence: float = 1.0
+
+
+class Receipt(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", unique=True, ondelete="CASCADE")
+    merchant: str | None = None
+    date: Date | None = Field(default=None, index=True)
+    total: Decimal | None = money_field()
+    subtotal: Decimal | None = money_field()
+    tax: Decimal | None = money_field()
+    card_last4: str | None = None
+    patient: str | None = None
+    person_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
+    confidence: dict = Field(default_factory=dict, sa_column=Column(JSONDict, nullable=False))
+
+
+class LineItem(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    receipt_id: int = Field(foreign_key="receipt.id", index=True, ondelete="CASCADE")
+    position: int
+    description: str
+    amount: Decimal | None = money_field()
+    category: str
+    needs_lmn: bool
+    confidence: float = 0.5
+
+
+class Letter(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", unique=True, ondelete="CASCADE")
+    patient_name: str | None = None
+    patient_dob: Date | None = None
+    provider_name: str | None = None
+    provider_credentials: str | None = None
+    provider_license: str | None = None
+    provider_npi: str | None = None
+    provider_contact: str | None = None
+    diagnosis: str | None = None
+    icd10: list = Field(default_factory=list, sa_column=Column(JSONList, nullable=False))
+    items: list = Field(default_factory=list, sa_column=Column(JSONList, nullable=False))
+    categories: list = Field(default_factory=list, sa_column=Column(JSONList, nullable=False))
+    frequency: str | None = None
+    duration_months: int | None = None
+    issue_date: Date | None = None
+    valid_through: Date | None = None
+    valid_through_stated: bool = False
+    signed: bool = False
+    medical_necessity_statement: bool = False
+    missing: list = Field(default_factory=list, sa_column=Column(JSONList, nullable=False))
+    person_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
+    confidence: dict = Field(default_factory=dict, sa_column=Column(JSONDict, nullable=False))
+
+
+class ItemLink(SQLModel, table=True):
+    """The computed link of a line item that needs a letter (rebuilt on every change)."""
+
+    item_id: int = Field(primary_key=True, foreign_key="lineitem.id", ondelete="CASCADE")
+    letter_id: int | None = Field(default=None, foreign_key="letter.id", ondelete="SET NULL")
+    related_letter_id: int | None = Field(default=None, foreign_key="letter.id", ondelete="SET NULL")
+    status: str
+    reason: str
+    manual: bool = False
+
+
+class ManualLink(SQLModel, table=True):
+    """The user's own link (letter_id set) or unlink (letter_id None); survives recomputation."""
+
+    item_id: int = Field(primary_key=True, foreign_key="lineitem.id", ondelete="CASCADE")
+    letter_id: int | None = Field(default=None, foreign_key="letter.id", ondelete="CASCADE")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Claim(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", ondelete="CASCADE")
+    person_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
+    title: str
+    status: str = "draft"  # draft | submitted | reimbursed | denied
+    date_from: Date | None = None
+    date_to: Date | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    submitted_on: Date | None = None
+    reimbursed_amount: Decimal | None = money_field()
+    reimbursed_on: Date | None = None
+    denied_reason: str | None = None
+
+
+class ClaimItem(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("claim_id", "item_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="claim.id", index=True, ondelete="CASCADE")
+    item_id: int = Field(foreign_key="lineitem.id", index=True, ondelete="CASCADE")
+    amount: Decimal | None = money_field()
+
+
+class FieldEdit(SQLModel, table=True):
+    """A user's correction of an extracted field; re-reading a document never overwrites it."""
+
+    __table_args__ = (UniqueConstraint("target", "target_id", "field"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    target: str  # receipt | letter | item
+    target_id: int = Field(index=True)
+    field: str
+    value: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # JSON
+    edited_at: datetime = Field(default_factory=utcnow)
+
+
+class Setting(SQLModel, table=True):
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class WarningState(SQLModel, table=True):
+    """Warnings the user dismissed or was already notified of, by their stable key."""
+
+    key: str = Field(primary_key=True)
+    dismissed: bool = False
+    notified: bool = False
+    updated_at: datetime = Field(default_factory=utcnow)
