@@ -124,19 +124,42 @@ class VerifyReport:
 
 
 def verify_vault(vault: Vault) -> VerifyReport:
+    """SQLCipher's page HMACs, SQLite's structure, and every document against its SHA-256.
+
+    Each step runs on its own connection so a damaged page found by one still lets the
+    others report what they can.
+    """
+    from sqlalchemy.exc import DBAPIError
+
     report = VerifyReport()
-    with vault.engine.connect() as con:
-        report.cipher_errors = [str(r[0]) for r in con.exec_driver_sql("PRAGMA cipher_integrity_check")]
-        rows = [str(r[0]) for r in con.exec_driver_sql("PRAGMA integrity_check")]
-        report.integrity_errors = [r for r in rows if r != "ok"]
-        docs = con.execute(text("SELECT id, file_name, sha256 FROM document ORDER BY id")).all()
-        for doc_id, name, sha in docs:
-            blob = con.execute(
-                text("SELECT data FROM documentblob WHERE document_id = :id"), {"id": doc_id}
-            ).scalar()
-            report.documents_checked += 1
-            if blob is None or hashlib.sha256(blob).hexdigest() != sha:
-                report.bad_documents.append((doc_id, name))
+    try:
+        with vault.engine.connect() as con:
+            report.cipher_errors = [str(r[0]) for r in con.exec_driver_sql("PRAGMA cipher_integrity_check")]
+    except DBAPIError as exc:
+        report.cipher_errors.append(f"the encryption check could not finish ({exc.orig})")
+    try:
+        with vault.engine.connect() as con:
+            rows = [str(r[0]) for r in con.exec_driver_sql("PRAGMA integrity_check")]
+            report.integrity_errors = [r for r in rows if r != "ok"]
+    except DBAPIError as exc:
+        report.integrity_errors.append(f"the structure check could not finish ({exc.orig})")
+    try:
+        with vault.engine.connect() as con:
+            docs = con.execute(text("SELECT id, file_name, sha256 FROM document ORDER BY id")).all()
+    except DBAPIError as exc:
+        report.integrity_errors.append(f"the document list cannot be read ({exc.orig})")
+        return report
+    for doc_id, name, sha in docs:
+        report.documents_checked += 1
+        try:
+            with vault.engine.connect() as con:
+                blob = con.execute(
+                    text("SELECT data FROM documentblob WHERE document_id = :id"), {"id": doc_id}
+                ).scalar()
+        except (DBAPIError, MemoryError):  # a damaged record can claim an absurd length
+            blob = None
+        if blob is None or hashlib.sha256(blob).hexdigest() != sha:
+            report.bad_documents.append((doc_id, name))
     return report
 
 
