@@ -131,23 +131,24 @@ def verify_vault(vault: Vault) -> VerifyReport:
     """
     from sqlalchemy.exc import DBAPIError
 
+    damage = (DBAPIError, MemoryError)  # a damaged record can claim an absurd length
     report = VerifyReport()
     try:
         with vault.engine.connect() as con:
             report.cipher_errors = [str(r[0]) for r in con.exec_driver_sql("PRAGMA cipher_integrity_check")]
-    except DBAPIError as exc:
-        report.cipher_errors.append(f"the encryption check could not finish ({exc.orig})")
+    except damage as exc:
+        report.cipher_errors.append(f"the encryption check could not finish ({getattr(exc, 'orig', exc) or 'out of memory'})")
     try:
         with vault.engine.connect() as con:
             rows = [str(r[0]) for r in con.exec_driver_sql("PRAGMA integrity_check")]
             report.integrity_errors = [r for r in rows if r != "ok"]
-    except DBAPIError as exc:
-        report.integrity_errors.append(f"the structure check could not finish ({exc.orig})")
+    except damage as exc:
+        report.integrity_errors.append(f"the structure check could not finish ({getattr(exc, 'orig', exc) or 'out of memory'})")
     try:
         with vault.engine.connect() as con:
             docs = con.execute(text("SELECT id, file_name, sha256 FROM document ORDER BY id")).all()
-    except DBAPIError as exc:
-        report.integrity_errors.append(f"the document list cannot be read ({exc.orig})")
+    except damage as exc:
+        report.integrity_errors.append(f"the document list cannot be read ({getattr(exc, 'orig', exc) or 'out of memory'})")
         return report
     for doc_id, name, sha in docs:
         report.documents_checked += 1
@@ -156,7 +157,7 @@ def verify_vault(vault: Vault) -> VerifyReport:
                 blob = con.execute(
                     text("SELECT data FROM documentblob WHERE document_id = :id"), {"id": doc_id}
                 ).scalar()
-        except (DBAPIError, MemoryError):  # a damaged record can claim an absurd length
+        except damage:
             blob = None
         if blob is None or hashlib.sha256(blob).hexdigest() != sha:
             report.bad_documents.append((doc_id, name))
