@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 
 from hsawallet import config
 from hsawallet.ingest.model import IngestError, ReadResult
+from hsawallet.ingest.sniff import sniff
 from hsawallet.services import events
 from hsawallet.services.errors import UserError
 from hsawallet.store.engine import Vault
@@ -113,6 +114,7 @@ def import_files(
             outcome = ImportOutcome(file=path.name, path=str(path), status="error")
             try:
                 data = _read_file(path)
+                sniff(data)  # refuse what is not a document before it is stored
                 sha = hashlib.sha256(data).hexdigest()
                 existing = session.exec(select(Document).where(Document.sha256 == sha)).first()
                 if existing is not None and existing.status != "stored":
