@@ -1,0 +1,141 @@
+"""Claims through the vault: selection rules, export, status tracking, the shoebox."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from datetime import date
+from decimal import Decimal
+
+import pdfplumber
+import pytest
+from sqlmodel import select
+
+from hsawallet.services import claims, coverage, people
+from hsawallet.services.errors import UserError
+from hsawallet.store.models import Document, DocumentBlob, Letter, LineItem, Receipt
+from tests.conftest import make_text_pdf
+
+
+def add_document(vault, tmp_path, name, lines):
+    pdf = make_text_pdf(tmp_path / name, [lines])
+    data = pdf.read_bytes()
+    with vault.session() as s:
+        doc = Document(file_name=name, media_type="application/pdf", size=len(data),
+                       sha256=hashlib.sha256(data).hexdigest(), status="read", page_count=1)
+        s.add(doc)
+        s.flush()
+        s.add(DocumentBlob(document_id=doc.id, data=data))
+        s.commit()
+        return doc.id
+
+
+def add_receipt(vault, tmp_path, name, merchant, day, items, patient=None):
+    doc_id = add_document(vault, tmp_path, name, [merchant, day.isoformat()] + [f"{d} {a}" for d, a, _, _ in items])
+    with vault.session() as s:
+        s.get(Document, doc_id).kind = "receipt"
+        receipt = Receipt(document_id=doc_id, merchant=merchant, date=day, patient=patient,
+                          total=sum(Decimal(a) for _, a, _, _ in items))
+        s.add(receipt)
+        s.flush()
+        ids = []
+        for pos, (desc, amount, cat, needs) in enumerate(items):
+            item = LineItem(receipt_id=receipt.id, position=pos, description=desc, amount=Decimal(amount),
+                            category=cat, needs_lmn=needs)
+            s.add(item)
+            s.flush()
+            ids.append(item.id)
+        s.commit()
+        return receipt.id, ids
+
+
+def add_letter(vault, tmp_path, name, patient, issued, through, categories):
+    doc_id = add_document(vault, tmp_path, name, ["Letter of Medical Necessity", f"Patient: {patient}"])
+    with vault.session() as s:
+        s.get(Document, doc_id).kind = "letter"
+        letter = Letter(document_id=doc_id, patient_name=patient, provider_name="Dr. Ana Lee", issue_date=issued,
+                        valid_through=through, categories=categories, items=["gym membership"], missing=[])
+        s.add(letter)
+        s.commit()
+        return letter.id
+
+
+@pytest.fixture
+def household(vault, tmp_path):
+    with vault.session() as s:
+        people.add_person(s, name="Monica Delgado", dob=date(1984, 3, 1))
+        people.add_account(s, name="HSA", type="hsa", established=date(2020, 1, 1))
+    letter = add_letter(vault, tmp_path, "lmn.pdf", "Monica Delgado", date(2026, 1, 15), date(2027, 1, 14), ["fitness"])
+    gym, gym_items = add_receipt(vault, tmp_path, "gym.pdf", "Harbor Fitness", date(2026, 3, 2),
+                                 [("Monthly membership", "49.00", "fitness", True), ("Protein bar", "3.50", "not_eligible", False)])
+    pharmacy, ph_items = add_receipt(vault, tmp_path, "pharmacy.pdf", "Corner Pharmacy", date(2026, 4, 5),
+                                     [("Ibuprofen 200mg", "8.99", "otc_eligible", False)])
+    massage, m_items = add_receipt(vault, tmp_path, "massage.pdf", "Spa", date(2026, 5, 1),
+                                   [("Massage 60 min", "90.00", "massage", True)])
+    coverage.recompute_links(vault)
+    return {"letter": letter, "gym_items": gym_items, "pharmacy_items": ph_items, "massage_items": m_items}
+
+
+def test_new_claim_takes_only_eligible_unclaimed_expenses(vault, household):
+    claim = claims.new_claim(vault, account="HSA")
+    ids = {i["item_id"] for i in claim["items"]}
+    # the covered gym membership and the OTC item; not the protein bar, not the uncovered massage
+    assert ids == {household["gym_items"][0], household["pharmacy_items"][0]}
+    assert claim["total"] == "57.99" and claim["status"] == "draft"
+    gym_line = next(i for i in claim["items"] if i["item_id"] == household["gym_items"][0])
+    assert gym_line["letter_id"] == household["letter"]
+
+    claims.mark(vault, claim["id"], "submitted", on=date(2026, 6, 1))
+    with pytest.raises(UserError, match="No eligible, unclaimed"):
+        claims.new_claim(vault, account="HSA")
+    again = claims.new_claim(vault, account="HSA", include_claimed=True)
+    assert again["total"] == "57.99"
+    with pytest.raises(UserError, match="already in a submitted"):
+        claims.new_claim(vault, account="HSA", item_ids=[household["gym_items"][0]])
+
+
+def test_status_changes_and_partial_reimbursement_show_in_list_and_shoebox(vault, household):
+    claim = claims.new_claim(vault, account="HSA", item_ids=[household["gym_items"][0]])
+    before = claims.shoebox(vault)["accounts"][0]
+    assert before["total_available"] == "57.99" and before["per_year"] == {"2026": "57.99"}
+    claims.mark(vault, claim["id"], "submitted", on=date(2026, 6, 1))
+    claims.mark(vault, claim["id"], "reimbursed", amount=Decimal("40.00"), on=date(2026, 6, 20))
+    listed = {c["id"]: c for c in claims.list_claims(vault)}[claim["id"]]
+    assert listed["status"] == "reimbursed" and listed["reimbursed_amount"] == "40.00"
+    assert listed["reimbursed_on"] == "2026-06-20" and listed["submitted_on"] == "2026-06-01"
+    after = claims.shoebox(vault)["accounts"][0]
+    assert after["total_available"] == "17.99"  # 9.00 left of the gym + the unclaimed 8.99
+    with pytest.raises(UserError, match="between 0.00"):
+        claims.mark(vault, claim["id"], "reimbursed", amount=Decimal("100.00"))
+
+
+def test_export_writes_packet_and_bundle_that_match_the_vault(vault, household, tmp_path):
+    claim = claims.new_claim(vault, account="HSA")
+    out = tmp_path / "out"
+    out.mkdir()
+    pdf, bundle = claims.export(vault, claim["id"], out, as_of=date(2026, 11, 22))
+    assert pdf.exists() and bundle.exists()
+    with pdfplumber.open(pdf) as doc:
+        cover = doc.pages[0].extract_text()
+        # cover + gym receipt + pharmacy receipt + the letter once
+        assert len(doc.pages) >= 4
+    assert "57.99" in cover and "Harbor Fitness" in cover and "Corner Pharmacy" in cover
+    with zipfile.ZipFile(bundle) as z:
+        manifest = json.loads(z.read("manifest.json"))
+        originals = {n: hashlib.sha256(z.read(n)).hexdigest() for n in z.namelist() if n.startswith("originals/")}
+    by_file = {row["file"]: row["sha256"] for row in manifest["files"] if row["file"].startswith("originals/")}
+    with vault.session() as s:
+        stored = {d.file_name: d.sha256 for d in s.exec(select(Document).where(
+            Document.file_name.in_(["gym.pdf", "pharmacy.pdf", "lmn.pdf"])))}
+    assert {f"originals/{name}": sha for name, sha in stored.items()} == by_file == originals
+    assert manifest["total"] == "57.99"
+
+
+def test_export_to_a_path_that_cannot_be_a_folder_fails_clearly(vault, household, tmp_path):
+    claim = claims.new_claim(vault, account="HSA")
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(UserError):
+        claims.export(vault, claim["id"], blocker / "sub")
+    assert list(tmp_path.glob("**/claim-*")) == []
