@@ -1,0 +1,574 @@
+"""Read the fields of a receipt (till slip, pharmacy slip, online order, statement of services).
+
+Works line by line on the page texts: labelled lines ("SUBTOTAL", "Order total",
+"Date of service:") give the summary fields, lines ending in an amount before the summary
+give the items, and the amounts are cross-checked (items add up to the subtotal; subtotal,
+tax and shipping add up to the total) to pick between candidates and to set confidence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from hsawallet.ingest.categories import Categories, load_categories
+from hsawallet.ingest.dates import find_dates, repair_years
+from hsawallet.ingest.model import ItemFields, PageText, ReceiptFields
+from hsawallet.ingest.money import AmountMatch, find_amounts
+
+_I = re.IGNORECASE
+
+_SUBTOTAL = re.compile(r"\bsub\s*[-.]?\s*t[o0]ta[l1]\b|\bmerchandise\s+total\b|\bitems?\s+total\b|\bnet\s+sales\b", _I)
+_TOTAL = re.compile(r"\bt[o0]ta[l1]\b|\bamount\s+(paid|due|charged)\b|\bbalance\s+(paid|due)\b|\bgrand\s+t[o0]tal\b", _I)
+_TOTAL_STRONG = re.compile(
+    r"\b(grand|order|invoice|nett?|final)\s+t[o0]ta[l1]\b|\bt[o0]ta[l1]\s+(paid|due|charged|amount|payable|sales?\s*\(?incl)"
+    r"|\bamount\s+(paid|charged)\b|\bt[o0]ta[l1]\s*:?\s*(rm|usd|\$)|\brounded\s+t[o0]tal|\bt[o0]ta[l1]\s+after\s+round",
+    _I,
+)
+_TOTAL_INCL = re.compile(r"\binc[lt](\.|usive|uding)?\b|\bt[o0]ta[l1]\s+after\b", _I)
+_TOTAL_NOT = re.compile(
+    r"\bsub\s*[-.]?\s*t|eligible|saving|saved|discount|\bqty\b|quantity|\bitems?\b|\bunits?\b|\bpoints?\b|\btax\b|\bgst\b"
+    r"|\bvat\b|excl|before|\bweight\b|\bpcs\b|\bno\.?\s+of\b|count|tendered|change|\bdue\s+date\b|\bbilled\b|plan\s+paid",
+    _I,
+)
+_TAX = re.compile(r"\b(sales\s+)?tax\b|\bgst\b|\bvat\b|\bhst\b|\bpst\b|\bsst\b", _I)
+_TAX_NOT = re.compile(
+    r"tax\s*(id|no|#|reg|invoice|exempt)|pre[-\s]?tax|before\s+tax|excl|incl|\bid\b|gst\s*(id|no|reg|#)|@?\s*0(\.0+)?\s*%\s*$"
+    r"|t[o0]ta[l1]\s+sales",
+    _I,
+)
+_SHIPPING = re.compile(r"\bshipping\b|\bdelivery\b|\bhandling\b|\bfreight\b|\bpostage\b", _I)
+_PAYMENT = re.compile(
+    r"\b(visa|master\s*card|mastercard|amex|american\s+express|discover|debit|credit|cash|tender(ed)?|change|"
+    r"paid\s+by|payment|card\s*(#|no\b|number|ending|type)|auth|approval|rounding|round\s+adj|balance|account|acct|"
+    r"eligible|you\s+saved|savings)\b|[*xX#]{4}",
+    _I,
+)
+_SKIP_ITEM = re.compile(
+    r"\b(subtotal|sub\s+total|total|tax|gst|vat|shipping|handling|delivery\s+fee)\b|\bon\s+\$?\d+[.,]\d{2}\b|%",
+    _I,
+)
+_DISTRACTOR = re.compile(
+    r"also\s+(viewed|bought|like)|you\s+may\s+(also\s+)?like|recommended\s+for\s+you|related\s+products|"
+    r"customers\s+who|frequently\s+bought|inspired\s+by|similar\s+items|\bsponsored\b",
+    _I,
+)
+_QTY_LINE = re.compile(r"^\W*\d+\s*[/xX]?\s*@|^\W*\d+\s*(x|pcs?|ea)\s*@?\s*\$?\d", _I)
+_CARD_LAST4 = [
+    re.compile(r"ending\s+(?:in\s+)?(?:[x*#.•]*\s*)?(\d{4})\b", _I),
+    re.compile(r"(?:[*xX#•]{2,}[\s*xX#•-]*){1,}(\d{4})\b"),
+    re.compile(r"\b(?:visa|mastercard|master\s*card|amex|discover|debit|card)\b[^\n\d]{0,12}\b[xX*#]+\s?(\d{4})\b", _I),
+    re.compile(r"\b(?:card|acct|account)\s*(?:no\.?|number|#)?\s*:?\s*[xX*#.]*\s*\.{2,}\s*(\d{4})\b", _I),
+    # a brand, masked digits that OCR turned into letters ("VISA KKK KKK 6150 76.26"), the last four
+    re.compile(
+        r"\b(?:visa|master\s*card|mastercard|amex|american\s+express|discover|debit)\b[^\n]{2,40}?"
+        r"(?<![\d.,])(\d{4})(?![\d.,])(?:\s+[$]?\d+[.,]\d{2})?\s*$",
+        _I | re.M,
+    ),
+]
+_PATIENT = re.compile(
+    r"^\W*(?:patient(?:\s+name)?|pt\.?(?:\s+name)?|client(?:\s+name)?|member(?:\s+name)?|for\s+patient|"
+    r"patient/client|name\s+of\s+patient|customer\s+name)\s*[:#]\s*(?P<name>[A-Za-z][A-Za-z .,'\-]{1,60})",
+    _I,
+)
+_DATE_LABEL = re.compile(
+    r"\b(date|dated|order\s+placed|placed\s+on|purchased|transaction|service|visit|invoice\s+date|paid\s+on|tarikh)\b",
+    _I,
+)
+_DATE_AVOID = re.compile(
+    r"\b(birth|dob|d\.o\.b|exp(ir\w*)?|valid|due|return|member\s+since|print(ed)?|effective|next\s+visit|"
+    r"refill\s+by|use\s+by|best\s+before|statement)\b",
+    _I,
+)
+_HEADER_WORDS = re.compile(
+    r"^\W*(receipt|sales\s+receipt|order\s+confirmation|invoice|tax\s+invoice|statement|statement\s+of\s+services|"
+    r"thank\s+you|welcome|customer\s+copy|merchant\s+copy|duplicate|copy|original|cash\s+sale|cash\s+bill|"
+    r"simplified\s+tax\s+invoice|official\s+receipt|receipt\s*#|pharmacy\s*&\s*wellness|tel|fax|phone|"
+    r"store\s*#|www\.|http)\b",
+    _I,
+)
+_PHONE = re.compile(r"\(?\b\d{3}\)?[\s.-]?\d{3}[\s.-]\d{4}\b|\b(tel|phone|fax|ph)\b\s*[:.]?", _I)
+_ADDRESS = re.compile(
+    r"^\W*\d+[\w\-/]*\s+\w+.*\b(st|street|ave|avenue|rd|road|blvd|dr|drive|ln|lane|way|ct|court|pkwy|hwy|"
+    r"suite|ste|ter|terrace|pl|place|jalan|jln|lorong|taman|no)\b"
+    r"|\b[A-Z][a-z]+,?\s+[A-Z]{2}\s+\d{5}\b|\b\d{5}\s+[A-Z]"
+    r"|^\W*(no\.?|lot|level|unit)\s*\d",
+    _I,
+)
+_STREET = re.compile(
+    r"\bstore\s*#\s*\d|\b\d{2,6}\s+(?:[A-Za-z]+\s+){1,3}(st|street|ave|avenue|rd|road|blvd|boulevard|dr|drive|ln|lane|"
+    r"way|ct|court|pkwy|parkway|hwy|highway|ter|terrace|pl|place|cir|circle)\b\.?",
+    _I,
+)
+_WEB = re.compile(r"\b[\w-]+\.(com|net|org|example|co|my|shop|store|us)\b|@|www", _I)
+_COMPANY = re.compile(
+    r"\b(sdn\.?\s*bhd|bhd|berhad|enterprise|trading|restaurant|restoran|llc|inc|corp|co\.|company|ltd|"
+    r"pharmacy|drug|mart|market|supercenter|store|shop|clinic|studio|center|centre|fitness|gym)\b",
+    _I,
+)
+
+
+@dataclass
+class _Line:
+    page: int
+    number: int  # position in the document
+    text: str
+
+
+_EDGE_JUNK = re.compile(r"^(?:[^\w$#(]+|[a-z]{1,2}[^\w\s]*|[A-Za-z]?[^\w\s$#(]+[a-z]?)$")
+
+
+def _trim_edges(text: str) -> str:
+    """Drop OCR debris at the ends of a line (page edges, shadows): "a NORTHSTAR MART i;" -> "NORTHSTAR MART"."""
+    tokens = text.split()
+    while len(tokens) > 1 and _EDGE_JUNK.match(tokens[-1]) and not find_amounts(tokens[-1]):
+        tokens.pop()
+    while len(tokens) > 1 and _EDGE_JUNK.match(tokens[0]) and not tokens[0].isdigit():
+        if tokens[0].islower() and not tokens[1][:1].isupper():
+            break  # a lower-case word starting an ordinary sentence
+        tokens.pop(0)
+    return " ".join(tokens)
+
+
+def _lines(pages: list[PageText]) -> list[_Line]:
+    found: list[_Line] = []
+    for page in pages:
+        for raw in page.text.splitlines():
+            text = " ".join(raw.replace("(cid:127)", "").split())
+            if page.source == "ocr":
+                text = _trim_edges(text)
+            if text:
+                found.append(_Line(page.index, len(found), text))
+    return found
+
+
+def _letters(text: str) -> int:
+    return sum(ch.isalpha() for ch in text)
+
+
+def _clean_name(text: str) -> str:
+    text = re.sub(r"^[^\w(]+|[^\w).]+$", "", text.strip())
+    return " ".join(text.split())
+
+
+_LEGAL_SUFFIX = re.compile(
+    r"\b(sdn\.?\s*bhd|bhd|berhad|s/b|llc|l\.l\.c|inc|corp(oration)?|ltd|limited|plc|gmbh|pty|co\.)(?!\w)", _I
+)
+_SUFFIX_LINE = re.compile(r"^\W*(co\.|company\b|sdn\b|bhd\b|\(m\)|inc\b|llc\b|ltd\b|limited\b)", _I)
+_NAME_LABEL = re.compile(r"^\W*[A-Za-z ]{3,20}:\s*(?=\S)")
+
+
+def _merchant_text(text: str) -> str:
+    """A name line without its registration number or a "Owned by:" style label."""
+    text = re.sub(r"\s*[\[(][^)\]]*\d[^)\]]*[)\]]?\s*$", "", text)  # "(519537-X)"
+    text = re.sub(r"\s+\d{5,}\s*$", "", text)
+    label = _NAME_LABEL.match(text)
+    if label and len(text) - label.end() > 5:
+        text = text[label.end():]
+    tokens = [t for t in text.split() if not (_WEB.search(t) and "." in t.strip("."))]  # "shop.example"
+    tokens = [t[:-1] if re.fullmatch(r"[A-Za-z]{4,}\.", t) and i < len(tokens) - 1 else t for i, t in enumerate(tokens)]
+    return _clean_name(" ".join(tokens).replace("_", " "))
+
+
+def _name_quality(text: str) -> float:
+    """How much a line looks like words rather than OCR debris (0-1)."""
+    tokens = text.split()
+    if not tokens:
+        return 0.0
+    wordlike = sum(1 for t in tokens if re.fullmatch(r"[A-Za-z][A-Za-z'&.\-]{2,}|&|[A-Z]\.?|\(?[A-Z]\)|\d{1,4}", t))
+    return wordlike / len(tokens)
+
+
+def _find_merchant(lines: list[_Line]) -> tuple[str | None, float]:
+    head = [line for line in lines if line.page == lines[0].page][:12] if lines else []
+    candidates: list[tuple[float, int, str]] = []
+    for position, line in enumerate(head):
+        text = _merchant_text(line.text)
+        letters = _letters(text)
+        if letters < 3 or letters < 0.5 * len(text.replace(" ", "")):
+            continue
+        if _HEADER_WORDS.search(text) or _PHONE.search(text) or _ADDRESS.search(text) or _STREET.search(text):
+            continue
+        if find_dates(text) or find_amounts(text) or re.fullmatch(r"\W*(sub\s*-?\s*)?t[o0]ta[l1]\b.*", text, _I):
+            continue
+        if len(re.findall(r"\b(description|qty|quantity|units?|amount|price|item|code)\b", text, _I)) >= 2:
+            continue  # a column header
+        if _WEB.search(text) and " " not in text:
+            continue
+        if re.search(r"\b(thank|order|cashier|reg|trn|receipt|date|tel|gst\s*(id|no|reg)|invoice|table\s*(no|#|:)|salesperson|paid|payment|visa|mastercard|card)\b", text, _I):
+            continue
+        score = 1.0 - 0.1 * position
+        # a legal name broken over two lines ("POPULAR BOOK" / "CO. (M) SDN BHD")
+        if position + 1 < len(head) and _SUFFIX_LINE.match(head[position + 1].text) and not _SUFFIX_LINE.match(text):
+            text = f"{text} {_merchant_text(head[position + 1].text)}"
+        elif position > 0 and _SUFFIX_LINE.match(text):
+            previous = _merchant_text(head[position - 1].text)
+            if _letters(previous) >= 3 and not _ADDRESS.search(previous) and not _PHONE.search(previous):
+                text = f"{previous} {text}"
+        if _LEGAL_SUFFIX.search(text):
+            score += 0.6
+        elif _COMPANY.search(text):
+            score += 0.3
+        if text == text.lower():
+            score -= 0.5
+        if letters < 5:
+            score -= 0.4
+        score -= 0.8 * (1.0 - _name_quality(text))
+        if len(text) > 45:
+            score -= 0.3
+        candidates.append((score, position, text))
+    if not candidates:
+        return None, 0.0
+    score, _, text = max(candidates, key=lambda c: (c[0], -c[1]))
+    return text, round(max(0.3, min(0.9, score)), 2)
+
+
+def _find_date(lines: list[_Line], date_order: str, ocr: bool) -> tuple[date | None, float]:
+    best: tuple[float, int, date] | None = None
+    this_year = date.today().year
+    for line in lines:
+        text = line.text
+        repaired = False
+        if ocr:
+            fixed = repair_years(text, this_year - 30, this_year + 1)
+            repaired, text = fixed != text, fixed
+        found = find_dates(text, date_order)
+        if not found:
+            continue
+        if _DATE_AVOID.search(line.text) and not re.search(r"date\s+of\s+service|service\s+date", line.text, _I):
+            score = 0.2
+        elif _DATE_LABEL.search(line.text):
+            score = 0.9
+        else:
+            score = 0.7
+        score -= min(0.3, line.number * 0.005)
+        if found[0].ambiguous:
+            score -= 0.05
+        if repaired:
+            score -= 0.15
+        if best is None or score > best[0]:
+            best = (score, line.number, found[0].value)
+    if best is None:
+        return None, 0.0
+    return best[2], round(max(0.3, best[0]), 2)
+
+
+def _amount_of(lines: list[_Line], index: int, lenient: bool = False) -> Decimal | None:
+    """The right-most amount of a labelled line, else a lone amount on the next line."""
+    found = find_amounts(lines[index].text)
+    if found:
+        return found[-1].value
+    if lenient:
+        # OCR may drop the last digit of a labelled total ("NET TOTAL 174.9")
+        match = re.search(r"(?<![\d.,])(\d{1,6})[.,](\d)\s*$", lines[index].text)
+        if match:
+            return Decimal(f"{match.group(1)}.{match.group(2)}0")
+    if index + 1 < len(lines):
+        following = lines[index + 1].text
+        amounts = find_amounts(following)
+        if len(amounts) == 1 and _letters(following) <= 3:
+            return amounts[0].value
+    return None
+
+
+def _total_including_tax(text: str) -> bool:
+    """ "Total Incl. GST 6%", "Total Sales (Inclusive of GST)": the amount paid, tax included."""
+    return bool(_TOTAL_INCL.search(text)) and not re.search(r"\bsub\s*[-.]?\s*t|excl", text, _I)
+
+
+def _summary_candidates(lines: list[_Line]) -> dict[str, list[tuple[int, Decimal, bool]]]:
+    """Labelled summary amounts: {"subtotal"|"total"|"tax"|"shipping": [(line, amount, strong)]}."""
+    found: dict[str, list[tuple[int, Decimal, bool]]] = {"subtotal": [], "total": [], "tax": [], "shipping": []}
+    for index, line in enumerate(lines):
+        text = line.text
+        if _SUBTOTAL.search(text):
+            amount = _amount_of(lines, index)
+            if amount is not None:
+                found["subtotal"].append((index, amount, True))
+            continue
+        if _TOTAL.search(text) and (not _TOTAL_NOT.search(text) or _total_including_tax(text)):
+            amount = _amount_of(lines, index, lenient=True)
+            if amount is not None:
+                strong = bool(_TOTAL_STRONG.search(text)) or _total_including_tax(text)
+                found["total"].append((index, amount, strong))
+            continue
+        if _TAX.search(text) and not _TAX_NOT.search(text):
+            amount = _amount_of(lines, index)
+            if amount is not None and amount >= 0:
+                found["tax"].append((index, amount, True))
+            continue
+        if _SHIPPING.search(text) and not re.search(r"ship\s+to|address|free\s+shipping\s+on", text, _I):
+            amount = _amount_of(lines, index)
+            if amount is not None and amount >= 0:
+                found["shipping"].append((index, amount, True))
+    return found
+
+
+def _find_card(text: str) -> tuple[str | None, float]:
+    for strength, pattern in zip((0.9, 0.85, 0.8, 0.75, 0.7), _CARD_LAST4):
+        for match in pattern.finditer(text):
+            digits = match.group(1)
+            line_start = text.rfind("\n", 0, match.start(1)) + 1
+            window = text[max(line_start, match.start(1) - 40): match.start(1)]
+            if re.search(r"\b(auth|approval|trn|trans|ref|invoice|order|phone|tel|store)\b", window, _I) and strength < 0.85:
+                continue
+            return digits, strength
+    return None, 0.0
+
+
+def natural_name(raw: str) -> str:
+    """A person's name in natural order and readable case ("DELGADO, SCOTT" -> "Scott Delgado")."""
+    text = " ".join(raw.replace("_", " ").split()).strip(" ,;:-")
+    if text.endswith(".") and not re.search(r"\b[A-Za-z]\.$", text):
+        text = text[:-1]
+    text = re.split(r"\s{2,}|\b(?:dob|d\.o\.b|date\s+of\s+birth|id|mrn|acct|rx|account)\b", text, flags=_I)[0].strip(" ,;:-")
+    if "," in text:
+        last, _, first = text.partition(",")
+        suffix = re.match(r"^\s*(jr|sr|ii|iii|iv)\.?\s*$", first, _I)
+        if not suffix and first.strip():
+            text = f"{first.strip()} {last.strip()}"
+    if text.isupper() or text.islower():
+        text = " ".join(_title_word(word) for word in text.split())
+    return text
+
+
+def _title_word(word: str) -> str:
+    if len(word) == 2 and word.endswith("."):
+        return word.upper()
+    return "-".join(part[:1].upper() + part[1:].lower() for part in word.split("-"))
+
+
+def _find_patient(lines: list[_Line]) -> tuple[str | None, float]:
+    for line in lines:
+        match = _PATIENT.search(line.text)
+        if not match:
+            continue
+        name = natural_name(match.group("name"))
+        words = [w for w in name.split() if _letters(w)]
+        if 2 <= len(words) <= 5:
+            return name, 0.85
+    return None, 0.0
+
+
+def _item_description(text: str, first_amount: AmountMatch, code_column: bool) -> str:
+    description = text[: first_amount.start].strip()
+    description = re.sub(r"[\s$]+$", "", description)
+    # a trailing quantity column ("... 60 min 1 $95.00") and stray marks
+    description = re.sub(r"\s+\d{1,3}\s*$", "", description)
+    description = re.sub(r"\s+[x@]\s*$", "", description, flags=_I)
+    if code_column:
+        parts = description.split(" ", 1)
+        if len(parts) == 2 and re.fullmatch(r"[A-Z0-9]{1,8}", parts[0]) and re.search(r"[a-z]", parts[1]):
+            description = parts[1]
+    return description.strip(" .:;,-_'‘’\"|")
+
+
+def _quantity_times_price(text: str) -> Decimal | None:
+    match = re.search(r"(\d+)\s*[/xX]?\s*@\s*\$?(\d+[.,]\d{2})", text)
+    if not match:
+        return None
+    return (int(match.group(1)) * Decimal(match.group(2).replace(",", "."))).quantize(Decimal("0.01"))
+
+
+def _find_items(
+    lines: list[_Line], stop_at: int, categories: Categories
+) -> list[tuple[ItemFields, int]]:
+    items: list[tuple[ItemFields, int]] = []
+    code_column = False
+    in_distractor = False
+    for index, line in enumerate(lines[:stop_at]):
+        text = line.text
+        if re.search(r"\bcode\b.*\bdescription\b", text, _I):
+            code_column = True
+        if _DISTRACTOR.search(text):
+            in_distractor = True
+        if in_distractor:
+            continue
+        amounts = find_amounts(text)
+        if not amounts:
+            continue
+        if _QTY_LINE.search(text):
+            # "DARK CHOC BAR" / "2 @ 2.49 4.98": the quantity line carries the amount
+            previous = lines[index - 1].text if index > 0 else ""
+            if index > 0 and not find_amounts(previous) and _letters(previous) >= 3 and not _SKIP_ITEM.search(previous):
+                amount = amounts[-1].value if len(amounts) > 1 else _quantity_times_price(text)
+                if amount is not None:
+                    category, category_confidence = categories.categorize(previous)
+                    items.append((ItemFields(
+                        description=_item_description(previous + " 0.00", find_amounts(previous + " 0.00")[-1], code_column),
+                        amount=amount,
+                        category=category,
+                        needs_lmn=categories.needs_lmn(category),
+                        confidence=round(0.45 + 0.4 * category_confidence, 2),
+                    ), index))
+            continue
+        if _SKIP_ITEM.search(text) or _PAYMENT.search(text):
+            continue
+        if find_dates(text):
+            continue
+        description = _item_description(text, amounts[0], code_column)
+        if _letters(description) < 3:
+            continue
+        category, category_confidence = categories.categorize(description)
+        item = ItemFields(
+            description=description,
+            amount=amounts[-1].value,
+            category=category,
+            needs_lmn=categories.needs_lmn(category),
+            confidence=round(0.5 + 0.4 * category_confidence, 2),
+        )
+        items.append((item, index))
+    return items
+
+
+_TENDER = re.compile(
+    r"\b(cash|visa|master\s*card|mastercard|amex|american\s+express|discover|debit|credit|card|tender(ed)?|"
+    r"amount\s+paid|paid\s+by|payment|e-?wallet|boost|grabpay|touch\s*n\s*go)\b",
+    _I,
+)
+_SUMMARY_SECTION = re.compile(r"\b(gst|tax|vat)\s+summary\b|\bsummary\s+of\s+(tax|gst)\b|\btax\s+code\b", _I)
+
+
+def _tender_amounts(lines: list[_Line]) -> tuple[set[Decimal], Decimal | None]:
+    """Amounts handed over (cash, card) and the change given back."""
+    tendered: set[Decimal] = set()
+    change = None
+    for line in lines:
+        if re.search(r"\bchange\b", line.text, _I):
+            found = find_amounts(line.text)
+            if found:
+                change = found[-1].value
+            continue
+        if _TENDER.search(line.text) and not _TOTAL.search(line.text):
+            found = find_amounts(line.text)
+            if found:
+                tendered.add(found[-1].value)
+    return tendered, change
+
+
+def _pick_total(
+    lines: list[_Line],
+    candidates: list[tuple[int, Decimal, bool]],
+    subtotal: Decimal | None,
+    tax: Decimal | None,
+    shipping: Decimal | None,
+) -> tuple[Decimal | None, float]:
+    tendered, change = _tender_amounts(lines)
+    paid = {amount - change for amount in tendered} if change is not None else set()
+    summary_start = next((i for i, line in enumerate(lines) if _SUMMARY_SECTION.search(line.text)), len(lines))
+    expected = None
+    if subtotal is not None:
+        expected = subtotal + (tax or Decimal("0")) + (shipping or Decimal("0"))
+    rounding_at = [i for i, line in enumerate(lines) if re.search(r"\bround(ing|ed)?\b", line.text, _I)]
+    best: tuple[float, int, Decimal] | None = None
+    for amount in paid:
+        # cash handed over less the change given: the amount paid, whatever OCR made of the total line
+        if amount > 0 and all(c[1] != amount for c in candidates):
+            score = 3.0 if amount in tendered and change else 2.0
+            if best is None or score > best[0]:
+                best = (score, len(lines), amount)
+    for index, amount, strong in candidates:
+        score = 1.0 + (1.5 if strong else 0.0)
+        if any(r < index for r in rounding_at):
+            score += 1.5
+        if expected is not None and amount == expected:
+            score += 3.0
+        if amount in tendered or amount in paid:
+            score += 2.0
+        if index > summary_start:
+            score -= 3.0
+        if len(find_amounts(lines[index].text)) > 1:
+            score -= 1.0
+        if amount <= 0:
+            score -= 2.0
+        if best is None or score >= best[0]:
+            best = (score, index, amount)
+    if best is None:
+        if tendered and change is not None:
+            amount = max(tendered) - change
+            if amount > 0:
+                return amount, 0.6
+        return None, 0.0
+    score = best[0]
+    confidence = 0.97 if score >= 5 else 0.9 if score >= 3.5 else 0.8 if score >= 2.5 else 0.65
+    return best[2], confidence
+
+
+def parse_receipt(
+    pages: list[PageText], *, date_order: str = "mdy", categories: Categories | None = None
+) -> ReceiptFields:
+    """The fields of a receipt; None where a field cannot be read."""
+    categories = categories or load_categories()
+    lines = _lines(pages)
+    result = ReceiptFields()
+    if not lines:
+        return result
+    ocr_factor = min([1.0] + [max(0.5, p.confidence) for p in pages if p.source == "ocr"])
+
+    result.merchant, merchant_confidence = _find_merchant(lines)
+    result.date, date_confidence = _find_date(lines, date_order, any(p.source == "ocr" for p in pages))
+
+    summary = _summary_candidates(lines)
+    subtotal = summary["subtotal"][-1][1] if summary["subtotal"] else None
+    shipping = summary["shipping"][-1][1] if summary["shipping"] else None
+    tax_values = [amount for _, amount, _ in summary["tax"]]
+    tax = tax_values[-1] if tax_values else None
+    total, total_confidence = _pick_total(lines, summary["total"], subtotal, tax, shipping)
+    if subtotal is not None and total is not None and len(tax_values) > 1:
+        combined = sum(tax_values, Decimal("0"))
+        if subtotal + combined + (shipping or 0) == total:
+            tax = combined
+    if total is None:
+        total, total_confidence = _fallback_total(lines)
+    if tax is None and subtotal is not None and total is not None and total == subtotal + (shipping or 0):
+        tax, tax_confidence = Decimal("0.00"), 0.6
+    else:
+        tax_confidence = 0.85 if tax is not None else 0.0
+    if subtotal is not None and tax is not None and total is not None and subtotal + tax + (shipping or 0) == total:
+        tax_confidence = 0.95
+    result.subtotal, result.tax, result.total = subtotal, tax, total
+
+    first_summary = min(
+        [c[0] for key in ("subtotal", "total", "tax") for c in summary[key]] or [len(lines)]
+    )
+    items = _find_items(lines, first_summary, categories)
+    result.items = [item for item, _ in items]
+    reference = subtotal if subtotal is not None else (total if tax in (None, Decimal("0.00")) else None)
+    if result.items and reference is not None:
+        if sum((i.amount or Decimal("0")) for i in result.items) == reference:
+            for item in result.items:
+                item.confidence = round(min(0.98, item.confidence + 0.1), 2)
+            total_confidence = max(total_confidence, 0.9)
+
+    result.card_last4, card_confidence = _find_card("\n".join(line.text for line in lines))
+    result.patient, patient_confidence = _find_patient(lines)
+
+    subtotal_confidence = 0.9 if subtotal is not None else 0.0
+    result.confidence = {
+        key: round(value * (ocr_factor if value else 1.0), 2)
+        for key, value in {
+            "merchant": merchant_confidence,
+            "date": date_confidence,
+            "total": total_confidence,
+            "subtotal": subtotal_confidence,
+            "tax": tax_confidence,
+            "card_last4": card_confidence,
+            "patient": patient_confidence,
+        }.items()
+    }
+    return result
+
+
+def _fallback_total(lines: list[_Line]) -> tuple[Decimal | None, float]:
+    """No labelled total: the amount charged to a card or paid, else the largest amount."""
+    for line in reversed(lines):
+        if re.search(r"\b(visa|master\s*card|mastercard|amex|discover|debit|charged|paid)\b", line.text, _I):
+            found = find_amounts(line.text)
+            if found:
+                return found[-1].value, 0.6
+    amounts = [a.value for line in lines for a in find_amounts(line.text) if a.value > 0]
+    if amounts:
+        return max(amounts), 0.35
+    return None, 0.0

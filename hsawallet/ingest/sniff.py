@@ -1,0 +1,95 @@
+"""Tell a document's media type from its first bytes (never from its file name)."""
+
+from __future__ import annotations
+
+from hsawallet.ingest.model import IngestError
+
+PDF = "application/pdf"
+JPEG = "image/jpeg"
+PNG = "image/png"
+TIFF = "image/tiff"
+HEIC = "image/heic"
+
+SUPPORTED = (PDF, JPEG, PNG, TIFF, HEIC)
+
+# ISO base media "ftyp" brands of HEIF still images (HEVC coded or generic HEIF).
+_HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs", b"mif1", b"msf1"}
+
+# Cheap recognisers of common files that are not documents, for a useful message.
+_KNOWN_OTHERS: tuple[tuple[bytes, int, str], ...] = (
+    (b"PK\x03\x04", 0, "a ZIP archive (or an Office/OpenDocument file)"),
+    (b"PK\x05\x06", 0, "an empty ZIP archive"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 0, "an old Microsoft Office document"),
+    (b"GIF87a", 0, "a GIF image"),
+    (b"GIF89a", 0, "a GIF image"),
+    (b"BM", 0, "a BMP image"),
+    (b"\x1f\x8b", 0, "a gzip archive"),
+    (b"7z\xbc\xaf\x27\x1c", 0, "a 7-Zip archive"),
+    (b"Rar!\x1a\x07", 0, "a RAR archive"),
+    (b"\x7fELF", 0, "a program (ELF executable)"),
+    (b"MZ", 0, "a Windows program"),
+    (b"%!PS", 0, "a PostScript file"),
+    (b"{\\rtf", 0, "an RTF document"),
+    (b"\x00\x00\x00\x0cjP  ", 0, "a JPEG 2000 image"),
+    (b"8BPS", 0, "a Photoshop file"),
+    (b"ID3", 0, "an MP3 audio file"),
+    (b"OggS", 0, "an Ogg audio/video file"),
+    (b"fLaC", 0, "a FLAC audio file"),
+    (b"SQLite format 3\x00", 0, "an SQLite database"),
+)
+
+
+def sniff(data: bytes) -> str:
+    """Return the media type of ``data``; raise IngestError for empty or unsupported files."""
+    if not data or not data.strip(b"\x00 \t\r\n"):
+        raise IngestError("the file is empty")
+    head = data[:64]
+    # The PDF spec lets readers accept junk before the header within the first KB.
+    if b"%PDF-" in data[:1024]:
+        return PDF
+    if head.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if head.startswith((b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")):
+        return TIFF
+    if head[4:8] == b"ftyp":
+        brands = _ftyp_brands(data)
+        if brands & _HEIF_BRANDS:
+            return HEIC
+        if brands & {b"avif", b"avis"}:
+            raise IngestError("not a supported document type: looks like an AVIF image (convert it to JPEG or PNG)")
+        raise IngestError("not a supported document type: looks like a video or audio file")
+    if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
+        raise IngestError("not a supported document type: looks like a WebP image (convert it to JPEG or PNG)")
+    for magic, offset, what in _KNOWN_OTHERS:
+        if head[offset:].startswith(magic):
+            raise IngestError(f"not a supported document type: looks like {what}")
+    if _looks_like_text(data[:4096]):
+        lowered = data[:1024].lstrip().lower()
+        if lowered.startswith((b"<!doctype html", b"<html")):
+            raise IngestError("not a supported document type: looks like a web page (HTML); print it to PDF first")
+        if lowered.startswith(b"<?xml") or lowered.startswith(b"<svg"):
+            raise IngestError("not a supported document type: looks like an XML/SVG file")
+        raise IngestError("not a supported document type: looks like a plain text file")
+    raise IngestError("not a supported document type: expected a PDF, JPEG, PNG, TIFF or HEIC file")
+
+
+def _ftyp_brands(data: bytes) -> set[bytes]:
+    size = int.from_bytes(data[0:4], "big")
+    box = data[8 : min(max(size, 16), 256)]
+    brands = {box[0:4]}  # major brand; then minor version (4 bytes); then compatible brands
+    brands.update(box[i : i + 4] for i in range(8, len(box) - 3, 4))
+    return brands
+
+
+def _looks_like_text(sample: bytes) -> bool:
+    if b"\x00" in sample:
+        return sample.startswith((b"\xff\xfe", b"\xfe\xff"))  # UTF-16 text has NULs
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as error:
+        # A multibyte character cut by the sample's end is still text.
+        if error.start < len(sample) - 4:
+            return False
+    return True
