@@ -1,0 +1,193 @@
+"""Link each line item that needs a letter to the letter that covers it, and say why.
+
+Rules (corpus `rules`, PRODUCT.md): a candidate letter is one whose categories include the
+item's category (or that lists this very item), for the same patient when the receipt
+names one. Among candidates in force on the purchase date (issue date .. effective end,
+both inclusive) the latest issue wins: ``covered``. Otherwise ``before_letter`` (related:
+the earliest letter issued after the purchase), ``after_expiry`` (related: the one that
+ended last), or ``no_letter``. A user's manual link or unlink always wins.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from rapidfuzz import fuzz, utils
+
+from .model import (
+    AFTER_EXPIRY,
+    BEFORE_LETTER,
+    COVERED,
+    MANUAL,
+    NO_LETTER,
+    UNDATED,
+    UNLINKED,
+    Item,
+    Letter,
+    LinkResult,
+    ManualLink,
+    Person,
+    Receipt,
+)
+
+DEFAULT_VALIDITY = relativedelta(months=12)
+# A needs-letter item whose description is (nearly) one the letter lists is covered even
+# when its category was read differently.
+_ITEM_MATCH_MIN = 90.0
+
+
+def effective_end(letter: Letter) -> date | None:
+    """Last day (inclusive) a letter is in force: the stated date, else issue + 12 months - 1 day."""
+    if letter.valid_through is not None:
+        return letter.valid_through
+    if letter.issue_date is None:
+        return None
+    return letter.issue_date + DEFAULT_VALIDITY - relativedelta(days=1)
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]+", text.casefold()) if len(w) >= 3}
+
+
+def item_matches_letter_items(description: str, letter_items: Iterable[str]) -> bool:
+    """True when the description is close to an item the letter names (two shared words or more)."""
+    words = _words(description)
+    for listed in letter_items:
+        if len(words & _words(listed)) >= 2 and fuzz.token_set_ratio(description, listed, processor=utils.default_process) >= _ITEM_MATCH_MIN:
+            return True
+    return False
+
+
+def letter_applies_to_item(letter: Letter, item: Item) -> bool:
+    return item.category in letter.categories or item_matches_letter_items(item.description, letter.items)
+
+
+def letter_applies_to_person(letter: Letter, receipt: Receipt) -> bool:
+    """Same patient when the receipt names one; a receipt naming no one may use any member's letter."""
+    if receipt.person_id is None:
+        return True
+    return letter.person_id == receipt.person_id
+
+
+def candidate_letters(receipt: Receipt, item: Item, letters: Iterable[Letter]) -> list[Letter]:
+    return [l for l in letters if letter_applies_to_person(l, receipt) and letter_applies_to_item(l, item)]
+
+
+def in_force(letter: Letter, day: date) -> bool:
+    end = effective_end(letter)
+    return letter.issue_date is not None and end is not None and letter.issue_date <= day <= end
+
+
+def classify(day: date, candidates: Sequence[Letter]) -> tuple[str, Letter | None]:
+    """(status, related letter) for a purchase on ``day`` among candidate letters."""
+    dated = [l for l in candidates if l.issue_date is not None]
+    covering = [l for l in dated if in_force(l, day)]
+    if covering:
+        return COVERED, max(covering, key=lambda l: (l.issue_date, effective_end(l), l.id))
+    later = [l for l in dated if l.issue_date > day]
+    if later:
+        return BEFORE_LETTER, min(later, key=lambda l: (l.issue_date, l.id))
+    ended = [l for l in dated if (end := effective_end(l)) is not None and end < day]
+    if ended:
+        return AFTER_EXPIRY, max(ended, key=lambda l: (effective_end(l), l.id))
+    return NO_LETTER, None
+
+
+# ---- reasons a person can read ----
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def letter_label(letter: Letter) -> str:
+    who = f"{letter.provider_name}'s letter" if letter.provider_name else f"the letter {letter.file}"
+    when = f" of {letter.issue_date.isoformat()}" if letter.issue_date else " (undated)"
+    return who + when
+
+
+def _person_name(person_id: int | None, people: dict[int, Person]) -> str | None:
+    person = people.get(person_id) if person_id is not None else None
+    return person.name if person else None
+
+
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
+def _subject(receipt: Receipt, item: Item) -> str:
+    when = receipt.date.isoformat() if receipt.date else "no date"
+    return f"{_short(item.description) or 'Item'}, {when}"
+
+
+def _reason(status: str, receipt: Receipt, item: Item, letter: Letter | None, candidates: Sequence[Letter], letters: Sequence[Letter], people: dict[int, Person]) -> str:
+    subject = _subject(receipt, item)
+    category = item.category.replace("_", " ")
+    if status == COVERED and letter is not None:
+        return f"{subject}: covered by {letter_label(letter)} ({category}), valid through {effective_end(letter).isoformat()}"
+    if status == BEFORE_LETTER and letter is not None:
+        days = (letter.issue_date - receipt.date).days
+        return (f"{subject}: bought {_days(days)} before {letter_label(letter)} ({category}); "
+                "a letter must be dated on or before the purchase")
+    if status == AFTER_EXPIRY and letter is not None:
+        end = effective_end(letter)
+        days = (receipt.date - end).days
+        return f"{subject}: bought {_days(days)} after {letter_label(letter)} ({category}) ended on {end.isoformat()}"
+    if status == UNDATED:
+        hint = f"; {letter_label(letter)} ({category}) may cover it" if letter else ""
+        return f"{subject}: the receipt has no date, so no letter can be checked against it{hint}"
+    patient = _person_name(receipt.person_id, people)
+    text = f"{subject}: no letter for {category}" + (f" for {patient}" if patient else "")
+    undated = [l for l in candidates if l.issue_date is None]
+    if undated:
+        return text + f"; {letter_label(undated[0])} has no issue date, so it cannot cover a purchase"
+    others = [l for l in letters if letter_applies_to_item(l, item) and not letter_applies_to_person(l, receipt)]
+    if others:
+        owner = _person_name(others[0].person_id, people) or others[0].patient_name or "another person"
+        text += f" ({letter_label(others[0])} is for {owner})"
+    return text
+
+
+def compute_links(
+    receipts: Iterable[Receipt],
+    letters: Iterable[Letter],
+    manual_links: Iterable[ManualLink] = (),
+    people: Iterable[Person] = (),
+) -> list[LinkResult]:
+    """One result per item that needs a letter (or that the user linked by hand), in receipt order."""
+    letters = list(letters)
+    by_id = {l.id: l for l in letters}
+    people_by_id = {p.id: p for p in people}
+    manual = {m.item_id: m for m in manual_links}
+    results: list[LinkResult] = []
+    for receipt in receipts:
+        for item in receipt.items:
+            override = manual.get(item.id)
+            if override is not None and override.letter_id is None:
+                results.append(LinkResult(item.id, receipt.id, None, UNLINKED, None,
+                                          f"{_subject(receipt, item)}: you marked it as not covered by any letter"))
+                continue
+            if override is not None and override.letter_id in by_id:
+                letter = by_id[override.letter_id]
+                results.append(LinkResult(item.id, receipt.id, letter.id, MANUAL, letter.id,
+                                          f"{_subject(receipt, item)}: you linked it to {letter_label(letter)}"))
+                continue
+            if not item.needs_lmn:
+                continue
+            candidates = candidate_letters(receipt, item, letters)
+            dated = [l for l in candidates if l.issue_date is not None]
+            if receipt.date is None and dated:
+                # Without a purchase date no letter can be checked; with no letter at all it does not matter.
+                status, letter = UNDATED, max(dated, key=lambda l: (l.issue_date, l.id))
+            elif receipt.date is None:
+                status, letter = NO_LETTER, None
+            else:
+                status, letter = classify(receipt.date, candidates)
+            reason = _reason(status, receipt, item, letter, candidates, letters, people_by_id)
+            covering = letter.id if status == COVERED and letter is not None else None
+            related_id = letter.id if letter is not None else None
+            results.append(LinkResult(item.id, receipt.id, covering, status, related_id, reason))
+    return results
