@@ -1,0 +1,104 @@
+"""Start the desktop app: one instance per vault, create or unlock the vault, show the window."""
+
+from __future__ import annotations
+
+import hsawallet.ui.qtfix  # noqa: F401  (before any Qt call)
+
+import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QLockFile
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
+
+from hsawallet.paths import resolve_vault_path
+from hsawallet.store.engine import Vault, VaultError, VaultLockedError, VaultNewerError
+from hsawallet.ui import ops, style
+from hsawallet.ui.unlock import WRONG_OR_DAMAGED, CreateVaultDialog, UnlockDialog, open_without_prompt
+
+log = logging.getLogger(__name__)
+
+APP_NAME = "HSA Wallet"
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setOrganizationName(APP_NAME)
+    app.setOrganizationDomain("hsawallet.local")
+    app.setDesktopFileName("hsawallet")
+    app.setWindowIcon(style.app_icon())
+    style.apply(app)
+    return app  # type: ignore[return-value]
+
+
+def instance_lock(vault_path: Path) -> QLockFile | None:
+    """Hold ``<vault>.lock`` while the app runs; None if another instance holds it.
+
+    QLockFile records the pid, so a lock left by a crashed instance is taken over.
+    """
+    vault_path.parent.mkdir(parents=True, exist_ok=True)
+    lock = QLockFile(str(vault_path.with_name(vault_path.name + ".lock")))
+    lock.setStaleLockTime(0)  # only a dead owner makes a lock stale, never its age
+    return lock if lock.tryLock(0) else None
+
+
+def _error(parent: QWidget | None, title: str, text: str) -> None:
+    QMessageBox.critical(parent, title, text)
+
+
+def open_vault_interactively(path: Path, parent: QWidget | None = None) -> Vault | None:
+    """First run: the Create dialog; later: the keychain or $HSAWALLET_PASSPHRASE, else ask.
+
+    None when the user cancels or the vault cannot be opened (after telling them why).
+    """
+    if not path.exists():
+        dialog = CreateVaultDialog(path, parent)
+        return dialog.vault if dialog.exec() == QDialog.DialogCode.Accepted else None
+    try:
+        vault = open_without_prompt(path)
+    except VaultNewerError as exc:
+        _error(parent, "Vault from a newer version", str(exc))
+        return None
+    except VaultLockedError:
+        _error(parent, "Cannot unlock the vault", WRONG_OR_DAMAGED.replace("passphrase is wrong",
+               "passphrase in HSAWALLET_PASSPHRASE is wrong"))
+        return None
+    except VaultError as exc:
+        _error(parent, "Cannot open the vault", str(exc))
+        return None
+    if vault is not None:
+        return vault
+    dialog = UnlockDialog(path, parent)
+    return dialog.vault if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+def run(vault: str | None = None) -> int:
+    """``hsawallet gui``: returns the process exit code."""
+    from hsawallet.ui.context import AppContext
+    from hsawallet.ui.main_window import MainWindow
+
+    app = make_application()
+    path = resolve_vault_path(vault)
+    lock = instance_lock(path)
+    if lock is None:
+        QMessageBox.information(
+            None, "HSA Wallet is already open",
+            f"HSA Wallet is already open with this vault:\n{path}\n\n"
+            "Switch to the open window (check the taskbar or dock).")
+        return 1
+    try:
+        opened = open_vault_interactively(path)
+        if opened is None:
+            return 0
+        ctx = AppContext(opened)
+        window = MainWindow(ctx)
+        window.show()
+        code = app.exec()
+        ops.shutdown()
+        ctx.close()
+        opened.close()
+        return int(code)
+    finally:
+        lock.unlock()

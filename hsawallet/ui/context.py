@@ -1,0 +1,96 @@
+"""What every view gets: the open vault, the background-op helpers, the event bridge,
+and a way to ask the main window to show a record.
+
+Views are ``View(ctx: AppContext, parent=None)`` QWidgets; views that show records expose
+``select_record(id: int)``. Example::
+
+    ctx.query(self, lambda s: records.list_receipts(s), self._show).run_in_background()
+    ctx.change(self, lambda v: documents.set_field(v, doc_id, "total", "12.50"),
+               lambda _: None).with_progress("Saving…").run_in_background()
+    ctx.bridge.documentsChanged.connect(self.reload)
+    ctx.open_record("receipt", 12)   # Dashboard -> main window shows the receipt
+"""
+
+from __future__ import annotations
+
+import hsawallet.ui.qtfix  # noqa: F401  (before any Qt call)
+
+from typing import Any, Callable, TypeVar
+
+from PySide6.QtCore import QObject, Signal
+from sqlmodel import Session
+
+from hsawallet.store.engine import Vault
+from hsawallet.ui import ops as ops_module
+from hsawallet.ui.bridge import EventBridge
+from hsawallet.ui.ops import CollectionOp, QueryOp
+
+T = TypeVar("T")
+
+RECORD_KINDS = ("document", "receipt", "letter", "claim", "person", "account")
+
+
+class AppContext(QObject):
+    # (kind, id): "receipt" | "letter" | "document" | "claim" | "person" | "account"
+    recordRequested = Signal(str, int)
+    # (message, timeout ms): a short note for the status bar
+    statusMessage = Signal(str, int)
+
+    def __init__(self, vault: Vault, parent: QObject | None = None, bridge: EventBridge | None = None) -> None:
+        super().__init__(parent)
+        self.vault = vault
+        self.ops = ops_module
+        self.bridge = bridge or EventBridge(self)
+
+    # -- navigation
+    def open_record(self, kind: str, id: int) -> None:
+        """Ask the main window to switch to the view for ``kind`` and select record ``id``."""
+        if kind not in RECORD_KINDS:
+            raise ValueError(f"unknown record kind {kind!r}")
+        self.recordRequested.emit(kind, int(id))
+
+    def show_status(self, message: str, timeout_ms: int = 5000) -> None:
+        self.statusMessage.emit(message, timeout_ms)
+
+    # -- background work with the vault
+    def query(self, parent: QObject | None, fn: Callable[[Session], T],
+              success: Callable[[T], None] | None = None) -> QueryOp[T]:
+        """A read: ``fn(session)`` on a worker thread; call ``.run_in_background()`` on the result."""
+        vault = self.vault
+
+        def op() -> T:
+            with vault.session() as session:
+                return fn(session)
+
+        return QueryOp(parent, op, success)
+
+    def change(self, parent: QObject | None, fn: Callable[[Vault], T],
+               success: Callable[[T], None] | None = None) -> CollectionOp[T]:
+        """A change: ``fn(vault)`` on the database worker thread (service functions take the vault)."""
+        vault = self.vault
+        return CollectionOp(parent, lambda: fn(vault), success)
+
+    def change_in_session(self, parent: QObject | None, fn: Callable[[Session], T],
+                          success: Callable[[T], None] | None = None) -> CollectionOp[T]:
+        """A change through a session (people.add_person, config.set_value); committed after ``fn``."""
+        vault = self.vault
+
+        def op() -> T:
+            with vault.session() as session:
+                result = fn(session)
+                session.commit()
+                return result
+
+        return CollectionOp(parent, op, success)
+
+    def close(self) -> None:
+        self.bridge.close()
+
+
+def describe_error(exc: BaseException) -> str:
+    """A user-facing one-liner for an exception from the core."""
+    text = str(exc).strip()
+    return text or exc.__class__.__name__
+
+
+__all__ = ["AppContext", "describe_error", "QueryOp", "CollectionOp", "Any"]

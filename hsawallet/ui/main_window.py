@@ -1,0 +1,404 @@
+"""The main window: a sidebar of sections, a stack of views, a search box, menus, a status bar,
+and files dropped anywhere on the window are imported."""
+
+from __future__ import annotations
+
+import hsawallet.ui.qtfix  # noqa: F401  (before any Qt call)
+
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QSizePolicy,
+    QStackedWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+import hsawallet
+from hsawallet.services import documents
+from hsawallet.ui import ops, style
+from hsawallet.ui.context import AppContext, describe_error
+from hsawallet.ui.views import RECORD_SECTIONS, SECTIONS, Section, load_view
+
+ABOUT = (
+    "<h3>HSA Wallet {version}</h3>"
+    "<p>Keeps your HSA/FSA receipts and Letters of Medical Necessity in one encrypted "
+    "vault on this computer, checks each expense against your letters, and builds "
+    "reimbursement claims.</p>"
+    "<p>Nothing leaves this computer. Vault: <code>{path}</code></p>"
+)
+
+
+class SearchResults(QWidget):
+    """Full-text search results; activating one shows the document."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 16)
+        self.title = style.heading("Search")
+        self.summary = style.subtle("")
+        self.results = QListWidget()
+        self.results.setObjectName("searchResults")
+        self.results.setWordWrap(True)
+        self.results.setSpacing(2)
+        self.results.itemActivated.connect(self._open)
+        layout.addWidget(self.title)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.results, 1)
+        self.query = ""
+
+    def search(self, query: str) -> None:
+        self.query = query
+        self.title.setText(f"Search: “{query}”")
+        self.summary.setText("Searching…")
+        self.results.clear()
+
+        def find(session):
+            hits = documents.search(session, query)
+            names = {d.id: d.file_name for d in documents.documents_by_id(session, [h[0] for h in hits]).values()}
+            return [(doc_id, names.get(doc_id, f"Document {doc_id}"), snippet) for doc_id, snippet in hits]
+
+        self.ctx.query(self, find, lambda hits, q=query: self._show(q, hits)).failure(
+            lambda exc: self.summary.setText(f"The search did not work: {describe_error(exc)}")
+        ).run_in_background()
+
+    def _show(self, query: str, hits: list[tuple[int, str, str]]) -> None:
+        if query != self.query:
+            return  # a newer search is on its way
+        self.summary.setText(f"{len(hits)} document{'s' if len(hits) != 1 else ''} found. "
+                             "Press Enter on a result to show it." if hits else
+                             "Nothing found. Search looks at the text read from each document.")
+        for doc_id, name, snippet in hits:
+            item = QListWidgetItem(style.icon("documents", style.MUTED), f"{name}\n{' '.join(snippet.split())}")
+            item.setData(Qt.ItemDataRole.UserRole, doc_id)
+            self.results.addItem(item)
+        if hits:
+            self.results.setCurrentRow(0)
+
+    def _open(self, item: QListWidgetItem) -> None:
+        self.ctx.open_record("document", int(item.data(Qt.ItemDataRole.UserRole)))
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self._views: dict[str, QWidget] = {}
+        self._active_ops: dict[int, str] = {}
+        self.setWindowTitle(f"HSA Wallet — {ctx.vault.path.name}")
+        self.setWindowIcon(style.app_icon())
+        self.setAcceptDrops(True)
+        self.resize(1180, 760)
+        self.setMinimumSize(QSize(860, 560))
+
+        self._build_sidebar()
+        self.stack = QStackedWidget()
+        self._placeholders: dict[str, QWidget] = {}
+        for sec in SECTIONS:  # each view is built the first time it is shown
+            holder = QWidget()
+            QVBoxLayout(holder).setContentsMargins(0, 0, 0, 0)
+            self._placeholders[sec.key] = holder
+            self.stack.addWidget(holder)
+        self.search_results = SearchResults(ctx)
+        self.stack.addWidget(self.search_results)
+
+        body = QWidget()
+        row = QHBoxLayout(body)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self._sidebar_box)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(body)
+
+        self._build_toolbar()
+        self._build_menus()
+        self._build_status_bar()
+
+        ctx.recordRequested.connect(self.open_record)
+        ctx.statusMessage.connect(lambda text, ms: self.statusBar().showMessage(text, ms))
+        ops.set_progress_host(self)
+        ops.set_default_failure_handler(self._op_failed)
+        self.sidebar.setCurrentRow(0)
+
+    # -- building
+    def _build_sidebar(self) -> None:
+        self._sidebar_box = QWidget()
+        self._sidebar_box.setObjectName("sidebarBox")
+        self._sidebar_box.setFixedWidth(220)
+        self._sidebar_box.setStyleSheet(f"#sidebarBox {{ background: {style.SIDEBAR}; border-right: 1px solid {style.BORDER}; }}")
+        layout = QVBoxLayout(self._sidebar_box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        brand = QLabel("HSA Wallet")
+        brand.setObjectName("brand")
+        layout.addWidget(brand)
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setIconSize(QSize(20, 20))
+        self.sidebar.setStyleSheet("QListWidget#sidebar { border-right: none; }")
+        for number, sec in enumerate(SECTIONS, start=1):
+            item = QListWidgetItem(style.icon(sec.icon, style.MUTED), sec.title)
+            item.setData(Qt.ItemDataRole.UserRole, sec.key)
+            item.setToolTip(f"{sec.title} (Ctrl+{number})")
+            self.sidebar.addItem(item)
+        self.sidebar.currentRowChanged.connect(self._section_changed)
+        layout.addWidget(self.sidebar, 1)
+        self.vault_label = QLabel(f"Vault unlocked\n{self.ctx.vault.path.name}")
+        self.vault_label.setObjectName("hint")
+        self.vault_label.setContentsMargins(18, 8, 12, 14)
+        self.vault_label.setToolTip(str(self.ctx.vault.path))
+        layout.addWidget(self.vault_label)
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("Main")
+        bar.setObjectName("mainToolbar")
+        bar.setMovable(False)
+        bar.setFloatable(False)
+        bar.setIconSize(QSize(18, 18))
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.import_action = QAction(style.icon("import", style.ACCENT), "Import…", self)
+        self.import_action.setShortcut(QKeySequence.StandardKey.Open)
+        self.import_action.setToolTip("Import receipts and letters (Ctrl+O)")
+        self.import_action.triggered.connect(self.choose_import)
+        self.section_title = QLabel("")
+        self.section_title.setObjectName("subtle")
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.search_box = QLineEdit()
+        self.search_box.setObjectName("searchBox")
+        self.search_box.setPlaceholderText("Search documents (Ctrl+F)")
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.addAction(style.icon("search", style.MUTED), QLineEdit.ActionPosition.LeadingPosition)
+        self.search_box.returnPressed.connect(self.run_search)
+        bar.addAction(self.import_action)
+        bar.addWidget(spacer)
+        bar.addWidget(self.search_box)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+        self.toolbar = bar
+
+    def _build_menus(self) -> None:
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        file_menu.addAction(self.import_action)
+        self.backup_action = file_menu.addAction(style.icon("backup"), "&Back up vault…", self.choose_backup)
+        file_menu.addSeparator()
+        quit_action = file_menu.addAction("&Quit", self.close)
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+
+        edit_menu = menu.addMenu("&Edit")
+        self.find_action = edit_menu.addAction(style.icon("search"), "&Find…", self.focus_search)
+        self.find_action.setShortcut(QKeySequence.StandardKey.Find)
+
+        go_menu = menu.addMenu("&Go")
+        self.section_actions: list[QAction] = []
+        for number, sec in enumerate(SECTIONS, start=1):
+            action = go_menu.addAction(style.icon(sec.icon), sec.title)
+            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            action.triggered.connect(lambda _=False, key=sec.key: self.show_section(key))
+            self.section_actions.append(action)
+
+        help_menu = menu.addMenu("&Help")
+        about = help_menu.addAction("&About HSA Wallet", self.show_about)
+        about.setMenuRole(QAction.MenuRole.AboutRole)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.progress_label = QLabel("")
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setFixedWidth(160)
+        self.progress_bar.setTextVisible(False)
+        self.progress_label.hide()
+        self.progress_bar.hide()
+        bar.addPermanentWidget(self.progress_label)
+        bar.addPermanentWidget(self.progress_bar)
+        bar.showMessage("Ready. Drop receipts or letters anywhere on this window to import them.", 10000)
+
+    # -- sections
+    def view(self, key: str) -> QWidget:
+        """The section's view, built on first use."""
+        if key not in self._views:
+            sec = next(s for s in SECTIONS if s.key == key)
+            holder = self._placeholders[key]
+            widget = load_view(sec, self.ctx, holder)
+            holder.layout().addWidget(widget)
+            self._views[key] = widget
+        return self._views[key]
+
+    def show_section(self, key: str) -> QWidget:
+        row = next(i for i, s in enumerate(SECTIONS) if s.key == key)
+        if self.sidebar.currentRow() != row:
+            self.sidebar.setCurrentRow(row)
+        else:
+            self._section_changed(row)
+        return self.view(key)
+
+    def current_section(self) -> str | None:
+        if self.stack.currentWidget() is self.search_results:
+            return "search"
+        row = self.sidebar.currentRow()
+        return SECTIONS[row].key if row >= 0 else None
+
+    def _section_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        sec: Section = SECTIONS[row]
+        self.view(sec.key)
+        self.stack.setCurrentWidget(self._placeholders[sec.key])
+        for i in range(self.sidebar.count()):
+            item = self.sidebar.item(i)
+            colour = style.ACCENT_DARK if i == row else style.MUTED
+            item.setIcon(style.icon(SECTIONS[i].icon, colour))
+
+    def open_record(self, kind: str, record_id: int) -> None:
+        key = RECORD_SECTIONS.get(kind)
+        if key is None:
+            return
+        view = self.show_section(key)
+        select = getattr(view, "select_record", None)
+        if callable(select):
+            select(record_id)
+
+    # -- search
+    def focus_search(self) -> None:
+        self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_box.selectAll()
+
+    def run_search(self) -> None:
+        query = self.search_box.text().strip()
+        if not query:
+            return
+        self.sidebar.blockSignals(True)
+        self.sidebar.clearSelection()
+        self.sidebar.setCurrentRow(-1)
+        self.sidebar.blockSignals(False)
+        self.stack.setCurrentWidget(self.search_results)
+        self.search_results.search(query)
+
+    # -- import
+    def choose_import(self) -> None:
+        view = self.show_section("documents")
+        choose = getattr(view, "choose_files", None)
+        if callable(choose):
+            choose()
+
+    def import_paths(self, paths: list[str]) -> None:
+        """Import files (or folders) off the UI thread; results show in the Documents view."""
+        if not paths:
+            return
+        view = self.show_section("documents")
+        view.import_files(paths)  # type: ignore[attr-defined]
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if _local_paths(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event) -> None:
+        if _local_paths(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = _local_paths(event.mimeData())
+        if not paths:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        # after the drop returns, so the drag source is not kept waiting
+        QTimer.singleShot(0, lambda: self.import_paths(paths))
+
+    # -- backup
+    def choose_backup(self) -> None:
+        stamp = datetime.now().strftime("%Y-%m-%d")
+        suggested = Path.home() / f"HSA Wallet backup {stamp}.db"
+        out, _ = QFileDialog.getSaveFileName(self, "Back up vault", str(suggested), "HSA Wallet vault (*.db)")
+        if out:
+            self.backup_to(Path(out))
+
+    def backup_to(self, out: Path) -> None:
+        from hsawallet.store.vault import backup_vault
+
+        def done(report) -> None:
+            self.statusBar().showMessage(
+                f"Backup written and verified ({report.documents_checked} documents): {out}", 10000)
+
+        def failed(exc: BaseException) -> None:
+            QMessageBox.warning(self, "Backup not written", f"The backup was not written.\n\n{describe_error(exc)}")
+
+        self.ctx.change(self, lambda vault: backup_vault(vault, out), done).failure(failed) \
+            .with_progress("Backing up").run_in_background()
+
+    # -- about
+    def show_about(self) -> None:
+        QMessageBox.about(self, "About HSA Wallet",
+                          ABOUT.format(version=getattr(hsawallet, "__version__", ""), path=self.ctx.vault.path))
+
+    # -- progress host for ops.with_progress
+    def op_started(self, op_id: int, label: str) -> None:
+        self._active_ops[op_id] = label
+        self._refresh_progress()
+        self.progress_bar.setRange(0, 0)
+
+    def op_progress(self, op_id: int, done: int, total: int) -> None:
+        if op_id not in self._active_ops:
+            return
+        label = self._active_ops[op_id]
+        self.progress_label.setText(f"{label}… {done} of {total}" if total else f"{label}…")
+        self.progress_bar.setRange(0, max(total, 1))
+        self.progress_bar.setValue(done)
+
+    def op_finished(self, op_id: int) -> None:
+        self._active_ops.pop(op_id, None)
+        self._refresh_progress()
+
+    def _refresh_progress(self) -> None:
+        busy = bool(self._active_ops)
+        self.progress_label.setVisible(busy)
+        self.progress_bar.setVisible(busy)
+        if busy:
+            self.progress_label.setText(f"{next(reversed(self._active_ops.values()))}…")
+
+    def _op_failed(self, parent, exc: BaseException) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, "Something went wrong", describe_error(exc),
+                          QMessageBox.StandardButton.Ok, self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()  # not modal-blocking: the rest of the app keeps working
+
+    # -- closing
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if ops.pending_ops() and self._active_ops:
+            answer = QMessageBox.question(
+                self, "Work in progress",
+                "HSA Wallet is still working (" + ", ".join(self._active_ops.values()).lower() + "). "
+                "Quit when it has finished? Nothing is lost either way: an interrupted import "
+                "is finished the next time you import the same files.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+        ops.set_progress_host(None)
+        ops.set_default_failure_handler(None)
+        event.accept()
+
+
+def _local_paths(mime) -> list[str]:
+    if mime is None or not mime.hasUrls():
+        return []
+    return [url.toLocalFile() for url in mime.urls() if url.isLocalFile() and url.toLocalFile()]
+

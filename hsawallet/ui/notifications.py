@@ -1,0 +1,148 @@
+"""Desktop notifications for new warnings while the app runs.
+
+The Qt-free ReminderService (hsawallet.coverage.reminders) runs the warning check at start-up and
+daily on APScheduler's QtScheduler; the check runs in the scheduler's worker thread, and each new
+warning is shown once: as a system-tray message, or in the status bar when there is no tray.
+"""
+
+from __future__ import annotations
+
+import logging
+import shiboken6
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QWidget
+
+from hsawallet.coverage.model import Warning
+
+log = logging.getLogger(__name__)
+
+TITLES = {
+    "purchase_before_letter": "Purchase made before its letter",
+    "purchase_after_expiry": "Purchase after the letter expired",
+    "needs_lmn_missing": "Purchase needs a letter",
+    "letter_expiring_soon": "Letter expiring soon",
+    "letter_expired": "Letter expired",
+    "letter_incomplete": "Letter is missing something",
+    "claim_deadline": "Claim deadline coming",
+    "before_hsa_established": "Expense before the HSA was opened",
+    "possible_duplicate": "Possible duplicate receipt",
+}
+MAX_LISTED = 3
+MESSAGE_MS = 15000
+
+
+def describe(warnings: list[Warning]) -> tuple[str, str]:
+    """Title and body of one notification for a batch of new warnings, most severe first."""
+    order = {"error": 0, "warning": 1, "info": 2}
+    ranked = sorted(warnings, key=lambda w: order.get(w.severity, 3))
+    if len(ranked) == 1:
+        return f"HSA Wallet: {TITLES.get(ranked[0].type, 'New warning')}", ranked[0].message
+    body = "\n".join(f"• {w.message}" for w in ranked[:MAX_LISTED])
+    if len(ranked) > MAX_LISTED:
+        body += f"\n…and {len(ranked) - MAX_LISTED} more on the Dashboard."
+    return f"HSA Wallet: {len(ranked)} new warnings", body
+
+
+class Reminders:
+    """The running reminder service and where it shows notifications. ``stop()`` on quit."""
+
+    def __init__(self, ctx, tray_parent, *, tray_available: bool | None = None,
+                 scheduler=None, start: bool = True) -> None:
+        from hsawallet.coverage.reminders import ReminderService
+        from hsawallet.services import coverage
+
+        self.ctx = ctx
+        self.shown: list[tuple[str, str]] = []  # (title, body) of what was shown, newest last
+        self._first: Warning | None = None
+        available = QSystemTrayIcon.isSystemTrayAvailable() if tray_available is None else tray_available
+        self.tray: QSystemTrayIcon | None = None
+        if available:
+            self.tray = QSystemTrayIcon(_icon_for(tray_parent), tray_parent)
+            self.tray.setToolTip("HSA Wallet")
+            self.tray.messageClicked.connect(self._open_first)
+            self.tray.show()
+        vault = ctx.vault
+        if scheduler is None:
+            from apscheduler.schedulers.qt import QtScheduler
+
+            scheduler = QtScheduler()
+        self.service = ReminderService(
+            check=lambda as_of: (coverage.check(vault, as_of=as_of, include_dismissed=False)
+                                 if _notifications_on(vault) else []),
+            notify=self._notify_from_any_thread,
+            scheduler=scheduler,
+            notified_keys=coverage.notified_keys(vault),
+            save_notified=lambda keys: coverage.mark_notified(vault, set(keys)),
+        )
+        if start:
+            self.service.start()
+
+    def run_now(self) -> list[Warning]:
+        """Run the check at once (the scheduler's thread normally does); returns the new warnings."""
+        return self.service.run_once()
+
+    def stop(self) -> None:
+        self.service.stop()
+        if self.service.scheduler.running:
+            self.service.scheduler.shutdown(wait=False)
+        if self.tray is not None and shiboken6.isValid(self.tray):
+            self.tray.hide()
+
+    # -- showing
+    def _notify_from_any_thread(self, warnings: list[Warning]) -> None:
+        from hsawallet.ui.ops import run_on_main
+
+        run_on_main(lambda: self.show(warnings))
+
+    def show(self, warnings: list[Warning]) -> None:
+        if not warnings:
+            return
+        title, body = describe(warnings)
+        self.shown.append((title, body))
+        self._first = sorted(warnings, key=lambda w: {"error": 0, "warning": 1}.get(w.severity, 2))[0]
+        if self.tray is not None and shiboken6.isValid(self.tray):
+            severe = any(w.severity == "error" for w in warnings)
+            icon = QSystemTrayIcon.MessageIcon.Critical if severe else QSystemTrayIcon.MessageIcon.Warning
+            self.tray.showMessage(title, body, icon, MESSAGE_MS)
+        else:
+            first_line = body.splitlines()[0].lstrip("• ")
+            more = f" (+{len(warnings) - 1} more on the Dashboard)" if len(warnings) > 1 else ""
+            self.ctx.show_status(f"{title.removeprefix('HSA Wallet: ')}: {first_line}{more}", MESSAGE_MS)
+
+    def _open_first(self) -> None:
+        warning = self._first
+        if warning is None:
+            return
+        if warning.receipt_id is not None:
+            self.ctx.open_record("receipt", warning.receipt_id)
+        elif warning.letter_id is not None:
+            self.ctx.open_record("letter", warning.letter_id)
+        window = QApplication.activeWindow()
+        if window is not None:
+            window.raise_()
+
+
+def _notifications_on(vault) -> bool:
+    """Worker-side: the user's setting; while off, warnings stay un-notified and show once turned on."""
+    from hsawallet import config
+
+    with vault.session() as session:
+        return config.get(session, "notifications") != "off"
+
+
+def _icon_for(parent) -> QIcon:
+    if isinstance(parent, QWidget) and not parent.windowIcon().isNull():
+        return parent.windowIcon()
+    icon = QApplication.windowIcon()
+    if icon.isNull():
+        app = QApplication.instance()
+        icon = app.style().standardIcon(app.style().StandardPixmap.SP_MessageBoxInformation) if app else QIcon()
+    return icon
+
+
+def start_reminders(ctx, tray_parent, **kwargs) -> Reminders:
+    """Start the start-up + daily warning check; call ``.stop()`` on the result when the app quits."""
+    return Reminders(ctx, tray_parent, **kwargs)
+
+
+__all__ = ["Reminders", "start_reminders", "describe"]

@@ -1,0 +1,156 @@
+"""Look and feel: a light, calm palette, one accent colour, line icons tinted to match.
+
+Views can use: ``style.icon(name, colour)`` (SVGs in resources/icons), ``style.heading(text)``
+(a view title), ``style.subtle(text)`` (secondary text), and ``button.setProperty("primary", True)``
+for the one main action of a view.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from PySide6.QtCore import QByteArray, QRectF, Qt
+from PySide6.QtGui import QColor, QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtWidgets import QApplication, QLabel
+
+from hsawallet.paths import resource
+
+ACCENT = "#0f766e"
+ACCENT_DARK = "#0b5c56"
+ACCENT_SOFT = "#e3f1ef"
+TEXT = "#1f2933"
+MUTED = "#6b7785"
+BORDER = "#dde2e7"
+WINDOW = "#f7f8fa"
+SURFACE = "#ffffff"
+SIDEBAR = "#eef1f4"
+_ICONS = resource("icons").as_posix()
+OK = "#2f855a"
+WARN = "#b7791f"
+DANGER = "#c53030"
+
+STYLESHEET = f"""
+QMainWindow, QDialog {{ background: {WINDOW}; }}
+QWidget {{ color: {TEXT}; font-size: 10pt; }}
+QListWidget#sidebar {{
+    background: {SIDEBAR}; border: none; border-right: 1px solid {BORDER};
+    padding: 10px 8px; outline: 0;
+}}
+QListWidget#sidebar::item {{ padding: 8px 10px; margin: 1px 0; border-radius: 7px; color: {TEXT}; }}
+QListWidget#sidebar::item:hover {{ background: #e2e7eb; }}
+QListWidget#sidebar::item:selected {{ background: {ACCENT_SOFT}; color: {ACCENT_DARK}; font-weight: 600; }}
+QLabel#brand {{ font-size: 12pt; font-weight: 600; color: {TEXT}; padding: 14px 16px 6px 16px; background: {SIDEBAR}; }}
+QLabel#viewTitle {{ font-size: 16pt; font-weight: 600; color: {TEXT}; }}
+QLabel#subtle, QLabel#emptyText {{ color: {MUTED}; }}
+QLabel#emptyTitle {{ font-size: 14pt; font-weight: 600; color: {TEXT}; }}
+QLabel#errorText {{ color: {DANGER}; }}
+QLabel#hint {{ color: {MUTED}; font-size: 9pt; }}
+QToolBar {{ background: {SURFACE}; border: none; border-bottom: 1px solid {BORDER}; padding: 6px 10px; spacing: 8px; }}
+QStatusBar {{ background: {SURFACE}; border-top: 1px solid {BORDER}; color: {MUTED}; }}
+QStatusBar::item {{ border: none; }}
+QLineEdit, QComboBox, QSpinBox, QDateEdit, QDoubleSpinBox, QPlainTextEdit, QTextEdit {{
+    background: {SURFACE}; border: 1px solid {BORDER}; border-radius: 6px; padding: 5px 8px;
+    selection-background-color: {ACCENT};
+}}
+QLineEdit:focus, QComboBox:focus, QSpinBox:focus, QDateEdit:focus, QDoubleSpinBox:focus,
+QPlainTextEdit:focus, QTextEdit:focus {{ border: 1px solid {ACCENT}; }}
+QLineEdit#searchBox {{ border-radius: 15px; padding: 5px 12px; min-width: 260px; max-width: 380px; background: {WINDOW}; }}
+QPushButton {{
+    background: {SURFACE}; border: 1px solid {BORDER}; border-radius: 6px; padding: 6px 14px;
+}}
+QPushButton:hover {{ background: #f0f3f5; }}
+QPushButton:focus {{ border: 1px solid {ACCENT}; }}
+QPushButton:disabled {{ color: #a0a8b0; }}
+QPushButton[primary="true"] {{ background: {ACCENT}; color: white; border: 1px solid {ACCENT}; font-weight: 600; }}
+QPushButton[primary="true"]:hover {{ background: {ACCENT_DARK}; }}
+QPushButton[primary="true"]:disabled {{ background: #9cc9c4; border-color: #9cc9c4; }}
+QTableView, QTreeView, QListView {{
+    background: {SURFACE}; border: 1px solid {BORDER}; border-radius: 8px;
+    gridline-color: #eef0f2; selection-background-color: {ACCENT_SOFT}; selection-color: {TEXT};
+    alternate-background-color: #fafbfc;
+}}
+QHeaderView::section {{
+    background: {SURFACE}; color: {MUTED}; border: none; border-bottom: 1px solid {BORDER};
+    padding: 6px 8px; font-weight: 600;
+}}
+QTabWidget::pane {{ border: 1px solid {BORDER}; border-radius: 8px; background: {SURFACE}; }}
+QTabBar::tab {{ padding: 7px 14px; border: none; color: {MUTED}; }}
+QTabBar::tab:selected {{ color: {ACCENT_DARK}; border-bottom: 2px solid {ACCENT}; }}
+QGroupBox {{ border: 1px solid {BORDER}; border-radius: 8px; margin-top: 14px; padding: 12px; background: {SURFACE}; }}
+QGroupBox::title {{ subcontrol-origin: margin; left: 10px; padding: 0 4px; color: {MUTED}; font-weight: 600; }}
+QProgressBar {{ border: 1px solid {BORDER}; border-radius: 5px; background: {WINDOW}; text-align: center; max-height: 14px; }}
+QProgressBar::chunk {{ background: {ACCENT}; border-radius: 4px; }}
+QFrame#card {{ background: {SURFACE}; border: 1px solid {BORDER}; border-radius: 10px; }}
+QFrame#importPanel {{ background: {SURFACE}; border: 1px solid {BORDER}; border-radius: 10px; }}
+QMenuBar {{ background: {SURFACE}; }}
+QComboBox::drop-down {{ subcontrol-origin: padding; subcontrol-position: center right; width: 24px; border: none; }}
+QComboBox::down-arrow {{ image: url("{_ICONS}/chevron-down.svg"); width: 12px; height: 12px; }}
+QSpinBox::up-button, QDateEdit::up-button, QDoubleSpinBox::up-button {{
+    subcontrol-origin: border; subcontrol-position: top right; width: 20px; border: none; }}
+QSpinBox::down-button, QDateEdit::down-button, QDoubleSpinBox::down-button {{
+    subcontrol-origin: border; subcontrol-position: bottom right; width: 20px; border: none; }}
+QSpinBox::up-arrow, QDateEdit::up-arrow, QDoubleSpinBox::up-arrow {{ image: url("{_ICONS}/chevron-up.svg"); width: 10px; height: 10px; }}
+QSpinBox::down-arrow, QDateEdit::down-arrow, QDoubleSpinBox::down-arrow {{ image: url("{_ICONS}/chevron-down.svg"); width: 10px; height: 10px; }}
+QDateEdit::drop-down {{ subcontrol-origin: padding; subcontrol-position: center right; width: 24px; border: none; }}
+"""
+
+
+def apply(app: QApplication) -> None:
+    app.setStyle("Fusion")
+    palette = app.palette()
+    palette.setColor(QPalette.ColorRole.Window, QColor(WINDOW))
+    palette.setColor(QPalette.ColorRole.Base, QColor(SURFACE))
+    palette.setColor(QPalette.ColorRole.AlternateBase, QColor("#fafbfc"))
+    palette.setColor(QPalette.ColorRole.Text, QColor(TEXT))
+    palette.setColor(QPalette.ColorRole.WindowText, QColor(TEXT))
+    palette.setColor(QPalette.ColorRole.ButtonText, QColor(TEXT))
+    palette.setColor(QPalette.ColorRole.Button, QColor(SURFACE))
+    palette.setColor(QPalette.ColorRole.Highlight, QColor(ACCENT))
+    palette.setColor(QPalette.ColorRole.HighlightedText, QColor("#ffffff"))
+    palette.setColor(QPalette.ColorRole.PlaceholderText, QColor("#9aa4ae"))
+    palette.setColor(QPalette.ColorRole.Link, QColor(ACCENT))
+    app.setPalette(palette)
+    app.setStyleSheet(STYLESHEET)
+
+
+@lru_cache(maxsize=256)
+def _svg(name: str) -> str:
+    path = resource(f"icons/{name}.svg")
+    return path.read_text(encoding="utf-8") if path.exists() else ""
+
+
+def icon(name: str, colour: str = TEXT, sizes: tuple[int, ...] = (16, 20, 24, 32, 48, 64)) -> QIcon:
+    """A line icon from resources/icons tinted ``colour`` (empty icon if missing)."""
+    svg = _svg(name)
+    result = QIcon()
+    if not svg:
+        return result
+    renderer = QSvgRenderer(QByteArray(svg.replace("#000000", colour).encode()))
+    for size in sizes:
+        for ratio in (1, 2):
+            pixmap = QPixmap(size * ratio, size * ratio)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(pixmap)
+            renderer.render(painter, QRectF(0, 0, size * ratio, size * ratio))
+            painter.end()
+            pixmap.setDevicePixelRatio(ratio)
+            result.addPixmap(pixmap)
+    return result
+
+
+def app_icon() -> QIcon:
+    return icon("app", ACCENT)
+
+
+def heading(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("viewTitle")
+    return label
+
+
+def subtle(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("subtle")
+    label.setWordWrap(True)
+    return label

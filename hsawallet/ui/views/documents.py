@@ -1,0 +1,307 @@
+"""Documents: every file in the vault, an Import button, and the results of the last import."""
+
+from __future__ import annotations
+
+import hsawallet.ui.qtfix  # noqa: F401  (before any Qt call)
+
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QTableView,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hsawallet.services import documents
+from hsawallet.ui import ops, style
+from hsawallet.ui.context import AppContext, describe_error
+from hsawallet.ui.models.documents_model import (
+    COL_ERROR,
+    COL_FILE,
+    COL_IMPORTED,
+    COL_KIND,
+    COL_PAGES,
+    COL_STATUS,
+    ID_ROLE,
+    DocumentsModel,
+    DocumentsProxy,
+)
+
+IMPORT_FILTER = ("Documents (*.pdf *.png *.jpg *.jpeg *.tif *.tiff *.heic *.heif *.webp *.bmp *.gif);;"
+                 "All files (*)")
+KIND_CHOICES = (("All documents", None), ("Receipts", "receipt"), ("Letters", "letter"), ("Other", "other"))
+
+
+class ImportPanel(QFrame):
+    """Progress and per-file results of an import: imported / duplicate / error with its reason."""
+
+    finished = Signal(list)  # the ImportOutcome list
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("importPanel")
+        self.running = False
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 10, 14, 12)
+        top = QHBoxLayout()
+        self.title = QLabel("Import")
+        self.title.setStyleSheet("font-weight: 600;")
+        self.progress = QProgressBar()
+        self.progress.setTextVisible(False)
+        self.progress.setFixedWidth(180)
+        self.close_button = QPushButton("Hide")
+        self.close_button.setToolTip("Hide the import results")
+        self.close_button.clicked.connect(self.hide)
+        top.addWidget(self.title, 1)
+        top.addWidget(self.progress)
+        top.addWidget(self.close_button)
+        layout.addLayout(top)
+        self.results = QTreeWidget()
+        self.results.setColumnCount(3)
+        self.results.setHeaderLabels(["File", "Result", "Details"])
+        self.results.setRootIsDecorated(False)
+        self.results.setUniformRowHeights(True)
+        self.results.setAlternatingRowColors(True)
+        self.results.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        self.results.header().setStretchLastSection(True)
+        self.results.setColumnWidth(0, 280)
+        self.results.setColumnWidth(1, 120)
+        self.results.setMaximumHeight(190)
+        layout.addWidget(self.results)
+        self._icons = {
+            "imported": style.icon("check", style.OK),
+            "duplicate": style.icon("duplicate", style.MUTED),
+            "error": style.icon("error", style.DANGER),
+        }
+        self._rows: dict[str, QTreeWidgetItem] = {}
+        self.hide()
+
+    def start(self, paths: list[str]) -> None:
+        """Import ``paths`` on the database worker; results appear as each file is done."""
+        self.running = True
+        self.results.clear()
+        self._rows.clear()
+        self.title.setText(f"Importing {len(paths)} item{'s' if len(paths) != 1 else ''}…")
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.close_button.setEnabled(False)
+        self.show()
+        vault = self.ctx.vault
+
+        def work():
+            return documents.import_files(vault, paths, progress=ops.progress_reporter())
+
+        (ops.CollectionOp(self, work, self._done)
+         .failure(self._failed)
+         .on_progress(self._progressed)
+         .with_progress("Importing")
+         .run_in_background())
+
+    def _progressed(self, done: int, total: int, outcome) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        self.title.setText(f"Importing… {done} of {total}")
+        if outcome is not None:
+            self._show_outcome(outcome)
+
+    def _show_outcome(self, outcome) -> None:
+        item = self._rows.get(outcome.path)
+        if item is None:
+            item = QTreeWidgetItem([outcome.file, "", ""])
+            item.setToolTip(0, outcome.path)
+            self._rows[outcome.path] = item
+            self.results.addTopLevelItem(item)
+        if outcome.status == "imported":
+            result, detail, icon = "Imported", (outcome.kind or "document").capitalize(), "imported"
+        elif outcome.status == "duplicate":
+            result, detail, icon = "Already in the vault", (outcome.kind or "").capitalize(), "duplicate"
+        elif outcome.error:
+            result, detail, icon = "Not imported", outcome.error, "error"
+        else:
+            result, detail, icon = "Reading…", "", None
+        item.setText(1, result)
+        item.setText(2, detail)
+        item.setToolTip(2, detail)
+        if icon:
+            item.setIcon(1, self._icons[icon])
+
+    def _done(self, outcomes: list) -> None:
+        self.running = False
+        for outcome in outcomes:
+            self._show_outcome(outcome)
+        counts = {s: sum(o.status == s for o in outcomes) for s in ("imported", "duplicate", "error")}
+        parts = [f"{counts['imported']} imported"]
+        if counts["duplicate"]:
+            parts.append(f"{counts['duplicate']} already in the vault")
+        if counts["error"]:
+            parts.append(f"{counts['error']} not imported")
+        self.title.setText("Import finished: " + ", ".join(parts))
+        self.progress.hide()
+        self.close_button.setEnabled(True)
+        self.ctx.show_status("Import finished: " + ", ".join(parts), 8000)
+        self.finished.emit(outcomes)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.running = False
+        self.title.setText(f"Import stopped: {describe_error(exc)}")
+        self.progress.hide()
+        self.close_button.setEnabled(True)
+        self.finished.emit([])
+
+
+class DocumentsView(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._select_after_reload: int | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 16)
+        layout.setSpacing(12)
+
+        header = QHBoxLayout()
+        titles = QVBoxLayout()
+        titles.addWidget(style.heading("Documents"))
+        self.summary = style.subtle("")
+        titles.addWidget(self.summary)
+        header.addLayout(titles, 1)
+        self.import_button = QPushButton(style.icon("import", "#ffffff"), " &Import…")
+        self.import_button.setProperty("primary", True)
+        self.import_button.setToolTip("Add receipts and letters (PDF or photos). You can also drop files on the window.")
+        self.import_button.clicked.connect(self.choose_files)
+        header.addWidget(self.import_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(header)
+
+        filters = QHBoxLayout()
+        kind_label = QLabel("&Show:")
+        self.kind = QComboBox()
+        for label, value in KIND_CHOICES:
+            self.kind.addItem(label, value)
+        kind_label.setBuddy(self.kind)
+        self.kind.currentIndexChanged.connect(lambda _: self.model.reload(self.kind.currentData()))
+        self.name_filter = QLineEdit()
+        self.name_filter.setPlaceholderText("Filter by file name")
+        self.name_filter.setClearButtonEnabled(True)
+        filters.addWidget(kind_label)
+        filters.addWidget(self.kind)
+        filters.addSpacing(12)
+        filters.addWidget(self.name_filter, 1)
+        layout.addLayout(filters)
+
+        self.model = DocumentsModel.for_vault(ctx.vault, self)
+        self.model.on_reset = self._after_reload
+        self.proxy = DocumentsProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.name_filter.textChanged.connect(self.proxy.set_name_filter)
+
+        self.table = QTableView()
+        self.table.setObjectName("documentsTable")
+        self.table.setModel(self.proxy)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(30)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # newest first, as stored
+        head = self.table.horizontalHeader()
+        head.setSectionResizeMode(COL_FILE, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((COL_KIND, 90), (COL_PAGES, 60), (COL_STATUS, 140), (COL_IMPORTED, 140), (COL_ERROR, 200)):
+            head.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            self.table.setColumnWidth(column, width)
+        head.setHighlightSections(False)
+        head.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        layout.addWidget(self.table, 1)
+
+        self.empty = QWidget()
+        empty_layout = QVBoxLayout(self.empty)
+        picture = QLabel()
+        picture.setPixmap(style.icon("import", style.MUTED).pixmap(56, 56))
+        empty_title = QLabel("No documents yet")
+        empty_title.setObjectName("emptyTitle")
+        empty_text = QLabel("Click Import, or drop receipts and letters (PDFs or photos) anywhere on this window.\n"
+                            "They are read on this computer and stored encrypted in your vault.")
+        empty_text.setObjectName("emptyText")
+        empty_layout.addStretch(1)
+        for widget in (picture, empty_title, empty_text):
+            widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            empty_layout.addWidget(widget)
+        empty_layout.addStretch(2)
+        self.empty.hide()
+        layout.addWidget(self.empty, 1)
+
+        self.import_panel = ImportPanel(ctx, self)
+        layout.addWidget(self.import_panel)
+
+        QShortcut(QKeySequence("Ctrl+L"), self, activated=lambda: self.name_filter.setFocus())
+        ctx.bridge.documentsChanged.connect(self.reload)
+        self.setTabOrder(self.import_button, self.kind)
+        self.setTabOrder(self.kind, self.name_filter)
+        self.setTabOrder(self.name_filter, self.table)
+        self.reload()
+
+    # -- data
+    def reload(self) -> None:
+        self.model.reload()
+
+    def _after_reload(self) -> None:
+        count = self.model.rowCount()
+        kind = self.kind.currentText().lower() if self.kind.currentData() else "documents"
+        self.summary.setText(f"{count:,} {kind}" if count != 1 else f"1 {kind.rstrip('s')}")
+        empty = count == 0 and not self.kind.currentData()
+        self.empty.setVisible(empty)
+        self.table.setVisible(not empty)
+        if self._select_after_reload is not None:
+            wanted, self._select_after_reload = self._select_after_reload, None
+            self.select_record(wanted)
+
+    # -- actions
+    def choose_files(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, "Import documents", str(Path.home()), IMPORT_FILTER)
+        if paths:
+            self.import_files(paths)
+
+    def import_files(self, paths: list[str]) -> None:
+        self.import_panel.start([str(p) for p in paths])
+
+    def select_record(self, id: int) -> None:
+        """Select document ``id`` (after the ids arrive if they are still loading)."""
+        if self.model.loading:
+            self._select_after_reload = id
+            return
+        row = self.model.row_for_id(id)
+        if row is None:
+            if self.kind.currentData() is not None or self.name_filter.text():
+                self._select_after_reload = id
+                self.name_filter.clear()
+                self.kind.setCurrentIndex(0)
+            return
+        index = self.proxy.mapFromSource(self.model.index(row, COL_FILE))
+        if index.isValid():
+            self.table.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+            self.table.scrollTo(index)
+            self.table.setFocus()
+
+    def selected_ids(self) -> list[int]:
+        rows = self.table.selectionModel().selectedRows()
+        return [self.proxy.data(index, ID_ROLE) for index in rows]
+
+
+__all__ = ["DocumentsView", "ImportPanel", "COL_ERROR", "COL_IMPORTED", "COL_KIND", "COL_PAGES", "COL_STATUS"]

@@ -1,0 +1,511 @@
+"""Receipts: the list, and for the selected one its pages beside its fields and line items.
+
+Each line item shows its category, whether it needs a letter, its link status and the reason;
+the user can link it to a letter by hand, unlink it, or give it back to the automatic rules.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QStyledItemDelegate,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hsawallet.ui.widgets.document_viewer import DocumentViewer
+from hsawallet.ui.widgets.field_form import RECEIPT_FIELDS, FieldForm
+from hsawallet.ui.widgets.record_table import Column, RecordTable, money_sort, money_text
+
+LINK_LABELS = {
+    "covered": "Covered",
+    "before_letter": "Bought before the letter",
+    "after_expiry": "Bought after the letter expired",
+    "no_letter": "No letter",
+    "manual": "Linked by hand",
+    "unlinked": "Unlinked by hand",
+    "undated": "Receipt has no date",
+}
+GOOD_STATUSES = {"covered", "manual"}
+GOOD = QColor("#1e7b34")
+BAD = QColor("#b3261e")
+MUTED = QColor("#6b6b6b")
+
+ITEM_COLUMNS = ("#", "Description", "Amount", "Link", "Category", "Needs letter", "Letter", "Why")
+COL_DESCRIPTION, COL_AMOUNT, COL_LINK, COL_CATEGORY, COL_WHY = 1, 2, 3, 4, 7
+ITEM_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def link_summary(receipt: dict) -> str:
+    """'2 covered · 1 no letter' over the items that need a letter."""
+    counts: dict[str, int] = {}
+    for item in receipt.get("items", []):
+        if item.get("needs_lmn"):
+            status = item.get("link_status") or "no_letter"
+            counts[status] = counts.get(status, 0) + 1
+    if not counts:
+        return "no letter needed"
+    return " · ".join(f"{n} {LINK_LABELS.get(s, s).lower()}" for s, n in counts.items())
+
+
+def _summary_color(receipt: dict):
+    statuses = {i.get("link_status") or "no_letter" for i in receipt.get("items", []) if i.get("needs_lmn")}
+    if not statuses:
+        return QBrush(MUTED)
+    return QBrush(GOOD if statuses <= GOOD_STATUSES else BAD)
+
+
+def letter_choice_label(letter: dict) -> str:
+    who = letter.get("patient_name") or letter.get("person") or "unknown patient"
+    span = f"{letter.get('issue_date') or '?'} → {letter.get('valid_through') or '?'}"
+    cats = ", ".join(letter.get("categories") or []) or "no categories"
+    return f"#{letter['id']} {who}, {span} ({cats})"
+
+
+class _CategoryDelegate(QStyledItemDelegate):
+    """A combo of the known categories for the Category column."""
+
+    def __init__(self, names: list[str], parent=None) -> None:
+        super().__init__(parent)
+        self._names = names
+
+    def createEditor(self, parent, option, index):  # noqa: N802
+        combo = QComboBox(parent)
+        combo.addItems(self._names)
+        return combo
+
+    def setEditorData(self, editor, index):  # noqa: N802
+        position = editor.findText(index.data() or "")
+        editor.setCurrentIndex(max(0, position))
+
+    def setModelData(self, editor, model, index):  # noqa: N802
+        model.setData(index, editor.currentText())
+
+
+class ReceiptsView(QWidget):
+    """List of receipts with a detail pane: document viewer | fields, items and links."""
+
+    detailShown = Signal(int)  # receipt id whose details are on screen
+
+    def __init__(self, ctx, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._receipt: dict | None = None
+        self._letters: list[dict] = []
+        self._pending_select: int | None = None
+        self._loading_items = False
+
+        # ---- list
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setPlaceholderText("Filter receipts (merchant, person, date…)  Ctrl+F")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.table = RecordTable([
+            Column("Date", lambda r: r.get("date") or "—"),
+            Column("Merchant", lambda r: r.get("merchant") or r.get("file")),
+            Column("Total", lambda r: money_text(r.get("total")), align_right=True,
+                   sort=lambda r: money_sort(r.get("total"))),
+            Column("Person", lambda r: r.get("person") or r.get("patient") or "—"),
+            Column("Letters", link_summary, foreground=_summary_color,
+                   tooltip=lambda r: "Link status of the items that need a Letter of Medical Necessity"),
+        ])
+        self.table.setAccessibleName("Receipts")
+        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        self.filter_edit.textChanged.connect(self.table.set_filter)
+        self.count_label = QLabel()
+        self.count_label.setStyleSheet("color: palette(mid);")
+        list_box = QWidget()
+        list_layout = QVBoxLayout(list_box)
+        list_layout.setContentsMargins(0, 0, 0, 0)
+        list_layout.addWidget(self.filter_edit)
+        list_layout.addWidget(self.table, 1)
+        list_layout.addWidget(self.count_label)
+
+        # ---- detail: viewer | fields + items
+        self.viewer = DocumentViewer()
+        self.form = FieldForm(ctx, RECEIPT_FIELDS)
+        self.form.saved.connect(lambda _doc: self._reload_detail())
+        self.title_label = QLabel()
+        self.title_label.setStyleSheet("font-size: 15px; font-weight: 600;")
+        self.title_label.setWordWrap(True)
+
+        self.items = QTableWidget(0, len(ITEM_COLUMNS))
+        self.items.setHorizontalHeaderLabels(list(ITEM_COLUMNS))
+        self.items.setAccessibleName("Line items")
+        self.items.verticalHeader().hide()
+        self.items.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.items.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.items.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                                   | QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.items.setWordWrap(False)
+        self.items.setAlternatingRowColors(True)
+        header = self.items.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.items.setToolTip("Double-click (or F2) a description, amount or category to correct it")
+        self.items.itemChanged.connect(self._item_edited)
+        self.items.itemSelectionChanged.connect(self._update_link_buttons)
+        try:
+            from hsawallet.ingest.categories import load_categories
+
+            names = list(load_categories().names)
+        except Exception:  # a damaged categories file must not stop the view
+            names = []
+        self.items.setItemDelegateForColumn(COL_CATEGORY, _CategoryDelegate(names, self.items))
+
+        self.letter_combo = QComboBox()
+        self.letter_combo.setMinimumContentsLength(16)
+        self.letter_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.letter_combo.setAccessibleName("Letter to link")
+        self.letter_combo.currentIndexChanged.connect(lambda _i: self._update_link_buttons())
+        letter_label = QLabel("Le&tter:")
+        letter_label.setBuddy(self.letter_combo)
+        self.link_button = QPushButton("&Link item")
+        self.link_button.setToolTip("Link the selected item to the chosen letter (kept until you change it)")
+        self.link_button.clicked.connect(self.link_selected_item)
+        self.unlink_button = QPushButton("U&nlink")
+        self.unlink_button.setToolTip("Say that no letter covers the selected item")
+        self.unlink_button.clicked.connect(self.unlink_selected_item)
+        self.auto_button = QPushButton("Back to a&utomatic")
+        self.auto_button.setToolTip("Forget your choice; the automatic link applies again")
+        self.auto_button.clicked.connect(self.automatic_selected_item)
+        link_row = QVBoxLayout()
+        choose_row = QHBoxLayout()
+        choose_row.addWidget(letter_label)
+        choose_row.addWidget(self.letter_combo, 1)
+        buttons_row = QHBoxLayout()
+        buttons_row.addStretch(1)
+        buttons_row.addWidget(self.link_button)
+        buttons_row.addWidget(self.unlink_button)
+        buttons_row.addWidget(self.auto_button)
+        link_row.addLayout(choose_row)
+        link_row.addLayout(buttons_row)
+        self.reason_label = QLabel()
+        self.reason_label.setWordWrap(True)
+        self.reason_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.link_message = QLabel()
+        self.link_message.setWordWrap(True)
+        self.link_message.setStyleSheet("color: #b3261e;")
+        self.link_message.hide()
+
+        items_box = QGroupBox("Line items")
+        items_layout = QVBoxLayout(items_box)
+        items_layout.addWidget(self.items, 1)
+        items_layout.addWidget(self.reason_label)
+        items_layout.addLayout(link_row)
+        items_layout.addWidget(self.link_message)
+
+        fields_box = QGroupBox("Fields")
+        fields_layout = QVBoxLayout(fields_box)
+        fields_layout.addWidget(self.form)
+
+        details = QSplitter(Qt.Orientation.Vertical)
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(self.title_label)
+        top_layout.addWidget(fields_box, 1)
+        details.addWidget(top)
+        details.addWidget(items_box)
+        details.setStretchFactor(0, 0)
+        details.setStretchFactor(1, 1)
+
+        self.detail_splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.detail_splitter.addWidget(self.viewer)
+        self.detail_splitter.addWidget(details)
+        self.detail_splitter.setStretchFactor(0, 1)
+        self.detail_splitter.setStretchFactor(1, 1)
+
+        self.empty_label = QLabel("Select a receipt to see its pages, fields and line items.")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setStyleSheet("color: palette(mid);")
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.empty_label, 1)
+        right_layout.addWidget(self.detail_splitter, 1)
+        self.detail_splitter.hide()
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(list_box)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 5)
+        self.splitter.setSizes([430, 850])
+        self.detail_splitter.setSizes([420, 430])
+        for column, width in enumerate((86, 140, 76, 110)):
+            self.table.setColumnWidth(column, width)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.splitter)
+
+        find = QShortcut(QKeySequence.StandardKey.Find, self)
+        find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        find.activated.connect(lambda: (self.filter_edit.setFocus(), self.filter_edit.selectAll()))
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
+        self.setTabOrder(self.filter_edit, self.table)
+
+        ctx.bridge.documentsChanged.connect(self.reload)
+        ctx.bridge.linksChanged.connect(self.reload)
+        ctx.bridge.peopleChanged.connect(self.reload)
+        self._update_link_buttons()
+        self.reload()
+
+    # ------------------------------------------------------------------ public API
+
+    def select_record(self, receipt_id: int) -> None:
+        """Show receipt ``receipt_id`` (e.g. from a Dashboard warning)."""
+        self._pending_select = receipt_id
+        if self.table.select_id(receipt_id):
+            self.filter_edit.blockSignals(True)
+            self.filter_edit.clear()
+            self.filter_edit.blockSignals(False)
+            self._pending_select = None
+            self._selection_changed()
+
+    def current_receipt(self) -> dict | None:
+        return self._receipt
+
+    def reload(self) -> None:
+        from hsawallet.services import records
+
+        def load(session):
+            return records.list_receipts(session), records.list_letters(session)
+
+        self.ctx.query(self, load, self._show_rows).run_in_background()
+
+    # ------------------------------------------------------------------ list
+
+    def _show_rows(self, result) -> None:
+        receipts, letters = result
+        self._letters = letters
+        keep = self._pending_select or (self._receipt or {}).get("id")
+        self.table.set_rows(receipts)
+        n = len(receipts)
+        self.count_label.setText(f"{n} receipt{'s' if n != 1 else ''}")
+        self._fill_letter_combo()
+        if keep is not None and self.table.select_id(keep):
+            self._pending_select = None
+            self._show_detail(self._row_by_id(receipts, keep))
+        elif self._receipt is not None:
+            self._show_detail(None)
+
+    @staticmethod
+    def _row_by_id(rows: list[dict], record_id: int) -> dict | None:
+        return next((r for r in rows if r.get("id") == record_id), None)
+
+    def _selection_changed(self) -> None:
+        row = self.table.current_row()
+        if row is None or (self._receipt and row["id"] == self._receipt["id"]):
+            return
+        self._show_detail(row)
+
+    def _reload_detail(self) -> None:
+        self.reload()
+
+    # ------------------------------------------------------------------ detail
+
+    def _show_detail(self, receipt: dict | None) -> None:
+        previous_doc = (self._receipt or {}).get("document_id")
+        self._receipt = receipt
+        if receipt is None:
+            self.detail_splitter.hide()
+            self.empty_label.show()
+            self.viewer.clear()
+            self.form.clear()
+            self.items.setRowCount(0)
+            return
+        self.empty_label.hide()
+        self.detail_splitter.show()
+        self.title_label.setText(f"{receipt.get('merchant') or 'Unknown merchant'} — {receipt.get('file')}")
+        if receipt["document_id"] != previous_doc or self.viewer.document_id != receipt["document_id"]:
+            self.viewer.show_document(self.ctx, receipt["document_id"])
+        self._fill_items(receipt)
+        receipt_id, document_id = receipt["id"], receipt["document_id"]
+
+        def edited(session):
+            from hsawallet.services import documents
+
+            items = {item["id"]: documents.edited_fields(session, "item", item["id"]) for item in receipt["items"]}
+            return documents.edited_fields(session, "receipt", receipt_id), items
+
+        def show_edits(result) -> None:
+            if self._receipt is None or self._receipt["id"] != receipt_id:
+                return
+            receipt_edits, item_edits = result
+            if not self.form.is_dirty() or self.form.document_id != document_id:
+                self.form.set_record(document_id, receipt, receipt.get("confidence"), receipt_edits)
+            self._mark_item_edits(item_edits)
+            self.detailShown.emit(receipt_id)
+
+        self.ctx.query(self, edited, show_edits).run_in_background()
+
+    def _fill_items(self, receipt: dict) -> None:
+        selected = self._selected_item_id()
+        self._loading_items = True
+        self.items.setRowCount(0)
+        letters = {l["id"]: l for l in self._letters}
+        for row, item in enumerate(receipt.get("items", [])):
+            self.items.insertRow(row)
+            status = item.get("link_status")
+            needs = bool(item.get("needs_lmn"))
+            letter = letters.get(item.get("letter_id"))
+            reason = item.get("link_reason") or ("This item does not need a letter." if not needs else "")
+            cells = [
+                str(row + 1), item.get("description") or "", money_text(item.get("amount")),
+                LINK_LABELS.get(status, status or ("not needed" if not needs else "No letter")),
+                item.get("category") or "", "yes" if needs else "no",
+                f"#{letter['id']} {letter.get('file')}" if letter else "—", reason,
+            ]
+            for column, text in enumerate(cells):
+                cell = QTableWidgetItem(text)
+                cell.setData(ITEM_ID_ROLE, item["id"])
+                if column not in (COL_DESCRIPTION, COL_AMOUNT, COL_CATEGORY):
+                    cell.setFlags(cell.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                if column == COL_AMOUNT:
+                    cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if column in (COL_LINK, COL_WHY):
+                    cell.setToolTip(reason)
+                if column == COL_LINK and needs:
+                    cell.setForeground(QBrush(GOOD if status in GOOD_STATUSES else BAD))
+                self.items.setItem(row, column, cell)
+        self.items.resizeColumnsToContents()
+        self.items.setColumnWidth(COL_DESCRIPTION, min(260, max(120, self.items.columnWidth(COL_DESCRIPTION))))
+        self._loading_items = False
+        if selected is not None:
+            self.select_item(selected)
+        elif self.items.rowCount():
+            self.items.selectRow(0)
+        self._update_link_buttons()
+
+    def _mark_item_edits(self, item_edits: dict[int, set[str]]) -> None:
+        self._loading_items = True
+        columns = {"description": COL_DESCRIPTION, "amount": COL_AMOUNT, "category": COL_CATEGORY}
+        for row in range(self.items.rowCount()):
+            item_id = self.items.item(row, 0).data(ITEM_ID_ROLE)
+            for name in item_edits.get(item_id, ()):
+                if name in columns:
+                    cell = self.items.item(row, columns[name])
+                    cell.setText(cell.text() + "  ✎")
+                    cell.setToolTip("You corrected this value")
+        self._loading_items = False
+
+    def _fill_letter_combo(self) -> None:
+        current = self.letter_combo.currentData()
+        self.letter_combo.clear()
+        for letter in self._letters:
+            self.letter_combo.addItem(letter_choice_label(letter), letter["id"])
+        if not self._letters:
+            self.letter_combo.addItem("No letters in the vault yet", None)
+        position = self.letter_combo.findData(current)
+        if position >= 0:
+            self.letter_combo.setCurrentIndex(position)
+        self._update_link_buttons()
+
+    # ------------------------------------------------------------------ item edits and links
+
+    def _selected_item_id(self) -> int | None:
+        rows = self.items.selectionModel().selectedRows() if self.items.selectionModel() else []
+        if not rows:
+            return None
+        cell = self.items.item(rows[0].row(), 0)
+        return cell.data(ITEM_ID_ROLE) if cell else None
+
+    def _selected_item(self) -> dict | None:
+        item_id = self._selected_item_id()
+        if self._receipt is None or item_id is None:
+            return None
+        return next((i for i in self._receipt["items"] if i["id"] == item_id), None)
+
+    def select_item(self, item_id: int) -> bool:
+        for row in range(self.items.rowCount()):
+            if self.items.item(row, 0).data(ITEM_ID_ROLE) == item_id:
+                self.items.selectRow(row)
+                return True
+        return False
+
+    def _update_link_buttons(self) -> None:
+        item = self._selected_item()
+        has_item = item is not None
+        if item is None:
+            self.reason_label.setText("")
+        else:
+            status = LINK_LABELS.get(item.get("link_status"), "No letter needed" if not item.get("needs_lmn") else "—")
+            reason = item.get("link_reason") or "This item does not need a letter."
+            self.reason_label.setText(f"<b>{status}.</b> {reason}")
+        self.link_button.setEnabled(has_item and self.letter_combo.currentData() is not None)
+        self.unlink_button.setEnabled(has_item and item.get("link_status") != "unlinked")
+        self.auto_button.setEnabled(has_item and item.get("link_status") in ("manual", "unlinked"))
+        if has_item and item.get("letter_id") is not None:
+            position = self.letter_combo.findData(item["letter_id"])
+            if position >= 0:
+                self.letter_combo.setCurrentIndex(position)
+
+    def _run_link_change(self, fn, done_message: str) -> None:
+        self.link_message.hide()
+
+        def failed(exc: BaseException) -> None:
+            self.link_message.setText(str(exc))
+            self.link_message.show()
+            self.reload()  # put back what the table showed before the failed change
+
+        def done(_result) -> None:
+            self.ctx.show_status(done_message)
+
+        self.ctx.change(self, fn, done).failure(failed).run_in_background()
+
+    def link_selected_item(self) -> None:
+        item, letter_id = self._selected_item(), self.letter_combo.currentData()
+        if item is None or letter_id is None:
+            return
+        from hsawallet.services import coverage
+
+        item_id = item["id"]
+        self._run_link_change(lambda vault: coverage.set_manual_link(vault, item_id, letter_id),
+                              f"Item linked to letter #{letter_id}.")
+
+    def unlink_selected_item(self) -> None:
+        item = self._selected_item()
+        if item is None:
+            return
+        from hsawallet.services import coverage
+
+        item_id = item["id"]
+        self._run_link_change(lambda vault: coverage.set_manual_link(vault, item_id, None),
+                              "Item unlinked: no letter covers it.")
+
+    def automatic_selected_item(self) -> None:
+        item = self._selected_item()
+        if item is None:
+            return
+        from hsawallet.services import coverage
+
+        item_id = item["id"]
+        self._run_link_change(lambda vault: coverage.clear_manual_link(vault, item_id),
+                              "The automatic link applies again.")
+
+    def _item_edited(self, cell: QTableWidgetItem) -> None:
+        if self._loading_items or self._receipt is None:
+            return
+        field = {COL_DESCRIPTION: "description", COL_AMOUNT: "amount", COL_CATEGORY: "category"}.get(cell.column())
+        if field is None:
+            return
+        from hsawallet.services import documents
+
+        document_id, number = self._receipt["document_id"], cell.row() + 1
+        value = cell.text().replace("✎", "").strip()
+        self._run_link_change(lambda vault: documents.set_field(vault, document_id, f"items.{number}.{field}", value),
+                              f"Item {number} corrected.")

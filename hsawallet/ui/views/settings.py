@@ -1,0 +1,111 @@
+"""Settings: every option in config.OPTIONS, saved as soon as it changes."""
+
+from __future__ import annotations
+
+import hsawallet.ui.qtfix  # noqa: F401  (before any Qt call)
+
+from PySide6.QtWidgets import QComboBox, QFormLayout, QFrame, QLabel, QSpinBox, QVBoxLayout, QWidget
+
+from hsawallet import config
+from hsawallet.ui import style
+from hsawallet.ui.context import AppContext, describe_error
+
+LABELS = {
+    "date_order": "Numeric dates",
+    "expiring_days": "Letter expiry warning",
+    "deadline_days": "Claim deadline warning",
+    "notifications": "Desktop notifications",
+    "ocr_workers": "Reading processes",
+}
+CHOICE_LABELS = {
+    "mdy": "Month first (03/04 = March 4)", "dmy": "Day first (03/04 = 3 April)",
+    "ymd": "Year first (2026/03/04)", "on": "On", "off": "Off",
+}
+
+
+def _closure(option: config.Option) -> dict:
+    """The parse function's bound values (choices, or low/high), to pick a fitting editor."""
+    code = getattr(option.parse, "__code__", None)
+    cells = getattr(option.parse, "__closure__", None) or ()
+    return dict(zip(code.co_freevars, (c.cell_contents for c in cells))) if code else {}
+
+
+class SettingsView(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.editors: dict[str, QWidget] = {}
+        self._loading = False
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 16)
+        layout.setSpacing(10)
+        layout.addWidget(style.heading("Settings"))
+        layout.addWidget(style.subtle("Changes are saved as soon as you make them."))
+        card = QFrame()
+        card.setObjectName("card")
+        form = QFormLayout(card)
+        form.setContentsMargins(18, 16, 18, 16)
+        form.setVerticalSpacing(6)
+        form.setHorizontalSpacing(18)
+        for key, option in config.OPTIONS.items():
+            editor = self._editor(key, option)
+            self.editors[key] = editor
+            label = QLabel("&" + LABELS.get(key, key.replace("_", " ").capitalize()) + ":")
+            label.setBuddy(editor)
+            form.addRow(label, editor)
+            help_text = QLabel(option.help[:1].upper() + option.help[1:] + ".")
+            help_text.setObjectName("hint")
+            help_text.setWordWrap(True)
+            form.addRow("", help_text)
+        card.setMaximumWidth(720)
+        layout.addWidget(card)
+        self.status = QLabel("")
+        self.status.setObjectName("hint")
+        layout.addWidget(self.status)
+        layout.addStretch(1)
+        self.reload()
+
+    def _editor(self, key: str, option: config.Option) -> QWidget:
+        bound = _closure(option)
+        if "choices" in bound:
+            combo = QComboBox()
+            for choice in bound["choices"]:
+                combo.addItem(CHOICE_LABELS.get(choice, choice), choice)
+            combo.currentIndexChanged.connect(lambda _i, k=key, c=combo: self._save(k, c.currentData()))
+            return combo
+        if "low" in bound and "high" in bound:
+            spin = QSpinBox()
+            spin.setRange(bound["low"], bound["high"])
+            if key.endswith("_days"):
+                spin.setSuffix(" days before")
+            spin.valueChanged.connect(lambda value, k=key: self._save(k, str(value)))
+            return spin
+        from PySide6.QtWidgets import QLineEdit
+
+        line = QLineEdit()
+        line.editingFinished.connect(lambda k=key, e=line: self._save(k, e.text()))
+        return line
+
+    def reload(self) -> None:
+        self.ctx.query(self, config.all_values, self._show).run_in_background()
+
+    def _show(self, values: dict) -> None:
+        self._loading = True
+        try:
+            for key, value in values.items():
+                editor = self.editors.get(key)
+                if isinstance(editor, QComboBox):
+                    editor.setCurrentIndex(max(0, editor.findData(value)))
+                elif isinstance(editor, QSpinBox):
+                    editor.setValue(int(value))
+                elif editor is not None:
+                    editor.setText(str(value))  # type: ignore[attr-defined]
+        finally:
+            self._loading = False
+
+    def _save(self, key: str, value: str) -> None:
+        if self._loading:
+            return
+        self.ctx.change_in_session(self, lambda session: config.set_value(session, key, value),
+                                   lambda _v: self.status.setText("Saved.")) \
+            .failure(lambda exc: self.status.setText(f"Not saved: {describe_error(exc)}")).run_in_background()

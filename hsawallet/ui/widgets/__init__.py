@@ -1,0 +1,1 @@
+"""Reusable widgets of the record views (document viewer, field form, bar chart)."""

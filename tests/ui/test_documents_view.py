@@ -1,0 +1,159 @@
+"""Documents: the lazy model (no window) and files dropped on the main window."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QApplication
+from reportlab.lib.pagesizes import letter
+from reportlab.pdfgen import canvas
+
+from hsawallet.store.models import Document
+from hsawallet.ui import ops
+from hsawallet.ui.models.documents_model import (
+    COL_FILE,
+    COL_PAGES,
+    COL_STATUS,
+    ID_ROLE,
+    PAGE_SIZE,
+    DocumentsModel,
+    DocumentsProxy,
+    load_rows,
+)
+
+
+def add_documents(vault, count: int) -> list[int]:
+    with vault.session() as session:
+        docs = [Document(file_name=f"scan-{n:05d}.pdf", size=10, sha256=f"{n:064x}", kind="receipt",
+                         page_count=n % 3 + 1, status="read") for n in range(count)]
+        session.add_all(docs)
+        session.commit()
+        return [d.id for d in docs]
+
+
+def test_the_model_holds_ids_and_fetches_only_the_pages_it_shows(vault):
+    add_documents(vault, PAGE_SIZE * 3 + 7)
+    fetched: list[int] = []
+
+    def rows_loader(ids):
+        fetched.append(len(ids))
+        with vault.session() as session:
+            return load_rows(session, ids)
+
+    base = DocumentsModel.for_vault(vault, background=False)
+    model = DocumentsModel(base._ids_loader, rows_loader, background=False)
+    model.reload()
+    assert model.rowCount() == PAGE_SIZE * 3 + 7 and model.columnCount() == 6
+    assert fetched == []  # opening loads ids only
+    newest = model.index(0, COL_FILE)
+    assert model.data(newest) == f"scan-{PAGE_SIZE * 3 + 6:05d}.pdf"  # newest first
+    assert fetched == [PAGE_SIZE]
+    assert model.data(model.index(5, COL_STATUS)) == "Read"
+    assert model.data(model.index(PAGE_SIZE * 3 + 6, COL_PAGES)) == "1"
+    assert fetched == [PAGE_SIZE, 7]
+    assert model.data(newest, ID_ROLE) == model.document_id(0)
+
+
+def test_sorting_loads_every_row_then_orders_them(vault):
+    add_documents(vault, 450)
+    model = DocumentsModel.for_vault(vault, background=False)
+    model.reload()
+    proxy = DocumentsProxy()
+    proxy.setSourceModel(model)
+    proxy.sort(COL_FILE, Qt.SortOrder.AscendingOrder)
+    assert model.fully_loaded()
+    assert proxy.data(proxy.index(0, COL_FILE)) == "scan-00000.pdf"
+    proxy.set_name_filter("scan-0044")
+    assert proxy.rowCount() == 10
+
+
+def test_the_kind_filter_asks_the_vault_for_matching_ids(vault):
+    add_documents(vault, 3)
+    model = DocumentsModel.for_vault(vault, background=False)
+    model.reload("letter")
+    assert model.rowCount() == 0
+    model.reload(None)
+    assert model.rowCount() == 3
+
+
+def receipt_pdf(path) -> None:
+    pdf = canvas.Canvas(str(path), pagesize=letter)
+    lines = ["Lakeside Pharmacy", "123 Main Street", "Date: 03/14/2026", "Ibuprofen 200mg    8.49",
+             "Saline nasal spray    6.99", "Subtotal    15.48", "Tax    0.00", "TOTAL    15.48", "VISA ****1234"]
+    for n, line in enumerate(lines):
+        pdf.drawString(72, 720 - 18 * n, line)
+    pdf.save()
+
+
+def receipt_png(path) -> None:
+    image = Image.new("RGB", (700, 520), "white")
+    draw = ImageDraw.Draw(image)
+    try:
+        font = ImageFont.truetype("DejaVuSans.ttf", 26)
+    except OSError:
+        font = ImageFont.load_default()
+    lines = ["CORNER DRUG STORE", "04/02/2026", "Bandages          4.25", "Thermometer      12.99",
+             "TOTAL            17.24"]
+    for n, line in enumerate(lines):
+        draw.text((40, 40 + 60 * n), line, fill="black", font=font)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    path.write_bytes(buffer.getvalue())
+
+
+@pytest.fixture
+def window(qtbot, ctx):
+    from hsawallet.ui.main_window import MainWindow
+
+    win = MainWindow(ctx)
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    ops.wait_idle(timeout=300)
+    win.close()
+
+
+def test_dropped_files_are_imported_off_the_ui_thread_and_listed(qtbot, window, tmp_path):
+    pdf, png = tmp_path / "pharmacy.pdf", tmp_path / "drugstore.png"
+    receipt_pdf(pdf)
+    receipt_png(png)
+    ticks = []
+    heartbeat = QTimer()
+    heartbeat.timeout.connect(lambda: ticks.append(ops.pending_ops()))
+    heartbeat.start(20)
+
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(pdf)), QUrl.fromLocalFile(str(png))])
+    drop = QDropEvent(QPointF(300, 300), Qt.DropAction.CopyAction, mime,
+                      Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window, drop)
+    assert drop.isAccepted()
+
+    qtbot.waitUntil(lambda: window.current_section() == "documents")
+    view = window.view("documents")
+    qtbot.waitUntil(lambda: view.import_panel.running)
+    qtbot.waitUntil(lambda: not view.import_panel.running, timeout=240_000)
+    heartbeat.stop()
+    # the event loop kept running while the import was under way
+    assert any(pending > 0 for pending in ticks)
+
+    results = {view.import_panel.results.topLevelItem(i).text(0): view.import_panel.results.topLevelItem(i).text(1)
+               for i in range(view.import_panel.results.topLevelItemCount())}
+    assert results == {"pharmacy.pdf": "Imported", "drugstore.png": "Imported"}
+    qtbot.waitUntil(lambda: view.model.rowCount() == 2)
+    qtbot.waitUntil(lambda: {view.proxy.data(view.proxy.index(r, COL_FILE)) for r in range(2)}
+                    == {"pharmacy.pdf", "drugstore.png"})
+
+    # dropping the same files again reports duplicates, not new documents
+    QApplication.sendEvent(window, QDropEvent(QPointF(300, 300), Qt.DropAction.CopyAction, mime,
+                                              Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier))
+    qtbot.waitUntil(lambda: view.import_panel.running)
+    qtbot.waitUntil(lambda: not view.import_panel.running, timeout=120_000)
+    statuses = {view.import_panel.results.topLevelItem(i).text(1)
+                for i in range(view.import_panel.results.topLevelItemCount())}
+    assert statuses == {"Already in the vault"}
+    window.grab().save(str(tmp_path / "documents.png"))
