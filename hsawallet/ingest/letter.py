@@ -15,7 +15,7 @@ from datetime import date
 from dateutil.relativedelta import relativedelta
 
 from hsawallet.ingest.categories import Categories, load_categories
-from hsawallet.ingest.dates import DateMatch, add_months, default_valid_through, find_dates
+from hsawallet.ingest.dates import DateMatch, default_valid_through, find_dates
 from hsawallet.ingest.model import LetterFields, PageText
 from hsawallet.ingest.receipt import natural_name
 from hsawallet.ingest.validate import describe_icd10, normalize_icd10, npi_is_valid
@@ -390,7 +390,8 @@ def _duration_months(doc: _Doc, frequencies: list[str]) -> int | None:
     # a form's checkbox row: "Duration of treatment: 3 months 6 months X 12 months"
     for line in doc.lines:
         if re.search(r"duration\s+of\s+treatment", line, _I):
-            match = re.search(r"\b[xX✓✔]\s*\]?\s*(\d{1,2})\s*months?", line)
+            # the ticked box: "X 12 months", "[X] 12 months", OCR's "{XJ 12 months"
+            match = re.search(r"(?<![A-WYZa-wyz])[xX✓✔]{1,2}\s*[\])}J|]?\s*(\d{1,2})\s*months?", line)
             if match:
                 return int(match.group(1))
             match = re.search(r"duration\s+of\s+treatment\s*:?\s*(\d{1,2})\s*months?\s*$", line, _I)
@@ -571,4 +572,4 @@ def parse_letter(
     return result
 
 
-__all__ = ["CHECKLIST", "parse_letter", "add_months"]
+__all__ = ["CHECKLIST", "parse_letter"]

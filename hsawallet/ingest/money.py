@@ -14,7 +14,7 @@ _AMOUNT = re.compile(
     r"""
     (?<![\w.,/:-])                         # not glued to a word, date or longer number
     (?P<open>\()?
-    (?P<neg>-)?\s?
+    (?:(?P<neg>-)(?=\S))?                  # a minus only when glued on ("TOTAL - 80.08" is not negative)
     (?P<cur>\$|US\$|USD|RM|S\$|€|£)?\s?
     (?P<int>\d{1,3}(?:,\d{3})+|\d+)
     \s?[.,]\s?(?P<dec>\d{2})

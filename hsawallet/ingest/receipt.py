@@ -21,7 +21,8 @@ from hsawallet.ingest.money import AmountMatch, find_amounts
 _I = re.IGNORECASE
 
 _SUBTOTAL = re.compile(r"\bsub\s*[-.]?\s*t[o0]ta[l1]\b|\bmerchandise\s+total\b|\bitems?\s+total\b|\bnet\s+sales\b", _I)
-_TOTAL = re.compile(r"\bt[o0]ta[l1]\b|\bamount\s+(paid|due|charged)\b|\bbalance\s+(paid|due)\b|\bgrand\s+t[o0]tal\b", _I)
+# "TOTAL" and OCR's usual misreadings of it ("fotal", "iotal", "igtal")
+_TOTAL = re.compile(r"\bt[o0]ta[l1]\b|\b[fil1|][o0g]ta[l1]\b|\bt[o0]ta\b(?=\s*[:(])|\bamount\s+(paid|due|charged)\b|\bbalance\s+(paid|due)\b|\bgrand\s+t[o0]tal\b", _I)
 _TOTAL_STRONG = re.compile(
     r"\b(grand|order|invoice|nett?|final)\s+t[o0]ta[l1]\b|\bt[o0]ta[l1]\s+(paid|due|charged|amount|payable|sales?\s*\(?incl)"
     r"|\bamount\s+(paid|charged)\b|\bt[o0]ta[l1]\s*:?\s*(rm|usd|\$)|\brounded\s+t[o0]tal|\bt[o0]ta[l1]\s+after\s+round",
@@ -168,6 +169,12 @@ def _merchant_text(text: str) -> str:
     if label and len(text) - label.end() > 5:
         text = text[label.end():]
     tokens = [t for t in text.split() if not (_WEB.search(t) and "." in t.strip("."))]  # "shop.example"
+    # OCR debris before the name: "ee ela Green Table ...", "pee FERNWOOD ...", "1 FERNWOOD ..."
+    while len(tokens) > 1 and (
+        (re.fullmatch(r"[a-z]{1,4}", tokens[0]) and any(t[:1].isupper() for t in tokens[1:]))
+        or re.fullmatch(r"[\d|lI]", tokens[0]) and tokens[1][:1].isupper() and len(tokens[1]) > 1
+    ):
+        tokens.pop(0)
     tokens = [t[:-1] if re.fullmatch(r"[A-Za-z]{4,}\.", t) and i < len(tokens) - 1 else t for i, t in enumerate(tokens)]
     return _clean_name(" ".join(tokens).replace("_", " "))
 
@@ -230,6 +237,8 @@ def _find_date(lines: list[_Line], date_order: str, ocr: bool) -> tuple[date | N
     this_year = date.today().year
     for line in lines:
         text = line.text
+        if sum(ch in "-=_~*" for ch in text) > 0.3 * len(text):
+            continue  # a rule of dashes ("2-22-22 --2---") is no date
         repaired = False
         if ocr:
             fixed = repair_years(text, this_year - 30, this_year + 1)
@@ -244,6 +253,8 @@ def _find_date(lines: list[_Line], date_order: str, ocr: bool) -> tuple[date | N
         else:
             score = 0.7
         score -= min(0.3, line.number * 0.005)
+        if re.search(r"\b\d{1,2}:\d{2}\b", text):
+            score += 0.05  # a till prints the time beside the date of sale
         if found[0].ambiguous:
             score -= 0.05
         if repaired:

@@ -288,3 +288,17 @@ def test_money(text, value):
 def test_money_skips_percentages_and_counts():
     assert [a.value for a in find_amounts("TAX 8.845% ON 49.99 4.42")] == [Decimal("49.99"), Decimal("4.42")]
     assert find_amounts("Vitamin D3 (2,000 IU daily)") == []
+    assert [a.value for a in find_amounts("TOTAL - 80.08")] == [Decimal("80.08")]  # a dash, not a minus
+
+
+def test_ocr_repairs_of_a_scanned_till_slip():
+    text = (
+        "pee FERNWOOD GENERAL STORE <y\nSTORE #0021 77 WILLAMETTE ST\n"
+        "2-22-22 --2---2---=----\n03/27/2078 19:55 REG 08 TRN 9410\n"
+        "READING GLASSES +1.50 14.99 F\nfotal 14.99\nVISA KKK KKK KKK 6592 14.99\n"
+    )
+    fields = parse_receipt(pages(text, source="ocr"))
+    assert fields.merchant == "FERNWOOD GENERAL STORE"
+    assert fields.date == date(2018, 3, 27)  # "2078": OCR's 1 read as 7
+    assert fields.total == Decimal("14.99")
+    assert fields.card_last4 == "6592"
