@@ -157,6 +157,7 @@ class MainWindow(QMainWindow):
             item.setToolTip(f"{sec.title} (Ctrl+{number})")
             self.sidebar.addItem(item)
         self.sidebar.currentRowChanged.connect(self._section_changed)
+        self.sidebar.itemClicked.connect(lambda item: self._section_changed(self.sidebar.row(item)))
         layout.addWidget(self.sidebar, 1)
         self.vault_label = QLabel(f"Vault unlocked\n{self.ctx.vault.path.name}")
         self.vault_label.setObjectName("hint")
@@ -245,6 +246,7 @@ class MainWindow(QMainWindow):
         if self.sidebar.currentRow() != row:
             self.sidebar.setCurrentRow(row)
         else:
+            self.sidebar.item(row).setSelected(True)
             self._section_changed(row)
         return self.view(key)
 
@@ -258,6 +260,7 @@ class MainWindow(QMainWindow):
         if row < 0:
             return
         sec: Section = SECTIONS[row]
+        self.sidebar.item(row).setSelected(True)
         self.view(sec.key)
         self.stack.setCurrentWidget(self._placeholders[sec.key])
         for i in range(self.sidebar.count()):
@@ -283,10 +286,8 @@ class MainWindow(QMainWindow):
         query = self.search_box.text().strip()
         if not query:
             return
-        self.sidebar.blockSignals(True)
+        # keep the current row (an item view re-selects one when focused) but show none selected
         self.sidebar.clearSelection()
-        self.sidebar.setCurrentRow(-1)
-        self.sidebar.blockSignals(False)
         self.stack.setCurrentWidget(self.search_results)
         self.search_results.search(query)
 

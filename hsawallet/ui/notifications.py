@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import shiboken6
+from PySide6.QtCore import QCoreApplication, QThread, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QWidget
 
@@ -63,9 +64,7 @@ class Reminders:
             self.tray.show()
         vault = ctx.vault
         if scheduler is None:
-            from apscheduler.schedulers.qt import QtScheduler
-
-            scheduler = QtScheduler()
+            scheduler = make_qt_scheduler()
         self.service = ReminderService(
             check=lambda as_of: (coverage.check(vault, as_of=as_of, include_dismissed=False)
                                  if _notifications_on(vault) else []),
@@ -120,6 +119,48 @@ class Reminders:
         window = QApplication.activeWindow()
         if window is not None:
             window.raise_()
+
+
+def make_qt_scheduler():
+    """APScheduler's QtScheduler with its wake-up timer kept on the main thread.
+
+    The stock QtScheduler calls QTimer.singleShot from whichever thread asks for a wake-up (job
+    threads do, when a run-once job ends), and PySide6's singleShot returns no timer to stop.
+    """
+    from apscheduler.schedulers.qt import QtScheduler
+
+    class MainThreadQtScheduler(QtScheduler):
+        def __init__(self, **options) -> None:
+            super().__init__(**options)
+            self._wake_timer = QTimer()
+            self._wake_timer.setSingleShot(True)
+            self._wake_timer.timeout.connect(self._process_jobs)
+
+        def _on_main(self, fn) -> None:
+            from hsawallet.ui.ops import run_on_main
+
+            def guarded() -> None:
+                if shiboken6.isValid(self._wake_timer):
+                    fn()
+
+            app = QCoreApplication.instance()
+            if app is not None and QThread.currentThread() is app.thread():
+                guarded()
+            else:
+                run_on_main(guarded)
+
+        def _start_timer(self, wait_seconds) -> None:
+            def start() -> None:
+                self._wake_timer.stop()
+                if wait_seconds is not None:
+                    self._wake_timer.start(min(int(wait_seconds * 1000), 2147483647))
+
+            self._on_main(start)
+
+        def _stop_timer(self) -> None:
+            self._on_main(self._wake_timer.stop)
+
+    return MainThreadQtScheduler()
 
 
 def _notifications_on(vault) -> bool:

@@ -241,17 +241,25 @@ def recompute(vault) -> None:
 import pytest  # noqa: E402
 
 
+_TEMPLATE: dict[str, tuple[Path, Prepared]] = {}
+
+
 @pytest.fixture(scope="session")
 def imported_template(tmp_path_factory):
-    """One real import (worker processes are slow to start), copied for each test that needs it."""
+    """One real import (worker processes are slow to start), copied for each test that needs it.
+
+    Cached here too: each test module imports the fixture, and pytest would run it once per module."""
     from hsawallet.store.vault import create_vault
 
+    if "template" in _TEMPLATE:
+        return _TEMPLATE["template"]
     folder = tmp_path_factory.mktemp("imported-template")
     vault = create_vault(folder / "template.db", passphrase="test")
     prepared = prepare_imported_vault(vault, folder / "docs")
     vault.checkpoint()
     vault.close()
-    return folder / "template.db", prepared
+    _TEMPLATE["template"] = (folder / "template.db", prepared)
+    return _TEMPLATE["template"]
 
 
 @pytest.fixture

@@ -184,9 +184,11 @@ class DocumentsModel(QAbstractTableModel):
         if role == ID_ROLE:
             return doc_id
         row = self._rows.get(doc_id)
+        if row is None and role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
+            self._request_page(index.row() // PAGE_SIZE)
+            row = self._rows.get(doc_id)  # there already when loading inline
         if row is None:
             if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
-                self._request_page(index.row() // PAGE_SIZE)
                 if role == Qt.ItemDataRole.DisplayRole and index.column() == COL_FILE:
                     return "Loading…"
                 return None if role == Qt.ItemDataRole.DisplayRole else ""

@@ -247,6 +247,7 @@ class DocumentsView(QWidget):
         layout.addWidget(self.empty, 1)
 
         self.import_panel = ImportPanel(ctx, self)
+        self.import_panel.finished.connect(lambda outcomes: self.reload())
         layout.addWidget(self.import_panel)
 
         QShortcut(QKeySequence("Ctrl+L"), self, activated=lambda: self.name_filter.setFocus())

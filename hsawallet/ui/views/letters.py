@@ -84,7 +84,7 @@ class LettersView(QWidget):
         self._pending_select: int | None = None
 
         self.filter_edit = QLineEdit()
-        self.filter_edit.setPlaceholderText("Filter letters (patient, provider, category…)  Ctrl+F")
+        self.filter_edit.setPlaceholderText("Filter letters (patient, provider, category…)  Ctrl+L")
         self.filter_edit.setClearButtonEnabled(True)
         self.table = RecordTable([
             Column("Issued", lambda r: r.get("issue_date") or "—"),
@@ -174,7 +174,7 @@ class LettersView(QWidget):
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(list_box)
         self.splitter.addWidget(right)
-        self.splitter.setSizes([430, 850])
+        self.splitter.setSizes([340, 940])
         for column, width in enumerate((86, 120, 120, 90, 90, 80)):
             self.table.setColumnWidth(column, width)
 
@@ -182,7 +182,8 @@ class LettersView(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.splitter)
 
-        find = QShortcut(QKeySequence.StandardKey.Find, self)
+        # Ctrl+F belongs to the window's document search; Ctrl+L filters this list.
+        find = QShortcut(QKeySequence("Ctrl+L"), self)
         find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         find.activated.connect(lambda: (self.filter_edit.setFocus(), self.filter_edit.selectAll()))
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())

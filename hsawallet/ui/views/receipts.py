@@ -109,7 +109,7 @@ class ReceiptsView(QWidget):
 
         # ---- list
         self.filter_edit = QLineEdit()
-        self.filter_edit.setPlaceholderText("Filter receipts (merchant, person, date…)  Ctrl+F")
+        self.filter_edit.setPlaceholderText("Filter receipts (merchant, person, date…)  Ctrl+L")
         self.filter_edit.setClearButtonEnabled(True)
         self.table = RecordTable([
             Column("Date", lambda r: r.get("date") or "—"),
@@ -243,7 +243,7 @@ class ReceiptsView(QWidget):
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 5)
-        self.splitter.setSizes([430, 850])
+        self.splitter.setSizes([340, 940])
         self.detail_splitter.setSizes([420, 430])
         for column, width in enumerate((86, 140, 76, 110)):
             self.table.setColumnWidth(column, width)
@@ -252,7 +252,8 @@ class ReceiptsView(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.splitter)
 
-        find = QShortcut(QKeySequence.StandardKey.Find, self)
+        # Ctrl+F belongs to the window's document search; Ctrl+L filters this list.
+        find = QShortcut(QKeySequence("Ctrl+L"), self)
         find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         find.activated.connect(lambda: (self.filter_edit.setFocus(), self.filter_edit.selectAll()))
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
