@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hsawallet.ui.qtfix  # noqa: F401  (before any Qt call)
 
 import logging
 import sys

@@ -7,7 +7,6 @@ the main thread. Bursts (an import of 200 files) are coalesced into one signal p
 
 from __future__ import annotations
 
-import hsawallet.ui.qtfix  # noqa: F401  (before any Qt call)
 
 from typing import Any, Callable
 

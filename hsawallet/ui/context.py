@@ -13,7 +13,6 @@ Views are ``View(ctx: AppContext, parent=None)`` QWidgets; views that show recor
 
 from __future__ import annotations
 
-import hsawallet.ui.qtfix  # noqa: F401  (before any Qt call)
 
 from typing import Any, Callable, TypeVar
 

@@ -3,7 +3,6 @@ and files dropped anywhere on the window are imported."""
 
 from __future__ import annotations
 
-import hsawallet.ui.qtfix  # noqa: F401  (before any Qt call)
 
 from datetime import datetime
 from pathlib import Path

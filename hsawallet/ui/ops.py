@@ -19,7 +19,6 @@ skipped. ``wait_idle()`` runs the event loop until every op has delivered (tests
 
 from __future__ import annotations
 
-import hsawallet.ui.qtfix  # noqa: F401  (before any Qt call)
 
 import collections
 import itertools

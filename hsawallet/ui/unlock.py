@@ -6,7 +6,6 @@ cursor while modal: nothing else can happen before a vault is open.
 
 from __future__ import annotations
 
-import hsawallet.ui.qtfix  # noqa: F401  (before any Qt call)
 
 from pathlib import Path
 

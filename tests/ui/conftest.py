@@ -6,7 +6,6 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import hsawallet.ui.qtfix  # noqa: E402,F401  (PySide6 6.12 + Python 3.11 None refcount bug)
 
 import keyring  # noqa: E402
 import pytest  # noqa: E402

@@ -7,7 +7,6 @@ a big vault is instant and scrolling loads what comes into view.
 
 from __future__ import annotations
 
-import hsawallet.ui.qtfix  # noqa: F401  (before any Qt call)
 
 from datetime import datetime, timezone
 from typing import Callable, NamedTuple

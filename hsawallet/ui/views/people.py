@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hsawallet.ui.qtfix  # noqa: F401  (before any Qt call)
 
 from datetime import date
 from decimal import Decimal, InvalidOperation

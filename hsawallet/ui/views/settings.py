@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hsawallet.ui.qtfix  # noqa: F401  (before any Qt call)
 
 from PySide6.QtWidgets import QComboBox, QFormLayout, QFrame, QLabel, QSpinBox, QVBoxLayout, QWidget
 
