@@ -357,6 +357,8 @@ def set_field(vault: Vault, document_id: int, field: str, raw_value: str) -> Non
                             + (", items.N.FIELD" if receipt is not None else "") + ".")
         _record_edit(session, target, row.id, name, value)
         setattr(row, name, value)
+        if target == "letter" and name != "missing":
+            _refresh_letter(session, row, name)
         if isinstance(row.confidence, dict):
             row.confidence = {**row.confidence, name: 1.0}
         else:
@@ -367,6 +369,40 @@ def set_field(vault: Vault, document_id: int, field: str, raw_value: str) -> Non
 
     recompute_links(vault)
     events.publish(events.DOCUMENTS_CHANGED)
+
+
+# Which checklist element (../shared/CLI.md `missing`) a corrected letter field fills.
+CHECKLIST_OF_FIELD = {
+    "patient_name": "patient_name", "patient_dob": "patient_dob", "diagnosis": "diagnosis", "icd10": "icd10",
+    "items": "recommended_items", "provider_name": "provider_name",
+    "provider_credentials": "provider_credentials", "provider_license": "provider_license",
+    "provider_npi": "provider_npi", "provider_contact": "provider_contact", "issue_date": "issue_date",
+    "signed": "signature", "medical_necessity_statement": "medical_necessity_statement",
+    "duration_months": "duration", "frequency": "duration",
+}
+
+
+def _refresh_letter(session: Session, letter: Letter, field: str) -> None:
+    """Keep the checklist and the default validity in step with a corrected field."""
+    from hsawallet.ingest.dates import default_valid_through
+
+    element = CHECKLIST_OF_FIELD.get(field)
+    if element is not None:
+        if element == "duration":
+            present = bool(letter.duration_months or letter.frequency)
+        else:
+            present = bool(getattr(letter, field))
+        missing = [m for m in letter.missing if m != element]
+        if not present:
+            missing.append(element)
+        letter.missing = missing
+        _record_edit(session, "letter", letter.id, "missing", list(missing))
+    if field == "issue_date" and not letter.valid_through_stated and letter.issue_date:
+        letter.valid_through = default_valid_through(letter.issue_date)
+        _record_edit(session, "letter", letter.id, "valid_through", letter.valid_through)
+    if field == "valid_through":
+        letter.valid_through_stated = letter.valid_through is not None
+        _record_edit(session, "letter", letter.id, "valid_through_stated", letter.valid_through_stated)
 
 
 def _record_edit(session: Session, target: str, target_id: int, name: str, value) -> None:

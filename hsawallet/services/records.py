@@ -33,14 +33,19 @@ def _people(session: Session) -> dict[int, str]:
     return {p.id: p.name for p in session.exec(select(Person))}
 
 
-def receipt_json(session: Session, receipt: Receipt, doc: Document, people: dict[int, str] | None = None) -> dict:
+def receipt_json(session: Session, receipt: Receipt, doc: Document, people: dict[int, str] | None = None,
+                 items: list[LineItem] | None = None, links: dict[int, ItemLink] | None = None) -> dict:
+    """One receipt; list_receipts passes items and links loaded in bulk to avoid a query per row."""
     people = people if people is not None else _people(session)
-    links = {l.item_id: l for l in session.exec(
-        select(ItemLink).join(LineItem, LineItem.id == ItemLink.item_id).where(LineItem.receipt_id == receipt.id))}
-    items = []
-    for item in session.exec(select(LineItem).where(LineItem.receipt_id == receipt.id).order_by(LineItem.position)):
+    if items is None:
+        items = list(session.exec(select(LineItem).where(LineItem.receipt_id == receipt.id)
+                                  .order_by(LineItem.position)))
+    if links is None:
+        links = {l.item_id: l for l in session.exec(select(ItemLink).where(ItemLink.item_id.in_([i.id for i in items])))}
+    item_rows = []
+    for item in items:
         link = links.get(item.id)
-        items.append({
+        item_rows.append({
             "id": item.id, "description": item.description, "amount": money(item.amount),
             "category": item.category, "needs_lmn": item.needs_lmn,
             "letter_id": link.letter_id if link else None,
@@ -52,16 +57,20 @@ def receipt_json(session: Session, receipt: Receipt, doc: Document, people: dict
         "person": people.get(receipt.person_id) if receipt.person_id else None,
         "merchant": receipt.merchant, "date": day(receipt.date), "total": money(receipt.total),
         "subtotal": money(receipt.subtotal), "tax": money(receipt.tax), "card_last4": receipt.card_last4,
-        "patient": receipt.patient, "items": items,
+        "patient": receipt.patient, "items": item_rows,
         "confidence": {k: round(float(v), 3) for k, v in (receipt.confidence or {}).items()},
     }
 
 
 def list_receipts(session: Session) -> list[dict]:
     people = _people(session)
+    items: dict[int, list[LineItem]] = {}
+    for item in session.exec(select(LineItem).order_by(LineItem.receipt_id, LineItem.position)):
+        items.setdefault(item.receipt_id, []).append(item)
+    links = {l.item_id: l for l in session.exec(select(ItemLink))}
     rows = session.exec(select(Receipt, Document).join(Document, Document.id == Receipt.document_id)
                         .order_by(Receipt.id))
-    return [receipt_json(session, r, d, people) for r, d in rows]
+    return [receipt_json(session, r, d, people, items.get(r.id, []), links) for r, d in rows]
 
 
 def letter_json(letter: Letter, doc: Document, people: dict[int, str]) -> dict:

@@ -104,3 +104,25 @@ def test_manual_unlink_and_link_survive_recomputation(vault, tmp_path):
     coverage.clear_manual_link(vault, item)
     assert link().letter_id == letter
     assert "needs_lmn_missing" not in {w.type for w in coverage.check(vault, as_of=date(2026, 6, 1))}
+
+
+def test_correcting_a_letter_updates_its_checklist_and_default_validity(vault, tmp_path):
+    from hsawallet.store.models import Letter
+
+    letter_id = add_letter(vault, tmp_path, "lmn.pdf", "Monica Delgado", date(2026, 1, 15), date(2027, 1, 14),
+                           ["fitness"])
+    with vault.session() as s:
+        letter = s.get(Letter, letter_id)
+        letter.missing = ["provider_license", "signature"]
+        s.add(letter)
+        s.commit()
+        doc_id = letter.document_id
+    documents.set_field(vault, doc_id, "provider_license", "MD-123456")
+    documents.set_field(vault, doc_id, "issue_date", "2026-03-12")
+    with vault.session() as s:
+        letter = s.get(Letter, letter_id)
+        assert letter.missing == ["signature"]
+        assert letter.valid_through == date(2027, 3, 11) and not letter.valid_through_stated
+    documents.set_field(vault, doc_id, "provider_license", "")
+    with vault.session() as s:
+        assert sorted(s.get(Letter, letter_id).missing) == ["provider_license", "signature"]
