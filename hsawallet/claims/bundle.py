@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
-from hsawallet.claims.model import ClaimDocument, ClaimPacketInput
+from hsawallet.claims.model import ClaimPacketInput
 from hsawallet.claims.packet import PacketInfo
 
 MANIFEST_FIELDS = ["file", "role", "sha256", "date", "merchant", "amount", "letter", "packet_page", "expenses"]

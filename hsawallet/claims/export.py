@@ -39,6 +39,9 @@ def export_claim(inp: ClaimPacketInput, out_dir: Path | str, name: str) -> tuple
         raise ExportError(explain_write_error(exc, out_dir)) from exc
     except ClaimDataError as exc:
         raise ExportError(f"cannot export claim {inp.claim_id}: {exc}") from exc
+    except Exception as exc:  # a library failing on some document: say so, keep the cause chained
+        raise ExportError(f"cannot export claim {inp.claim_id}: building the files failed "
+                          f"({type(exc).__name__})") from exc
     return pdf_path, zip_path
 
 

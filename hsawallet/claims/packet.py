@@ -28,6 +28,8 @@ from reportlab.lib.units import inch
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
     KeepTogether,
     Paragraph,
     SimpleDocTemplate,
@@ -176,13 +178,13 @@ def _stamp_overlays(pages, total: int, title: str) -> PdfReader | None:
         if page.get("/Rotate", 0) % 180 == 90:
             width, height = height, width
         canvas.setPageSize((width, height))
-        _draw_stamp(canvas, width, number, total, title)
+        _draw_stamp(canvas, width, number, total, title, band=True)
         canvas.showPage()
     canvas.save()
     return PdfReader(io.BytesIO(buffer.getvalue()))
 
 
-def _draw_stamp(canvas: Canvas, page_width: float, number: int, total: int, title: str) -> None:
+def _draw_stamp(canvas: Canvas, page_width: float, number: int, total: int, title: str, band: bool = False) -> None:
     """Footer on every packet page: claim title left, "Page N of M" right."""
     font_size = 8 if page_width >= 4 * inch else 6.5
     margin = min(0.5 * inch, page_width * 0.06)
@@ -193,11 +195,11 @@ def _draw_stamp(canvas: Canvas, page_width: float, number: int, total: int, titl
     left_text = _fit_text(canvas, _pdf_text(title), "Helvetica", font_size, room)
 
     canvas.saveState()
-    # A white band keeps the stamp legible on documents printed to the page edge.
-    canvas.setFillColor(colors.white)
-    canvas.setFillAlpha(0.85)
-    canvas.rect(margin - 3, baseline - 3, page_width - 2 * margin + 6, font_size + 5, stroke=0, fill=1)
-    canvas.setFillAlpha(1)
+    if band:  # keeps the stamp legible on documents printed to the page edge
+        canvas.setFillColor(colors.white)
+        canvas.setFillAlpha(0.85)
+        canvas.rect(margin - 3, baseline - 3, page_width - 2 * margin + 6, font_size + 5, stroke=0, fill=1)
+        canvas.setFillAlpha(1)
     canvas.setFillColor(MUTED)
     canvas.setFont("Helvetica", font_size)
     if left_text:
@@ -372,18 +374,85 @@ def _draw_notice_text(canvas: Canvas, headline: str, source: _Source) -> None:
 
 # ---------------------------------------------------------------- cover sheet
 
+# Page numbers on the cover depend on how many pages the cover itself takes. They are
+# drawn as form XObjects that are referenced while the cover is laid out and defined
+# once its page count is known, so the cover is laid out only once.
+_FORM_BBOX = (-300, -20, 300, 40)
+
+
+class _PageRef(Flowable):
+    """A page number known only after layout: "p. 7" drawn from a form defined later."""
+
+    def __init__(self, key: str, font_size: float = 8.5, align: str = "right", height: float = 10.5) -> None:
+        super().__init__()
+        self.key, self.font_size, self.align, self.height = key, font_size, align, height
+
+    def wrap(self, avail_width, avail_height):
+        self.width = avail_width
+        return avail_width, self.height
+
+    def draw(self) -> None:
+        self.canv.saveState()
+        # Same baseline as a Paragraph of this size on one line.
+        self.canv.translate(self.width if self.align == "right" else 0, self.height - self.font_size)
+        self.canv.doForm(_form_name(self.key))
+        self.canv.restoreState()
+
+
+def _form_name(key: str) -> str:
+    return f"HsaPageRef_{key}"
+
+
+def _define_page_forms(canvas: Canvas, texts: dict[str, tuple[str, float, str, colors.Color]]) -> None:
+    for key, (text, size, align, color) in texts.items():
+        canvas.beginForm(_form_name(key), *_FORM_BBOX)
+        canvas.setFillColor(color)
+        canvas.setFont("Helvetica", size)
+        if align == "right":
+            canvas.drawRightString(0, 0, text)
+        else:
+            canvas.drawString(0, 0, text)
+        canvas.endForm()
+
 
 def _build_cover_fitting(inp: ClaimPacketInput, sources: list[_Source]) -> tuple[int, bytes, list[int]]:
-    """Build the cover until its own page count agrees with the page numbers it prints."""
-    cover_pages = 1
-    for _ in range(6):
-        starts = _document_starts(cover_pages, sources)
-        total = cover_pages + sum(s.page_count for s in sources)
-        pdf, pages = _build_cover(inp, sources, starts, total)
-        if pages == cover_pages:
-            return cover_pages, pdf, starts
-        cover_pages = pages
-    raise RuntimeError("cover sheet page count did not settle")
+    """Lay out the cover once, then define the page numbers it refers to."""
+    st = _styles()
+    buffer = io.BytesIO()
+    margin = 0.7 * inch
+    doc = SimpleDocTemplate(
+        buffer, pagesize=LETTER, leftMargin=margin, rightMargin=margin,
+        topMargin=0.65 * inch, bottomMargin=0.75 * inch,
+        title=_pdf_text(inp.title), author="HSA Wallet", pageCompression=1,
+    )
+    doc._doSave = 0  # keep the canvas open to add the page-number forms after layout
+    width = LETTER[0] - 2 * margin - 12  # the frame pads 6 pt each side
+    story = _cover_story(inp, sources, st, width)
+
+    cover_pages = 0
+
+    def on_page(canvas: Canvas, document) -> None:
+        nonlocal cover_pages
+        cover_pages += 1
+        canvas.doForm(_form_name(f"stamp{cover_pages}"))
+
+    doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
+
+    starts = _document_starts(cover_pages, sources)
+    total = cover_pages + sum(s.page_count for s in sources)
+    texts = {}
+    for i, (source, start) in enumerate(zip(sources, starts)):
+        texts[f"doc{i}"] = (str(start), 8.5, "right", INK)
+        texts[f"docp{i}"] = (f"p. {start}", 8.5, "right", INK)
+        texts[f"docpage{i}"] = (f"page {start}", 7.5, "left", MUTED)
+    canvas = doc.canv
+    _define_page_forms(canvas, texts)
+    for n in range(1, cover_pages + 1):
+        canvas.beginForm(_form_name(f"stamp{n}"))
+        _draw_stamp(canvas, LETTER[0], n, total, inp.title)
+        canvas.endForm()
+    canvas.save()
+    return cover_pages, buffer.getvalue(), starts
 
 
 def _document_starts(cover_pages: int, sources: list[_Source]) -> list[int]:
@@ -400,15 +469,14 @@ def _styles() -> dict[str, ParagraphStyle]:
         "base": base,
         "kicker": ParagraphStyle("kicker", base, fontName="Helvetica-Bold", fontSize=8.5, textColor=MUTED, leading=11),
         "title": ParagraphStyle("title", base, fontName="Helvetica-Bold", fontSize=19, leading=23, spaceAfter=2),
-        "h2": ParagraphStyle("h2", base, fontName="Helvetica-Bold", fontSize=11.5, leading=14, spaceBefore=14, spaceAfter=6),
+        "h2": ParagraphStyle("h2", base, fontName="Helvetica-Bold", fontSize=11.5, leading=14, spaceBefore=14,
+                             spaceAfter=6),
         "label": ParagraphStyle("label", base, textColor=MUTED, fontSize=8.5),
         "value": ParagraphStyle("value", base, fontName="Helvetica-Bold", fontSize=9.5, leading=12),
         "cell": ParagraphStyle("cell", base, fontSize=8.5, leading=10.5),
-        "cell_small": ParagraphStyle("cell_small", base, fontSize=7.5, leading=9.5, textColor=MUTED),
         "head": ParagraphStyle("head", base, fontName="Helvetica-Bold", fontSize=8, leading=10, textColor=colors.white),
         "head_right": ParagraphStyle("head_right", base, fontName="Helvetica-Bold", fontSize=8, leading=10,
                                      textColor=colors.white, alignment=TA_RIGHT),
-        "amount": ParagraphStyle("amount", base, fontSize=8.5, leading=10.5, alignment=TA_RIGHT),
         "total_label": ParagraphStyle("total_label", base, fontName="Helvetica-Bold", fontSize=9.5, leading=12),
         "total_amount": ParagraphStyle("total_amount", base, fontName="Helvetica-Bold", fontSize=9.5, leading=12,
                                        alignment=TA_RIGHT),
@@ -419,20 +487,10 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def _build_cover(inp: ClaimPacketInput, sources: list[_Source], starts: list[int], total: int) -> tuple[bytes, int]:
-    st = _styles()
-    buffer = io.BytesIO()
-    margin = 0.7 * inch
-    doc = SimpleDocTemplate(
-        buffer, pagesize=LETTER, leftMargin=margin, rightMargin=margin,
-        topMargin=0.65 * inch, bottomMargin=0.75 * inch,
-        title=_pdf_text(inp.title), author="HSA Wallet", pageCompression=1,
-    )
-    width = LETTER[0] - 2 * margin - 12  # the frame pads 6 pt each side
+def _cover_story(inp: ClaimPacketInput, sources: list[_Source], st, width: float) -> list:
     story: list = []
-
     account = _p(inp.account_type.upper() if inp.account_type else "")
-    kicker = f"{account} REIMBURSEMENT CLAIM".strip() if account else "REIMBURSEMENT CLAIM"
+    kicker = f"{account} REIMBURSEMENT CLAIM" if account else "REIMBURSEMENT CLAIM"
     heading = Table(
         [[
             [Paragraph(kicker, st["kicker"]), Paragraph(_p(inp.title), st["title"])],
@@ -457,8 +515,11 @@ def _build_cover(inp: ClaimPacketInput, sources: list[_Source], starts: list[int
         ("Date prepared", _date(inp.created)),
         ("Claim number", str(inp.claim_id)),
         ("Enclosed", f"{_count(len(inp.expenses), 'expense')}, {_count(receipts_count, 'receipt')}, "
-                     f"{_count(letters_count, 'covering letter')}; {total} pages"),
+                     f"{_count(letters_count, 'covering letter')}"),
     ]
+    patients = _single_patient(inp)
+    if patients:
+        details.insert(3, ("Patient", patients))
     half = (len(details) + 1) // 2
     grid = []
     for left, right in zip(details[:half], details[half:] + [("", "")] * (2 * half - len(details))):
@@ -472,11 +533,11 @@ def _build_cover(inp: ClaimPacketInput, sources: list[_Source], starts: list[int
     ]))
     story.append(details_table)
 
-    story.append(Paragraph("Expenses", st["h2"]))
-    story.append(_expense_table(inp, sources, starts, st, width))
+    story += [CondPageBreak(1.5 * inch), Paragraph("Expenses", st["h2"])]
+    story.append(_expense_table(inp, sources, st, width))
 
     if inp.warnings:
-        notes = [Paragraph("Notes", st["h2"])]
+        heading = Paragraph("Notes", st["h2"])
         box = Table([[Paragraph(_p(w), st["note"], bulletText="\u2022")] for w in inp.warnings], colWidths=[width])
         box.setStyle(TableStyle([
             ("BACKGROUND", (0, 0), (-1, -1), NOTE_FILL),
@@ -484,30 +545,21 @@ def _build_cover(inp: ClaimPacketInput, sources: list[_Source], starts: list[int
             ("LEFTPADDING", (0, 0), (-1, -1), 8),
             ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
         ]))
-        notes.append(box)
-        story.append(KeepTogether(notes) if len(inp.warnings) <= 8 else notes[0])
-        if len(inp.warnings) > 8:
-            story.append(box)
+        story += [KeepTogether([heading, box])] if len(inp.warnings) <= 8 else [heading, box]
 
-    story.append(Paragraph("Contents of this packet", st["h2"]))
-    story.append(_index_table(inp, sources, starts, st, width))
-
-    page_count = 0
-
-    def on_page(canvas: Canvas, document) -> None:
-        nonlocal page_count
-        page_count += 1
-        _draw_stamp(canvas, LETTER[0], canvas.getPageNumber(), total, inp.title)
-
-    # total is only final once the page count settles; the caller rebuilds if it differs.
-    doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
-    return buffer.getvalue(), page_count
+    story += [CondPageBreak(1.5 * inch), Paragraph("Contents of this packet", st["h2"])]
+    story.append(_index_table(inp, sources, st, width))
+    return story
 
 
-def _expense_table(inp, sources, starts, st, width) -> Table:
-    start_of = {s.doc.document_id: starts[i] for i, s in enumerate(sources) if s.role == "receipt"}
-    letter_start = {s.doc.document_id: starts[i] for i, s in enumerate(sources) if s.role == "letter"}
-    show_person = any(e.person for e in inp.expenses)
+# Plain-string cells (no wrapping needed) are much cheaper to lay out than Paragraphs.
+def _cell_font(row0, row1, col, size=8.5, font="Helvetica", color=INK):
+    return [("FONT", (col, row0), (col, row1), font, size, size + 2), ("TEXTCOLOR", (col, row0), (col, row1), color)]
+
+
+def _expense_table(inp, sources, st, width) -> Table:
+    index_of = {(s.role, s.doc.document_id): i for i, s in enumerate(sources)}
+    show_person = _single_patient(inp) is None and any(e.person for e in inp.expenses)
 
     header = ["#", "Date", "Merchant", "Description", "Covering letter", "Receipt", "Amount"]
     rows = [[Paragraph(h, st["head_right"] if h in ("Amount", "Receipt") else st["head"]) for h in header]]
@@ -515,27 +567,25 @@ def _expense_table(inp, sources, starts, st, width) -> Table:
         description = _p(e.description)
         if show_person and e.person:
             description += f'<br/><font size="7.5" color="#616e7c">Patient: {_p(e.person)}</font>'
+        letter: object = "-"
         if e.letter_document_id is not None:
-            label = _p(e.letter_label or "Letter of medical necessity")
-            page = letter_start.get(e.letter_document_id)
-            letter = f'{label}<br/><font size="7.5" color="#616e7c">page {page}</font>' if page else label
-        else:
-            letter = '<font color="#616e7c">-</font>'
-        receipt_page = start_of.get(e.document_id)
+            letter = [Paragraph(_p(e.letter_label or "Letter of medical necessity"), st["cell"])]
+            if ("letter", e.letter_document_id) in index_of:
+                letter.append(_PageRef(f"docpage{index_of[('letter', e.letter_document_id)]}", 7.5, "left", 9.5))
+        receipt = index_of.get(("receipt", e.document_id))
         rows.append([
-            Paragraph(str(n), st["cell_small"]),
-            Paragraph(_date(e.date), st["cell"]),
+            str(n), _date(e.date),
             Paragraph(_p(e.merchant or "-"), st["cell"]),
             Paragraph(description, st["cell"]),
-            Paragraph(letter, st["cell"]),
-            Paragraph(f"p. {receipt_page}" if receipt_page else "-", st["amount"]),
-            Paragraph(_money(e.amount), st["amount"]),
+            letter,
+            _PageRef(f"docp{receipt}") if receipt is not None else "-",
+            _money(e.amount),
         ])
     rows.append([
         "", "", Paragraph(f"Total ({_count(len(inp.expenses), 'expense')})", st["total_label"]),
         "", "", "", Paragraph(_money(inp.total), st["total_amount"]),
     ])
-    fractions = [0.045, 0.115, 0.17, 0.27, 0.20, 0.07, 0.13]
+    fractions = [0.04, 0.115, 0.17, 0.26, 0.2, 0.09, 0.125]
     table = Table(rows, colWidths=[width * f for f in fractions], repeatRows=1)
     last = len(rows) - 1
     style = [
@@ -543,6 +593,11 @@ def _expense_table(inp, sources, starts, st, width) -> Table:
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
         ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        *_cell_font(1, last - 1, 0, 7.5, color=MUTED),
+        *_cell_font(1, last - 1, 1),
+        *_cell_font(1, last - 1, 4, color=MUTED),
+        *_cell_font(1, last - 1, 6),
+        ("ALIGN", (5, 1), (6, last), "RIGHT"),
         ("LINEBELOW", (0, 1), (-1, last - 1), 0.4, RULE),
         ("SPAN", (2, last), (5, last)),
         ("LINEABOVE", (0, last), (-1, last), 1.2, INK),
@@ -554,17 +609,23 @@ def _expense_table(inp, sources, starts, st, width) -> Table:
     return table
 
 
-def _index_table(inp, sources, starts, st, width) -> Table:
+def _single_patient(inp: ClaimPacketInput) -> str | None:
+    """The patient when every expense is for the same person (then named once, not per row)."""
+    people = {e.person for e in inp.expenses}
+    return people.pop() if len(people) == 1 and None not in people else None
+
+
+def _index_table(inp, sources, st, width) -> Table:
     first_expense = {}
     for e in inp.expenses:
         first_expense.setdefault(e.document_id, e)
     rows = [[Paragraph("Page", st["head_right"]), Paragraph("Document", st["head"]), Paragraph("Details", st["head"])]]
-    rows.append([Paragraph("1", st["amount"]), Paragraph("Cover sheet", st["cell"]), Paragraph("This summary", st["cell"])])
-    for source, start in zip(sources, starts):
+    rows.append(["1", "Cover sheet", "This summary"])
+    for i, source in enumerate(sources):
         doc = source.doc
         if source.role == "receipt":
             e = first_expense.get(doc.document_id)
-            parts = [e.merchant or "", _date(e.date) if e and e.date else ""] if e else []
+            parts = [e.merchant or "", _date(e.date) if e.date else ""] if e else []
             kind = "Receipt"
         else:
             labels = [x.letter_label for x in inp.expenses if x.letter_document_id == doc.document_id and x.letter_label]
@@ -572,17 +633,19 @@ def _index_table(inp, sources, starts, st, width) -> Table:
             kind = "Covering letter"
         details = ", ".join(p for p in parts if p)
         pages = f"{source.page_count} pages" if source.page_count > 1 else "1 page"
-        text = f"{_p(details)}<br/>" if details else ""
+        text = f"{_p(details)}&nbsp;&nbsp;&nbsp;" if details else ""
         text += f'<font size="7.5" color="#616e7c">{_p(doc.file)} ({pages})</font>'
         if source.kind == "unreadable":
             text += '<br/><font size="7.5" color="#b44d12">could not be rendered; original in the bundle</font>'
-        rows.append([Paragraph(str(start), st["amount"]), Paragraph(kind, st["cell"]), Paragraph(text, st["cell"])])
+        rows.append([_PageRef(f"doc{i}"), kind, Paragraph(text, st["cell"])])
     table = Table(rows, colWidths=[width * 0.08, width * 0.2, width * 0.72], repeatRows=1)
     style = [
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        *_cell_font(1, -1, 0), *_cell_font(1, -1, 1), *_cell_font(1, 1, 2),
+        ("ALIGN", (0, 1), (0, -1), "RIGHT"),
         ("LINEBELOW", (0, 1), (-1, -1), 0.4, RULE),
-        ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
     ]
     style += [("BACKGROUND", (0, r), (-1, r), ZEBRA_FILL) for r in range(2, len(rows), 2)]
     table.setStyle(TableStyle(style))

@@ -107,8 +107,9 @@ def test_interrupted_bundle_leaves_no_packet_bundle_or_temp(sample_claim, tmp_pa
         raise RuntimeError("interrupted")
 
     monkeypatch.setattr(export_module, "build_bundle", interrupted)
-    with pytest.raises(RuntimeError, match="interrupted"):
+    with pytest.raises(ExportError, match="building the files failed") as raised:
         export_claim(sample_claim, tmp_path, "claim")
+    assert isinstance(raised.value.__cause__, RuntimeError)
     assert os.listdir(tmp_path) == []
 
 

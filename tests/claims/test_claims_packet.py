@@ -192,3 +192,22 @@ def test_missing_receipt_document_is_refused(sample_claim):
     inp = dataclasses.replace(sample_claim, expenses=[*sample_claim.expenses, extra])
     with pytest.raises(ClaimDataError, match="99"):
         build(inp)
+
+
+def test_large_photo_is_downscaled_to_a_readable_resolution(sample_claim):
+    # A 12-megapixel phone photo needs no more than ~200 dpi on a Letter page.
+    big = document(3, "big.jpg", photo_receipt(["TOTAL 42.17"], size=(3000, 4000)), "image/jpeg")
+    receipts = [r if r.document_id != 3 else big for r in sample_claim.receipts]
+    info, pdf = build(dataclasses.replace(sample_claim, receipts=receipts))
+    images = PdfReader(io.BytesIO(pdf)).pages[info.receipt_pages[3] - 1].images
+    assert len(images) == 1
+    width, height = images[0].image.size
+    assert max(width, height) <= 2100 and height > width
+
+
+def test_claim_without_expenses_and_non_latin_title_still_builds(sample_claim):
+    inp = dataclasses.replace(sample_claim, expenses=[], letters=[], warnings=[], title="Claim \u2014 caf\u00e9 \u6771\u4eac")
+    info, pdf = build(inp)
+    assert info.page_count == info.cover_pages + 4  # receipts supplied without expenses still go in
+    cover = page_texts(pdf)[0]
+    assert "Total (0 expenses)" in cover and "$0.00" in cover and "caf\u00e9" in cover
