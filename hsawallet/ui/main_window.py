@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -94,6 +95,15 @@ class SearchResults(QWidget):
 
 
 class MainWindow(QMainWindow):
+    @staticmethod
+    def _initial_size() -> QSize:
+        """Most of the screen, so the document viewer and the fields fit side by side."""
+        screen = QApplication.primaryScreen()
+        if screen is None:
+            return QSize(1180, 760)
+        room = screen.availableGeometry().size()
+        return QSize(max(1180, int(room.width() * 0.9)), max(760, int(room.height() * 0.9))).boundedTo(room)
+
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
@@ -102,7 +112,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"HSA Wallet — {ctx.vault.path.name}")
         self.setWindowIcon(style.app_icon())
         self.setAcceptDrops(True)
-        self.resize(1180, 760)
+        self.resize(self._initial_size())
         self.setMinimumSize(QSize(860, 560))
 
         self._build_sidebar()
