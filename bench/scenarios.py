@@ -246,6 +246,14 @@ def run_cli(hh: Household, workdir: Path) -> Outcome:
     links = _json(_cli(["links", "--json"], env, out.errors)[1])
     warnings = _json(_cli(["check", "--as-of", hh.scenario["as_of"], "--json"], env, out.errors)[1])
 
+    # An exact copy may be kept under either name (whichever was imported first): use the original's.
+    alias = {name: Path(gt["duplicate_of"]).name for name, gt in hh.truth.items() if gt.get("duplicate_of")}
+    for row in [*receipts, *letters]:
+        row["file"] = alias.get(row["file"], row["file"])
+    for row in [*links, *warnings]:
+        for key in ("receipt_file", "letter_file"):
+            row[key] = alias.get(row.get(key), row.get(key))
+
     item_index = {}
     for r in receipts:
         for n, item in enumerate(r.get("items") or []):
