@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import threading
+
 from PIL import Image
 
 from hsawallet.ingest.images import load_pages
 from hsawallet.ingest.model import IngestError
 from hsawallet.ingest.sniff import PDF, sniff
+
+# PDFium is not thread-safe: the GUI renders from a thread pool, so one call at a time.
+PDFIUM_LOCK = threading.Lock()
 
 
 def page_images(data: bytes, media_type: str | None = None, *, dpi: int = 150) -> list[Image.Image]:
@@ -15,18 +20,19 @@ def page_images(data: bytes, media_type: str | None = None, *, dpi: int = 150) -
     if media_type == PDF:
         from hsawallet.ingest.pdftext import open_pdf, render_page
 
-        document = open_pdf(data)
-        try:
-            images = []
-            for index in range(len(document)):
-                page = document[index]
-                try:
-                    images.append(render_page(page, dpi))
-                finally:
-                    page.close()
-            return images
-        finally:
-            document.close()
+        with PDFIUM_LOCK:
+            document = open_pdf(data)
+            try:
+                images = []
+                for index in range(len(document)):
+                    page = document[index]
+                    try:
+                        images.append(render_page(page, dpi))
+                    finally:
+                        page.close()
+                return images
+            finally:
+                document.close()
     return load_pages(data, media_type)
 
 
@@ -35,11 +41,12 @@ def page_count(data: bytes, media_type: str | None = None) -> int:
     if media_type == PDF:
         from hsawallet.ingest.pdftext import open_pdf
 
-        document = open_pdf(data)
-        try:
-            return len(document)
-        finally:
-            document.close()
+        with PDFIUM_LOCK:
+            document = open_pdf(data)
+            try:
+                return len(document)
+            finally:
+                document.close()
     from hsawallet.ingest.images import open_image
     from hsawallet.ingest.sniff import TIFF
 
