@@ -129,10 +129,7 @@ def cmd_person(args):
     vault = open_vault(args)
     with vault.session() as session:
         if args.person_cmd == "add":
-            person = people.add_person(session, name=args.name, dob=args.dob)
-            from hsawallet.services.coverage import recompute_links
-
-            recompute_links(vault)
+            person = people.register_person(vault, name=args.name, dob=args.dob)
             emit(args, {"id": person.id, "name": person.name, "dob": _d(person.dob)},
                  f"Added {person.name} (id {person.id})")
         else:
@@ -156,8 +153,8 @@ def cmd_account(args):
     vault = open_vault(args)
     with vault.session() as session:
         if args.account_cmd == "add":
-            account = people.add_account(
-                session, name=args.name, type=args.type, plan_start=args.plan_start, plan_end=args.plan_end,
+            account = people.register_account(
+                vault, name=args.name, type=args.type, plan_start=args.plan_start, plan_end=args.plan_end,
                 grace_end=args.grace_end, carryover=args.carryover, runout_end=args.runout_end,
                 established=args.established)
             emit(args, account_json(account), f"Added {account.type.upper()} account {account.name} (id {account.id})")

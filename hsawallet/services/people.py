@@ -99,3 +99,25 @@ def find_account(session: Session, name_or_id: str) -> Account:
             return account
     known = ", ".join(a.name for a in accounts) or "none yet"
     raise UserError(f"No account named '{name_or_id}' (known: {known}). Add one with 'account add'.")
+
+
+def register_person(vault, *, name: str, dob: date | None = None) -> Person:
+    """Add a household member, then re-resolve whose documents are whose and relink."""
+    from hsawallet.services import events
+    from hsawallet.services.coverage import recompute_links
+
+    with vault.session() as session:
+        person = add_person(session, name=name, dob=dob)
+    recompute_links(vault)
+    events.publish(events.PEOPLE_CHANGED)
+    return person
+
+
+def register_account(vault, **fields) -> Account:
+    """Add an account; warnings that depend on plan years follow on the next check."""
+    from hsawallet.services import events
+
+    with vault.session() as session:
+        account = add_account(session, **fields)
+    events.publish(events.PEOPLE_CHANGED)
+    return account

@@ -259,13 +259,13 @@ class PeopleView(QWidget):
 
     def add_person(self) -> None:
         dialog = PersonDialog(self)
-        dialog.ok.clicked.connect(lambda: self._save(dialog, lambda s, v: people.add_person(s, **v)))
+        dialog.ok.clicked.connect(lambda: self._save(dialog, lambda vault, v: people.register_person(vault, **v)))
         dialog.open()
         self._dialog = dialog
 
     def add_account(self) -> None:
         dialog = AccountDialog(self)
-        dialog.ok.clicked.connect(lambda: self._save(dialog, lambda s, v: people.add_account(s, **v)))
+        dialog.ok.clicked.connect(lambda: self._save(dialog, lambda vault, v: people.register_account(vault, **v)))
         dialog.open()
         self._dialog = dialog
 
@@ -282,5 +282,5 @@ class PeopleView(QWidget):
             self.ctx.bridge.emit_now(events.PEOPLE_CHANGED)
             self.ctx.show_status("Saved.", 3000)
 
-        self.ctx.change_in_session(self, lambda session: add(session, values), saved) \
+        self.ctx.change(self, lambda vault: add(vault, values), saved) \
             .failure(lambda exc: dialog.show_error(describe_error(exc))).run_in_background()
