@@ -383,6 +383,16 @@ def _items(doc: _Doc, categories: Categories) -> tuple[list[str], list[str]]:
         )
         if match and len(match.group(1)) < 120:
             add(match.group(1), None)
+    if not items:
+        # prose: "I recommend a supervised gym membership." / "I am prescribing massage therapy ..."
+        match = re.search(
+            r"\bI\s+(?:strongly\s+)?(?:recommend|prescribe|am\s+prescribing|am\s+recommending)\s+"
+            r"(?:that\s+(?:the\s+patient|he|she|they)\s+\w+\s+)?(?:an?\s+|the\s+)?([^.;:]{4,100}?)"
+            r"(?=\s+(?:for|to|as|in\s+order)\b|[.;]|$)",
+            doc.flat, _I,
+        )
+        if match:
+            add(match.group(1), None)
     return items, frequencies
 
 
