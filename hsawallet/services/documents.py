@@ -128,6 +128,14 @@ def import_files(
             outcomes.append(outcome)
             if progress and _done(outcome):
                 progress(sum(map(_done, outcomes)), total, outcome)
+        # Documents an interrupted import stored but never read are read now as well.
+        queued = {outcomes[index].document_id for index, _ in to_read}
+        for doc in session.exec(select(Document).where(Document.status == "stored")):
+            if doc.id not in queued:
+                to_read.append((len(outcomes), Path(doc.file_name)))
+                outcomes.append(ImportOutcome(file=doc.file_name, path="(left unread by an earlier import)",
+                                              status="error", document_id=doc.id))
+                total += 1
 
     def jobs() -> Iterator[tuple[int, bytes, str]]:
         for index, path in to_read:

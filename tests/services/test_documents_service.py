@@ -126,3 +126,21 @@ def test_correcting_a_letter_updates_its_checklist_and_default_validity(vault, t
     documents.set_field(vault, doc_id, "provider_license", "")
     with vault.session() as s:
         assert sorted(s.get(Letter, letter_id).missing) == ["provider_license", "signature"]
+
+
+def test_documents_left_unread_by_an_interrupted_import_are_read_by_the_next(vault, tmp_path):
+    import hashlib
+
+    from hsawallet.services.documents import _store_document
+
+    stored = make_text_pdf(tmp_path / "stored.pdf", [RECEIPT_LINES])
+    data = stored.read_bytes()
+    with vault.session() as s:  # what an import killed between storing and reading leaves behind
+        pending_id = _store_document(s, "stored.pdf", data, hashlib.sha256(data).hexdigest(), None, None).id
+    other = make_text_pdf(tmp_path / "other.pdf", [RECEIPT_LINES + ["second copy"]])
+    outcomes = {o.file: o for o in documents.import_files(vault, [other])}
+    assert outcomes["other.pdf"].status == "imported"
+    assert outcomes["stored.pdf"].status == "imported" and outcomes["stored.pdf"].document_id == pending_id
+    with vault.session() as s:
+        assert s.get(Document, pending_id).status == "read"
+        assert s.exec(select(Receipt).where(Receipt.document_id == pending_id)).one().total == Decimal("49.00")
