@@ -102,8 +102,6 @@ def make_text_image(path: Path, lines: list[str], *, fmt: str = "PNG", size=(124
 
 
 def _font(size: int):
-    from PIL import ImageFont
-
     for candidate in ("DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"):
         try:
             return ImageFont.truetype(candidate, size)

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from hsawallet.coverage.audit import audit_letter
 from hsawallet.ui.widgets.document_viewer import DocumentViewer
 from hsawallet.ui.widgets.field_form import LETTER_FIELDS, FieldForm
-from hsawallet.ui.widgets.record_table import Column, RecordTable
+from hsawallet.ui.widgets.record_table import Column, RecordTable, list_pane
 
 GOOD = QColor("#1e7b34")
 BAD = QColor("#b3261e")
@@ -96,17 +96,7 @@ class LettersView(QWidget):
                    foreground=lambda r: QBrush(GOOD if not r.get("missing") else BAD)),
             Column("Covers", lambda r: ", ".join(c.replace("_", " ") for c in r.get("categories") or []) or "—"),
         ])
-        self.table.setAccessibleName("Letters")
-        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
-        self.filter_edit.textChanged.connect(self.table.set_filter)
-        self.count_label = QLabel()
-        self.count_label.setStyleSheet("color: palette(mid);")
-        list_box = QWidget()
-        list_layout = QVBoxLayout(list_box)
-        list_layout.setContentsMargins(0, 0, 0, 0)
-        list_layout.addWidget(self.filter_edit)
-        list_layout.addWidget(self.table, 1)
-        list_layout.addWidget(self.count_label)
+        list_box, self.count_label = list_pane(self.table, self.filter_edit, "Letters")
 
         self.viewer = DocumentViewer()
         self.form = FieldForm(ctx, LETTER_FIELDS)

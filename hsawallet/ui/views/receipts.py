@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from hsawallet.ui.widgets.document_viewer import DocumentViewer
 from hsawallet.ui.widgets.field_form import RECEIPT_FIELDS, FieldForm
-from hsawallet.ui.widgets.record_table import Column, RecordTable, money_sort, money_text
+from hsawallet.ui.widgets.record_table import Column, RecordTable, list_pane, money_sort, money_text
 
 LINK_LABELS = {
     "covered": "Covered",
@@ -120,17 +120,7 @@ class ReceiptsView(QWidget):
             Column("Letters", link_summary, foreground=_summary_color,
                    tooltip=lambda r: "Link status of the items that need a Letter of Medical Necessity"),
         ])
-        self.table.setAccessibleName("Receipts")
-        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
-        self.filter_edit.textChanged.connect(self.table.set_filter)
-        self.count_label = QLabel()
-        self.count_label.setStyleSheet("color: palette(mid);")
-        list_box = QWidget()
-        list_layout = QVBoxLayout(list_box)
-        list_layout.setContentsMargins(0, 0, 0, 0)
-        list_layout.addWidget(self.filter_edit)
-        list_layout.addWidget(self.table, 1)
-        list_layout.addWidget(self.count_label)
+        list_box, self.count_label = list_pane(self.table, self.filter_edit, "Receipts")
 
         # ---- detail: viewer | fields + items
         self.viewer = DocumentViewer()

@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -151,3 +151,19 @@ class RecordTable(QTableView):
         self.selectRow(index.row())
         self.scrollTo(index)
         return True
+
+
+def list_pane(table: "RecordTable", filter_edit: QLineEdit, name: str) -> tuple[QWidget, QLabel]:
+    """The left pane of a record view: the filter box over the table, newest first, and a count."""
+    table.setAccessibleName(name)
+    table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    filter_edit.textChanged.connect(table.set_filter)
+    count_label = QLabel()
+    count_label.setStyleSheet("color: palette(mid);")
+    pane = QWidget()
+    layout = QVBoxLayout(pane)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(filter_edit)
+    layout.addWidget(table, 1)
+    layout.addWidget(count_label)
+    return pane, count_label
