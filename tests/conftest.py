@@ -88,7 +88,7 @@ def make_text_pdf(path: Path, pages: list[list[str]], *, compress: bool = True) 
 
 def make_text_image(path: Path, lines: list[str], *, fmt: str = "PNG", size=(1240, 1754)) -> Path:
     """A clean image of printed lines (about 150 dpi on US Letter), readable by tesseract."""
-    from PIL import Image, ImageDraw, ImageFont
+    from PIL import Image, ImageDraw
 
     image = Image.new("L", size, 255)
     draw = ImageDraw.Draw(image)
@@ -102,6 +102,8 @@ def make_text_image(path: Path, lines: list[str], *, fmt: str = "PNG", size=(124
 
 
 def _font(size: int):
+    from PIL import ImageFont
+
     for candidate in ("DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"):
         try:
             return ImageFont.truetype(candidate, size)
