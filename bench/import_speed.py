@@ -1,0 +1,116 @@
+"""Import speed: the app's reading pipeline against the raw engines alone.
+
+Reads every document of ../shared/corpus (and, unless --no-sroie, the SROIE receipts)
+three ways and prints wall times:
+- raw engines, serially in one process: pdfplumber's text for pages with a text layer,
+  and `tesseract stdin stdout` (psm 6 and one thread, as the app) on every other page:
+  PDF pages rendered at the app's OCR resolution, images as stored;
+- the app's `read_many` (sniff, text layer, OCR with orientation/crop/deskew, classify,
+  parse) with 1 worker process, then with 2.
+Target: app with 2 workers / raw serial <= 0.7. Also prints the speed-up from 1 to 2 workers.
+
+    .venv/bin/python bench/import_speed.py [--limit N] [--no-sroie]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+SHARED = ROOT.parent / "shared"
+
+
+def corpus_files(limit: int | None, sroie: bool) -> list[Path]:
+    files: list[Path] = []
+    manifest = SHARED / "corpus" / "manifest.json"
+    if manifest.exists():
+        docs = json.loads(manifest.read_text())["documents"]
+        files += [SHARED / "corpus" / d["file"] for d in docs if not d.get("duplicate_of")]
+    if sroie and (SHARED / "realdata" / "sroie" / "img").exists():
+        files += sorted((SHARED / "realdata" / "sroie" / "img").glob("*.jpg"))
+    return files[:limit] if limit else files
+
+
+def raw_engines(data: bytes) -> int:
+    """Text of every page with the bare engines; returns the number of characters."""
+    import pdfplumber
+    import pypdfium2 as pdfium
+    from PIL import Image
+
+    from hsawallet.ingest.ocr import tesseract_path
+    from hsawallet.ingest.pdftext import OCR_DPI
+
+    def tesseract(image_bytes: bytes) -> str:
+        # one thread per tesseract, as in the app, so the comparison is engine against pipeline
+        env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+        run = subprocess.run([tesseract_path(), "stdin", "stdout", "--psm", "6", "-l", "eng"],
+                             input=image_bytes, capture_output=True, check=False, env=env)
+        return run.stdout.decode("utf-8", "replace")
+
+    def pnm(image: Image.Image) -> bytes:
+        buffer = io.BytesIO()
+        image.save(buffer, "PPM")
+        return buffer.getvalue()
+
+    chars = 0
+    if data[:5] == b"%PDF-":
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            texts = [page.extract_text() or "" for page in pdf.pages]
+        document = pdfium.PdfDocument(data)
+        for index, text in enumerate(texts):
+            if len(text.strip()) >= 20:
+                chars += len(text)
+                continue
+            page = document[index]
+            image = page.render(scale=OCR_DPI / 72).to_pil()
+            page.close()
+            chars += len(tesseract(pnm(image)))
+        document.close()
+        return chars
+    return len(tesseract(data))  # the photo's own bytes, as stored
+
+
+def timed_app(files: list[Path], workers: int) -> tuple[float, int]:
+    from hsawallet.ingest.model import IngestError
+    from hsawallet.ingest.pool import read_many
+
+    jobs = ((i, path.read_bytes(), path.name) for i, path in enumerate(files))
+    start = time.perf_counter()
+    errors = sum(isinstance(result, IngestError) for _, result in read_many(jobs, workers=workers))
+    return time.perf_counter() - start, errors
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--limit", type=int, help="only the first N documents")
+    parser.add_argument("--no-sroie", action="store_true", help="leave out the real SROIE receipts")
+    args = parser.parse_args()
+    files = corpus_files(args.limit, not args.no_sroie)
+    if not files:
+        print("../shared/corpus and ../shared/realdata are absent: nothing to time")
+        return
+    start = time.perf_counter()
+    for path in files:
+        raw_engines(path.read_bytes())
+    raw = time.perf_counter() - start
+    one, errors_one = timed_app(files, 1)
+    two, errors_two = timed_app(files, 2)
+    print(f"documents: {len(files)}")
+    print(f"raw engines, serial (pdfplumber + tesseract psm 6): {raw:7.1f} s")
+    print(f"app read_many, 1 worker:                            {one:7.1f} s  ({errors_one} errors)")
+    print(f"app read_many, 2 workers:                           {two:7.1f} s  ({errors_two} errors)")
+    ratio = two / raw
+    print(f"ratio app(2 workers) / raw serial: {ratio:.2f}  ({'PASS' if ratio <= 0.7 else 'FAIL'}: target <= 0.7)")
+    print(f"speed-up 1 -> 2 workers: {one / two:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
