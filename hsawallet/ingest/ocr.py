@@ -162,22 +162,22 @@ def rotated(image: Image.Image, clockwise_degrees: int) -> Image.Image:
     return image
 
 
-def read_image_text(image: Image.Image, *, dpi: int | None = None) -> OcrResult:
+def read_image_text(image: Image.Image, *, dpi: int | None = None, psm: int | None = None) -> OcrResult:
     """OCR a page image: grayscale, cropped to the paper, deskewed, upright, text of a readable size."""
     page = prepare(image)
-    result = ocr_tsv(page, dpi=dpi)
+    result = ocr_tsv(page, dpi=dpi, psm=psm)
     if result.words < MIN_WORDS or result.confidence < WEAK_CONFIDENCE:
         rotation = detect_rotation(page)
         if rotation:
             turned_page = rotated(page, rotation)
-            turned = ocr_tsv(turned_page, dpi=dpi)
+            turned = ocr_tsv(turned_page, dpi=dpi, psm=psm)
             # Mean confidence decides: a sideways page yields many garbage "words".
             if turned.confidence > result.confidence + 0.1 or turned.score > result.score:
                 page, result = turned_page, turned
     if result.words and result.line_height < SMALL_TEXT_PX and page.width * page.height * 4 <= OCR_MAX_PIXELS:
         # Tesseract reads small print far better at 2x; worth a second pass only then.
         enlarged = page.resize((page.width * 2, page.height * 2), Image.Resampling.LANCZOS)
-        second = ocr_tsv(enlarged, dpi=dpi * 2 if dpi else None)
+        second = ocr_tsv(enlarged, dpi=dpi * 2 if dpi else None, psm=psm)
         if second.confidence >= result.confidence - 0.02 and second.words >= 0.8 * result.words:
             result = second
     return result

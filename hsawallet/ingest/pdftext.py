@@ -109,7 +109,7 @@ def usable_text(text: str) -> bool:
     return readable >= 0.6 * len(visible)
 
 
-def extract_pdf_pages(data: bytes) -> list[PageText]:
+def extract_pdf_pages(data: bytes, *, psm: int | None = None) -> list[PageText]:
     from hsawallet.ingest.ocr import read_image_text
 
     document = open_pdf(data)
@@ -130,7 +130,7 @@ def extract_pdf_pages(data: bytes) -> list[PageText]:
             finally:
                 page.close()
             dpi = round(image.width * 72.0 / width_pt) if width_pt > 0 else OCR_DPI
-            result = read_image_text(image, dpi=max(70, dpi))
+            result = read_image_text(image, dpi=max(70, dpi), psm=psm)
             if has_text and len(text.split()) >= result.words:
                 pages.append(PageText(index=index, text=text, source="text", confidence=1.0))
             else:

@@ -10,19 +10,19 @@ from hsawallet.ingest.model import IngestError, PageText, ReadResult
 from hsawallet.ingest.sniff import PDF, sniff
 
 
-def extract_pages(data: bytes, media_type: str) -> list[PageText]:
+def extract_pages(data: bytes, media_type: str, *, psm: int | None = None) -> list[PageText]:
     """Text of every page; raises IngestError for unreadable documents."""
     if media_type == PDF:
         from hsawallet.ingest.pdftext import extract_pdf_pages
 
-        return extract_pdf_pages(data)
+        return extract_pdf_pages(data, psm=psm)
     from hsawallet.ingest.images import load_pages
     from hsawallet.ingest.ocr import read_image_text
 
     pages = []
     for index, image in enumerate(load_pages(data, media_type)):
         dpi = _image_dpi(image)
-        result = read_image_text(image, dpi=dpi)
+        result = read_image_text(image, dpi=dpi, psm=psm)
         pages.append(PageText(index=index, text=result.text, source="ocr", confidence=result.confidence))
     return pages
 
@@ -58,7 +58,43 @@ def read_document(data: bytes, *, filename: str, date_order: str = "mdy") -> Rea
         from hsawallet.ingest.letter import parse_letter
 
         result.letter = parse_letter(pages, date_order=date_order)
+        if _letter_gaps(result.letter) and any(page.source == "ocr" for page in pages):
+            # A single-block read (psm 6) can drop whole value rows of a form; the automatic
+            # layout keeps them. Worth a second OCR pass only when key fields are missing.
+            second_pages = extract_pages(data, media_type, psm=AUTO_LAYOUT_PSM)
+            _fill_letter_gaps(result.letter, parse_letter(second_pages, date_order=date_order))
     return result
+
+
+# Fields that are read together: a group comes from the second pass only when the first
+# pass found nothing for its lead field, so a value read the first time is never replaced.
+_LETTER_FIELD_GROUPS = (
+    ("patient_name",), ("patient_dob",), ("provider_name", "provider_credentials"), ("provider_npi",),
+    ("provider_license",), ("provider_contact",), ("icd10", "diagnosis"),
+    ("items", "categories", "frequency", "duration_months"),
+    ("issue_date", "valid_through", "valid_through_stated"),
+)
+
+
+def _fill_letter_gaps(first, second) -> None:
+    for group in _LETTER_FIELD_GROUPS:
+        if not getattr(first, group[0]) and getattr(second, group[0]):
+            for name in group:
+                setattr(first, name, getattr(second, name))
+                if name in second.confidence:
+                    first.confidence[name] = second.confidence[name]
+    first.signed = first.signed or second.signed
+    first.medical_necessity_statement = first.medical_necessity_statement or second.medical_necessity_statement
+    # an element is missing only if neither pass found it
+    first.missing = [key for key in first.missing if key in set(second.missing)]
+
+
+AUTO_LAYOUT_PSM = 3
+_LETTER_KEY_FIELDS = ("patient_name", "provider_name", "provider_npi", "issue_date", "icd10", "categories")
+
+
+def _letter_gaps(letter) -> int:
+    return sum(1 for name in _LETTER_KEY_FIELDS if not getattr(letter, name))
 
 
 __all__ = ["IngestError", "extract_pages", "read_document"]
