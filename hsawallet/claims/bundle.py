@@ -10,12 +10,14 @@ import re
 import time
 import unicodedata
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
+from contextvars import copy_context
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from hsawallet.claims.model import ClaimPacketInput
-from hsawallet.claims.packet import PacketInfo
+from hsawallet.claims.packet import PacketInfo, verify_document
 
 MANIFEST_FIELDS = ["file", "role", "sha256", "date", "merchant", "amount", "letter", "packet_page", "expenses"]
 # Already-compressed payloads are stored; deflating them again only costs time.
@@ -28,71 +30,152 @@ def build_bundle(
     out: BinaryIO,
     info: PacketInfo | None = None,
     packet_name: str | None = None,
+    *,
+    started: StartedBundle | None = None,
+    packet: bytes | memoryview | None = None,
 ) -> list[dict]:
     """Write the ZIP to `out`; return the manifest rows (also written as CSV and JSON).
 
     Layout: <packet>.pdf, originals/<file> (names made unique), manifest.csv,
     manifest.json. `info` (from build_packet) adds the page each document starts on;
     `packet_name` names the PDF inside the ZIP (default: the file's own name).
+
+    `started` continues a bundle begun with start_bundle() on the same `out` (its
+    originals already written); `packet` passes the packet's bytes instead of reading
+    them back from `packet_pdf_path`.
     """
     packet_pdf_path = Path(packet_pdf_path)
-    packet_bytes = packet_pdf_path.read_bytes()
-    packet_name = _safe_name(packet_name or packet_pdf_path.name) or "claim.pdf"
-    receipts = inp.ordered_receipts()
-    letters = inp.ordered_letters()
-    for doc in receipts + letters:
-        doc.verify()
+    if packet is None:
+        packet = packet_pdf_path.read_bytes()
+    if started is None:
+        started = start_bundle(inp, out, packet_name or packet_pdf_path.name)
+    return started.finish(packet, info)
 
+
+def start_bundle(inp: ClaimPacketInput, out: BinaryIO, packet_name: str) -> StartedBundle:
+    """Check the documents and write their originals to `out`; finish() adds the rest.
+
+    The originals do not depend on the packet, so they can be on their way to the disk
+    while the packet is still being built. Use it as a context manager: leaving the
+    block without finish() abandons the archive (the caller discards `out`).
+    """
+    return StartedBundle(inp, out, packet_name)
+
+
+class StartedBundle:
+    """A bundle ZIP with its originals written; finish() adds the packet and manifests.
+
+    In the archive the originals come first, but its directory (what unzip and file
+    managers list) keeps the order packet, originals, manifest.csv, manifest.json.
+    """
+
+    def __init__(self, inp: ClaimPacketInput, out: BinaryIO, packet_name: str) -> None:
+        self.inp = inp
+        self.packet_name = _safe_name(packet_name) or "claim.pdf"
+        self._archive: zipfile.ZipFile | None = None
+        documents = inp.ordered_receipts() + inp.ordered_letters()
+        # Hashing (to check each document) and CRC + write (to store it) both release the
+        # GIL: a helper thread checks the documents while this one stores those already
+        # checked. No document is written before its own check has passed.
+        helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="claim-bundle")
+        try:
+            context = copy_context()  # the helper checks in this thread's context (see documents_checked_once)
+            checks = helper.map(lambda doc: context.run(verify_document, doc), documents)
+            self._originals = _plan_originals(inp, self.packet_name)
+            self._archive = zipfile.ZipFile(out, "w", allowZip64=True)  # writes nothing yet
+            # zip() takes the next original, then waits for its check to pass (or raise).
+            for (name, _role, _document_id, _row, data), _checked in zip(self._originals, checks):
+                _add(self._archive, name, data)
+        except BaseException:
+            self.abandon()
+            raise
+        finally:
+            helper.shutdown(cancel_futures=True)
+
+    def finish(self, packet: bytes | memoryview, info: PacketInfo | None = None) -> list[dict]:
+        """Add the packet and the manifests, close the archive; return the manifest rows."""
+        inp = self.inp
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="claim-bundle") as helper:
+            digest = helper.submit(_sha256, packet)  # while the packet is stored (both release the GIL)
+            try:
+                _add(self._archive, self.packet_name, packet)
+            except BaseException:
+                self.abandon()
+                raise
+            rows = [_row(self.packet_name, "packet", digest.result(), page=1)]
+        for _name, role, document_id, row, _data in self._originals:
+            pages = (info.receipt_pages if role == "receipt" else info.letter_pages) if info else {}
+            rows.append({**row, "packet_page": pages.get(document_id)})
+        manifest = {
+            "claim_id": inp.claim_id,
+            "title": inp.title,
+            "claimant": inp.claimant,
+            "account": inp.account_name,
+            "account_type": inp.account_type,
+            "plan_year": inp.plan_year,
+            "created": inp.created.isoformat(),
+            "total": str(inp.total),
+            "files": rows,
+        }
+        archive = self._archive
+        try:
+            _add(archive, "manifest.csv", _csv(rows).encode("utf-8"))
+            _add(archive, "manifest.json",
+                 (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+            # List the packet first, as the rows do (the central directory is written on close).
+            archive.filelist.sort(key=lambda entry: entry.filename != self.packet_name)
+        except BaseException:
+            self.abandon()
+            raise
+        archive.close()
+        return rows
+
+    def abandon(self) -> None:
+        """Stop without finishing (the caller discards `out`); a no-op once finished."""
+        if self._archive is not None:
+            self._archive.fp = None  # so close() writes no directory after a failure
+            self._archive.close()
+
+    def __enter__(self) -> StartedBundle:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.abandon()
+
+
+def _plan_originals(inp: ClaimPacketInput, packet_name: str) -> list[tuple[str, str, int, dict, bytes]]:
+    """(name in the ZIP, role, document_id, manifest row without its page, bytes) per original."""
     taken: set[str] = {packet_name.casefold(), "manifest.csv", "manifest.json"}
-    rows: list[dict] = []
-    entries: list[tuple[str, bytes]] = [(packet_name, packet_bytes)]
-    rows.append(_row(packet_name, "packet", hashlib.sha256(packet_bytes).hexdigest(), page=1))
-
-    for doc in receipts:
+    originals = []
+    for doc in inp.ordered_receipts():
         name = "originals/" + _unique(_safe_name(doc.file) or f"receipt-{doc.document_id}", taken)
         expenses = [e for e in inp.expenses if e.document_id == doc.document_id]
         dates = sorted({e.date for e in expenses if e.date})
         merchants = list(dict.fromkeys(e.merchant for e in expenses if e.merchant))
         letters_used = list(dict.fromkeys(e.letter_label or "" for e in expenses if e.letter_document_id is not None))
-        page = info.receipt_pages.get(doc.document_id) if info else None
-        rows.append(_row(
+        row = _row(
             name, "receipt", doc.sha256.lower(),
             date=dates[0].isoformat() if dates else "",
             merchant="; ".join(merchants),
             amount=str(sum((e.amount for e in expenses), Decimal("0"))) if expenses else "",
             letter="; ".join(x for x in letters_used if x),
-            page=page,
             expenses=[e.item_id for e in expenses if e.item_id is not None],
-        ))
-        entries.append((name, doc.data))
+        )
+        originals.append((name, "receipt", doc.document_id, row, doc.data))
 
-    for doc in letters:
+    for doc in inp.ordered_letters():
         name = "originals/" + _unique(_safe_name(doc.file) or f"letter-{doc.document_id}", taken)
         labels = list(dict.fromkeys(
             e.letter_label for e in inp.expenses if e.letter_document_id == doc.document_id and e.letter_label
         ))
-        page = info.letter_pages.get(doc.document_id) if info else None
         covered = [e.item_id for e in inp.expenses if e.letter_document_id == doc.document_id and e.item_id is not None]
-        rows.append(_row(name, "letter", doc.sha256.lower(), letter="; ".join(labels), page=page, expenses=covered))
-        entries.append((name, doc.data))
+        row = _row(name, "letter", doc.sha256.lower(), letter="; ".join(labels), expenses=covered)
+        originals.append((name, "letter", doc.document_id, row, doc.data))
+    return originals
 
-    manifest = {
-        "claim_id": inp.claim_id,
-        "title": inp.title,
-        "claimant": inp.claimant,
-        "account": inp.account_name,
-        "account_type": inp.account_type,
-        "plan_year": inp.plan_year,
-        "created": inp.created.isoformat(),
-        "total": str(inp.total),
-        "files": rows,
-    }
-    with zipfile.ZipFile(out, "w", allowZip64=True) as archive:
-        for name, data in entries:
-            _add(archive, name, data)
-        _add(archive, "manifest.csv", _csv(rows).encode("utf-8"))
-        _add(archive, "manifest.json", (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
-    return rows
+
+def _sha256(data: bytes | memoryview) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def _row(file: str, role: str, sha256: str, *, date: str = "", merchant: str = "", amount: str = "",

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import os
 import secrets
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from hsawallet.claims.bundle import build_bundle
+from hsawallet.claims.bundle import build_bundle, start_bundle
 from hsawallet.claims.model import ClaimDataError, ClaimPacketInput
-from hsawallet.claims.packet import PacketInfo, build_packet
+from hsawallet.claims.packet import PacketInfo, build_packet, documents_checked_once
 from hsawallet.safeio import TEMP_SUFFIX, PendingFile, explain_write_error, fsync_dir
 
 
@@ -29,11 +31,25 @@ def export_claim(inp: ClaimPacketInput, out_dir: Path | str, name: str) -> tuple
     pdf_path = out_dir / f"{name}.pdf"
     zip_path = out_dir / f"{name}.zip"
     try:
-        with PendingFile(pdf_path) as pdf_temp, PendingFile(zip_path) as zip_temp:
-            info: PacketInfo = build_packet(inp, pdf_temp.file)
-            pdf_temp.finish()
-            build_bundle(inp, pdf_temp.temp_path, zip_temp.file, info=info, packet_name=pdf_path.name)
+        # The disk work (big writes, fsync) runs on a helper thread while this one builds:
+        # those calls release the GIL, so they overlap with the Python work. Leaving the
+        # block waits for the helper before the temp files are removed or committed.
+        with documents_checked_once(), PendingFile(pdf_path) as pdf_temp, PendingFile(zip_path) as zip_temp, \
+                ThreadPoolExecutor(max_workers=2, thread_name_prefix="claim-export") as disk, \
+                start_bundle(inp, zip_temp.file, pdf_path.name) as bundle:  # originals first: no packet needed
+            zip_temp.file.flush()
+            originals_synced = disk.submit(os.fsync, zip_temp.file.fileno())
+
+            packet = io.BytesIO()
+            info: PacketInfo = build_packet(inp, packet)
+            packet_bytes = packet.getbuffer()
+            pdf_written = disk.submit(_write_finished, pdf_temp, packet_bytes)
+
+            build_bundle(inp, pdf_temp.temp_path, zip_temp.file, info=info, packet_name=pdf_path.name,
+                         started=bundle, packet=packet_bytes)
+            originals_synced.result()
             zip_temp.finish()
+            pdf_written.result()
             _commit_pair(pdf_temp, zip_temp)
     except OSError as exc:
         raise ExportError(explain_write_error(exc, out_dir)) from exc
@@ -43,6 +59,12 @@ def export_claim(inp: ClaimPacketInput, out_dir: Path | str, name: str) -> tuple
         raise ExportError(f"cannot export claim {inp.claim_id}: building the files failed "
                           f"({type(exc).__name__})") from exc
     return pdf_path, zip_path
+
+
+def _write_finished(pending: PendingFile, data: memoryview) -> None:
+    """Write the whole file and fsync it (on the helper thread)."""
+    pending.file.write(data)
+    pending.finish()
 
 
 def _commit_pair(pdf_temp: PendingFile, zip_temp: PendingFile) -> None:

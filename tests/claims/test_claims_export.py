@@ -11,7 +11,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import document, text_pdf
+from claim_inputs import document, text_pdf
 
 import hsawallet.claims.export as export_module
 from hsawallet.claims.bundle import build_bundle
@@ -180,3 +180,19 @@ def test_atomic_write_keeps_old_content_when_writer_fails(tmp_path):
         f.write(b"second")
     assert target.read_bytes() == b"second"
     assert os.listdir(tmp_path) == ["settings.bin"]
+
+
+def test_tampered_document_fails_the_export_and_leaves_nothing(sample_claim, tmp_path):
+    tampered = dataclasses.replace(sample_claim.receipts[1], data=sample_claim.receipts[1].data + b" ")
+    inp = dataclasses.replace(sample_claim, receipts=[sample_claim.receipts[0], tampered, sample_claim.receipts[2]])
+    with pytest.raises(ExportError, match="does not match its recorded checksum"):
+        export_claim(inp, tmp_path, "claim")
+    assert os.listdir(tmp_path) == []
+
+
+def test_bundle_lists_packet_first_then_originals_then_manifests(sample_claim, tmp_path):
+    _, zip_path = export_claim(sample_claim, tmp_path, "claim")
+    names = zipfile.ZipFile(zip_path).namelist()
+    assert names[0] == "claim.pdf"
+    assert names[-2:] == ["manifest.csv", "manifest.json"]
+    assert all(n.startswith("originals/") for n in names[1:-2])

@@ -11,7 +11,7 @@ from decimal import Decimal
 import pdfplumber
 import pypdfium2
 import pytest
-from conftest import document, photo_receipt, text_pdf
+from claim_inputs import document, photo_receipt, text_pdf
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
@@ -211,3 +211,21 @@ def test_claim_without_expenses_and_non_latin_title_still_builds(sample_claim):
     assert info.page_count == info.cover_pages + 4  # receipts supplied without expenses still go in
     cover = page_texts(pdf)[0]
     assert "Total (0 expenses)" in cover and "$0.00" in cover and "caf\u00e9" in cover
+
+
+def test_document_pages_are_stamped_without_rewriting_their_content(sample_claim):
+    # The stamp is an extra content stream: the document's own stream stays byte for byte.
+    info, pdf = build(sample_claim)
+    original = PdfReader(io.BytesIO(sample_claim.receipts[2].data)).pages[0].get_contents().get_data()
+    page = PdfReader(io.BytesIO(pdf)).pages[info.receipt_pages[1] - 1]
+    streams = [ref.get_object().get_data() for ref in page["/Contents"]]
+    assert original in streams
+    assert len(streams) == 3  # save state, the document's stream, restore + stamp
+
+
+def test_jpeg_photo_is_embedded_as_is(sample_claim):
+    info, pdf = build(sample_claim)
+    page = PdfReader(io.BytesIO(pdf)).pages[info.receipt_pages[3] - 1]
+    (image,) = [x.get_object() for x in page["/Resources"]["/XObject"].values()]
+    assert image["/Filter"] == "/DCTDecode"
+    assert image._data == sample_claim.receipts[0].data  # the photo, not decoded or re-encoded
