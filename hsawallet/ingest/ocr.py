@@ -14,9 +14,9 @@ import re
 import shutil
 import subprocess
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from PIL import Image, ImageFilter, ImageOps
+from PIL import Image, ImageDraw, ImageFilter, ImageOps
 
 from hsawallet.ingest.model import IngestError
 
@@ -39,11 +39,21 @@ LOCAL_THRESHOLD_BELOW = 0.75  # mean confidence under which a page is read again
 
 
 @dataclass
+class OcrLine:
+    top: int
+    bottom: int
+    text: str
+    new_block: bool = False  # the first line of a tesseract block
+    confidence: float = 0.0  # mean of its words, 0-1
+
+
+@dataclass
 class OcrResult:
     text: str
     confidence: float  # mean word confidence 0-1 (0 when no words)
     words: int
     line_height: float = 0.0  # median height in pixels of the words read
+    lines: list[OcrLine] = field(default_factory=list)
 
     @property
     def score(self) -> float:
@@ -109,10 +119,11 @@ def ocr_tsv(
 
 
 def _parse_tsv(tsv: str) -> OcrResult:
-    lines: list[str] = []
+    lines: list[OcrLine] = []
     current_line: tuple[int, int, int] | None = None
     current_block: tuple[int, int] | None = None
-    words: list[tuple[str, float]] = []
+    new_block = False
+    words: list[tuple[str, float, int, int]] = []  # text, confidence, top, bottom
     confidences: list[float] = []
     heights: list[int] = []
     reader = csv.reader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE)
@@ -126,25 +137,35 @@ def _parse_tsv(tsv: str) -> OcrResult:
         block = (int(row[2]), int(row[3]))
         line = (int(row[2]), int(row[3]), int(row[4]))
         if line != current_line:
-            _add_line(lines, words)
-            if current_block is not None and block[0] != current_block[0]:
-                lines.append("")  # blank line between blocks, as tesseract's text output
+            _add_line(lines, words, new_block)
+            new_block = current_block is not None and block[0] != current_block[0]
             words = []
             current_line, current_block = line, block
         confidence = float(row[10])
-        words.append((text, confidence))
-        heights.append(int(row[9]))
+        top, height = int(row[7]), int(row[9])
+        words.append((text, confidence, top, top + height))
+        heights.append(height)
         if confidence >= 0:
             confidences.append(confidence)
-    _add_line(lines, words)
+    _add_line(lines, words, new_block)
     mean = sum(confidences) / len(confidences) / 100.0 if confidences else 0.0
     median_height = float(sorted(heights)[len(heights) // 2]) if heights else 0.0
     return OcrResult(
-        text="\n".join(lines).strip(), confidence=round(mean, 4), words=len(confidences), line_height=median_height
+        text=_join(lines), confidence=round(mean, 4), words=len(confidences), line_height=median_height, lines=lines
     )
 
 
-def _add_line(lines: list[str], words: list[tuple[str, float]]) -> None:
+def _join(lines: list[OcrLine]) -> str:
+    """Tesseract's text layout: one line per row, a blank line between blocks."""
+    out: list[str] = []
+    for line in lines:
+        if line.new_block and out:
+            out.append("")
+        out.append(line.text)
+    return "\n".join(out).strip()
+
+
+def _add_line(lines: list[OcrLine], words: list[tuple[str, float, int, int]], new_block: bool = False) -> None:
     """Append a line without the noise at its ends.
 
     Shading, surface texture and stray marks come out as low-confidence letter "words"
@@ -152,13 +173,20 @@ def _add_line(lines: list[str], words: list[tuple[str, float]]) -> None:
     a line, checkbox marks and anything with a digit are kept: a doubtful amount still helps.
     """
     start, end = 0, len(words)
-    while end > start and _noise(*words[end - 1]):
+    # Only short scraps go: a faint long word ("ENTERPRISE") or a misread first word
+    # ("fotal Sales") is still worth having.
+    while end > start and len(words[end - 1][0]) <= 4 and _noise(words[end - 1][0], words[end - 1][1]):
         end -= 1
-    # At the start only short scraps go: a misread first word ("fotal Sales") is still a cue.
-    while start < end and len(words[start][0]) <= 2 and _noise(*words[start]):
+    while start < end and len(words[start][0]) <= 2 and _noise(words[start][0], words[start][1]):
         start += 1
-    if start < end:
-        lines.append(" ".join(text for text, _ in words[start:end]))
+    kept = words[start:end]
+    if kept:
+        scored = [word[1] for word in kept if word[1] >= 0]
+        lines.append(OcrLine(
+            top=min(word[2] for word in kept), bottom=max(word[3] for word in kept),
+            text=" ".join(word[0] for word in kept), new_block=new_block,
+            confidence=sum(scored) / len(scored) / 100.0 if scored else 0.0,
+        ))
 
 
 def _noise(text: str, confidence: float) -> bool:
@@ -215,10 +243,112 @@ def read_image_text(image: Image.Image, *, dpi: int | None = None, psm: int | No
     if result.words and result.line_height < SMALL_TEXT_PX and page.width * page.height * 4 <= OCR_MAX_PIXELS:
         # Tesseract reads small print far better at 2x; worth a second pass only then.
         enlarged = page.resize((page.width * 2, page.height * 2), Image.Resampling.LANCZOS)
-        second = ocr_tsv(enlarged, dpi=dpi * 2 if dpi else None, psm=psm, thresholding=thresholding)
+        dpi = dpi * 2 if dpi else None
+        second = ocr_tsv(enlarged, dpi=dpi, psm=psm, thresholding=thresholding)
         if second.confidence >= result.confidence - 0.02 and second.words >= 0.8 * result.words:
-            result = second
-    return result
+            page, result = enlarged, second
+    if (psm or DEFAULT_PSM) != DEFAULT_PSM:
+        return result  # the automatic layouts find lines of every size themselves
+    return recover_missed_lines(page, result, dpi=dpi, thresholding=thresholding)
+
+
+# --- lines a single-block read leaves out ---------------------------------------------------
+
+MAX_MISSED_BANDS = 6  # re-read at most this many bands per page (each one tesseract call)
+SINGLE_COLUMN_PSM = 4
+MISSED_LINE_CONFIDENCE = 0.5  # a recovered line below this is left out (debris reads far lower)
+
+
+def recover_missed_lines(
+    page: Image.Image, result: OcrResult, *, dpi: int | None = None, thresholding: int = OTSU
+) -> OcrResult:
+    """Read again the bands of print that the page's read has no line for.
+
+    A single uniform block (psm 6) keeps amounts beside their labels but skips lines
+    whose print is much larger or fainter than the rest: a store's name set big on a
+    receipt ("POPULAR BOOK" above "CO. (M) SDN BHD"). Each band of ink rows that no read
+    line covers is read alone, and its confident lines are put in place by their height.
+    """
+    if not result.lines or result.line_height <= 0:
+        return result
+    added: list[OcrLine] = []
+    for top, bottom in _missed_bands(page, result)[:MAX_MISSED_BANDS]:
+        pad = max(4, int(result.line_height // 4))
+        crop_top, crop_bottom = max(0, top - pad), min(page.height, bottom + pad)
+        # A form's boxes: their borders are read as print and drown the value inside.
+        band = _erase_rules(page.crop((0, crop_top, page.width, crop_bottom)))
+        # Tesseract finds no line in print that fills its image from edge to edge: a margin
+        # of paper instead of more of the page, which would bring parts of the lines around.
+        margin = max(10, (bottom - top) // 2)
+        band = ImageOps.expand(band, border=margin, fill=_paper_level(band))
+        band_read = ocr_tsv(band, psm=SINGLE_COLUMN_PSM, dpi=dpi, thresholding=thresholding)
+        for line in band_read.lines:
+            if line.confidence >= MISSED_LINE_CONFIDENCE and sum(ch.isalnum() for ch in line.text) >= 2:
+                offset = crop_top - margin
+                added.append(OcrLine(line.top + offset, line.bottom + offset, line.text, True, line.confidence))
+    if not added:
+        return result
+    lines = sorted(result.lines + added, key=lambda line: line.top)
+    return OcrResult(
+        text=_join(lines), confidence=result.confidence,
+        words=result.words + sum(len(line.text.split()) for line in added),
+        line_height=result.line_height, lines=lines,
+    )
+
+
+def _erase_rules(band: Image.Image) -> Image.Image:
+    """The band with its ruled lines painted over: rows mostly ink, columns ink top to bottom."""
+    gray = band if band.mode == "L" else band.convert("L")
+    threshold = _otsu(gray.histogram())
+    ink = gray.point(lambda value: 255 if value <= threshold else 0)
+    rows = ink.resize((1, gray.height), Image.Resampling.BOX).tobytes()
+    columns = ink.resize((gray.width, 1), Image.Resampling.BOX).tobytes()
+    cleaned = gray.copy()
+    draw = ImageDraw.Draw(cleaned)
+    paper = _paper_level(gray)
+    ruled_rows = [y for y, share in enumerate(rows) if share > 0.6 * 255]
+    if not ruled_rows:
+        return gray  # no box here; a tall letter's stroke must not pass for a box's side
+    for y in ruled_rows:
+        draw.line([(0, y), (gray.width, y)], fill=paper)
+    for x, share in enumerate(columns):
+        if share > 0.6 * 255:
+            draw.line([(x, 0), (x, gray.height)], fill=paper)
+    return cleaned
+
+
+def _missed_bands(page: Image.Image, result: OcrResult) -> list[tuple[int, int]]:
+    """Runs of rows with print in them that no read line (of real text) covers, tallest first."""
+    gray = page if page.mode == "L" else page.convert("L")
+    threshold = _otsu(gray.histogram())
+    ink = gray.point(lambda value: 255 if value <= threshold else 0)
+    # one column: each row's share of ink pixels (0-255); no numpy needed
+    profile = bytearray(ink.resize((1, gray.height), Image.Resampling.BOX).tobytes())
+    for line in result.lines:
+        if sum(ch.isalnum() for ch in line.text) >= 3:
+            profile[max(0, line.top):max(0, line.bottom)] = bytes(max(0, min(len(profile), line.bottom) - max(0, line.top)))
+    line_height = result.line_height
+    bridge = max(2, int(line_height * 0.25))
+    bands: list[tuple[int, int]] = []
+    start = last_ink = None
+    for y, value in enumerate(profile):
+        if value >= 1:
+            if start is None:
+                start = y
+            last_ink = y
+        elif start is not None and last_ink is not None and y - last_ink > bridge:
+            bands.append((start, last_ink + 1))
+            start = last_ink = None
+    if start is not None and last_ink is not None:
+        bands.append((start, last_ink + 1))
+    # thinner than print (rules, dashes, shadows) is not worth a read; a tall run goes in pieces
+    pieces: list[tuple[int, int]] = []
+    step = int(6 * line_height)
+    for top, bottom in bands:
+        if bottom - top < 0.8 * line_height:
+            continue
+        pieces.extend((y, min(bottom, y + step)) for y in range(top, bottom, step) if min(bottom, y + step) - y >= 0.8 * line_height)
+    return sorted(pieces, key=lambda band: band[0] - band[1])
 
 
 def prepare(image: Image.Image) -> tuple[Image.Image, bool]:

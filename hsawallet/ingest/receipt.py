@@ -208,7 +208,8 @@ def _find_merchant(lines: list[_Line]) -> tuple[str | None, float]:
             continue
         score = 1.0 - 0.1 * position
         # a legal name broken over two lines ("POPULAR BOOK" / "CO. (M) SDN BHD")
-        if position + 1 < len(head) and _SUFFIX_LINE.match(head[position + 1].text) and not _SUFFIX_LINE.match(text):
+        following = head[position + 1].text if position + 1 < len(head) else ""
+        if _SUFFIX_LINE.match(following) and not re.search(r"\d", following) and not _SUFFIX_LINE.match(text):
             text = f"{text} {_merchant_text(head[position + 1].text)}"
         elif position > 0 and _SUFFIX_LINE.match(text):
             previous = _merchant_text(head[position - 1].text)

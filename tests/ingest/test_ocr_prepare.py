@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 
-from hsawallet.ingest.ocr import _add_line, paper_box
+from hsawallet.ingest.ocr import _parse_tsv, paper_box, read_image_text
 
 
 def _photo_with_letterhead() -> tuple[Image.Image, tuple[int, int, int, int]]:
@@ -34,14 +34,65 @@ def test_the_crop_leaves_a_scan_alone():
     assert paper_box(scan) is None
 
 
+def _tsv(rows: list[tuple[int, str, float]]) -> str:
+    """Tesseract TSV with one word per row: (line number, text, confidence)."""
+    header = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext"
+    out = [header]
+    for index, (line, text, confidence) in enumerate(rows):
+        out.append(f"5\t1\t1\t1\t{line}\t{index}\t{10 * index}\t{40 * line}\t30\t20\t{confidence}\t{text}")
+    return "\n".join(out)
+
+
 def test_low_confidence_scraps_at_a_line_end_are_dropped_and_real_words_kept():
-    lines: list[str] = []
-    _add_line(lines, [("Bodywork", 91.0), ("Studio", 88.0), ("Ee", 12.0), ("ake", 20.0)])
-    _add_line(lines, [("ee", 15.0), ("fotal", 30.0), ("Sales", 85.0), ("26.82", 35.0)])
-    _add_line(lines, [("Duration:", 90.0), ("{X]", 10.0), ("12", 90.0), ("months", 92.0), ("[X]", 11.0)])
-    _add_line(lines, [("Re", 10.0), ("aa", 8.0), ("eR", 14.0)])
-    assert lines == [
+    result = _parse_tsv(_tsv([
+        (1, "Bodywork", 91.0), (1, "Studio", 88.0), (1, "Ee", 12.0), (1, "ake", 20.0),
+        (2, "ee", 15.0), (2, "fotal", 30.0), (2, "Sales", 85.0), (2, "26.82", 35.0),
+        (3, "Duration:", 90.0), (3, "{X]", 10.0), (3, "12", 90.0), (3, "months", 92.0), (3, "[X]", 11.0),
+        (4, "Re", 10.0), (4, "aa", 8.0), (4, "eR", 14.0),
+        (5, "FY", 80.0), (5, "EAGLE", 75.0), (5, "ENTERPRISE", 30.0),
+    ]))
+    assert result.text.splitlines() == [
         "Bodywork Studio",
         "fotal Sales 26.82",  # a misread first word is still a cue; a doubtful amount is kept
         "Duration: {X] 12 months [X]",  # checkbox marks are kept wherever they are
+        "FY EAGLE ENTERPRISE",  # a faint long word is a word
     ]
+    assert [(line.top, line.bottom) for line in result.lines][:2] == [(40, 60), (80, 100)]
+
+
+def _font(size: int) -> ImageFont.FreeTypeFont:
+    for path in ("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"):
+        try:
+            return ImageFont.truetype(path, size)
+        except OSError:
+            continue
+    return ImageFont.load_default(size=size)
+
+
+def test_a_store_name_in_large_print_is_read_with_the_rest():
+    # A single-block read skips a line printed far larger than the rest of the receipt.
+    page = Image.new("L", (900, 1300), 255)
+    draw = ImageDraw.Draw(page)
+    draw.text((120, 60), "POPULAR BOOK", font=_font(100), fill=0)
+    draw.text((150, 180), "CO. (M) SDN BHD", font=_font(70), fill=0)
+    for row in range(20):
+        draw.text((60, 300 + 40 * row), f"ITEM NUMBER {row:02d} PENCIL CASE      {row + 1}.50", font=_font(24), fill=0)
+    lines = [line for line in read_image_text(page).text.splitlines() if any(ch.isalnum() for ch in line)]
+    assert lines[:2] == ["POPULAR BOOK", "CO. (M) SDN BHD"]
+    assert lines[2] == "ITEM NUMBER 00 PENCIL CASE 1.50"
+    assert sum("PENCIL CASE" in line for line in lines) == 20, "no line is read twice"
+
+
+def test_a_value_inside_a_form_box_is_read():
+    # Box borders around a value make a single-block read drop the whole row.
+    page = Image.new("L", (2550, 700), 255)
+    draw = ImageDraw.Draw(page)
+    draw.text((215, 80), "Provider name", font=_font(34), fill=0)
+    draw.text((1500, 80), "Date", font=_font(34), fill=0)
+    draw.rectangle((210, 130, 1480, 250), outline=0, width=3)
+    draw.rectangle((1495, 130, 2360, 250), outline=0, width=3)
+    draw.line([(260, 200), (300, 170), (340, 210), (380, 165), (420, 205), (700, 190)], fill=0, width=4)  # a signature
+    draw.text((1530, 165), "04/08/2026", font=_font(44), fill=0)
+    draw.text((215, 330), "Form LMN-224 Rev. 01/2025", font=_font(30), fill=0)
+    text = read_image_text(page).text
+    assert "04/08/2026" in text
