@@ -91,8 +91,8 @@ def _numeric(a: str, b: str, c: str, date_order: str) -> tuple[date | None, bool
     return _make(year, first, second), ambiguous
 
 
-# digits OCR often reads in place of another in a printed year ("2078" for "2018")
-_YEAR_DIGIT_CONFUSIONS = {"7": "1", "4": "1", "6": "0", "5": "0", "8": "0", "9": "0", "3": "2"}
+# digits OCR often reads in place of another in a printed date ("2078" for "2018", "69/02" for "09/02")
+_DIGIT_CONFUSIONS = {"7": "1", "4": "1", "6": "0", "5": "0", "8": "0", "9": "0", "3": "2"}
 _YEAR_IN_DATE = re.compile(r"(?<![\d])(2\d{3})(?!\d)")
 
 
@@ -104,7 +104,7 @@ def repair_years(text: str, earliest: int, latest: int) -> str:
         if earliest <= int(year) <= latest:
             return year
         for position in (2, 1, 3):
-            fixed = _YEAR_DIGIT_CONFUSIONS.get(year[position])
+            fixed = _DIGIT_CONFUSIONS.get(year[position])
             if fixed is not None:
                 candidate = year[:position] + fixed + year[position + 1:]
                 if earliest <= int(candidate) <= latest:
@@ -112,6 +112,64 @@ def repair_years(text: str, earliest: int, latest: int) -> str:
         return year
 
     return _YEAR_IN_DATE.sub(repair, text)
+
+
+_BAD_NUMERIC = re.compile(
+    r"(?<![\d/.\-])(?P<a>\d{1,2})(?P<sep>[/.\-])(?P<b>\d{1,2})(?P=sep)(?P<c>\d{4})(?![\d/]|\.\d)"
+)
+
+
+def repair_day_month(text: str, date_order: str = "mdy") -> str:
+    """Mend a numeric date whose day or month cannot be ("69/02/2018") when changing one
+    OCR-confusable leading digit gives the only valid date ("09/02/2018")."""
+
+    def repair(match: re.Match[str]) -> str:
+        a, b, c = match["a"], match["b"], match["c"]
+        if _numeric(a, b, c, date_order)[0] is not None:
+            return match.group(0)
+        repairs = set()
+        for field in ("a", "b"):
+            digits = match[field]
+            fixed = _DIGIT_CONFUSIONS.get(digits[0]) if len(digits) == 2 else None
+            if fixed is None:
+                continue
+            fields = {"a": a, "b": b, field: fixed + digits[1:]}
+            if _numeric(fields["a"], fields["b"], c, date_order)[0] is not None:
+                repairs.add(f"{fields['a']}{match['sep']}{fields['b']}{match['sep']}{c}")
+        return repairs.pop() if len(repairs) == 1 else match.group(0)
+
+    return _BAD_NUMERIC.sub(repair, text)
+
+
+# letters OCR confuses in a printed month name ("Mat" for "Mar", "0ct" for "Oct")
+_LETTER_CONFUSIONS = {
+    "t": "rf", "r": "t", "0": "o", "o": "0ad", "1": "li", "l": "1i", "i": "l", "c": "eo", "e": "c",
+    "n": "um", "u": "nv", "v": "uy", "5": "s", "s": "5", "8": "b", "b": "8h", "h": "bn", "q": "g", "g": "q",
+}
+_MONTH_ABBREVIATIONS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MISREAD_MONTH = re.compile(
+    r"(?<!\w)(?P<d>\d{1,2})(?P<before>[\s\-/.]+)(?P<mon>[A-Za-z0-9]{3})(?P<after>\.?[\s\-/.,]+)(?P<y>\d{4}|\d{2})(?!\d)"
+)
+
+
+def repair_month_names(text: str) -> str:
+    """Mend a month name OCR misread in a day-month-year date ("27 Mat 2018" -> "27 Mar 2018")
+    when one confusable letter gives exactly one month."""
+
+    def repair(match: re.Match[str]) -> str:
+        token = match["mon"].lower()
+        if token in MONTHS or token.isdigit():
+            return match.group(0)
+        months = {
+            token[:i] + other + token[i + 1:]
+            for i, char in enumerate(token)
+            for other in _LETTER_CONFUSIONS.get(char, "")
+        } & set(_MONTH_ABBREVIATIONS)
+        if len(months) != 1:
+            return match.group(0)
+        return f"{match['d']}{match['before']}{months.pop().title()}{match['after']}{match['y']}"
+
+    return _MISREAD_MONTH.sub(repair, text)
 
 
 def find_dates(text: str, date_order: str = "mdy") -> list[DateMatch]:

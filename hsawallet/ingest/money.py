@@ -71,6 +71,23 @@ def find_amounts(line: str) -> list[AmountMatch]:
     return found
 
 
+def looks_misread(read: Decimal, actual: Decimal) -> bool:
+    """Whether OCR could have turned ``actual`` into ``read``: one digit misread ("48.00" for
+    "18.00"), or the leading digits lost or mixed with debris ("0.10" or "740.45" for "30.10",
+    "10.45") while the units and cents agree."""
+    read_text, actual_text = f"{abs(read):.2f}", f"{abs(actual):.2f}"
+    if read_text == actual_text:
+        return False
+    if len(read_text) == len(actual_text):
+        return sum(a != b for a, b in zip(read_text, actual_text)) == 1
+    return read_text[-4:] == actual_text[-4:]
+
+
+def round_to_nickel(value: Decimal) -> Decimal:
+    """The nearest multiple of 0.05: a cash total where the smallest coin is five cents."""
+    return (value / Decimal("0.05")).quantize(Decimal("1"), rounding=ROUND_HALF_UP) * Decimal("0.05")
+
+
 def last_amount(line: str) -> Decimal | None:
     """The right-most amount of a line (the amount column of a receipt), else None."""
     found = find_amounts(line)

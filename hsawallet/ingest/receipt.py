@@ -4,6 +4,8 @@ Works line by line on the page texts: labelled lines ("SUBTOTAL", "Order total",
 "Date of service:") give the summary fields, lines ending in an amount before the summary
 give the items, and the amounts are cross-checked (items add up to the subtotal; subtotal,
 tax and shipping add up to the total) to pick between candidates and to set confidence.
+On OCR text, a total one misread digit away from what other parts of the slip give (cash
+less change, the rows of a tax summary, the items) is taken for a misreading of that amount.
 """
 
 from __future__ import annotations
@@ -14,9 +16,9 @@ from datetime import date
 from decimal import Decimal
 
 from hsawallet.ingest.categories import Categories, load_categories
-from hsawallet.ingest.dates import find_dates, repair_years
+from hsawallet.ingest.dates import find_dates, repair_day_month, repair_month_names, repair_years
 from hsawallet.ingest.model import ItemFields, PageText, ReceiptFields
-from hsawallet.ingest.money import AmountMatch, find_amounts
+from hsawallet.ingest.money import AmountMatch, find_amounts, looks_misread, round_to_nickel, to_money
 
 _I = re.IGNORECASE
 
@@ -30,7 +32,7 @@ _TOTAL_STRONG = re.compile(
 )
 _TOTAL_INCL = re.compile(r"\binc[lt](\.|usive|uding)?\b|\bt[o0]ta[l1]\s+after\b", _I)
 _TOTAL_NOT = re.compile(
-    r"\bsub\s*[-.]?\s*t|eligible|saving|saved|discount|\bqty\b|quantity|\bitems?\b|\bunits?\b|\bpoints?\b|\btax\b|\bgst\b"
+    r"\bsub\s*[-.]?\s*t|eligible|saving|saved|discount|\b[qo0]ty\b|quantity|\bitems?\b|\bunits?\b|\bpoints?\b|\btax\b|\bgst\b"
     r"|\bvat\b|excl|before|\bweight\b|\bpcs\b|\bno\.?\s+of\b|count|tendered|change|\bdue\s+date\b|\bbilled\b|plan\s+paid",
     _I,
 )
@@ -243,6 +245,7 @@ def _find_date(lines: list[_Line], date_order: str, ocr: bool) -> tuple[date | N
         repaired = False
         if ocr:
             fixed = repair_years(text, this_year - 30, this_year + 1)
+            fixed = repair_day_month(repair_month_names(fixed), date_order)
             repaired, text = fixed != text, fixed
         found = find_dates(text, date_order)
         if not found:
@@ -435,8 +438,9 @@ def _find_items(
     return items
 
 
+# OCR reads a printed C as G ("GASH", "GHANGE")
 _TENDER = re.compile(
-    r"\b(cash|visa|master\s*card|mastercard|amex|american\s+express|discover|debit|credit|card|tender(ed)?|"
+    r"\b([cg]ash|visa|master\s*card|mastercard|amex|american\s+express|discover|debit|credit|card|tender(ed)?|"
     r"amount\s+paid|paid\s+by|payment|e-?wallet|boost|grabpay|touch\s*n\s*go)\b",
     _I,
 )
@@ -448,7 +452,7 @@ def _tender_amounts(lines: list[_Line]) -> tuple[set[Decimal], Decimal | None]:
     tendered: set[Decimal] = set()
     change = None
     for line in lines:
-        if re.search(r"\bchange\b", line.text, _I):
+        if re.search(r"\b[cg]hange\b", line.text, _I):
             found = find_amounts(line.text)
             if found:
                 change = found[-1].value
@@ -460,13 +464,85 @@ def _tender_amounts(lines: list[_Line]) -> tuple[set[Decimal], Decimal | None]:
     return tendered, change
 
 
+_QUANTITY_PRICE = re.compile(r"(?<![\d.])(\d{1,3})\s*[xX@]\s*\$?(\d+[.,]\d{2})(?!\d)")
+
+
+def _items_sum(lines: list[_Line], stop_at: int) -> Decimal | None:
+    """The amounts above the summary lines added up, a quantity line ("2X 5.30") counting as
+    quantity times price when its own amount is unreadable. Rougher than the item list (lines
+    without a readable description count too), so it only serves to check the total."""
+    total = Decimal("0")
+    count = 0
+    for line in lines[:stop_at]:
+        amounts = find_amounts(line.text)
+        if not amounts or find_dates(line.text) or _PAYMENT.search(line.text) or _SKIP_ITEM.search(line.text):
+            continue
+        quantity = _QUANTITY_PRICE.search(line.text)
+        if quantity and len(amounts) == 1:
+            total += int(quantity.group(1)) * Decimal(quantity.group(2).replace(",", "."))
+        else:
+            total += amounts[-1].value
+        count += 1
+    return total if count else None
+
+
+_RATE = re.compile(r"(?<![\d.])(\d{1,2}(?:\.\d{1,2})?)\s*%")
+_SUMMARY_ROWS_END = re.compile(r"^\W*t[o0]ta\w?\b|\bthank|^\W*(gst|tax|vat)\s*:", _I)
+_TAX_SUMMARY_ROWS = 6  # code rows follow the summary header closely; what comes later is the footer
+
+
+def _tax_summary_gross(lines: list[_Line], start: int) -> Decimal | None:
+    """Net amounts plus tax over the rows of a tax summary ("SR @ 6% 9.85 0.59"): the amount
+    charged before cash rounding, printed apart from the total line and so misread apart from it.
+    None when any row cannot be read, since a missing row would make the sum wrong."""
+    gross = Decimal("0")
+    rows = 0
+    for line in lines[start + 1: start + 1 + _TAX_SUMMARY_ROWS]:
+        text = line.text
+        if _SUMMARY_ROWS_END.search(text):
+            break
+        if re.search(r"\bservice\b|\bsvc\b", text, _I):
+            return None  # a service charge row is part of the GST base: adding it would count it twice
+        amounts = [match.value for match in find_amounts(text)]
+        rate_match = _RATE.search(text)
+        rate = Decimal(rate_match.group(1)) / 100 if rate_match else None
+        if len(amounts) >= 3 and amounts[-3] + amounts[-2] == amounts[-1]:
+            net, tax = amounts[-3], amounts[-2]  # net, tax, gross columns
+        elif len(amounts) >= 2:
+            net, tax = amounts[-2], amounts[-1]
+        elif len(amounts) == 1 and rate is not None:
+            net, tax = amounts[0], None  # tax column unreadable: the rate gives it
+        elif not amounts and rate is None:
+            continue  # a column heading or debris
+        else:
+            return None
+        if net < 0:
+            return None
+        plausible = tax is not None and 0 <= tax <= net * Decimal("0.3")
+        if rate is not None:
+            from_rate = to_money(net * rate)
+            if tax is None or (abs(tax - from_rate) > Decimal("0.01") and not plausible):
+                tax = from_rate
+            elif abs(tax - from_rate) > Decimal("0.01"):
+                return None  # the rate and the tax column disagree: one of them is misread
+        elif not plausible:
+            return None
+        gross += net + tax
+        rows += 1
+    return gross if rows and gross > 0 else None
+
+
 def _pick_total(
     lines: list[_Line],
     candidates: list[tuple[int, Decimal, bool]],
     subtotal: Decimal | None,
     tax: Decimal | None,
     shipping: Decimal | None,
+    ocr: bool = False,
+    items_sum: Decimal | None = None,
 ) -> tuple[Decimal | None, float]:
+    """The total among the labelled candidates, scored by label and by agreement with the other
+    amounts; ``ocr`` allows correcting a total that looks misread."""
     tendered, change = _tender_amounts(lines)
     paid = {amount - change for amount in tendered} if change is not None else set()
     summary_start = next((i for i, line in enumerate(lines) if _SUMMARY_SECTION.search(line.text)), len(lines))
@@ -474,6 +550,20 @@ def _pick_total(
     if subtotal is not None:
         expected = subtotal + (tax or Decimal("0")) + (shipping or Decimal("0"))
     rounding_at = [i for i, line in enumerate(lines) if re.search(r"\bround(ing|ed)?\b", line.text, _I)]
+    summary_gross = _tax_summary_gross(lines, summary_start) if summary_start < len(lines) else None
+    # the total as the tax summary gives it, rounded to five cents where the slip shows a rounding
+    summary_total = None
+    if summary_gross is not None:
+        summary_total = round_to_nickel(summary_gross) if rounding_at else summary_gross
+    printed = {abs(a.value) for line in lines for a in find_amounts(line.text)}
+
+    def misread_of(amount: Decimal, reference: Decimal | None) -> bool:
+        # an OCR slip rather than a real difference: a discount printed on the slip, a cash rounding
+        if not ocr or reference is None or not looks_misread(amount, reference):
+            return False
+        difference = abs(amount - reference)
+        return difference not in printed and not (rounding_at and difference < Decimal("0.05"))
+
     best: tuple[float, int, Decimal] | None = None
     for amount in paid:
         # cash handed over less the change given: the amount paid, whatever OCR made of the total line
@@ -481,14 +571,20 @@ def _pick_total(
             score = 3.0 if amount in tendered and change else 2.0
             if best is None or score > best[0]:
                 best = (score, len(lines), amount)
+    if summary_total is not None and all(c[1] != summary_total for c in candidates) and summary_total not in paid:
+        # only a fallback: it loses to any labelled total that is not itself doubtful
+        if best is None or best[0] < 0.5:
+            best = (0.5, len(lines), summary_total)
     for index, amount, strong in candidates:
         score = 1.0 + (1.5 if strong else 0.0)
         if any(r < index for r in rounding_at):
             score += 1.5
         if expected is not None and amount == expected:
             score += 3.0
-        if amount in tendered or amount in paid:
+        if amount in tendered or amount in paid or amount == summary_total:
             score += 2.0
+        if misread_of(amount, expected) or misread_of(amount, summary_total):
+            score -= 1.5  # a digit away from what the other lines add up to: likely misread
         if index > summary_start:
             score -= 3.0
         if len(find_amounts(lines[index].text)) > 1:
@@ -503,9 +599,25 @@ def _pick_total(
             if amount > 0:
                 return amount, 0.6
         return None, 0.0
-    score = best[0]
+    score, _, total = best
     confidence = 0.97 if score >= 5 else 0.9 if score >= 3.5 else 0.8 if score >= 2.5 else 0.65
-    return best[2], confidence
+    # Amounts read elsewhere on the slip that the total must equal. When the chosen total is a
+    # digit away from one of them, OCR misread the total line.
+    witnesses = [amount for amount in paid if amount > 0] if len(tendered) == 1 else []
+    if summary_gross is not None:
+        witnesses.append(summary_total)
+        if total % Decimal("0.05") == 0:
+            witnesses.append(round_to_nickel(summary_gross))  # a cash total, though no rounding line was read
+        witnesses.append(summary_gross)
+    if items_sum is not None and tax is None:
+        witnesses.append(items_sum)  # no tax added on top: the items add up to the total
+    # a total that another line confirms (a second total line, the cash handed over) is kept
+    support = sum(1 for c in candidates if c[1] == total) + (total in tendered) + (total in paid) + (total == expected)
+    if total not in witnesses and support <= 1:
+        for witness in witnesses:
+            if misread_of(total, witness):
+                return witness, 0.8
+    return total, confidence
 
 
 def parse_receipt(
@@ -527,7 +639,13 @@ def parse_receipt(
     shipping = summary["shipping"][-1][1] if summary["shipping"] else None
     tax_values = [amount for _, amount, _ in summary["tax"]]
     tax = tax_values[-1] if tax_values else None
-    total, total_confidence = _pick_total(lines, summary["total"], subtotal, tax, shipping)
+    ocr = any(p.source == "ocr" for p in pages)
+    first_summary = min(
+        [c[0] for key in ("subtotal", "total", "tax") for c in summary[key]] or [len(lines)]
+    )
+    total, total_confidence = _pick_total(
+        lines, summary["total"], subtotal, tax, shipping, ocr, _items_sum(lines, first_summary)
+    )
     if subtotal is not None and total is not None and len(tax_values) > 1:
         combined = sum(tax_values, Decimal("0"))
         if subtotal + combined + (shipping or 0) == total:
@@ -542,9 +660,6 @@ def parse_receipt(
         tax_confidence = 0.95
     result.subtotal, result.tax, result.total = subtotal, tax, total
 
-    first_summary = min(
-        [c[0] for key in ("subtotal", "total", "tax") for c in summary[key]] or [len(lines)]
-    )
     items = _find_items(lines, first_summary, categories)
     result.items = [item for item, _ in items]
     reference = subtotal if subtotal is not None else (total if tax in (None, Decimal("0.00")) else None)

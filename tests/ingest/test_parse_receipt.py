@@ -11,9 +11,15 @@ import pytest
 from reportlab.lib.pagesizes import letter
 from reportlab.pdfgen import canvas
 
-from hsawallet.ingest.dates import default_valid_through, find_dates, parse_date
+from hsawallet.ingest.dates import (
+    default_valid_through,
+    find_dates,
+    parse_date,
+    repair_day_month,
+    repair_month_names,
+)
 from hsawallet.ingest.model import PageText
-from hsawallet.ingest.money import find_amounts, parse_money
+from hsawallet.ingest.money import find_amounts, looks_misread, parse_money, round_to_nickel
 from hsawallet.ingest.receipt import natural_name, parse_receipt
 
 
@@ -199,6 +205,168 @@ def test_total_from_cash_less_change_when_the_total_line_is_unreadable():
     assert parse_receipt(pages(text, source="ocr")).total == Decimal("8.50")
 
 
+# ---- cross-checking a misread total against other amounts on the slip
+
+GST_SLIP = """\
+KEDAI ALAT TULIS CAHAYA
+(998877-K)
+NO. 8, JALAN MERANTI 3, 43000 KAJANG
+Date: 14/06/2018 11:02
+MARKER PEN BLUE 2 3.50 7.00
+FILE CLIP BOX 1 2.86
+Total Inclusive GST: {total}
+Rounding Adj 0.00
+CASH 00
+Change 10.15
+GST Summary
+Code % Net Amt GST Total
+SR 6% 9.30 0.56 9.86
+THANK YOU
+"""
+
+
+def test_total_with_debris_before_its_digits_is_taken_from_the_tax_summary():
+    # "9.86" rounded to five cents is 9.85; "749.85" carries OCR debris before its units digit
+    mended = parse_receipt(pages(GST_SLIP.format(total="ie 749.85. )"), source="ocr"), date_order="dmy")
+    assert mended.total == Decimal("9.85")
+    clean = parse_receipt(pages(GST_SLIP.format(total="9.85"), source="ocr"), date_order="dmy")
+    assert clean.total == Decimal("9.85")
+    assert clean.confidence["total"] > mended.confidence["total"]
+
+
+def test_total_that_lost_its_leading_digit_is_rebuilt_from_net_amount_and_rate():
+    text = (
+        "CITY BOOKSTORE SDN BHD\n15/02/18 16:20\nEXERCISE BOOK A4 12.40 T\nPEN REFILL 2pc @ 4.90 9.80 T\n"
+        "Total RM Incl. of GST $4. 20\nItem Count 3\nGST Summary Amount (RM) Tax (RM)\n"
+        "T @ 6% 22. 83 lt ZA\n@ 0% 0.00 0. 00\nTotal Savings 0.00\n"
+    )
+    # 22.83 at 6% is 24.20 with tax; the "$" stands where OCR lost the "2"
+    assert parse_receipt(pages(text, source="ocr"), date_order="dmy").total == Decimal("24.20")
+
+
+def test_tax_summary_gives_the_total_when_no_total_line_reads():
+    text = (
+        "SIGN MAKERS (M) SDN BHD\nDate 02/04/2018\nBANNER PRINT @ 12.00 12.72 SR\n"
+        "Total Amt incl GST @ 6% -\nRounding Adjustment (0.02)\nFoal Nct Paycble : l2.70\n"
+        "GST Summary Amount Tax\nSR @6% 12.00 0.72\n* Total 2.00 0.72\n"
+    )
+    # 12.72 rounded to five cents; not the tax column of the summary's own total row
+    assert parse_receipt(pages(text, source="ocr"), date_order="dmy").total == Decimal("12.70")
+
+
+def test_tax_summary_with_an_unreadable_row_is_not_used():
+    text = (
+        "KEDAI MAKAN SRI MAJU\n03/05/2018\nNASI AYAM 2 7.50 15.00\nTotal Incl. GST 48.90\n"
+        "GST Summary Amount Tax\nSR @ 6% WB oy .\nZR 0% 8.90 0.00\n"
+    )
+    # the zero-rated row alone would give 8.90, "a misread 48.90"
+    assert parse_receipt(pages(text, source="ocr"), date_order="dmy").total == Decimal("48.90")
+
+
+def test_tax_summary_rows_add_up_net_and_tax():
+    from hsawallet.ingest.receipt import _lines, _tax_summary_gross
+
+    def gross(*rows: str):
+        return _tax_summary_gross(_lines(pages("GST Summary\n" + "\n".join(rows), source="ocr")), 0)
+
+    assert gross("SR 6% 9.85 0.59 10.44") == Decimal("10.44")  # net, tax, gross columns
+    assert gross("ZR 0% 20.00 0.00", "SR 6.00 16.98 1.02", "TOTAL: 36.98 1.02") == Decimal("38.00")
+    assert gross("SR @ 6% 28.39") == Decimal("30.09")  # tax from the rate
+    assert gross("SR @ 6% 10.00 0.90") is None  # the rate and the tax column disagree
+    # a service charge is part of the GST base: adding its row would count it twice
+    assert gross("SVC SERVICE CHARGE 10 150.00 15.00", "SR GST 6% 165.00 9.90") is None
+
+
+def test_cash_less_change_corrects_a_total_a_digit_off():
+    text = (
+        "TOKO BUKU MAWAR\nReceipt No.: CS1802/11 Date: 02/02/2018\nCOLOUR PENCILS 12S 1 12.90\n"
+        "ROUNDING 0.00\nTOTAL : 42.90\nCASH 12.90\nCHANGE 0.00\n"
+    )
+    assert parse_receipt(pages(text, source="ocr"), date_order="dmy").total == Decimal("12.90")
+
+
+def test_total_confirmed_by_two_lines_is_kept_against_a_misread_cash_line():
+    text = (
+        "NOODLE HOUSE SDN BHD\n05 Apr 2018 12:30\nFRIED NOODLE 1 $3.4O\nTotal Amount: $3.40\n"
+        "Nett Total: $3.40\nCASH $3.46\nChange $0.00\n"
+    )
+    assert parse_receipt(pages(text, source="ocr"), date_order="dmy").total == Decimal("3.40")
+
+
+def test_total_line_a_digit_off_the_subtotal_loses_to_one_that_agrees():
+    text = (
+        "RESTORAN LAUT BIRU\nDate: 7/4/2018 19:20\nSteamed Fish 1 38.00\nFried Rice 2 6.50 13.00\n"
+        "Sub Total Before Discount RM 51.00\nService Charge RM 0.00\nTotal Sales RM 51.00\n"
+        "Rounding Adjustment RM 0.00\nTOTAL RM 81.00\n"
+    )
+    assert parse_receipt(pages(text, source="ocr"), date_order="dmy").total == Decimal("51.00")
+
+
+def test_a_difference_printed_on_the_slip_is_no_misreading():
+    # 10.00 off the subtotal, and the discount of 10.00 is printed: the total is right
+    text = (
+        "GADGET CORNER\n01/03/2018\nPHONE CASE 25.20\nSUBTOTAL 25.20\nDISCOUNT -10.00\nTOTAL 15.20\n"
+    )
+    assert parse_receipt(pages(text, source="ocr"), date_order="dmy").total == Decimal("15.20")
+
+
+def test_a_few_cents_off_the_rounded_summary_is_cash_rounding_not_a_misreading():
+    text = (
+        "SYARIKAT BEKALAN JAYA\n03/01/2018\nPIPE CLIP 2 6.89 13.78 SR\nTotal Sales (Excluding GST) 89.50\n"
+        "Total GST : 5.37\nRounding : 0.00\nTotal Sales (Inclusive of GST) : 94.87\n"
+        "GST Summary\nTax Code % Amt(RM) Tax (RM)\nSR 6 89.50 5.36\n"
+    )
+    # the summary gives 94.86, to five cents 94.85: two cents is a rounding, not a misread digit
+    assert parse_receipt(pages(text, source="ocr"), date_order="dmy").total == Decimal("94.87")
+
+
+def test_quantity_times_price_corrects_a_total_a_digit_off():
+    text = (
+        "HARDWARE HUB (M) SDN BHD\nLED BULB 9W COOL DAYLIGHT\n7701234 3X 4.20 12.€0\n"
+        "Item(s) : 1 Qty(s) : 3\nTotal Incl. GST@6% RM 12.80\nCASH RM 20.00\nCHANGE RM &.40\n"
+        "12-04-18 10:05 SH01 ZJ21\n"
+    )
+    assert parse_receipt(pages(text, source="ocr"), date_order="dmy").total == Decimal("12.60")
+
+
+def test_text_layer_totals_are_not_taken_for_ocr_misreadings():
+    fields = parse_receipt(pages(GST_SLIP.format(total="749.85")), date_order="dmy")
+    assert fields.total == Decimal("749.85")
+
+
+def test_ocr_g_for_c_in_cash_and_change_lines():
+    text = "WARUNG PAK ALI\n11/11/2017\nTEH TARIK 2.50\nROTI 1.30\nTOTAL ~~~\nGASH : 10,00\nGhange (RM) : 6.20\n"
+    assert parse_receipt(pages(text, source="ocr"), date_order="dmy").total == Decimal("3.80")
+
+
+def test_a_quantity_count_misread_as_oty_is_no_total():
+    text = "KOPITIAM SETIA\n12/12/2017\nKOPI O 2 1.80 3.60\nTOTAL 3.60\nTotal Oty = 2.00\n"
+    assert parse_receipt(pages(text, source="ocr"), date_order="dmy").total == Decimal("3.60")
+
+
+@pytest.mark.parametrize(
+    "read, actual, misread",
+    [
+        ("48.00", "18.00", True),  # one digit
+        ("10.80", "10.60", True),
+        ("740.45", "10.45", True),  # debris before the units digit
+        ("0.10", "30.10", True),  # leading digit lost
+        ("18.00", "18.00", False),
+        ("48.50", "18.00", False),  # two digits
+        ("7.45", "10.45", False),
+    ],
+)
+def test_looks_misread(read, actual, misread):
+    assert looks_misread(Decimal(read), Decimal(actual)) is misread
+
+
+@pytest.mark.parametrize(
+    "value, rounded", [("10.44", "10.45"), ("7.42", "7.40"), ("30.09", "30.10"), ("4.90", "4.90"), ("2.325", "2.35")]
+)
+def test_round_to_nickel(value, rounded):
+    assert round_to_nickel(Decimal(value)) == Decimal(rounded)
+
+
 @pytest.mark.parametrize(
     "line, last4",
     [
@@ -265,6 +433,27 @@ def test_receipt_from_a_generated_text_pdf():
 )
 def test_dates_in_printed_forms(text, order, expected):
     assert parse_date(text, order) == expected
+
+
+def test_misread_month_names_are_mended():
+    assert repair_month_names("14 Mat 2018 18:46") == "14 Mar 2018 18:46"
+    assert parse_date(repair_month_names("03-0ct-18"), "dmy") == date(2018, 10, 3)
+    assert repair_month_names("3 pcs 2018") == "3 pcs 2018"  # no month a letter away
+    assert repair_month_names("12 Mar 2018") == "12 Mar 2018"
+
+
+def test_impossible_day_is_mended_by_one_confusable_digit():
+    assert repair_day_month("Date 69/02/2018 11:40", "dmy") == "Date 09/02/2018 11:40"
+    assert repair_day_month("14-62-2018", "dmy") == "14-02-2018"
+    assert repair_day_month("28/02/2018", "dmy") == "28/02/2018"  # already a date
+    assert repair_day_month("99/99/2018", "dmy") == "99/99/2018"  # no single repair
+
+
+def test_receipt_date_read_through_ocr_repairs():
+    text = "MAJU JAYA SDN BHD\n14 Mat 2018 18:46\nITEM 5.00\nTOTAL 5.00\n"
+    assert parse_receipt(pages(text, source="ocr"), date_order="dmy").date == date(2018, 3, 14)
+    text = "MAJU JAYA SDN BHD\nDate 69/02/2018 11:40\nITEM 5.00\nTOTAL 5.00\n"
+    assert parse_receipt(pages(text, source="ocr"), date_order="dmy").date == date(2018, 2, 9)
 
 
 def test_dates_ignore_phone_numbers_and_times():
