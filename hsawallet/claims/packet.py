@@ -1,17 +1,16 @@
 """Claim packet PDF: a cover sheet, then each receipt, then each covering letter.
 
-The packet is assembled directly as pypdf objects, so nothing is drawn twice or
-parsed back:
+The packet is assembled as pypdf objects; nothing is drawn twice, and only the
+pages drawn here with reportlab (the cover, notice pages) are parsed back:
 
 * PDF documents keep their own pages (and text layer). Their content streams are
   never parsed or rewritten: the stamp is one more small content stream appended to
   the page, with the standard Helvetica font added to the page resources.
 * Photos and scans become US Letter pages; a JPEG that is not too dense is embedded
   as is (DCTDecode, metadata segments dropped), anything else is re-encoded once.
-* The cover is laid out here (tables that flow over pages with a repeated header)
-  and written as plain content streams in the standard PDF fonts; reportlab only
-  supplies the font metrics. Layout finishes before drawing, so the page numbers
-  the cover refers to are known when it is drawn.
+* The cover is drawn with reportlab's pdfgen canvas (text wrapped with its
+  simpleSplit), then its pages are added and stamped like a document's. It is laid
+  out before it is drawn, so the page numbers it refers to are known by then.
 
 Every page gets "Page N of M" and the claim title.
 """
@@ -20,14 +19,12 @@ from __future__ import annotations
 
 import io
 import logging
-import re
 import unicodedata
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from functools import lru_cache
 from decimal import Decimal
 from typing import BinaryIO, NamedTuple
 
@@ -46,8 +43,13 @@ from pypdf.generic import (
 )
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import LETTER, landscape
+from reportlab.lib.rl_accel import escapePDF, fp_str
+from reportlab.lib.textsplit import wordSplit
 from reportlab.lib.units import inch
-from reportlab.pdfbase.pdfmetrics import stringWidth as _rl_string_width
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.textobject import PDFTextObject
 
 from hsawallet.claims.model import ClaimDocument, ClaimPacketInput
 
@@ -99,10 +101,10 @@ def build_packet(inp: ClaimPacketInput, out: BinaryIO) -> PacketInfo:
     writer = PdfWriter()
     writer.pdf_header = "%PDF-1.4"  # the stamp band's transparency (/ca) is PDF 1.4; documents may raise it
     shared = _Shared(writer)
-    _add_cover_pages(shared, cover, starts, total, inp.title)
+    _append_pdf_pages(shared, _draw_cover(cover, starts), 1, total, inp.title)
     for source, start in zip(sources, starts):
         if source.kind == "pdf":
-            _append_pdf_pages(shared, source, start, total, inp.title)
+            _append_pdf_pages(shared, source.payload, start, total, inp.title)
         elif source.kind == "image":
             _append_image_pages(shared, source, start, total, inp.title)
         else:
@@ -190,25 +192,23 @@ class _Source:
             return cls(doc, role, "unreadable", 1, None)
 
 
-# ---------------------------------------------------------------- PDF objects and drawing
+# ---------------------------------------------------------------- PDF objects and the stamp
 
 
 class _Shared:
-    """The writer and the objects many pages refer to: fonts, the stamp band's alpha."""
+    """The writer and the objects many pages refer to: the stamp's font and its band's alpha."""
 
     def __init__(self, writer: PdfWriter) -> None:
         self.writer = writer
-        self.fonts = {name: writer._add_object(_font_dict(name)) for name in (REGULAR, BOLD)}
+        self.font = writer._add_object(DictionaryObject({  # standard Helvetica, WinAnsi like _pdf_text's output
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/" + REGULAR),
+            NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+        }))
         self.band_alpha = writer._add_object(DictionaryObject({
             NameObject("/Type"): NameObject("/ExtGState"),
             NameObject("/ca"): FloatObject(0.85),
-        }))
-        # Our own pages name the fonts /F1 (regular) and /F2 (bold).
-        self.text_resources = writer._add_object(DictionaryObject({
-            NameObject("/Font"): DictionaryObject({
-                NameObject("/F1"): self.fonts[REGULAR], NameObject("/F2"): self.fonts[BOLD],
-            }),
-            NameObject("/ProcSet"): ArrayObject([NameObject("/PDF"), NameObject("/Text")]),
         }))
         self.save_state = self.stream(b"q\n", compress=False)
 
@@ -230,123 +230,32 @@ class _Shared:
         return self.writer._add_object(StreamObject.initialize_from_dictionary(values))
 
 
-def _font_dict(base_font: str) -> DictionaryObject:
-    """One of the standard 14 fonts, WinAnsi-encoded like _pdf_text's output."""
-    return DictionaryObject({
-        NameObject("/Type"): NameObject("/Font"),
-        NameObject("/Subtype"): NameObject("/Type1"),
-        NameObject("/BaseFont"): NameObject("/" + base_font),
-        NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
-    })
+def _stamp(page_width: float, number: int, total: int, title: str, font: str, band: str | None = None) -> bytes:
+    """Content stream for the footer on every packet page: claim title left, "Page N of M" right.
 
-
-_OUR_FONTS = {REGULAR: "/F1", BOLD: "/F2"}
-
-
-class _Canvas:
-    """The few drawing operators the packet needs, collected as content-stream text."""
-
-    def __init__(self, fonts: dict[str, str] = _OUR_FONTS) -> None:
-        self.fonts = fonts  # font name -> resource name on this page
-        self.ops: list[str] = []
-        self._fill = self._stroke = None
-
-    def raw(self, op: str) -> None:
-        self.ops.append(op)
-
-    def save(self) -> None:
-        self.ops.append("q")
-
-    def restore(self) -> None:
-        self.ops.append("Q")
-        self._fill = self._stroke = None  # whatever was current before q is back
-
-    def _fill_color(self, color: colors.Color) -> None:
-        if color is not self._fill:
-            self.ops.append(_rgb(color) + " rg")
-            self._fill = color
-
-    def rect(self, x: float, y: float, width: float, height: float, color: colors.Color) -> None:
-        self._fill_color(color)
-        self.ops.append(f"{_num(x)} {_num(y)} {_num(width)} {_num(height)} re f")
-
-    def line(self, x1: float, y1: float, x2: float, y2: float, width: float, color: colors.Color) -> None:
-        if color is not self._stroke:
-            self.ops.append(_rgb(color) + " RG")
-            self._stroke = color
-        self.ops.append(f"{_num(width)} w {_num(x1)} {_num(y1)} m {_num(x2)} {_num(y2)} l S")
-
-    def text(self, x: float, y: float, text: str, font: str, size: float, color: colors.Color,
-             align: str = "left", word_space: float = 0) -> None:
-        if not text:
-            return
-        if align == "right":
-            x -= stringWidth(text, font, size)
-        self._fill_color(color)
-        op = f"BT {self.fonts[font]} {_num(size)} Tf {_num(x)} {_num(y)} Td {_pdf_string(text)} Tj ET"
-        if word_space:  # Tw outlives ET, so it is set back at once
-            op = op.replace(" Td ", f" Td {_num(word_space)} Tw ", 1).replace(" Tj ET", " Tj 0 Tw ET")
-        self.ops.append(op)
-
-    def data(self) -> bytes:
-        return ("\n".join(self.ops) + "\n").encode("latin-1")
-
-
-@lru_cache(maxsize=4096)
-def stringWidth(text: str, font: str, size: float) -> float:  # noqa: N802 (reportlab's name)
-    """Width of `text` in points; cached, as cover words and page labels repeat a lot."""
-    return _rl_string_width(text, font, size)
-
-
-def _num(value: float) -> str:
-    return "%.2f" % value  # 1/100 pt is finer than any device draws
-
-
-_RGB_CACHE: dict[tuple[float, float, float], str] = {}
-
-
-def _rgb(color: colors.Color) -> str:
-    key = (color.red, color.green, color.blue)
-    text = _RGB_CACHE.get(key)
-    if text is None:
-        text = _RGB_CACHE[key] = " ".join(f"{v:.4f}".rstrip("0").rstrip(".") or "0" for v in key)
-    return text
-
-
-_PDF_STRING_ESCAPES = str.maketrans({"\\": "\\\\", "(": "\\(", ")": "\\)", "\r": "\\r", "\n": "\\n"})
-
-
-def _pdf_string(text: str) -> str:
-    """A PDF literal string in WinAnsi bytes (carried through latin-1 to stay a str)."""
-    raw = text if text.isascii() else _pdf_text(text).encode("cp1252", "replace").decode("latin-1")
-    return f"({raw.translate(_PDF_STRING_ESCAPES)})"
-
-
-def _draw_stamp(c: _Canvas, page_width: float, number: int, total: int, title: str,
-                band_alpha: str | None = None) -> None:
-    """Footer on every packet page: claim title left, "Page N of M" right.
-
-    `band_alpha` names an ExtGState (85% opacity) for a white band under the text,
-    which keeps the stamp legible on documents printed to the page edge.
+    `font` is the page's resource name for Helvetica. `band` names an ExtGState (85%
+    opacity) for a white band under the text, which keeps the stamp legible on
+    documents printed to the page edge.
     """
-    font_size = 8 if page_width >= 4 * inch else 6.5
+    size = 8 if page_width >= 4 * inch else 6.5
     margin = min(0.5 * inch, page_width * 0.06)
     baseline = 0.3 * inch if page_width >= 4 * inch else 0.15 * inch
     right_text = f"Page {number} of {total}"
-    right_width = stringWidth(right_text, REGULAR, font_size)
+    right_width = stringWidth(right_text, REGULAR, size)
     room = page_width - 2 * margin - right_width - 12
-    left_text = _fit_text(_pdf_text(title), REGULAR, font_size, room)
+    left_text = _fit_text(_pdf_text(title), REGULAR, size, room)
 
-    if band_alpha:
-        c.save()
-        c.raw(f"{band_alpha} gs")
-        c.rect(margin - 3, baseline - 3, page_width - 2 * margin + 6, font_size + 5, colors.white)
-        c.restore()
-    c.save()
-    if left_text:
-        c.text(margin, baseline, left_text, REGULAR, font_size, MUTED)
-    c.text(page_width - margin, baseline, right_text, REGULAR, font_size, MUTED, align="right")
-    c.restore()
+    ops = []
+    if band:
+        box = fp_str(margin - 3, baseline - 3, page_width - 2 * margin + 6, size + 5)
+        ops.append(f"q {band} gs 1 1 1 rg {box} re f Q")
+    ops.append(f"q {fp_str(*MUTED.rgb())} rg")
+    for x, text in ((margin, left_text), (page_width - margin - right_width, right_text)):
+        if text:  # WinAnsi bytes, escaped as reportlab escapes its own strings
+            ops.append(f"BT {font} {fp_str(size)} Tf {fp_str(x, baseline)} Td "
+                       f"({escapePDF(text.encode('cp1252', 'replace'))}) Tj ET")
+    ops.append("Q\n")
+    return "\n".join(ops).encode("ascii")
 
 
 def _fit_text(text: str, font: str, size: float, room: float) -> str:
@@ -359,11 +268,11 @@ def _fit_text(text: str, font: str, size: float, room: float) -> str:
     return text.rstrip() + "..." if text else ""
 
 
-# ---------------------------------------------------------------- PDF documents
+# ---------------------------------------------------------------- PDF documents (and pages drawn with reportlab)
 
 
-def _append_pdf_pages(shared: _Shared, source: _Source, start: int, total: int, title: str) -> None:
-    for offset, original in enumerate(source.payload.pages):
+def _append_pdf_pages(shared: _Shared, reader: PdfReader, start: int, total: int, title: str) -> None:
+    for offset, original in enumerate(reader.pages):
         page = shared.writer.add_page(original)
         _stamp_pdf_page(shared, page, start + offset, total, title)
 
@@ -381,14 +290,20 @@ def _stamp_pdf_page(shared: _Shared, page, number: int, total: int, title: str) 
         opening = shared.stream(f"q {_unrotate(page)} cm\n".encode("ascii"), compress=False)
     font, band = _add_stamp_resources(shared, page)
     box = page.cropbox
-    c = _Canvas({REGULAR: font})
-    c.restore()  # the page's own graphics state ends here
-    c.save()
-    c.raw(f"1 0 0 1 {_num(float(box.left))} {_num(float(box.bottom))} cm")
-    _draw_stamp(c, float(box.width), number, total, title, band_alpha=band)
-    c.restore()
-    contents = [opening, *_content_refs(shared.writer, page), shared.stream(c.data())]
+    # Q ends the page's own graphics state; the stamp is drawn in the crop box's corner.
+    stamp = (f"Q\nq 1 0 0 1 {fp_str(float(box.left), float(box.bottom))} cm\n".encode("ascii")
+             + _stamp(float(box.width), number, total, title, font, band) + b"Q\n")
+    contents = [opening, *_content_refs(shared.writer, page), shared.stream(stamp)]
     page[NameObject("/Contents")] = ArrayObject(contents)
+
+
+def _drawn_pages(draw: Callable[[Canvas], None]) -> PdfReader:
+    """Pages drawn by `draw` on a reportlab canvas (US Letter), read back for the writer."""
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=LETTER, pageCompression=1)
+    draw(canvas)
+    canvas.save()
+    return PdfReader(buffer)
 
 
 def _unrotate(page) -> str:
@@ -408,7 +323,7 @@ def _unrotate(page) -> str:
             page[NameObject(name)] = RectangleObject((
                 min(lower[0], upper[0]), min(lower[1], upper[1]), max(lower[0], upper[0]), max(lower[1], upper[1]),
             ))
-    return " ".join(_num(v) for v in matrix.ctm)
+    return fp_str(*matrix.ctm)
 
 
 def _content_refs(writer: PdfWriter, page) -> list:
@@ -435,7 +350,7 @@ def _add_stamp_resources(shared: _Shared, page) -> tuple[str, str]:
     states = _copied_subdict(resources, "/ExtGState")
     font = _free_name(fonts, "/HsaStampFont")
     band = _free_name(states, "/HsaStampBand")
-    fonts[NameObject(font)] = shared.fonts[REGULAR]
+    fonts[NameObject(font)] = shared.font
     states[NameObject(band)] = shared.band_alpha
     resources[NameObject("/Font")] = fonts
     resources[NameObject("/ExtGState")] = states
@@ -521,12 +436,10 @@ def _add_image_page(shared: _Shared, placed: _PlacedImage, number: int, total: i
         BitsPerComponent=NumberObject(8), Filter=NameObject("/DCTDecode"),
     )
     x, y, width, height = placed.box
-    c = _Canvas()
-    c.raw(f"q {_num(width)} 0 0 {_num(height)} {_num(x)} {_num(y)} cm /Im1 Do Q")
-    _draw_stamp(c, placed.page_size[0], number, total, title)
-    page[NameObject("/Contents")] = shared.stream(c.data())
+    content = f"q {fp_str(width, 0, 0, height, x, y)} cm /Im1 Do Q\n".encode("ascii")
+    page[NameObject("/Contents")] = shared.stream(content + _stamp(placed.page_size[0], number, total, title, "/F1"))
     page[NameObject("/Resources")] = DictionaryObject({
-        NameObject("/Font"): DictionaryObject({NameObject("/F1"): shared.fonts[REGULAR]}),
+        NameObject("/Font"): DictionaryObject({NameObject("/F1"): shared.font}),
         NameObject("/XObject"): DictionaryObject({NameObject("/Im1"): image}),
         NameObject("/ProcSet"): ArrayObject([NameObject(n) for n in ("/PDF", "/Text", "/ImageB", "/ImageC")]),
     })
@@ -606,23 +519,26 @@ def _strip_jpeg_metadata(data: bytes) -> bytes | None:
 
 
 def _add_notice_page(shared: _Shared, headline: str, source: _Source, number: int, total: int, title: str) -> None:
-    page = shared.new_page(*LETTER)
-    c = _Canvas()
     role = "Receipt" if source.role == "receipt" else "Letter"
-    c.text(inch, LETTER[1] - 1.5 * inch, headline, BOLD, 14, INK)
     lines = [
         f"{role} file: {_pdf_text(source.doc.file)}",
         f"SHA-256: {source.doc.sha256}",
         "The original file is included unchanged in the claim bundle (ZIP).",
     ]
-    for n, line in enumerate(lines):
-        c.text(inch, LETTER[1] - (1.9 + 0.25 * n) * inch, line[:110], REGULAR, 10, INK)
-    _draw_stamp(c, LETTER[0], number, total, title)
-    page[NameObject("/Contents")] = shared.stream(c.data())
-    page[NameObject("/Resources")] = shared.text_resources
+
+    def draw(c: Canvas) -> None:
+        c.setFillColor(INK)
+        c.setFont(BOLD, 14)
+        c.drawString(inch, LETTER[1] - 1.5 * inch, headline)
+        c.setFont(REGULAR, 10)
+        for n, line in enumerate(lines):
+            c.drawString(inch, LETTER[1] - (1.9 + 0.25 * n) * inch, line[:110])
+        c.showPage()
+
+    _append_pdf_pages(shared, _drawn_pages(draw), number, total, title)
 
 
-# ---------------------------------------------------------------- cover sheet: text and tables
+# ---------------------------------------------------------------- cover sheet: lines, table rows, pages
 
 COVER_MARGIN = 0.7 * inch
 _FRAME_LEFT = COVER_MARGIN + 6  # the text frame is padded 6 pt on each side
@@ -630,6 +546,9 @@ _FRAME_WIDTH = LETTER[0] - 2 * COVER_MARGIN - 12
 _FRAME_TOP = LETTER[1] - 0.65 * inch - 6
 _FRAME_BOTTOM = 0.75 * inch + 6
 _FUZZ = 1e-6
+# A bullet: a dot like Helvetica's 10 pt bullet glyph, centred (x, y) from the baseline, radius r.
+# Drawn, not set as text: reportlab writes U+2022 as WinAnsi code 127, which text extraction garbles.
+_BULLET = (1.5, 3.35, 1.25)
 
 
 class _Style(NamedTuple):
@@ -646,6 +565,12 @@ H2 = _Style(BOLD, 11.5, 14)
 LABEL = _Style(REGULAR, 8.5, 11.5, MUTED)
 VALUE = _Style(BOLD, 9.5, 12)
 CELL = _Style(REGULAR, 8.5, 10.5)
+CELL_RIGHT = CELL._replace(align="right")
+CELL_MUTED = CELL._replace(color=MUTED)
+CELL_SMALL = _Style(REGULAR, 7.5, 10.5, MUTED)  # a smaller line among CELL lines
+CELL_ALERT = CELL_SMALL._replace(color=ALERT)
+SMALL = _Style(REGULAR, 7.5, 9.5, MUTED)
+NO_RECEIPT = _Style(REGULAR, 10, 12, colors.black, "right")
 HEAD = _Style(BOLD, 8, 10, colors.white)
 HEAD_RIGHT = HEAD._replace(align="right")
 TOTAL_LABEL = _Style(BOLD, 9.5, 12)
@@ -656,227 +581,96 @@ NOTE = _Style(REGULAR, 8.5, 11)
 
 
 class _Run(NamedTuple):
-    text: str
-    font: str
-    size: float
-    color: colors.Color
+    text: str  # with `ref`: a format for the page that document starts on, e.g. "p. {}"
+    style: _Style
+    ref: int | None = None  # index of a source
 
 
-_BREAK = _Run("\n", REGULAR, 0, INK)  # a forced line break inside a paragraph
-_SPACES = re.compile(r"[ \t\r\n]+")  # where lines may break (not at no-break spaces)
-SPACE_SHRINK = 0.05  # spaces may narrow by 5% to keep a line whole (as in reportlab paragraphs)
+class _Line(NamedTuple):
+    """One line of text in a cell: its runs are set one after the other on the first run's baseline."""
+
+    runs: tuple[_Run, ...]
+    leading: float
+    align: str = "left"
+    indent: float = 0.0  # the text starts this far in; a bullet hangs in the indent
+    bullet: bool = False
 
 
-class _Para:
-    """Text wrapped to the width it is given; runs may change font, size and colour."""
-
-    def __init__(self, runs: list[_Run] | str, style: _Style, space_after: float = 0,
-                 bullet: str | None = None, indent: float = 0) -> None:
-        if isinstance(runs, str):
-            runs = [_Run(runs, style.font, style.size, style.color)]
-        self.style = style
-        self.space_after = space_after
-        self.bullet = bullet
-        self.indent = indent
-        self.words = _words(runs)
-        self.lines: list[tuple[list, float]] = []
-        self.height = 0.0
-
-    def wrap(self, width: float) -> float:
-        self.lines = _break_lines(self.words, width - self.indent)
-        self.height = len(self.lines) * self.style.leading
-        return self.height
-
-    def draw(self, c: _Canvas, x: float, top: float, width: float, refs: dict[str, str]) -> None:
-        if not self.lines:
-            return
-        first_words = self.lines[0][0]
-        y = top - (first_words[0][0][0][2] if first_words else self.style.size)  # first piece's size
-        if self.bullet:
-            c.text(x, y, self.bullet, REGULAR, 10, self.style.color)
-        room = width - self.indent
-        for words, line_width in self.lines:
-            # A line may be a little too long (see SPACE_SHRINK): its spaces are narrowed to fit.
-            word_space = (room - line_width) / (len(words) - 1) if line_width > room and len(words) > 1 else 0.0
-            line_width = min(line_width, room) if word_space else line_width
-            cx = x + width - line_width if self.style.align == "right" else x + self.indent
-            # One string per change of font, spaces included, so text extraction sees words.
-            segments: list[list] = []
-            for n, (pieces, _word_width) in enumerate(words):
-                if n:
-                    segments[-1][0] += " "
-                for text, font, size, color, _piece_width in pieces:
-                    if segments and segments[-1][1:] == [font, size, color]:
-                        segments[-1][0] += text
-                    else:
-                        segments.append([text, font, size, color])
-            for text, font, size, color in segments:
-                c.text(cx, y, text, font, size, color, word_space=word_space)
-                cx += stringWidth(text, font, size) + word_space * text.count(" ")
-            y -= self.style.leading
-
-
-def _words(runs: list[_Run]) -> list:
-    """Runs cut at spaces into words: (pieces, width); a piece is (text, font, size, color, width)."""
-    words: list = []
-    pieces: list = []
-    for run in runs:
-        if run is _BREAK:
-            if pieces:
-                words.append(pieces)
-            words.append(None)
-            pieces = []
-            continue
-        for n, part in enumerate(_SPACES.split(_pdf_text(run.text))):
-            if n and pieces:
-                words.append(pieces)
-                pieces = []
-            if part:
-                pieces.append((part, run.font, run.size, run.color, stringWidth(part, run.font, run.size)))
-    if pieces:
-        words.append(pieces)
-    return [None if w is None else (w, sum(p[4] for p in w)) for w in words]
-
-
-def _break_lines(words: list, width: float) -> list[tuple[list, float]]:
-    lines: list[tuple[list, float]] = []
-    line: list = []
-    line_width = 0.0
-    for word in words:
-        if word is None:  # forced break
-            lines.append((line, line_width))
-            line, line_width = [], 0.0
-            continue
-        for part in _split_long_word(word, width):
-            pieces, word_width = part
-            last = line[-1][0][-1] if line else None  # a space takes the font of the text before it
-            space = stringWidth(" ", last[1], last[2]) if last else 0.0
-            if line and line_width + space + word_width > width + SPACE_SHRINK * space * len(line) + _FUZZ:
-                lines.append((line, line_width))
-                line, line_width, space = [], 0.0, 0.0
-            line.append(part)
-            line_width += space + word_width
-    if line:
-        lines.append((line, line_width))
+def _para(text: str, style: _Style, width: float, indent: float = 0, bullet: bool = False) -> list[_Line]:
+    """`text` wrapped to `width` by reportlab's simpleSplit; a word too long for a line is cut (wordSplit)."""
+    room = width - indent
+    text = _pdf_text(text)
+    whole = " ".join(text.split())  # what simpleSplit would make of a text that fits on one line
+    if "\n" not in text and stringWidth(whole, style.font, style.size) <= room:  # most cells: no need to split
+        split = [whole] if whole else []
+    else:
+        split = simpleSplit(text, style.font, style.size, room)
+    lines = []
+    for line in split:
+        parts = [line]
+        if " " not in line and stringWidth(line, style.font, style.size) > room:
+            parts = [part for _, part in wordSplit(line, room, style.font, style.size)]
+        lines += [_Line((_Run(part, style),), style.leading, style.align, indent) for part in parts]
+    if bullet and lines:
+        lines[0] = lines[0]._replace(bullet=True)
     return lines
 
 
-def _split_long_word(word, width: float) -> list:
-    """A word wider than the line, cut into pieces that fit (as reportlab's splitLongWords)."""
-    pieces, word_width = word
-    if word_width <= width or width <= 0:
-        return [word]
-    parts, current, current_width = [], [], 0.0
-    for text, font, size, color, _ in pieces:
-        chunk = ""
-        for ch in text:
-            w = stringWidth(chunk + ch, font, size)
-            if current_width + w > width and (chunk or current):
-                if chunk:
-                    current.append((chunk, font, size, color, stringWidth(chunk, font, size)))
-                parts.append((current, sum(p[4] for p in current)))
-                current, current_width, chunk = [], 0.0, ch
-            else:
-                chunk += ch
-        if chunk:
-            piece = (chunk, font, size, color, stringWidth(chunk, font, size))
-            current.append(piece)
-            current_width += piece[4]
-    if current:
-        parts.append((current, sum(p[4] for p in current)))
-    return parts
+def _text_line(text: str, style: _Style) -> _Line:
+    """One line that is never wrapped (numbers, dates, amounts)."""
+    return _Line((_Run(_pdf_text(text), style),), style.leading, style.align)
 
 
-class _Str:
-    """One line of plain text in a table cell (leading = size + 2)."""
-
-    space_after = 0
-
-    def __init__(self, text: str, size: float = 8.5, color: colors.Color = INK, align: str = "left",
-                 font: str = REGULAR, leading: float | None = None) -> None:
-        self.text, self.size, self.color, self.align, self.font = _pdf_text(text), size, color, align, font
-        self.height = leading if leading is not None else size + 2
-
-    def wrap(self, width: float) -> float:
-        return self.height
-
-    def draw(self, c: _Canvas, x: float, top: float, width: float, refs: dict[str, str]) -> None:
-        right = self.align == "right"
-        c.text(x + width if right else x, top - self.size, self.text, self.font, self.size, self.color,
-               "right" if right else "left")
+def _page_ref(fmt: str, source: int, style: _Style) -> _Line:
+    """The page a document starts on ("p. 7"); known once the cover's length is."""
+    return _Line((_Run(fmt, style, source),), style.leading, style.align)
 
 
-class _PageRef(_Str):
-    """A page number ("p. 7") that is only known once the cover's length is."""
+def _with_note(text: str, note: str, width: float) -> list[_Line]:
+    """`text`, then `note` smaller and muted: on the last line if it fits there, else below."""
+    lines = _para(text, CELL, width)
+    notes = _para(note, CELL_SMALL, width)
+    if lines and len(notes) == 1:
+        last = lines[-1].runs[0].text + "\u00a0\u00a0\u00a0"
+        note_run = notes[0].runs[0]
+        if stringWidth(last, CELL.font, CELL.size) + stringWidth(note_run.text, note_run.style.font,
+                                                                 note_run.style.size) <= width:
+            lines[-1] = _Line((_Run(last, CELL), note_run), CELL.leading)
+            return lines
+    return lines + notes
 
-    def __init__(self, key: str, size: float = 8.5, align: str = "right", height: float = 10.5,
-                 color: colors.Color = INK) -> None:
-        super().__init__("", size, color, align, leading=height)
-        self.key = key
 
-    def draw(self, c: _Canvas, x: float, top: float, width: float, refs: dict[str, str]) -> None:
-        self.text = refs[self.key]
-        super().draw(c, x, top, width, refs)
+def _height(lines: list[_Line]) -> float:
+    return sum(line.leading for line in lines)
 
 
 class _Row:
-    """A table row: one list of items per column (None under a spanning cell)."""
+    """A table row: the lines of each cell (None where the cell to the left spans the column)."""
 
-    def __init__(self, cells: list, padding: tuple[float, float, float, float], *, background=None,
+    def __init__(self, widths: list[float], cells: list[list[_Line] | None],
+                 padding: tuple[float, float, float, float], *, background: colors.Color | None = None,
                  valign: str = "top", rule_above=None, rule_below=None, rule_left=None) -> None:
-        self.cells = cells
-        self.top, self.right, self.bottom, self.left = padding
+        self.cells: list[list] = []  # [x offset, width, lines]
+        x = 0.0
+        for width, lines in zip(widths, cells):
+            if lines is None:
+                self.cells[-1][1] += width
+            else:
+                self.cells.append([x, width, lines])
+            x += width
+        self.width = x
+        self.padding = padding  # top, right, bottom, left
         self.background = background
         self.valign = valign
-        self.rule_above, self.rule_below, self.rule_left = rule_above, rule_below, rule_left
-        self.height = 0.0
-        self.widths: list[float] = []
-
-    def wrap(self, col_widths: list[float]) -> float:
-        self.widths = _cell_widths(self.cells, col_widths)
-        height = 0.0
-        for items, width in zip(self.cells, self.widths):
-            if items:
-                height = max(height, _items_height(items, width - self.left - self.right))
-        self.height = height + self.top + self.bottom
-        return self.height
-
-    def draw_cells(self, c: _Canvas, x: float, top: float, refs: dict[str, str]) -> None:
-        for items, width in zip(self.cells, self.widths):
-            if items:
-                inner = width - self.left - self.right
-                if self.valign == "bottom":
-                    y = top - self.height + self.bottom + _items_height(items, None)
-                else:
-                    y = top - self.top
-                for item in items:
-                    item.draw(c, x + self.left, y, inner, refs)
-                    y -= item.height + item.space_after
-            x += width
-
-
-def _cell_widths(cells: list, col_widths: list[float]) -> list[float]:
-    widths = []
-    for items, width in zip(cells, col_widths):
-        if items is None and widths:  # spanned by the cell to the left
-            widths[-1] += width
-            widths.append(0.0)
-        else:
-            widths.append(width)
-    return widths
-
-
-def _items_height(items: list, width: float | None) -> float:
-    """Stacked height of a cell's items (space after each but the last); wraps them if given a width."""
-    heights = [item.wrap(width) if width is not None else item.height for item in items]
-    return sum(heights) + sum(item.space_after for item in items[:-1])
+        self.rule_above, self.rule_below, self.rule_left = rule_above, rule_below, rule_left  # (width, colour)
+        self.height = max(_height(lines) for _, _, lines in self.cells) + padding[0] + padding[2]
 
 
 class _Cover:
-    """Places blocks top-down on cover pages; drawing waits until page numbers are known."""
+    """Places rows top-down on cover pages; they are drawn once the page numbers are known."""
 
     def __init__(self) -> None:
-        self.pages: list[list] = [[]]
+        self.pages: list[list[tuple[list[_Row], float]]] = [[]]  # per page: (rows, top of the first row)
         self.y = _FRAME_TOP
         self.at_top = True
         self.space_after = 0.0
@@ -895,28 +689,26 @@ class _Cover:
         if self.room() < height and not self.at_top:
             self.new_page()
 
-    def place(self, height: float, draw, space_before: float = 0, space_after: float = 0) -> None:
-        """Put a block of `height` here (or atop the next page); draw(canvas, top, refs) later."""
+    def place(self, height: float, rows: list[_Row] | None = None, space_before: float = 0,
+              space_after: float = 0) -> None:
+        """Put `rows` of `height` in all here (or atop the next page); no rows: just leave the space."""
         gap = 0.0 if self.at_top else max(space_before - self.space_after, 0)
         if self.y - gap - height < _FRAME_BOTTOM - _FUZZ and not self.at_top:
             self.new_page()
             gap = 0.0
         top = self.y - gap
-        if draw is not None:
-            self.pages[-1].append((draw, top))
+        if rows:
+            self.pages[-1].append((rows, top))
         self.y = top - height - space_after
         self.at_top = False
         self.space_after = space_after
 
-    def paragraph(self, para: _Para, space_before: float = 0, space_after: float = 0) -> None:
-        height = para.wrap(_FRAME_WIDTH)
-        self.place(height, lambda c, top, refs: para.draw(c, _FRAME_LEFT, top, _FRAME_WIDTH, refs),
-                   space_before, space_after)
+    def paragraph(self, lines: list[_Line], space_before: float = 0, space_after: float = 0) -> None:
+        row = _Row([_FRAME_WIDTH], [lines], (0, 0, 0, 0))
+        self.place(row.height, [row], space_before, space_after)
 
-    def table(self, col_widths: list[float], rows: list[_Row], header: _Row | None = None) -> None:
+    def table(self, rows: list[_Row], header: _Row | None = None) -> None:
         """Rows flow over as many pages as needed; the header row starts every page."""
-        for row in ([header] if header else []) + rows:
-            row.wrap(col_widths)
         head = [header] if header else []
         head_height = header.height if header else 0.0
         i = 0
@@ -930,71 +722,110 @@ class _Cover:
                     self.new_page()
                     continue
                 n, used = 1, used + rows[i].height  # taller than a page: let it run over
-            chunk = head + rows[i : i + n]
-            self.place(used, lambda c, top, refs, chunk=chunk: _draw_rows(c, chunk, top, refs))
+            self.place(used, head + rows[i : i + n])
             i += n
             if i < len(rows):
                 self.new_page()
 
 
-def _draw_rows(c: _Canvas, rows: list[_Row], top: float, refs: dict[str, str]) -> None:
+def _draw_cover(pages: list[list[tuple[list[_Row], float]]], starts: list[int]) -> PdfReader:
+    def draw(c: Canvas) -> None:
+        for blocks in pages:
+            for rows, top in blocks:
+                _draw_rows(c, rows, top, starts)
+            c.showPage()
+
+    return _drawn_pages(draw)
+
+
+def _draw_rows(c: Canvas, rows: list[_Row], top: float, starts: list[int]) -> None:
     """Backgrounds, then text, then rules (so rules stay on top), as reportlab tables do."""
     x0 = _FRAME_LEFT
-    width = sum(rows[0].widths)
+    fill = None
     y = top
     for row in rows:
+        y -= row.height
         if row.background is not None:
-            c.rect(x0, y - row.height, width, row.height, row.background)
-        y -= row.height
+            if row.background is not fill:
+                c.setFillColor(row.background.rgb())
+                fill = row.background
+            c.rect(x0, y, row.width, row.height, stroke=0, fill=1)
+
+    text = _Text(c)
     y = top
     for row in rows:
-        row.draw_cells(c, x0, y, refs)
+        pad_top, right, bottom, left = row.padding
+        for x, width, lines in row.cells:
+            line_top = y - row.height + bottom + _height(lines) if row.valign == "bottom" else y - pad_top
+            for line in lines:
+                text.line(line, x0 + x + left, line_top, width - left - right, starts)
+                line_top -= line.leading
         y -= row.height
+    c.drawText(text.obj)
+    for x, baseline, color in text.bullets:
+        c.setFillColor(color.rgb())
+        c.circle(x + _BULLET[0], baseline + _BULLET[1], _BULLET[2], stroke=0, fill=1)
+
+    rules: dict[tuple[float, colors.Color], list] = {}  # one path per kind of rule, in order of first use
     y = top
     for row in rows:
         bottom = y - row.height
-        if row.rule_left:
-            c.line(x0, y, x0, bottom, *row.rule_left)
-        if row.rule_above:
-            c.line(x0, y, x0 + width, y, *row.rule_above)
-        if row.rule_below:
-            c.line(x0, bottom, x0 + width, bottom, *row.rule_below)
+        for rule, segment in ((row.rule_left, (x0, y, x0, bottom)), (row.rule_above, (x0, y, x0 + row.width, y)),
+                              (row.rule_below, (x0, bottom, x0 + row.width, bottom))):
+            if rule:
+                rules.setdefault(rule, []).append(segment)
         y = bottom
+    for (width, color), segments in rules.items():
+        c.setLineWidth(width)
+        c.setStrokeColor(color.rgb())
+        c.lines(segments)
 
 
-def _add_cover_pages(shared: _Shared, cover: list[list], starts: list[int], total: int, title: str) -> None:
-    refs = {}
-    for i, start in enumerate(starts):
-        refs[f"doc{i}"] = str(start)
-        refs[f"docp{i}"] = f"p. {start}"
-        refs[f"docpage{i}"] = f"page {start}"
-    for number, blocks in enumerate(cover, start=1):
-        page = shared.new_page(*LETTER)
-        c = _Canvas()
-        for draw, top in blocks:
-            draw(c, top, refs)
-        _draw_stamp(c, LETTER[0], number, total, title)
-        page[NameObject("/Contents")] = shared.stream(c.data())
-        page[NameObject("/Resources")] = shared.text_resources
+class _Text:
+    """One reportlab text object for a block of rows; font and colour are set when they change."""
+
+    def __init__(self, c: Canvas) -> None:
+        self.obj: PDFTextObject = c.beginText()
+        self.font: tuple[str, float] | None = None
+        self.color: colors.Color | None = None
+        self.bullets: list[tuple[float, float, colors.Color]] = []  # drawn after the text object
+
+    def line(self, line: _Line, x: float, top: float, width: float, starts: list[int]) -> None:
+        texts = [run.text if run.ref is None else run.text.format(starts[run.ref]) for run in line.runs]
+        baseline = top - line.runs[0].style.size
+        if line.bullet:
+            self.bullets.append((x, baseline, line.runs[0].style.color))
+        if line.align == "right":
+            x += width - sum(stringWidth(t, run.style.font, run.style.size) for t, run in zip(texts, line.runs))
+        else:
+            x += line.indent
+        self.obj.setTextOrigin(x, baseline)
+        for text, (_, (font, size, _, color, _), _) in zip(texts, line.runs):
+            if self.font != (font, size):
+                self.obj.setFont(font, size)
+                self.font = (font, size)
+            if self.color is not color:
+                self.obj.setFillColor(color.rgb())  # as RGB: a Color would set its (opaque) alpha too, each time
+                self.color = color
+            self.obj.textOut(text)
 
 
 # ---------------------------------------------------------------- cover sheet: content
 
 
-def _layout_cover(inp: ClaimPacketInput, sources: list[_Source]) -> list[list]:
-    """Lay out the cover; return per page the blocks to draw as (draw, top)."""
+def _layout_cover(inp: ClaimPacketInput, sources: list[_Source]) -> list[list[tuple[list[_Row], float]]]:
+    """Lay out the cover; return per page the rows to draw there and where (see _Cover)."""
     cover = _Cover()
     width = _FRAME_WIDTH
 
-    account = _pdf_text(inp.account_type.upper() if inp.account_type else "")
+    account = inp.account_type.upper() if inp.account_type else ""
     kicker = f"{account} REIMBURSEMENT CLAIM" if account else "REIMBURSEMENT CLAIM"
-    heading = _Row(
-        [[_Para(kicker, KICKER), _Para(inp.title, TITLE, space_after=2)],
-         [_Para("Total claimed", BIG_TOTAL_LABEL), _Para(_money(inp.total), BIG_TOTAL)]],
-        (3, 0, 8, 0), valign="bottom", rule_below=(2, HEADER_FILL),
-    )
-    cover.table([width * 0.68, width * 0.32], [heading])
-    cover.place(10, None)
+    left, right = width * 0.68, width * 0.32
+    cover.table([_Row([left, right], [
+        _para(kicker, KICKER, left) + _para(inp.title, TITLE, left),
+        _para("Total claimed", BIG_TOTAL_LABEL, right) + _para(_money(inp.total), BIG_TOTAL, right),
+    ], (3, 0, 8, 0), valign="bottom", rule_below=(2, HEADER_FILL))])
+    cover.place(10)
 
     receipts_count = sum(1 for s in sources if s.role == "receipt")
     letters_count = sum(1 for s in sources if s.role == "letter")
@@ -1011,28 +842,29 @@ def _layout_cover(inp: ClaimPacketInput, sources: list[_Source]) -> list[list]:
     if patients:
         details.insert(3, ("Patient", patients))
     half = (len(details) + 1) // 2
+    widths = [width * 0.14, width * 0.36, width * 0.14, width * 0.36]
+    styles = (LABEL, VALUE, LABEL, VALUE)
     grid = []
-    for left, right in zip(details[:half], details[half:] + [("", "")] * (2 * half - len(details))):
-        grid.append(_Row([[_Para(left[0] or "", LABEL)], [_Para(left[1] or "", VALUE)],
-                          [_Para(right[0] or "", LABEL)], [_Para(right[1] or "", VALUE)]], (2, 6, 3, 0)))
-    cover.table([width * 0.14, width * 0.36, width * 0.14, width * 0.36], grid)
+    for left_pair, right_pair in zip(details[:half], details[half:] + [("", "")] * (2 * half - len(details))):
+        texts = (*left_pair, *right_pair)
+        grid.append(_Row(widths, [_para(t or "", s, w - 6) for t, s, w in zip(texts, styles, widths)], (2, 6, 3, 0)))
+    cover.table(grid)
 
     cover.keep_room(1.5 * inch)
-    cover.paragraph(_Para("Expenses", H2), space_before=14, space_after=6)
+    cover.paragraph(_para("Expenses", H2, width), space_before=14, space_after=6)
     _expense_table(cover, inp, sources, width)
 
     if inp.warnings:
-        heading_para = _Para("Notes", H2)
-        rows = [_Row([[_Para(w or "", NOTE, bullet="\u2022", indent=10)]], (3, 6, 3, 8), background=NOTE_FILL,
-                     rule_left=(2.5, NOTE_RULE)) for w in inp.warnings]
+        heading = _para("Notes", H2, width)
+        rows = [_Row([width], [_para(w or "", NOTE, width - 14, indent=10, bullet=True)], (3, 6, 3, 8),
+                     background=NOTE_FILL, rule_left=(2.5, NOTE_RULE)) for w in inp.warnings]
         if len(inp.warnings) <= 8:  # heading and notes kept together
-            needed = 14 + heading_para.wrap(width) + 6 + sum(row.wrap([width]) for row in rows)
-            cover.keep_room(needed)
-        cover.paragraph(heading_para, space_before=14, space_after=6)
-        cover.table([width], rows)
+            cover.keep_room(14 + _height(heading) + 6 + sum(row.height for row in rows))
+        cover.paragraph(heading, space_before=14, space_after=6)
+        cover.table(rows)
 
     cover.keep_room(1.5 * inch)
-    cover.paragraph(_Para("Contents of this packet", H2), space_before=14, space_after=6)
+    cover.paragraph(_para("Contents of this packet", H2, width), space_before=14, space_after=6)
     _index_table(cover, inp, sources, width)
     return cover.pages
 
@@ -1040,50 +872,51 @@ def _layout_cover(inp: ClaimPacketInput, sources: list[_Source]) -> list[list]:
 def _expense_table(cover: _Cover, inp: ClaimPacketInput, sources: list[_Source], width: float) -> None:
     index_of = {(s.role, s.doc.document_id): i for i, s in enumerate(sources)}
     show_person = _single_patient(inp) is None and any(e.person for e in inp.expenses)
+    widths = [width * f for f in (0.04, 0.115, 0.17, 0.26, 0.2, 0.09, 0.125)]
+    inner = [w - 8 for w in widths]
     padding = (4, 4, 4, 4)
 
     names = ["#", "Date", "Merchant", "Description", "Covering letter", "Receipt", "Amount"]
-    header = _Row([[_Para(h, HEAD_RIGHT if h in ("Amount", "Receipt") else HEAD)] for h in names], padding,
-                  background=HEADER_FILL)
+    header = _Row(widths, [_para(h, HEAD_RIGHT if h in ("Amount", "Receipt") else HEAD, w)
+                           for h, w in zip(names, inner)], padding, background=HEADER_FILL)
     rows = []
     for n, e in enumerate(inp.expenses, start=1):
-        description = [_Run(e.description or "", REGULAR, 8.5, INK)]
+        description = _para(e.description or "", CELL, inner[3])
         if show_person and e.person:
-            description += [_BREAK, _Run(f"Patient: {e.person}", REGULAR, 7.5, MUTED)]
-        letter: list = [_Str("-", color=MUTED)]
+            description += _para(f"Patient: {e.person}", CELL_SMALL, inner[3])
+        letter = [_text_line("-", CELL_MUTED)]
         if e.letter_document_id is not None:
-            letter = [_Para(e.letter_label or "Letter of medical necessity", CELL)]
+            letter = _para(e.letter_label or "Letter of medical necessity", CELL, inner[4])
             if ("letter", e.letter_document_id) in index_of:
-                letter.append(_PageRef(f"docpage{index_of[('letter', e.letter_document_id)]}", 7.5, "left", 9.5,
-                                       MUTED))
+                letter.append(_page_ref("page {}", index_of[("letter", e.letter_document_id)], SMALL))
         receipt = index_of.get(("receipt", e.document_id))
-        rows.append(_Row([
-            [_Str(str(n), 7.5, MUTED)],
-            [_Str(_date(e.date))],
-            [_Para(e.merchant or "-", CELL)],
-            [_Para(description, CELL)],
+        rows.append(_Row(widths, [
+            [_text_line(str(n), SMALL)],
+            [_text_line(_date(e.date), CELL)],
+            _para(e.merchant or "-", CELL, inner[2]),
+            description,
             letter,
-            [_PageRef(f"docp{receipt}")] if receipt is not None
-            else [_Str("-", 10, colors.black, "right", leading=12)],
-            [_Str(_money(e.amount), align="right")],
+            [_page_ref("p. {}", receipt, CELL_RIGHT) if receipt is not None else _text_line("-", NO_RECEIPT)],
+            [_text_line(_money(e.amount), CELL_RIGHT)],
         ], padding, background=ZEBRA_FILL if n % 2 == 0 else None, rule_below=(0.4, RULE)))
-    rows.append(_Row([
-        [], [], [_Para(f"Total ({_count(len(inp.expenses), 'expense')})", TOTAL_LABEL)], None, None, None,
-        [_Para(_money(inp.total), TOTAL_AMOUNT)],
+    rows.append(_Row(widths, [
+        [], [], _para(f"Total ({_count(len(inp.expenses), 'expense')})", TOTAL_LABEL, sum(widths[2:6]) - 8),
+        None, None, None, _para(_money(inp.total), TOTAL_AMOUNT, inner[6]),
     ], (6, 4, 6, 4), rule_above=(1.2, INK), rule_below=(1.2, INK)))
-    fractions = [0.04, 0.115, 0.17, 0.26, 0.2, 0.09, 0.125]
-    cover.table([width * f for f in fractions], rows, header)
+    cover.table(rows, header)
 
 
 def _index_table(cover: _Cover, inp: ClaimPacketInput, sources: list[_Source], width: float) -> None:
     first_expense = {}
     for e in inp.expenses:
         first_expense.setdefault(e.document_id, e)
+    widths = [width * 0.08, width * 0.2, width * 0.72]
+    inner = [w - 12 for w in widths]
     padding = (2.5, 6, 2.5, 6)
-    header = _Row([[_Para("Page", HEAD_RIGHT)], [_Para("Document", HEAD)], [_Para("Details", HEAD)]], padding,
-                  background=HEADER_FILL)
-    rows = [_Row([[_Str("1", align="right")], [_Str("Cover sheet")], [_Str("This summary")]], padding,
-                 rule_below=(0.4, RULE))]
+    header = _Row(widths, [_para("Page", HEAD_RIGHT, inner[0]), _para("Document", HEAD, inner[1]),
+                           _para("Details", HEAD, inner[2])], padding, background=HEADER_FILL)
+    rows = [_Row(widths, [[_text_line("1", CELL_RIGHT)], [_text_line("Cover sheet", CELL)],
+                          [_text_line("This summary", CELL)]], padding, rule_below=(0.4, RULE))]
     for i, source in enumerate(sources):
         doc = source.doc
         if source.role == "receipt":
@@ -1094,15 +927,13 @@ def _index_table(cover: _Cover, inp: ClaimPacketInput, sources: list[_Source], w
             labels = [x.letter_label for x in inp.expenses if x.letter_document_id == doc.document_id and x.letter_label]
             parts = [labels[0]] if labels else []
             kind = "Covering letter"
-        details = ", ".join(p for p in parts if p)
         pages = f"{source.page_count} pages" if source.page_count > 1 else "1 page"
-        runs = [_Run(f"{details}\u00a0\u00a0\u00a0", REGULAR, 8.5, INK)] if details else []
-        runs.append(_Run(f"{doc.file} ({pages})", REGULAR, 7.5, MUTED))
+        details = _with_note(", ".join(p for p in parts if p), f"{doc.file} ({pages})", inner[2])
         if source.kind == "unreadable":
-            runs += [_BREAK, _Run("could not be rendered; original in the bundle", REGULAR, 7.5, ALERT)]
-        rows.append(_Row([[_PageRef(f"doc{i}")], [_Str(kind)], [_Para(runs, CELL)]], padding,
+            details += _para("could not be rendered; original in the bundle", CELL_ALERT, inner[2])
+        rows.append(_Row(widths, [[_page_ref("{}", i, CELL_RIGHT)], [_text_line(kind, CELL)], details], padding,
                          background=ZEBRA_FILL if i % 2 == 0 else None, rule_below=(0.4, RULE)))
-    cover.table([width * 0.08, width * 0.2, width * 0.72], rows, header)
+    cover.table(rows, header)
 
 
 def _single_patient(inp: ClaimPacketInput) -> str | None:

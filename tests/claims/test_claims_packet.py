@@ -229,3 +229,36 @@ def test_jpeg_photo_is_embedded_as_is(sample_claim):
     (image,) = [x.get_object() for x in page["/Resources"]["/XObject"].values()]
     assert image["/Filter"] == "/DCTDecode"
     assert image._data == sample_claim.receipts[0].data  # the photo, not decoded or re-encoded
+
+
+def test_cover_text_reads_back_cleanly(sample_claim):
+    # No glyph codes that text extraction cannot name (reportlab sets U+2022 as WinAnsi 127).
+    info, pdf = build(sample_claim)
+    cover = "\n".join(page_texts(pdf)[: info.cover_pages])
+    assert "(cid:" not in cover and "\x7f" not in cover
+    assert "Compression socks: the letter from Dr. Ortiz expires on 2026-06-20." in cover
+
+
+def test_title_with_pdf_string_delimiters_is_stamped_verbatim(sample_claim):
+    title = "Claim (draft) \\ caf\u00e9 \u2014 100%"
+    info, pdf = build(dataclasses.replace(sample_claim, title=title))
+    for number, text in enumerate(page_texts(pdf), start=1):
+        assert title in text and f"Page {number} of {info.page_count}" in text
+
+
+def test_word_too_long_for_its_column_is_cut_to_stay_inside(sample_claim):
+    long_merchant = "Supercalifragilisticexpialidocious-Pharmacy-Holdings"
+    expenses = [dataclasses.replace(sample_claim.expenses[0], merchant=long_merchant), *sample_claim.expenses[1:]]
+    _, pdf = build(dataclasses.replace(sample_claim, expenses=expenses))
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        page = doc.pages[0]
+        words = page.extract_words()
+        merchant = next(w for w in words if w["text"] == "Merchant")  # the column's header ...
+        description = next(w for w in words if w["text"] == "Description")  # ... and the next one's
+        second_row = next(w for w in words if w["text"] == "Lakeside" and w["top"] > merchant["bottom"])
+        cell = [c for c in page.chars if merchant["x0"] - 1 <= c["x0"] < description["x0"]
+                and merchant["bottom"] < c["top"] < second_row["top"]]
+    cell.sort(key=lambda c: (round(c["top"]), c["x0"]))
+    assert "".join(c["text"] for c in cell) == long_merchant  # all of it, over several lines
+    assert len({round(c["top"]) for c in cell}) > 1
+    assert max(c["x1"] for c in cell) < description["x0"]
