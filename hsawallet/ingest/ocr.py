@@ -296,11 +296,16 @@ def recover_missed_lines(
     )
 
 
+def _ink_mask(gray: Image.Image) -> Image.Image:
+    """255 where the print is (darker than the page's Otsu threshold), 0 elsewhere."""
+    threshold = _otsu(gray.histogram())
+    return gray.point(lambda value: 255 if value <= threshold else 0)
+
+
 def _erase_rules(band: Image.Image) -> Image.Image:
     """The band with its ruled lines painted over: rows mostly ink, columns ink top to bottom."""
     gray = band if band.mode == "L" else band.convert("L")
-    threshold = _otsu(gray.histogram())
-    ink = gray.point(lambda value: 255 if value <= threshold else 0)
+    ink = _ink_mask(gray)
     rows = ink.resize((1, gray.height), Image.Resampling.BOX).tobytes()
     columns = ink.resize((gray.width, 1), Image.Resampling.BOX).tobytes()
     cleaned = gray.copy()
@@ -320,10 +325,8 @@ def _erase_rules(band: Image.Image) -> Image.Image:
 def _missed_bands(page: Image.Image, result: OcrResult) -> list[tuple[int, int]]:
     """Runs of rows with print in them that no read line (of real text) covers, tallest first."""
     gray = page if page.mode == "L" else page.convert("L")
-    threshold = _otsu(gray.histogram())
-    ink = gray.point(lambda value: 255 if value <= threshold else 0)
     # one column: each row's share of ink pixels (0-255); no numpy needed
-    profile = bytearray(ink.resize((1, gray.height), Image.Resampling.BOX).tobytes())
+    profile = bytearray(_ink_mask(gray).resize((1, gray.height), Image.Resampling.BOX).tobytes())
     for line in result.lines:
         if sum(ch.isalnum() for ch in line.text) >= 3:
             profile[max(0, line.top):max(0, line.bottom)] = bytes(max(0, min(len(profile), line.bottom) - max(0, line.top)))
