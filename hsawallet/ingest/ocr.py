@@ -7,6 +7,7 @@ checked for a 90/180/270 degree rotation with tesseract's orientation detection.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import io
 import os
@@ -254,7 +255,7 @@ def read_image_text(image: Image.Image, *, dpi: int | None = None, psm: int | No
 
 # --- lines a single-block read leaves out ---------------------------------------------------
 
-MAX_MISSED_BANDS = 6  # re-read at most this many bands per page (each one tesseract call)
+MAX_MISSED_BANDS = 6  # re-read at most this many bands per page, the tallest
 SINGLE_COLUMN_PSM = 4
 MISSED_LINE_CONFIDENCE = 0.5  # a recovered line below this is left out (debris reads far lower)
 
@@ -271,8 +272,13 @@ def recover_missed_lines(
     """
     if not result.lines or result.line_height <= 0:
         return result
-    added: list[OcrLine] = []
-    for top, bottom in _missed_bands(page, result)[:MAX_MISSED_BANDS]:
+    bands = _missed_bands(page, result)[:MAX_MISSED_BANDS]
+    if not bands:
+        return result
+    # All bands stacked in one image and read in one call: a tesseract run costs about as
+    # much to start (process, model) as to read a band.
+    strips: list[tuple[Image.Image, int]] = []  # band image, page row of its top
+    for top, bottom in sorted(bands):
         pad = max(4, int(result.line_height // 4))
         crop_top, crop_bottom = max(0, top - pad), min(page.height, bottom + pad)
         # A form's boxes: their borders are read as print and drown the value inside.
@@ -280,12 +286,22 @@ def recover_missed_lines(
         # Tesseract finds no line in print that fills its image from edge to edge: a margin
         # of paper instead of more of the page, which would bring parts of the lines around.
         margin = max(10, (bottom - top) // 2)
-        band = ImageOps.expand(band, border=margin, fill=_paper_level(band))
-        band_read = ocr_tsv(band, psm=SINGLE_COLUMN_PSM, dpi=dpi, thresholding=thresholding)
-        for line in band_read.lines:
-            if line.confidence >= MISSED_LINE_CONFIDENCE and sum(ch.isalnum() for ch in line.text) >= 2:
-                offset = crop_top - margin
-                added.append(OcrLine(line.top + offset, line.bottom + offset, line.text, True, line.confidence))
+        strips.append((ImageOps.expand(band, border=margin, fill=_paper_level(band)), crop_top - margin))
+    stacked = Image.new("L", (max(strip.width for strip, _ in strips), sum(strip.height for strip, _ in strips)), 255)
+    starts: list[int] = []
+    y = 0
+    for strip, _ in strips:
+        stacked.paste(strip, (0, y))
+        starts.append(y)
+        y += strip.height
+    stacked_read = ocr_tsv(stacked, psm=SINGLE_COLUMN_PSM, dpi=dpi, thresholding=thresholding)
+    added: list[OcrLine] = []
+    for line in stacked_read.lines:
+        if line.confidence < MISSED_LINE_CONFIDENCE or sum(ch.isalnum() for ch in line.text) < 2:
+            continue
+        index = bisect.bisect_right(starts, (line.top + line.bottom) // 2) - 1
+        offset = strips[index][1] - starts[index]
+        added.append(OcrLine(line.top + offset, line.bottom + offset, line.text, True, line.confidence))
     if not added:
         return result
     lines = sorted(result.lines + added, key=lambda line: line.top)
