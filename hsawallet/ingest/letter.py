@@ -107,6 +107,7 @@ class _Doc:
         self.text = "\n".join(self.lines)
         self.flat = " ".join(self.lines)
         self.ocr = any(page.source == "ocr" for page in pages)
+        self.scrawled = {" ".join(line.split()) for page in pages for line in page.scrawled_lines}
 
     def value_after_label(self, label: re.Pattern[str], within: int = 2) -> list[str]:
         """Lines following a form's label line (the values row under the captions), captions skipped."""
@@ -478,6 +479,8 @@ def _signed(doc: _Doc) -> tuple[bool, float]:
     for index, line in enumerate(lines):
         if re.search(r"provider\s+signature|signature\s+of\s+provider|physician\s+signature", line, _I):
             following = lines[index + 1] if index + 1 < len(lines) else ""
+            if following in doc.scrawled:
+                return True, 0.7  # handwriting in the signature row, beside the date
             rest = _strip_dates(following, "mdy")
             if find_dates(following) and len(re.findall(r"[A-Za-z]", rest)) == 0:
                 return False, 0.6

@@ -21,6 +21,7 @@ class PageText:
     text: str
     source: str  # "text" (PDF text layer) | "ocr"
     confidence: float  # mean OCR word confidence 0-1; 1.0 for a text layer
+    scrawled_lines: tuple[str, ...] = ()  # OCR lines with handwriting beside them (a signature by its date)
 
 
 @dataclass

@@ -16,6 +16,7 @@ import shutil
 import subprocess
 from collections import deque
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from PIL import Image, ImageDraw, ImageFilter, ImageOps
 
@@ -37,6 +38,18 @@ DESKEW_MAX_DEGREES = 4.0
 # photographed sheets that read poorly.
 OTSU, SAUVOLA = 0, 2
 LOCAL_THRESHOLD_BELOW = 0.75  # mean confidence under which a page is read again with Sauvola
+# Unread ink this many line heights wide in a line's row is handwriting: the corpus's signatures
+# measure 10-17, its empty boxes and checkbox rows at most 6.
+SCRAWL_LINE_HEIGHTS = 8
+
+
+class OcrWord(NamedTuple):
+    text: str
+    confidence: float  # tesseract's 0-100; -1 when it gives none
+    left: int
+    top: int
+    right: int
+    bottom: int
 
 
 @dataclass
@@ -46,6 +59,8 @@ class OcrLine:
     text: str
     new_block: bool = False  # the first line of a tesseract block
     confidence: float = 0.0  # mean of its words, 0-1
+    words: tuple[OcrWord, ...] = ()
+    unread_ink: int = 0  # columns of unread marks in its row (see mark_unread_ink)
 
 
 @dataclass
@@ -55,6 +70,10 @@ class OcrResult:
     words: int
     line_height: float = 0.0  # median height in pixels of the words read
     lines: list[OcrLine] = field(default_factory=list)
+
+    def scrawled_lines(self) -> tuple[str, ...]:
+        """Lines with a wide unread mark in their row: a handwritten signature beside its date."""
+        return tuple(line.text for line in self.lines if line.unread_ink >= SCRAWL_LINE_HEIGHTS * self.line_height > 0)
 
     @property
     def score(self) -> float:
@@ -124,7 +143,7 @@ def _parse_tsv(tsv: str) -> OcrResult:
     current_line: tuple[int, int, int] | None = None
     current_block: tuple[int, int] | None = None
     new_block = False
-    words: list[tuple[str, float, int, int]] = []  # text, confidence, top, bottom
+    words: list[OcrWord] = []
     confidences: list[float] = []
     heights: list[int] = []
     reader = csv.reader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE)
@@ -143,8 +162,8 @@ def _parse_tsv(tsv: str) -> OcrResult:
             words = []
             current_line, current_block = line, block
         confidence = float(row[10])
-        top, height = int(row[7]), int(row[9])
-        words.append((text, confidence, top, top + height))
+        left, top, width, height = int(row[6]), int(row[7]), int(row[8]), int(row[9])
+        words.append(OcrWord(text, confidence, left, top, left + width, top + height))
         heights.append(height)
         if confidence >= 0:
             confidences.append(confidence)
@@ -166,7 +185,7 @@ def _join(lines: list[OcrLine]) -> str:
     return "\n".join(out).strip()
 
 
-def _add_line(lines: list[OcrLine], words: list[tuple[str, float, int, int]], new_block: bool = False) -> None:
+def _add_line(lines: list[OcrLine], words: list[OcrWord], new_block: bool = False) -> None:
     """Append a line without the noise at its ends.
 
     Shading, surface texture and stray marks come out as low-confidence letter "words"
@@ -176,24 +195,41 @@ def _add_line(lines: list[OcrLine], words: list[tuple[str, float, int, int]], ne
     start, end = 0, len(words)
     # Only short scraps go: a faint long word ("ENTERPRISE") or a misread first word
     # ("fotal Sales") is still worth having.
-    while end > start and len(words[end - 1][0]) <= 4 and _noise(words[end - 1][0], words[end - 1][1]):
+    while end > start and len(words[end - 1].text) <= 4 and _noise(words[end - 1]):
         end -= 1
-    while start < end and len(words[start][0]) <= 2 and _noise(words[start][0], words[start][1]):
+    while start < end and len(words[start].text) <= 2 and _noise(words[start]):
         start += 1
     kept = words[start:end]
-    if kept:
-        scored = [word[1] for word in kept if word[1] >= 0]
-        lines.append(OcrLine(
-            top=min(word[2] for word in kept), bottom=max(word[3] for word in kept),
-            text=" ".join(word[0] for word in kept), new_block=new_block,
-            confidence=sum(scored) / len(scored) / 100.0 if scored else 0.0,
-        ))
+    # A scrap standing alone between two columns is the edges of two boxes ("Okafor Lo, 12/24/1982")
+    kept = [
+        word for index, word in enumerate(kept)
+        if not (0 < index < len(kept) - 1 and _noise(word) and _stands_apart(kept[index - 1], word, kept[index + 1]))
+    ]
+    line = _line_of(kept, new_block)
+    if line is not None:
+        lines.append(line)
 
 
-def _noise(text: str, confidence: float) -> bool:
+def _stands_apart(before: OcrWord, word: OcrWord, after: OcrWord) -> bool:
+    gap = 1.5 * max(1, word.bottom - word.top, before.bottom - before.top)
+    return word.left - before.right > gap and after.left - word.right > gap
+
+
+def _line_of(words: list[OcrWord] | tuple[OcrWord, ...], new_block: bool) -> OcrLine | None:
+    if not words:
+        return None
+    scored = [word.confidence for word in words if word.confidence >= 0]
+    return OcrLine(
+        top=min(word.top for word in words), bottom=max(word.bottom for word in words),
+        text=" ".join(word.text for word in words), new_block=new_block,
+        confidence=sum(scored) / len(scored) / 100.0 if scored else 0.0, words=tuple(words),
+    )
+
+
+def _noise(word: OcrWord) -> bool:
     return (
-        0 <= confidence < NOISE_CONFIDENCE
-        and text.strip(".,:;'\"").isalpha()  # a checkbox mark such as "[X]" or "{XJ" is kept
+        0 <= word.confidence < NOISE_CONFIDENCE
+        and word.text.strip(".,:;'\"").isalpha()  # a checkbox mark such as "[X]" or "{XJ" is kept
     )
 
 
@@ -248,9 +284,10 @@ def read_image_text(image: Image.Image, *, dpi: int | None = None, psm: int | No
         second = ocr_tsv(enlarged, dpi=dpi, psm=psm, thresholding=thresholding)
         if second.confidence >= result.confidence - 0.02 and second.words >= 0.8 * result.words:
             page, result = enlarged, second
-    if (psm or DEFAULT_PSM) != DEFAULT_PSM:
-        return result  # the automatic layouts find lines of every size themselves
-    return recover_missed_lines(page, result, dpi=dpi, thresholding=thresholding)
+    if (psm or DEFAULT_PSM) == DEFAULT_PSM:  # the automatic layouts find lines of every size themselves
+        result = recover_missed_lines(page, result, dpi=dpi, thresholding=thresholding)
+    mark_unread_ink(page, result)
+    return result
 
 
 # --- lines a single-block read leaves out ---------------------------------------------------
@@ -282,11 +319,11 @@ def recover_missed_lines(
         pad = max(4, int(result.line_height // 4))
         crop_top, crop_bottom = max(0, top - pad), min(page.height, bottom + pad)
         # A form's boxes: their borders are read as print and drown the value inside.
-        band = _erase_rules(page.crop((0, crop_top, page.width, crop_bottom)))
+        band = _erase_rules(page.crop((0, crop_top, page.width, crop_bottom)), result.line_height)
         # Tesseract finds no line in print that fills its image from edge to edge: a margin
         # of paper instead of more of the page, which would bring parts of the lines around.
         margin = max(10, (bottom - top) // 2)
-        strips.append((ImageOps.expand(band, border=margin, fill=_paper_level(band)), crop_top - margin))
+        strips.append((ImageOps.expand(_level(band), border=margin, fill=255), crop_top - margin))
     stacked = Image.new("L", (max(strip.width for strip, _ in strips), sum(strip.height for strip, _ in strips)), 255)
     starts: list[int] = []
     y = 0
@@ -296,12 +333,17 @@ def recover_missed_lines(
         y += strip.height
     stacked_read = ocr_tsv(stacked, psm=SINGLE_COLUMN_PSM, dpi=dpi, thresholding=thresholding)
     added: list[OcrLine] = []
-    for line in stacked_read.lines:
-        if line.confidence < MISSED_LINE_CONFIDENCE or sum(ch.isalnum() for ch in line.text) < 2:
-            continue
-        index = bisect.bisect_right(starts, (line.top + line.bottom) // 2) - 1
+    for read_line in stacked_read.lines:
+        # a scrawl beside a value (a signature by its date) reads as doubtful words; the value stays
+        index = bisect.bisect_right(starts, (read_line.top + read_line.bottom) // 2) - 1
         offset = strips[index][1] - starts[index]
-        added.append(OcrLine(line.top + offset, line.bottom + offset, line.text, True, line.confidence))
+        line = _line_of([
+            word._replace(top=word.top + offset, bottom=word.bottom + offset)
+            for word in read_line.words
+            if word.confidence >= NOISE_CONFIDENCE or any(ch.isdigit() for ch in word.text)
+        ], True)
+        if line and line.confidence >= MISSED_LINE_CONFIDENCE and sum(ch.isalnum() for ch in line.text) >= 2:
+            added.append(line)
     if not added:
         return result
     lines = sorted(result.lines + added, key=lambda line: line.top)
@@ -318,24 +360,103 @@ def _ink_mask(gray: Image.Image) -> Image.Image:
     return gray.point(lambda value: 255 if value <= threshold else 0)
 
 
-def _erase_rules(band: Image.Image) -> Image.Image:
-    """The band with its ruled lines painted over: rows mostly ink, columns ink top to bottom."""
+def _erase_rules(band: Image.Image, line_height: float) -> Image.Image:
+    """The band with its ruled lines painted over."""
     gray = band if band.mode == "L" else band.convert("L")
     ink = _ink_mask(gray)
-    rows = ink.resize((1, gray.height), Image.Resampling.BOX).tobytes()
-    columns = ink.resize((gray.width, 1), Image.Resampling.BOX).tobytes()
+    if sum(ink.resize((1, 1), Image.Resampling.BOX).tobytes()) > 0.25 * 255:
+        return gray  # shading taken for ink: its long runs would carry the print away with them
     cleaned = gray.copy()
     draw = ImageDraw.Draw(cleaned)
     paper = _paper_level(gray)
-    ruled_rows = [y for y, share in enumerate(rows) if share > 0.6 * 255]
-    if not ruled_rows:
-        return gray  # no box here; a tall letter's stroke must not pass for a box's side
-    for y in ruled_rows:
-        draw.line([(0, y), (gray.width, y)], fill=paper)
-    for x, share in enumerate(columns):
-        if share > 0.6 * 255:
-            draw.line([(x, 0), (x, gray.height)], fill=paper)
+    for box in _rules(ink, line_height, side=min(0.6 * gray.height, line_height)):
+        draw.rectangle(box, fill=paper)
     return cleaned
+
+
+def _level(band: Image.Image) -> Image.Image:
+    """The band's grey levels stretched so that its own ink threshold falls at 128 and its paper
+    at 255: bands read together in one image are then thresholded as each would be alone."""
+    threshold = _otsu(band.histogram())
+    paper = max(_paper_level(band), threshold + 1)
+
+    def stretched(value: int) -> int:
+        if value <= threshold:
+            return value * 128 // max(1, threshold)
+        return min(255, 128 + (value - threshold) * 127 // (paper - threshold))
+
+    return band.point(stretched)
+
+
+def _rules(ink: Image.Image, line_height: float, *, side: float) -> list[tuple[int, int, int, int]]:
+    """Boxes over the ruled lines of an ink mask: rows of ink far longer than print is, and
+    the sides of boxes, columns of ink at least ``side`` pixels tall that meet such a row.
+
+    Runs, not whole rows: two boxes side by side are rarely ruled on the same pixel row.
+    Each box is three pixels thick, as a rule's grey edges fall outside the ink mask.
+    """
+    width, height = ink.size
+    boxes = [(x0, y - 1, x1, y + 1) for y, x0, x1 in _runs(ink.tobytes(), width, max(20, int(5 * line_height)))]
+    if not boxes:
+        return boxes
+    ruled = Image.new("L", ink.size, 0)
+    draw = ImageDraw.Draw(ruled)
+    for x0, y0, x1, y1 in boxes:
+        draw.rectangle((x0 - 2, y0 - 3, x1 + 2, y1 + 3), fill=255)
+    columns = ink.transpose(Image.Transpose.TRANSPOSE).tobytes()
+    for x, y0, y1 in _runs(columns, height, max(8, int(side))):
+        # a tall letter's stem (a "4" in large print) stands free; a box's side meets its top or bottom
+        if ruled.getpixel((x, y0)) or ruled.getpixel((x, y1 - 1)):
+            boxes.append((x - 1, y0, x + 1, y1))
+    return boxes
+
+
+_NOT_INK = re.compile(rb"[^\xff]")
+
+
+def _runs(rows: bytes, width: int, length: int) -> list[tuple[int, int, int]]:
+    """(row, start, end) of every run of at least ``length`` ink bytes within a row of the raster."""
+    needle = b"\xff" * length
+    found = []
+    position = rows.find(needle)
+    while position != -1:
+        row = position // width
+        row_end = (row + 1) * width
+        if position + length > row_end:  # the run crosses into the next row: look again from there
+            position = rows.find(needle, row_end)
+            continue
+        stop = _NOT_INK.search(rows, position + length, row_end)
+        end = stop.start() if stop else row_end
+        found.append((row, position - row * width, end - row * width))
+        position = rows.find(needle, end)
+    return found
+
+
+def mark_unread_ink(page: Image.Image, result: OcrResult) -> None:
+    """Set each line's ``unread_ink``: columns of ink in its row that no word, rule or box covers.
+
+    Tesseract reads no handwriting: a signature beside its date leaves only the date. What
+    it leaves unread is seen here, on the page with the read words and ruled lines blanked.
+    """
+    if not result.lines or result.line_height <= 0:
+        return
+    gray = page if page.mode == "L" else page.convert("L")
+    ink = _ink_mask(gray)
+    draw = ImageDraw.Draw(ink)
+    for box in _rules(ink, result.line_height, side=result.line_height):
+        draw.rectangle(box, fill=0)
+    pad = int(result.line_height // 2)
+    for line in result.lines:
+        for word in line.words:
+            if word.confidence < NOISE_CONFIDENCE:
+                continue  # a scrawl read as doubtful letters is still a scrawl
+            draw.rectangle((word.left - pad, word.top - pad, word.right + pad, word.bottom + pad), fill=0)
+    for line in result.lines:
+        row = ink.crop((0, max(0, line.top - pad), ink.width, min(ink.height, line.bottom + pad)))
+        columns = row.resize((row.width, 1), Image.Resampling.BOX).tobytes()
+        # a column counts with two pixels of ink: a pen stroke crossing it, not a speck
+        least = 2 * 255 // max(1, row.height)
+        line.unread_ink = sum(1 for share in columns if share >= least)
 
 
 def _missed_bands(page: Image.Image, result: OcrResult) -> list[tuple[int, int]]:
@@ -360,11 +481,12 @@ def _missed_bands(page: Image.Image, result: OcrResult) -> list[tuple[int, int]]
             start = last_ink = None
     if start is not None and last_ink is not None:
         bands.append((start, last_ink + 1))
-    # thinner than print (rules, dashes, shadows) is not worth a read; a tall run goes in pieces
+    # thinner than print (rules, dashes, shadows) is not worth a read, nor a solid block (a
+    # letterhead band printed white on colour, already read); a tall run goes in pieces
     pieces: list[tuple[int, int]] = []
     step = int(6 * line_height)
     for top, bottom in bands:
-        if bottom - top < 0.8 * line_height:
+        if bottom - top < 0.8 * line_height or sum(profile[top:bottom]) > 0.5 * 255 * (bottom - top):
             continue
         pieces.extend((y, min(bottom, y + step)) for y in range(top, bottom, step) if min(bottom, y + step) - y >= 0.8 * line_height)
     return sorted(pieces, key=lambda band: band[0] - band[1])

@@ -134,7 +134,8 @@ def extract_pdf_pages(data: bytes, *, psm: int | None = None) -> list[PageText]:
             if has_text and len(text.split()) >= result.words:
                 pages.append(PageText(index=index, text=text, source="text", confidence=1.0))
             else:
-                pages.append(PageText(index=index, text=result.text, source="ocr", confidence=result.confidence))
+                pages.append(PageText(index=index, text=result.text, source="ocr", confidence=result.confidence,
+                                   scrawled_lines=result.scrawled_lines()))
         return pages
     finally:
         document.close()

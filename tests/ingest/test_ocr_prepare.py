@@ -60,6 +60,21 @@ def test_low_confidence_scraps_at_a_line_end_are_dropped_and_real_words_kept():
     assert [(line.top, line.bottom) for line in result.lines][:2] == [(40, 60), (80, 100)]
 
 
+def test_a_scrap_between_two_boxes_is_dropped_and_an_initial_kept():
+    header = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext"
+    words = [  # (left, width, confidence, text) on one line 30 px high
+        (100, 140, 93.0, "Natalie"), (255, 40, 93.0, "M."), (310, 130, 97.0, "Okafor"),
+        (1200, 50, 22.0, "Lo,"), (1400, 220, 97.0, "12/24/1982"),
+    ]
+    tsv = "\n".join([header] + [
+        f"5\t1\t1\t1\t1\t{index}\t{left}\t40\t{width}\t30\t{confidence}\t{text}"
+        for index, (left, width, confidence, text) in enumerate(words)
+    ])
+    assert _parse_tsv(tsv).text == "Natalie M. Okafor 12/24/1982"
+    doubtful_initial = tsv.replace("93.0\tM.", "20.0\tM.")
+    assert _parse_tsv(doubtful_initial).text == "Natalie M. Okafor 12/24/1982", "a word among its neighbours stays"
+
+
 def _font(size: int) -> ImageFont.FreeTypeFont:
     for path in ("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"):
         try:
@@ -83,16 +98,31 @@ def test_a_store_name_in_large_print_is_read_with_the_rest():
     assert sum("PENCIL CASE" in line for line in lines) == 20, "no line is read twice"
 
 
-def test_a_value_inside_a_form_box_is_read():
-    # Box borders around a value make a single-block read drop the whole row.
+def _signature_row(*, signed: bool) -> Image.Image:
+    """A form's last row: "Provider signature" and "Date" captions over two boxes, ruled a few
+    pixels apart as scanned forms are, the date typed in its box."""
     page = Image.new("L", (2550, 700), 255)
     draw = ImageDraw.Draw(page)
-    draw.text((215, 80), "Provider name", font=_font(34), fill=0)
+    draw.text((215, 80), "Provider signature", font=_font(34), fill=0)
     draw.text((1500, 80), "Date", font=_font(34), fill=0)
     draw.rectangle((210, 130, 1480, 250), outline=0, width=3)
-    draw.rectangle((1495, 130, 2360, 250), outline=0, width=3)
-    draw.line([(260, 200), (300, 170), (340, 210), (380, 165), (420, 205), (700, 190)], fill=0, width=4)  # a signature
+    draw.rectangle((1495, 134, 2360, 254), outline=0, width=3)
+    if signed:
+        draw.line([(260, 200), (300, 170), (340, 210), (380, 165), (420, 205), (460, 170), (500, 212),
+                   (540, 168), (580, 206), (620, 172), (700, 190)], fill=0, width=4)
     draw.text((1530, 165), "04/08/2026", font=_font(44), fill=0)
     draw.text((215, 330), "Form LMN-224 Rev. 01/2025", font=_font(30), fill=0)
-    text = read_image_text(page).text
-    assert "04/08/2026" in text
+    return page
+
+
+def test_a_value_inside_a_form_box_is_read():
+    # Box borders around a value make a single-block read drop the whole row.
+    for signed in (True, False):
+        assert "04/08/2026" in read_image_text(_signature_row(signed=signed)).text
+
+
+def test_handwriting_beside_a_value_is_seen_though_not_read():
+    signed = read_image_text(_signature_row(signed=True))
+    assert "04/08/2026" in signed.scrawled_lines()
+    empty = read_image_text(_signature_row(signed=False))
+    assert empty.scrawled_lines() == (), "an empty box, its rules and the captions are no handwriting"

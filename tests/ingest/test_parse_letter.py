@@ -119,6 +119,11 @@ def test_unsigned_scanned_form():
     # the same form with ink on the row (OCR reads the scribble as debris)
     inked = unsigned_form.replace("\n03/12/2026", "\nmALIr~>L AD. 03/12/2026")
     assert parse_letter(pages(inked, source="ocr")).signed is True
+    # OCR read only the date but saw handwriting beside it
+    scrawled = PageText(index=0, text=unsigned_form, source="ocr", confidence=0.85, scrawled_lines=("03/12/2026",))
+    letter = parse_letter([scrawled])
+    assert letter.signed is True
+    assert "signature" not in letter.missing
 
 
 def test_a_closing_without_visible_ink_is_not_called_unsigned():
