@@ -273,6 +273,7 @@ def read_image_text(image: Image.Image, *, dpi: int | None = None, psm: int | No
             if turned.confidence > result.confidence + 0.1 or turned.score > result.score:
                 page, result = turned_page, turned
     thresholding = OTSU
+    enlarged_page = False
     if photographed and result.words and result.confidence < LOCAL_THRESHOLD_BELOW:
         local = ocr_tsv(page, dpi=dpi, psm=psm, thresholding=SAUVOLA)
         if local.confidence > result.confidence:
@@ -284,10 +285,101 @@ def read_image_text(image: Image.Image, *, dpi: int | None = None, psm: int | No
         second = ocr_tsv(enlarged, dpi=dpi, psm=psm, thresholding=thresholding)
         if second.confidence >= result.confidence - 0.02 and second.words >= 0.8 * result.words:
             page, result = enlarged, second
+            enlarged_page = True
     if (psm or DEFAULT_PSM) == DEFAULT_PSM:  # the automatic layouts find lines of every size themselves
+        if not enlarged_page and result.line_height < REREAD_BELOW_PX:
+            result = reread_doubtful_lines(page, result, dpi=dpi, thresholding=thresholding)
         result = recover_missed_lines(page, result, dpi=dpi, thresholding=thresholding)
     mark_unread_ink(page, result)
     return result
+
+
+# --- lines read with doubt ----------------------------------------------------------------
+
+DOUBTFUL_LINE_CONFIDENCE = 0.8
+_ENDS_IN_FIGURE = re.compile(r"\d[.,]\d\d(?:\s*[A-Z*]{1,2})?$")
+REREAD_BELOW_PX = 24  # median word height under which doubtful lines are read again enlarged
+MAX_DOUBTFUL_LINES = 16  # the least confident first
+
+
+def reread_doubtful_lines(
+    page: Image.Image, result: OcrResult, *, dpi: int | None = None, thresholding: int = OTSU
+) -> OcrResult:
+    """Read the page's least confident lines again at twice the size, all in one call, and keep
+    each new reading that is more confident than the old.
+
+    Print a little above tesseract's comfortable size still loses a column of amounts
+    ("15.00 F" read "a5 OO! ts"); enlarging the whole page costs four times the pixels.
+    """
+    doubtful = sorted(
+        (
+            line for line in result.lines
+            # a line ending in a well-formed figure keeps it: a second reading is not a better one
+            if line.confidence < DOUBTFUL_LINE_CONFIDENCE and sum(ch.isalnum() for ch in line.text) >= 3
+            and not _ENDS_IN_FIGURE.search(line.text)
+        ),
+        key=lambda line: line.confidence,
+    )[:MAX_DOUBTFUL_LINES]
+    if not doubtful or result.line_height <= 0:
+        return result
+    pad = max(3, int(result.line_height // 3))
+    margin = 2 * pad
+    # across the page's print only: the sheet's edges and the surface beyond read as letters
+    left = max(0, min(word.left for line in result.lines for word in line.words) - 2 * pad)
+    right = min(page.width, max(word.right for line in result.lines for word in line.words) + 2 * pad)
+    strips: list[tuple[Image.Image, OcrLine, int]] = []  # strip at 2x, its line, page row of its top
+    for line in sorted(doubtful, key=lambda line: line.top):
+        crop_top = max(0, line.top - pad)
+        strip = _level(page.crop((left, crop_top, right, min(page.height, line.bottom + pad))))
+        strip = strip.resize((strip.width * 2, strip.height * 2), Image.Resampling.LANCZOS)
+        strips.append((ImageOps.expand(strip, border=margin, fill=255), line, crop_top))
+    stacked, starts = _stack([strip for strip, _, _ in strips])
+    reread = ocr_tsv(stacked, psm=DEFAULT_PSM, dpi=dpi * 2 if dpi else None, thresholding=thresholding)
+    best: dict[int, OcrLine] = {}
+    for read_line in reread.lines:
+        index = bisect.bisect_right(starts, (read_line.top + read_line.bottom) // 2) - 1
+        _, line, crop_top = strips[index]
+        # back to the page: half the size, less the margin, from the strip's top
+        words = tuple(
+            word._replace(
+                left=left + (word.left - margin) // 2, right=left + (word.right - margin) // 2,
+                top=crop_top + (word.top - starts[index] - margin) // 2,
+                bottom=crop_top + (word.bottom - starts[index] - margin) // 2,
+            )
+            for word in read_line.words
+        )
+        candidate = _line_of(words, line.new_block)
+        if candidate is None:
+            continue
+        # the strip may hold a sliver of a neighbour: its own line is the one nearest its middle
+        middle = (line.top + line.bottom) / 2
+        if index not in best or abs((candidate.top + candidate.bottom) / 2 - middle) < abs(
+            (best[index].top + best[index].bottom) / 2 - middle
+        ):
+            best[index] = candidate
+    replaced = {
+        id(strips[index][1]): line for index, line in best.items()
+        if line.confidence > max(strips[index][1].confidence, MISSED_LINE_CONFIDENCE)
+    }
+    if not replaced:
+        return result
+    lines = [replaced.get(id(line), line) for line in result.lines]
+    return OcrResult(
+        text=_join(lines), confidence=result.confidence, words=sum(len(line.words) for line in lines),
+        line_height=result.line_height, lines=lines,
+    )
+
+
+def _stack(strips: list[Image.Image]) -> tuple[Image.Image, list[int]]:
+    """The strips one under the other on white, and the row where each starts."""
+    stacked = Image.new("L", (max(strip.width for strip in strips), sum(strip.height for strip in strips)), 255)
+    starts: list[int] = []
+    y = 0
+    for strip in strips:
+        stacked.paste(strip, (0, y))
+        starts.append(y)
+        y += strip.height
+    return stacked, starts
 
 
 # --- lines a single-block read leaves out ---------------------------------------------------
@@ -324,13 +416,7 @@ def recover_missed_lines(
         # of paper instead of more of the page, which would bring parts of the lines around.
         margin = max(10, (bottom - top) // 2)
         strips.append((ImageOps.expand(_level(band), border=margin, fill=255), crop_top - margin))
-    stacked = Image.new("L", (max(strip.width for strip, _ in strips), sum(strip.height for strip, _ in strips)), 255)
-    starts: list[int] = []
-    y = 0
-    for strip, _ in strips:
-        stacked.paste(strip, (0, y))
-        starts.append(y)
-        y += strip.height
+    stacked, starts = _stack([strip for strip, _ in strips])
     stacked_read = ocr_tsv(stacked, psm=SINGLE_COLUMN_PSM, dpi=dpi, thresholding=thresholding)
     added: list[OcrLine] = []
     for read_line in stacked_read.lines:
@@ -442,8 +528,11 @@ def mark_unread_ink(page: Image.Image, result: OcrResult) -> None:
         return
     gray = page if page.mode == "L" else page.convert("L")
     ink = _ink_mask(gray)
+    rules = _rules(ink, result.line_height, side=result.line_height)
+    if not rules:
+        return  # no form here: a signature stands on its own, not in a row beside a value
     draw = ImageDraw.Draw(ink)
-    for box in _rules(ink, result.line_height, side=result.line_height):
+    for box in rules:
         draw.rectangle(box, fill=0)
     pad = int(result.line_height // 2)
     for line in result.lines:

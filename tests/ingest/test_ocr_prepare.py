@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PIL import Image, ImageDraw, ImageFont
 
-from hsawallet.ingest.ocr import _parse_tsv, paper_box, read_image_text
+from hsawallet.ingest.ocr import OcrLine, OcrResult, OcrWord, _parse_tsv, paper_box, read_image_text, reread_doubtful_lines
 
 
 def _photo_with_letterhead() -> tuple[Image.Image, tuple[int, int, int, int]]:
@@ -126,3 +126,25 @@ def test_handwriting_beside_a_value_is_seen_though_not_read():
     assert "04/08/2026" in signed.scrawled_lines()
     empty = read_image_text(_signature_row(signed=False))
     assert empty.scrawled_lines() == (), "an empty box, its rules and the captions are no handwriting"
+
+
+def _line(text: str, top: int, confidence: float) -> OcrLine:
+    """A line as tesseract would give it, its words spread over the print (x 40-860)."""
+    texts = text.split()
+    step = 820 // len(texts)
+    words = tuple(OcrWord(word, confidence * 100, 40 + step * index, top, 30 + step * (index + 1), top + 22)
+                  for index, word in enumerate(texts))
+    return OcrLine(top=top, bottom=top + 22, text=text, confidence=confidence, words=words)
+
+
+def test_doubtful_lines_are_read_again_and_a_figure_is_left_alone():
+    page = Image.new("L", (900, 200), 255)
+    draw = ImageDraw.Draw(page)
+    draw.text((40, 40), "RX 6114087 LISINOPRIL 10MG      15.00 F", font=_font(22), fill=0)
+    draw.text((40, 120), "TOTAL                          60.30", font=_font(22), fill=0)
+    first_read = [_line("RX 6114087 LISINOPRIL 10MG a5 OO! ts", 40, 0.3), _line("TOTAL 60.01", 120, 0.4)]
+    result = OcrResult(text="", confidence=0.35, words=8, line_height=22.0, lines=first_read)
+    lines = reread_doubtful_lines(page, result).text.splitlines()
+    assert lines[0].startswith("RX 6114087 LISINOPRIL 10MG") and lines[0].split()[4] == "15.00"
+    # a line that ends in a well-formed figure is kept as read: a second reading is no better
+    assert lines[1] == "TOTAL 60.01"
