@@ -3,8 +3,8 @@
 Reads every document of ../shared/corpus (and, unless --no-sroie, the SROIE receipts)
 three ways and prints wall times:
 - raw engines, serially in one process: pdfplumber's text for pages with a text layer,
-  and `tesseract stdin stdout` (psm 6 and one thread, as the app) on every other page:
-  PDF pages rendered at the app's OCR resolution, images as stored;
+  and tesseract (the app's engine: libtesseract through tesserocr, psm 6, one thread) once
+  on every other page: PDF pages rendered at the app's OCR resolution, images as stored;
 - the app's `read_many` (sniff, text layer, OCR with orientation/crop/deskew, classify,
   parse) with 1 worker process, then with 2.
 Target: app with 2 workers / raw serial <= 0.7. Also prints the speed-up from 1 to 2 workers.
@@ -17,8 +17,6 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -45,20 +43,13 @@ def raw_engines(data: bytes) -> int:
     import pypdfium2 as pdfium
     from PIL import Image
 
-    from hsawallet.ingest.ocr import tesseract_path
+    from hsawallet.ingest import tesseract as engine
     from hsawallet.ingest.pdftext import OCR_DPI
 
-    def tesseract(image_bytes: bytes) -> str:
-        # one thread per tesseract, as in the app, so the comparison is engine against pipeline
-        env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
-        run = subprocess.run([tesseract_path(), "stdin", "stdout", "--psm", "6", "-l", "eng"],
-                             input=image_bytes, capture_output=True, check=False, env=env)
-        return run.stdout.decode("utf-8", "replace")
-
-    def pnm(image: Image.Image) -> bytes:
-        buffer = io.BytesIO()
-        image.save(buffer, "PPM")
-        return buffer.getvalue()
+    def tesseract(image: Image.Image) -> str:
+        # the app's engine (libtesseract in process, one thread, models loaded once), one read
+        # at psm 6 per page: the comparison is engine against pipeline
+        return engine.read_tsv(image, psm=6)
 
     chars = 0
     if data[:5] == b"%PDF-":
@@ -72,10 +63,10 @@ def raw_engines(data: bytes) -> int:
             page = document[index]
             image = page.render(scale=OCR_DPI / 72).to_pil()
             page.close()
-            chars += len(tesseract(pnm(image)))
+            chars += len(tesseract(image))
         document.close()
         return chars
-    return len(tesseract(data))  # the photo's own bytes, as stored
+    return len(tesseract(Image.open(io.BytesIO(data))))  # the photo as stored, decoded
 
 
 def timed_app(files: list[Path], workers: int) -> tuple[float, int]:

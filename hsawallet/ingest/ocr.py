@@ -1,8 +1,8 @@
-"""OCR with the tesseract command: image bytes in on stdin, TSV out on stdout.
+"""OCR of page images with tesseract (in this process, see ``tesseract.py``): TSV words in,
+lines with their confidences out.
 
-Nothing touches the disk (pytesseract would write the page image and its text to the
-temp folder). Photos are cropped to the paper first, and pages that read badly are
-checked for a 90/180/270 degree rotation with tesseract's orientation detection.
+Photos are cropped to the paper first, and pages that read badly are checked for a
+90/180/270 degree rotation with tesseract's orientation detection.
 """
 
 from __future__ import annotations
@@ -10,19 +10,16 @@ from __future__ import annotations
 import bisect
 import csv
 import io
-import os
 import re
-import shutil
-import subprocess
 from collections import deque
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from PIL import Image, ImageDraw, ImageFilter, ImageMath, ImageOps
 
+from hsawallet.ingest import tesseract
 from hsawallet.ingest.model import IngestError
 
-TESSERACT_TIMEOUT_S = 110.0
 OCR_MAX_PIXELS = 40_000_000  # larger images are scaled down first; tesseract gains nothing above this
 # One uniform block: the automatic layout (psm 3) drops the right-hand amount column of
 # many receipts; measured on the corpus photos, total found 55% (psm 3) vs 97% (psm 6).
@@ -80,60 +77,13 @@ class OcrResult:
         return self.confidence * self.words
 
 
-def tesseract_path() -> str:
-    path = shutil.which("tesseract")
-    if path is None:
-        raise IngestError("OCR is not available: the tesseract program is not installed")
-    return path
-
-
-def _run_tesseract(image: Image.Image, args: list[str]) -> str:
-    env = dict(os.environ)
-    env["OMP_THREAD_LIMIT"] = "1"  # parallelism comes from worker processes; threads only contend
-    try:
-        completed = subprocess.run(
-            [tesseract_path(), "stdin", "stdout", *args],
-            input=_encode(image),
-            capture_output=True,
-            timeout=TESSERACT_TIMEOUT_S,
-            env=env,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        raise IngestError("OCR took too long on this page") from None
-    except OSError as error:
-        raise IngestError(f"OCR could not be started ({error.strerror})") from None
-    if completed.returncode != 0:
-        raise _TesseractFailed(completed.stderr.decode("utf-8", "replace")[-300:])
-    return completed.stdout.decode("utf-8", "replace")
-
-
-class _TesseractFailed(Exception):
-    pass
-
-
-def _encode(image: Image.Image) -> bytes:
-    """PNM: the cheapest format to write that leptonica reads from memory."""
-    if image.mode not in ("L", "RGB"):
-        image = image.convert("L")
-    buffer = io.BytesIO()
-    image.save(buffer, "PPM")
-    return buffer.getvalue()
-
-
 def ocr_tsv(
     image: Image.Image, *, psm: int | None = None, dpi: int | None = None, thresholding: int = OTSU
 ) -> OcrResult:
     """One tesseract pass; text rebuilt from the TSV words (blocks, lines) with their confidences."""
-    args = ["--psm", str(psm or DEFAULT_PSM), "-l", "eng"]
-    if thresholding != OTSU:
-        args += ["-c", f"thresholding_method={thresholding}"]
-    if dpi:
-        args += ["--dpi", str(dpi)]
-    args.append("tsv")
     try:
-        tsv = _run_tesseract(image, args)
-    except _TesseractFailed:
+        tsv = tesseract.read_tsv(image, psm=psm or DEFAULT_PSM, dpi=dpi, thresholding=thresholding)
+    except tesseract.TesseractFailed:
         raise IngestError("OCR failed on this page") from None
     return _parse_tsv(tsv)
 
@@ -147,8 +97,7 @@ def _parse_tsv(tsv: str) -> OcrResult:
     confidences: list[float] = []
     heights: list[int] = []
     reader = csv.reader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE)
-    next(reader, None)  # header
-    for row in reader:
+    for row in reader:  # a header row, if any, is not a word row (level 5)
         if len(row) < 12 or row[0] != "5":
             continue
         text = row[11].strip()
@@ -233,21 +182,12 @@ def _noise(word: OcrWord) -> bool:
     )
 
 
-_ROTATE = re.compile(r"Rotate:\s*(\d+)")
-_ORIENTATION_CONFIDENCE = re.compile(r"Orientation confidence:\s*([\d.]+)")
-
-
 def detect_rotation(image: Image.Image) -> int:
     """Clockwise degrees (0, 90, 180, 270) that make the page upright, per tesseract OSD; 0 if unsure."""
-    try:
-        report = _run_tesseract(image, ["--psm", "0", "-l", "osd"])
-    except _TesseractFailed:
-        return 0  # too few characters to tell
-    rotate = _ROTATE.search(report)
-    confidence = _ORIENTATION_CONFIDENCE.search(report)
-    if not rotate or not confidence or float(confidence.group(1)) < 1.0:
+    found = tesseract.orientation(image)
+    if found is None or found[1] < 1.0:
         return 0
-    return int(rotate.group(1)) % 360
+    return (360 - found[0]) % 360
 
 
 def rotated(image: Image.Image, clockwise_degrees: int) -> Image.Image:

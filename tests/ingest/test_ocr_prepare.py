@@ -148,3 +148,17 @@ def test_doubtful_lines_are_read_again_and_a_figure_is_left_alone():
     assert lines[0].startswith("RX 6114087 LISINOPRIL 10MG") and lines[0].split()[4] == "15.00"
     # a line that ends in a well-formed figure is kept as read: a second reading is no better
     assert lines[1] == "TOTAL 60.01"
+
+
+def test_missing_language_data_gets_a_clear_message(tmp_path, monkeypatch):
+    from hsawallet.ingest import tesseract
+    from hsawallet.ingest.model import IngestError
+
+    monkeypatch.setenv("TESSDATA_PREFIX", str(tmp_path))  # an empty folder
+    monkeypatch.setattr(tesseract, "_TESSDATA_GLOBS", ())
+    try:
+        tesseract.tessdata_path()
+    except IngestError as error:
+        assert "language data is not installed" in str(error)
+    else:
+        raise AssertionError("no language data should be found in an empty folder")
