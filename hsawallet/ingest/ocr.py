@@ -344,8 +344,8 @@ def recover_missed_lines(
     bands = _missed_bands(page, result)[:MAX_MISSED_BANDS]
     if not bands:
         return result
-    # All bands stacked in one image and read in one call: a tesseract run costs about as
-    # much to start (process, model) as to read a band.
+    # All bands stacked in one image and read in one pass: a pass has a fixed cost (set-up,
+    # layout analysis) that a band alone does not repay.
     strips: list[tuple[Image.Image, int]] = []  # band image, page row of its top
     for top, bottom in sorted(bands):
         pad = max(4, int(result.line_height // 4))
