@@ -231,6 +231,11 @@ def read_image_text(image: Image.Image, *, dpi: int | None = None, psm: int | No
             result = reread_doubtful_lines(page, result, dpi=dpi, thresholding=thresholding)
         result = recover_missed_lines(page, result, dpi=dpi, thresholding=thresholding)
     mark_unread_ink(page, result)
+    if (psm or DEFAULT_PSM) == DEFAULT_PSM:
+        marks = {id(line): line.unread_ink for line in result.lines}
+        result = reread_lines_with_unread_ink(page, result, dpi=dpi, thresholding=thresholding)
+        for line in result.lines:
+            line.unread_ink = marks.get(id(line), 0)  # a line read again had its print read
     return result
 
 
@@ -260,17 +265,57 @@ def reread_doubtful_lines(
         ),
         key=lambda line: line.confidence,
     )[:MAX_DOUBTFUL_LINES]
-    if not doubtful or result.line_height <= 0:
+
+    def better(old: OcrLine, new: OcrLine) -> bool:
+        return new.confidence > max(old.confidence, MISSED_LINE_CONFIDENCE)
+
+    return _read_lines_again(page, result, doubtful, better, dpi=dpi, thresholding=thresholding, erase_rules=False)
+
+
+def reread_lines_with_unread_ink(
+    page: Image.Image, result: OcrResult, *, dpi: int | None = None, thresholding: int = OTSU
+) -> OcrResult:
+    """Read again, enlarged and with the boxes' rules painted out, the lines of a form beside
+    which print was left unread: a short value alone in its box ("DO" under "Credentials")
+    is skipped by the page's read. A new reading is kept when it has more words than the old,
+    as confidently read, none of them doubtful."""
+    unread = [
+        line for line in result.lines
+        if result.line_height <= line.unread_ink < SCRAWL_LINE_HEIGHTS * result.line_height and line.words
+    ][:MAX_DOUBTFUL_LINES]
+
+    def better(old: OcrLine, new: OcrLine) -> bool:
+        old_words = [word.confidence for word in old.words if any(ch.isalnum() for ch in word.text)]
+        new_words = [word.confidence for word in new.words if any(ch.isalnum() for ch in word.text)]
+        return (
+            len(new_words) > len(old_words) and min(new_words) >= MISSED_LINE_CONFIDENCE * 100
+            and sum(new_words) / len(new_words) >= sum(old_words) / max(1, len(old_words)) - 5
+        )
+
+    return _read_lines_again(page, result, unread, better, dpi=dpi, thresholding=thresholding, erase_rules=True)
+
+
+def _read_lines_again(
+    page: Image.Image, result: OcrResult, chosen: list[OcrLine], better, *,
+    dpi: int | None, thresholding: int, erase_rules: bool,
+) -> OcrResult:
+    """Read the chosen lines again at twice the size, stacked in one pass; a new reading
+    replaces its line where ``better(old, new)``."""
+    if not chosen or result.line_height <= 0:
         return result
-    pad = max(3, int(result.line_height // 3))
+    # a form's line is cut out with its box, so that the box's rules are found and painted out
+    pad = max(3, int(result.line_height * (0.8 if erase_rules else 0.34)))
     margin = 2 * pad
     # across the page's print only: the sheet's edges and the surface beyond read as letters
     left = max(0, min(word.left for line in result.lines for word in line.words) - 2 * pad)
     right = min(page.width, max(word.right for line in result.lines for word in line.words) + 2 * pad)
     strips: list[tuple[Image.Image, OcrLine, int]] = []  # strip at 2x, its line, page row of its top
-    for line in sorted(doubtful, key=lambda line: line.top):
+    for line in sorted(chosen, key=lambda line: line.top):
         crop_top = max(0, line.top - pad)
-        strip = _level(page.crop((left, crop_top, right, min(page.height, line.bottom + pad))))
+        strip = page.crop((left, crop_top, right, min(page.height, line.bottom + pad)))
+        if erase_rules:
+            strip = _erase_rules(strip, result.line_height)
+        strip = _level(strip)
         strip = strip.resize((strip.width * 2, strip.height * 2), Image.Resampling.LANCZOS)
         strips.append((ImageOps.expand(strip, border=margin, fill=255), line, crop_top))
     stacked, starts = _stack([strip for strip, _, _ in strips])
@@ -288,6 +333,8 @@ def reread_doubtful_lines(
             )
             for word in read_line.words
         )
+        if erase_rules:
+            words = tuple(word for word in words if word.text.strip("|_"))  # what is left of a box's sides
         candidate = _line_of(words, line.new_block)
         if candidate is None:
             continue
@@ -297,10 +344,7 @@ def reread_doubtful_lines(
             (best[index].top + best[index].bottom) / 2 - middle
         ):
             best[index] = candidate
-    replaced = {
-        id(strips[index][1]): line for index, line in best.items()
-        if line.confidence > max(strips[index][1].confidence, MISSED_LINE_CONFIDENCE)
-    }
+    replaced = {id(strips[index][1]): line for index, line in best.items() if better(strips[index][1], line)}
     if not replaced:
         return result
     lines = [replaced.get(id(line), line) for line in result.lines]
@@ -422,7 +466,7 @@ def _rules(ink: Image.Image, line_height: float, *, side: float) -> list[tuple[i
     Each box is three pixels thick, as a rule's grey edges fall outside the ink mask.
     """
     width, height = ink.size
-    boxes = [(x0, y - 1, x1, y + 1) for y, x0, x1 in _runs(ink.tobytes(), width, max(20, int(5 * line_height)))]
+    boxes = [(x0, y - 1, x1, y + 1) for y, x0, x1 in _runs(ink.tobytes(), width, max(20, int(3 * line_height)))]
     if not boxes:
         return boxes
     ruled = Image.new("L", ink.size, 0)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from PIL import Image, ImageDraw, ImageFont
 
-from hsawallet.ingest.ocr import OcrLine, OcrResult, OcrWord, _parse_tsv, paper_box, read_image_text, reread_doubtful_lines
+from hsawallet.ingest.ocr import (
+    OcrLine, OcrResult, OcrWord, _parse_tsv, paper_box, read_image_text, reread_doubtful_lines,
+    reread_lines_with_unread_ink,
+)
 
 
 def _photo_with_letterhead() -> tuple[Image.Image, tuple[int, int, int, int]]:
@@ -162,3 +165,21 @@ def test_missing_language_data_gets_a_clear_message(tmp_path, monkeypatch):
         assert "language data is not installed" in str(error)
     else:
         raise AssertionError("no language data should be found in an empty folder")
+
+
+def test_a_short_value_alone_in_its_box_is_read_again():
+    # The row's read left "DO" in the middle box unread; the ink beside the words says so.
+    page = Image.new("L", (900, 200), 255)
+    draw = ImageDraw.Draw(page)
+    for left, right in ((30, 380), (390, 560), (570, 880)):
+        draw.rectangle((left, 60, right, 110), outline=0, width=2)
+    draw.text((40, 72), "Jane Q. Roe", font=_font(22), fill=0)
+    draw.text((400, 72), "DO", font=_font(22), fill=0)
+    draw.text((580, 72), "(555) 555-0100", font=_font(22), fill=0)
+    first = _line("Jane Q. Roe (555) 555-0100", 72, 0.93)
+    first.unread_ink = 40  # measured by mark_unread_ink: about two line heights
+    result = OcrResult(text=first.text, confidence=0.93, words=5, line_height=22.0, lines=[first])
+    assert reread_lines_with_unread_ink(page, result).text.split() == ["Jane", "Q.", "Roe", "DO", "(555)", "555-0100"]
+    # without unread ink beside it, a line is not read again
+    first.unread_ink = 0
+    assert reread_lines_with_unread_ink(page, result).text == "Jane Q. Roe (555) 555-0100"
