@@ -412,7 +412,12 @@ def recover_missed_lines(
             for word in read_line.words
             if word.confidence >= NOISE_CONFIDENCE or any(ch.isdigit() for ch in word.text)
         ], True)
-        if line and line.confidence >= MISSED_LINE_CONFIDENCE and sum(ch.isalnum() for ch in line.text) >= 2:
+        if line and sum(ch.isalnum() for ch in line.text) >= 2 and (
+            line.confidence >= MISSED_LINE_CONFIDENCE
+            # a figure of four digits or more is no debris, even read with doubt (a date in its box)
+            or any(sum(ch.isdigit() for ch in word.text) >= 4 and word.confidence >= NOISE_CONFIDENCE
+                   for word in line.words)
+        ):
             added.append(line)
     if not added:
         return result
