@@ -73,7 +73,7 @@ _CARD_LAST4 = [
 ]
 _PATIENT = re.compile(
     r"^\W*(?:patient(?:\s+name)?|pt\.?(?:\s+name)?|client(?:\s+name)?|member(?:\s+name)?|for\s+patient|"
-    r"patient/client|name\s+of\s+patient|customer\s+name)\s*[:#]\s*(?P<name>[A-Za-z][A-Za-z .,'\-]{1,60})",
+    r"patient/client|name\s+of\s+patient|customer\s+name)\s*[:#][\s;:,.|]*(?P<name>[A-Za-z][A-Za-z .,'\-]{1,60})",
     _I,
 )
 _DATE_LABEL = re.compile(

@@ -491,3 +491,14 @@ def test_ocr_repairs_of_a_scanned_till_slip():
     assert fields.date == date(2018, 3, 27)  # "2078": OCR's 1 read as 7
     assert fields.total == Decimal("14.99")
     assert fields.card_last4 == "6592"
+
+
+def test_a_patient_name_after_ocr_debris_between_label_and_name():
+    statement = """Lotus Point Acupuncture
+STATEMENT OF SERVICES / RECEIPT
+Date of service: 06/24/2025 .
+Client: ; Howard L. Sandoval .
+97813 Acupuncture w/ electrical stim 1 $95.00
+Total paid $95.00
+"""
+    assert parse_receipt(pages(statement, source="ocr")).patient == "Howard L. Sandoval"
