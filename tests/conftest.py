@@ -67,8 +67,8 @@ def vault(tmp_path):
     v.close()
 
 
-def make_text_pdf(path: Path, pages: list[list[str]], *, compress: bool = True) -> Path:
-    """A PDF with a real text layer, one list of lines per page."""
+def text_pdf_bytes(pages: list[list[str]], *, compress: bool = True) -> bytes:
+    """A US Letter PDF with a real text layer, one list of lines per page."""
     from reportlab.lib.pagesizes import letter
     from reportlab.pdfgen import canvas
 
@@ -82,7 +82,12 @@ def make_text_pdf(path: Path, pages: list[list[str]], *, compress: bool = True) 
             y -= 18
         c.showPage()
     c.save()
-    path.write_bytes(buf.getvalue())
+    return buf.getvalue()
+
+
+def make_text_pdf(path: Path, pages: list[list[str]], *, compress: bool = True) -> Path:
+    """``text_pdf_bytes`` written to ``path``."""
+    path.write_bytes(text_pdf_bytes(pages, compress=compress))
     return path
 
 
@@ -101,15 +106,20 @@ def make_text_image(path: Path, lines: list[str], *, fmt: str = "PNG", size=(124
     return path
 
 
-def _font(size: int):
+def load_font(size: int, *faces: str):
+    """The first of ``faces`` (file names or paths) that loads, else Pillow's own font."""
     from PIL import ImageFont
 
-    for candidate in ("DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"):
+    for face in faces:
         try:
-            return ImageFont.truetype(candidate, size)
+            return ImageFont.truetype(face, size)
         except OSError:
             continue
     return ImageFont.load_default(size=size)
+
+
+def _font(size: int):
+    return load_font(size, "DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
 
 RECEIPT_LINES = [

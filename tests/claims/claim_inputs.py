@@ -1,4 +1,4 @@
-"""Claim inputs made on the fly: text PDFs with reportlab, photos with Pillow.
+"""Claim inputs made on the fly: text PDFs (tests/conftest.py), photos with Pillow.
 
 Kept out of conftest.py so tests can import them under a name no other test folder
 uses ("conftest" is taken by tests/ui too when both folders run together).
@@ -9,11 +9,11 @@ from __future__ import annotations
 import hashlib
 import io
 
-from PIL import Image, ImageDraw, ImageFont
-from reportlab.lib.pagesizes import LETTER
-from reportlab.pdfgen.canvas import Canvas
+from PIL import Image, ImageDraw
 
 from hsawallet.claims.model import ClaimDocument
+from tests.conftest import load_font
+from tests.conftest import text_pdf_bytes as text_pdf  # noqa: F401 (the claims tests' name for it)
 
 FONT_PATHS = (
     "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
@@ -21,27 +21,8 @@ FONT_PATHS = (
 )
 
 
-def text_pdf(pages: list[list[str]], size=LETTER) -> bytes:
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=size)
-    for lines in pages:
-        y = size[1] - 72
-        for line in lines:
-            canvas.setFont("Helvetica", 12)
-            canvas.drawString(72, y, line)
-            y -= 18
-        canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
-
-
 def big_font(size: int):
-    for path in FONT_PATHS:
-        try:
-            return ImageFont.truetype(path, size)
-        except OSError:
-            continue
-    return ImageFont.load_default(size=size)
+    return load_font(size, *FONT_PATHS)
 
 
 def photo_receipt(lines: list[str], size=(1200, 1600), exif_orientation: int | None = None) -> bytes:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 from hsawallet.ingest.ocr import (
     OcrLine, OcrResult, OcrWord, _parse_tsv, paper_box, read_image_text, reread_doubtful_lines,
     reread_lines_with_unread_ink,
 )
+from tests.conftest import load_font
 
 
 def _photo_with_letterhead() -> tuple[Image.Image, tuple[int, int, int, int]]:
@@ -78,13 +79,10 @@ def test_a_scrap_between_two_boxes_is_dropped_and_an_initial_kept():
     assert _parse_tsv(doubtful_initial).text == "Natalie M. Okafor 12/24/1982", "a word among its neighbours stays"
 
 
-def _font(size: int) -> ImageFont.FreeTypeFont:
-    for path in ("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"):
-        try:
-            return ImageFont.truetype(path, size)
-        except OSError:
-            continue
-    return ImageFont.load_default(size=size)
+def _font(size: int):
+    # monospace, as the large-print test was measured with
+    return load_font(size, "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf",
+                     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
 
 def test_a_store_name_in_large_print_is_read_with_the_rest():
