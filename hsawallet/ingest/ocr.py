@@ -18,7 +18,7 @@ from typing import NamedTuple
 from PIL import Image, ImageDraw, ImageFilter, ImageMath, ImageOps
 
 from hsawallet.ingest import tesseract
-from hsawallet.ingest.model import IngestError
+from hsawallet.ingest.model import IngestError, PageText
 
 OCR_MAX_PIXELS = 40_000_000  # larger images are scaled down first; tesseract gains nothing above this
 # One uniform block: the automatic layout (psm 3) drops the right-hand amount column of
@@ -67,6 +67,11 @@ class OcrResult:
     words: int
     line_height: float = 0.0  # median height in pixels of the words read
     lines: list[OcrLine] = field(default_factory=list)
+
+    def page_text(self, index: int) -> PageText:
+        """This read as the text of page ``index`` of a document."""
+        return PageText(index=index, text=self.text, source="ocr", confidence=self.confidence,
+                        scrawled_lines=self.scrawled_lines())
 
     def scrawled_lines(self) -> tuple[str, ...]:
         """Lines with a wide unread mark in their row: a handwritten signature beside its date."""

@@ -134,8 +134,7 @@ def extract_pdf_pages(data: bytes, *, psm: int | None = None) -> list[PageText]:
             if has_text and len(text.split()) >= result.words:
                 pages.append(PageText(index=index, text=text, source="text", confidence=1.0))
             else:
-                pages.append(PageText(index=index, text=result.text, source="ocr", confidence=result.confidence,
-                                   scrawled_lines=result.scrawled_lines()))
+                pages.append(result.page_text(index))
         return pages
     finally:
         document.close()

@@ -23,8 +23,7 @@ def extract_pages(data: bytes, media_type: str, *, psm: int | None = None) -> li
     for index, image in enumerate(load_pages(data, media_type)):
         dpi = _image_dpi(image)
         result = read_image_text(image, dpi=dpi, psm=psm)
-        pages.append(PageText(index=index, text=result.text, source="ocr", confidence=result.confidence,
-                                   scrawled_lines=result.scrawled_lines()))
+        pages.append(result.page_text(index))
     return pages
 
 

@@ -75,9 +75,9 @@ def read_tsv(image: Image.Image, *, psm: int, dpi: int | None = None, thresholdi
 def orientation(image: Image.Image) -> tuple[int, float] | None:
     """(degrees the page is turned counter-clockwise, confidence) per tesseract's OSD; None if
     there are too few characters to tell."""
+    engine = _engine("osd")  # a missing tesserocr or language data is reported here, clearly
     import tesserocr
 
-    engine = _engine("osd")
     try:
         engine.SetPageSegMode(tesserocr.PSM.OSD_ONLY)
         engine.SetImage(image if image.mode in ("L", "RGB") else image.convert("L"))
