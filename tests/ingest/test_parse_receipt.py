@@ -234,33 +234,95 @@ def test_total_with_debris_before_its_digits_is_taken_from_the_tax_summary():
     assert clean.confidence["total"] > mended.confidence["total"]
 
 
-def test_total_that_lost_its_leading_digit_is_rebuilt_from_net_amount_and_rate():
-    text = (
-        "CITY BOOKSTORE SDN BHD\n15/02/18 16:20\nEXERCISE BOOK A4 12.40 T\nPEN REFILL 2pc @ 4.90 9.80 T\n"
-        "Total RM Incl. of GST $4. 20\nItem Count 3\nGST Summary Amount (RM) Tax (RM)\n"
-        "T @ 6% 22. 83 lt ZA\n@ 0% 0.00 0. 00\nTotal Savings 0.00\n"
-    )
-    # 22.83 at 6% is 24.20 with tax; the "$" stands where OCR lost the "2"
-    assert parse_receipt(pages(text, source="ocr"), date_order="dmy").total == Decimal("24.20")
+# Totals read by OCR (day-first slips) that the cross-checks must get right: each case is the
+# slip's text and the total the parser must give.
+OCR_TOTALS = [
+    pytest.param(
+        # 22.83 at 6% is 24.20 with tax; the "$" stands where OCR lost the "2"
+        (
+            "CITY BOOKSTORE SDN BHD\n15/02/18 16:20\nEXERCISE BOOK A4 12.40 T\nPEN REFILL 2pc @ 4.90 9.80 T\n"
+            "Total RM Incl. of GST $4. 20\nItem Count 3\nGST Summary Amount (RM) Tax (RM)\n"
+            "T @ 6% 22. 83 lt ZA\n@ 0% 0.00 0. 00\nTotal Savings 0.00\n"
+        ),
+        "24.20", id="total_that_lost_its_leading_digit_is_rebuilt_from_net_amount_and_rate",
+    ),
+    pytest.param(
+        # 12.72 rounded to five cents; not the tax column of the summary's own total row
+        (
+            "SIGN MAKERS (M) SDN BHD\nDate 02/04/2018\nBANNER PRINT @ 12.00 12.72 SR\n"
+            "Total Amt incl GST @ 6% -\nRounding Adjustment (0.02)\nFoal Nct Paycble : l2.70\n"
+            "GST Summary Amount Tax\nSR @6% 12.00 0.72\n* Total 2.00 0.72\n"
+        ),
+        "12.70", id="tax_summary_gives_the_total_when_no_total_line_reads",
+    ),
+    pytest.param(
+        # the zero-rated row alone would give 8.90, "a misread 48.90"
+        (
+            "KEDAI MAKAN SRI MAJU\n03/05/2018\nNASI AYAM 2 7.50 15.00\nTotal Incl. GST 48.90\n"
+            "GST Summary Amount Tax\nSR @ 6% WB oy .\nZR 0% 8.90 0.00\n"
+        ),
+        "48.90", id="tax_summary_with_an_unreadable_row_is_not_used",
+    ),
+    pytest.param(
+        (
+            "TOKO BUKU MAWAR\nReceipt No.: CS1802/11 Date: 02/02/2018\nCOLOUR PENCILS 12S 1 12.90\n"
+            "ROUNDING 0.00\nTOTAL : 42.90\nCASH 12.90\nCHANGE 0.00\n"
+        ),
+        "12.90", id="cash_less_change_corrects_a_total_a_digit_off",
+    ),
+    pytest.param(
+        (
+            "NOODLE HOUSE SDN BHD\n05 Apr 2018 12:30\nFRIED NOODLE 1 $3.4O\nTotal Amount: $3.40\n"
+            "Nett Total: $3.40\nCASH $3.46\nChange $0.00\n"
+        ),
+        "3.40", id="total_confirmed_by_two_lines_is_kept_against_a_misread_cash_line",
+    ),
+    pytest.param(
+        (
+            "RESTORAN LAUT BIRU\nDate: 7/4/2018 19:20\nSteamed Fish 1 38.00\nFried Rice 2 6.50 13.00\n"
+            "Sub Total Before Discount RM 51.00\nService Charge RM 0.00\nTotal Sales RM 51.00\n"
+            "Rounding Adjustment RM 0.00\nTOTAL RM 81.00\n"
+        ),
+        "51.00", id="total_line_a_digit_off_the_subtotal_loses_to_one_that_agrees",
+    ),
+    pytest.param(
+        # 10.00 off the subtotal, and the discount of 10.00 is printed: the total is right
+        (
+            "GADGET CORNER\n01/03/2018\nPHONE CASE 25.20\nSUBTOTAL 25.20\nDISCOUNT -10.00\nTOTAL 15.20\n"
+        ),
+        "15.20", id="a_difference_printed_on_the_slip_is_no_misreading",
+    ),
+    pytest.param(
+        # the summary gives 94.86, to five cents 94.85: two cents is a rounding, not a misread digit
+        (
+            "SYARIKAT BEKALAN JAYA\n03/01/2018\nPIPE CLIP 2 6.89 13.78 SR\nTotal Sales (Excluding GST) 89.50\n"
+            "Total GST : 5.37\nRounding : 0.00\nTotal Sales (Inclusive of GST) : 94.87\n"
+            "GST Summary\nTax Code % Amt(RM) Tax (RM)\nSR 6 89.50 5.36\n"
+        ),
+        "94.87", id="a_few_cents_off_the_rounded_summary_is_cash_rounding_not_a_misreading",
+    ),
+    pytest.param(
+        (
+            "HARDWARE HUB (M) SDN BHD\nLED BULB 9W COOL DAYLIGHT\n7701234 3X 4.20 12.€0\n"
+            "Item(s) : 1 Qty(s) : 3\nTotal Incl. GST@6% RM 12.80\nCASH RM 20.00\nCHANGE RM &.40\n"
+            "12-04-18 10:05 SH01 ZJ21\n"
+        ),
+        "12.60", id="quantity_times_price_corrects_a_total_a_digit_off",
+    ),
+    pytest.param(
+        "WARUNG PAK ALI\n11/11/2017\nTEH TARIK 2.50\nROTI 1.30\nTOTAL ~~~\nGASH : 10,00\nGhange (RM) : 6.20\n",
+        "3.80", id="ocr_g_for_c_in_cash_and_change_lines",
+    ),
+    pytest.param(
+        "KOPITIAM SETIA\n12/12/2017\nKOPI O 2 1.80 3.60\nTOTAL 3.60\nTotal Oty = 2.00\n",
+        "3.60", id="a_quantity_count_misread_as_oty_is_no_total",
+    ),
+]
 
 
-def test_tax_summary_gives_the_total_when_no_total_line_reads():
-    text = (
-        "SIGN MAKERS (M) SDN BHD\nDate 02/04/2018\nBANNER PRINT @ 12.00 12.72 SR\n"
-        "Total Amt incl GST @ 6% -\nRounding Adjustment (0.02)\nFoal Nct Paycble : l2.70\n"
-        "GST Summary Amount Tax\nSR @6% 12.00 0.72\n* Total 2.00 0.72\n"
-    )
-    # 12.72 rounded to five cents; not the tax column of the summary's own total row
-    assert parse_receipt(pages(text, source="ocr"), date_order="dmy").total == Decimal("12.70")
-
-
-def test_tax_summary_with_an_unreadable_row_is_not_used():
-    text = (
-        "KEDAI MAKAN SRI MAJU\n03/05/2018\nNASI AYAM 2 7.50 15.00\nTotal Incl. GST 48.90\n"
-        "GST Summary Amount Tax\nSR @ 6% WB oy .\nZR 0% 8.90 0.00\n"
-    )
-    # the zero-rated row alone would give 8.90, "a misread 48.90"
-    assert parse_receipt(pages(text, source="ocr"), date_order="dmy").total == Decimal("48.90")
+@pytest.mark.parametrize(("text", "total"), OCR_TOTALS)
+def test_ocr_total(text, total):
+    assert parse_receipt(pages(text, source="ocr"), date_order="dmy").total == Decimal(total)
 
 
 def test_tax_summary_rows_add_up_net_and_tax():
@@ -277,71 +339,9 @@ def test_tax_summary_rows_add_up_net_and_tax():
     assert gross("SVC SERVICE CHARGE 10 150.00 15.00", "SR GST 6% 165.00 9.90") is None
 
 
-def test_cash_less_change_corrects_a_total_a_digit_off():
-    text = (
-        "TOKO BUKU MAWAR\nReceipt No.: CS1802/11 Date: 02/02/2018\nCOLOUR PENCILS 12S 1 12.90\n"
-        "ROUNDING 0.00\nTOTAL : 42.90\nCASH 12.90\nCHANGE 0.00\n"
-    )
-    assert parse_receipt(pages(text, source="ocr"), date_order="dmy").total == Decimal("12.90")
-
-
-def test_total_confirmed_by_two_lines_is_kept_against_a_misread_cash_line():
-    text = (
-        "NOODLE HOUSE SDN BHD\n05 Apr 2018 12:30\nFRIED NOODLE 1 $3.4O\nTotal Amount: $3.40\n"
-        "Nett Total: $3.40\nCASH $3.46\nChange $0.00\n"
-    )
-    assert parse_receipt(pages(text, source="ocr"), date_order="dmy").total == Decimal("3.40")
-
-
-def test_total_line_a_digit_off_the_subtotal_loses_to_one_that_agrees():
-    text = (
-        "RESTORAN LAUT BIRU\nDate: 7/4/2018 19:20\nSteamed Fish 1 38.00\nFried Rice 2 6.50 13.00\n"
-        "Sub Total Before Discount RM 51.00\nService Charge RM 0.00\nTotal Sales RM 51.00\n"
-        "Rounding Adjustment RM 0.00\nTOTAL RM 81.00\n"
-    )
-    assert parse_receipt(pages(text, source="ocr"), date_order="dmy").total == Decimal("51.00")
-
-
-def test_a_difference_printed_on_the_slip_is_no_misreading():
-    # 10.00 off the subtotal, and the discount of 10.00 is printed: the total is right
-    text = (
-        "GADGET CORNER\n01/03/2018\nPHONE CASE 25.20\nSUBTOTAL 25.20\nDISCOUNT -10.00\nTOTAL 15.20\n"
-    )
-    assert parse_receipt(pages(text, source="ocr"), date_order="dmy").total == Decimal("15.20")
-
-
-def test_a_few_cents_off_the_rounded_summary_is_cash_rounding_not_a_misreading():
-    text = (
-        "SYARIKAT BEKALAN JAYA\n03/01/2018\nPIPE CLIP 2 6.89 13.78 SR\nTotal Sales (Excluding GST) 89.50\n"
-        "Total GST : 5.37\nRounding : 0.00\nTotal Sales (Inclusive of GST) : 94.87\n"
-        "GST Summary\nTax Code % Amt(RM) Tax (RM)\nSR 6 89.50 5.36\n"
-    )
-    # the summary gives 94.86, to five cents 94.85: two cents is a rounding, not a misread digit
-    assert parse_receipt(pages(text, source="ocr"), date_order="dmy").total == Decimal("94.87")
-
-
-def test_quantity_times_price_corrects_a_total_a_digit_off():
-    text = (
-        "HARDWARE HUB (M) SDN BHD\nLED BULB 9W COOL DAYLIGHT\n7701234 3X 4.20 12.€0\n"
-        "Item(s) : 1 Qty(s) : 3\nTotal Incl. GST@6% RM 12.80\nCASH RM 20.00\nCHANGE RM &.40\n"
-        "12-04-18 10:05 SH01 ZJ21\n"
-    )
-    assert parse_receipt(pages(text, source="ocr"), date_order="dmy").total == Decimal("12.60")
-
-
 def test_text_layer_totals_are_not_taken_for_ocr_misreadings():
     fields = parse_receipt(pages(GST_SLIP.format(total="749.85")), date_order="dmy")
     assert fields.total == Decimal("749.85")
-
-
-def test_ocr_g_for_c_in_cash_and_change_lines():
-    text = "WARUNG PAK ALI\n11/11/2017\nTEH TARIK 2.50\nROTI 1.30\nTOTAL ~~~\nGASH : 10,00\nGhange (RM) : 6.20\n"
-    assert parse_receipt(pages(text, source="ocr"), date_order="dmy").total == Decimal("3.80")
-
-
-def test_a_quantity_count_misread_as_oty_is_no_total():
-    text = "KOPITIAM SETIA\n12/12/2017\nKOPI O 2 1.80 3.60\nTOTAL 3.60\nTotal Oty = 2.00\n"
-    assert parse_receipt(pages(text, source="ocr"), date_order="dmy").total == Decimal("3.60")
 
 
 @pytest.mark.parametrize(
