@@ -99,3 +99,9 @@ def classify(pages: list[PageText]) -> tuple[str, float]:
     margin = (best - runner_up) / best
     confidence = 0.5 + 0.5 * min(1.0, margin * 1.5)
     return kind, round(min(0.99, confidence), 2)
+
+
+def reads_as_letter(text: str) -> bool:
+    """Whether one page's text has more of a letter's cues than a receipt's (a page of a
+    letter alone, e.g. its signature page, may not carry the title)."""
+    return _score(text, _LETTER_CUES) > _score(text, _RECEIPT_CUES)

@@ -11,13 +11,13 @@ import bisect
 import csv
 import io
 import re
-from collections import deque
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from PIL import Image, ImageDraw, ImageFilter, ImageMath, ImageOps
 
 from hsawallet.ingest import tesseract
+from hsawallet.ingest.classify import reads_as_letter
 from hsawallet.ingest.model import IngestError, PageText
 
 OCR_MAX_PIXELS = 40_000_000  # larger images are scaled down first; tesseract gains nothing above this
@@ -235,12 +235,15 @@ def read_image_text(image: Image.Image, *, dpi: int | None = None, psm: int | No
         if not enlarged_page and result.line_height < REREAD_BELOW_PX:
             result = reread_doubtful_lines(page, result, dpi=dpi, thresholding=thresholding)
         result = recover_missed_lines(page, result, dpi=dpi, thresholding=thresholding)
-    mark_unread_ink(page, result)
-    if (psm or DEFAULT_PSM) == DEFAULT_PSM:
-        marks = {id(line): line.unread_ink for line in result.lines}
-        result = reread_lines_with_unread_ink(page, result, dpi=dpi, thresholding=thresholding)
-        for line in result.lines:
-            line.unread_ink = marks.get(id(line), 0)  # a line read again had its print read
+    if reads_as_letter(result.text):
+        # Boxes and signatures are a letter's: on a receipt, separators and a photo's edges
+        # pass for boxes, and reading their lines again costs a pass for nothing.
+        mark_unread_ink(page, result)
+        if (psm or DEFAULT_PSM) == DEFAULT_PSM:
+            marks = {id(line): line.unread_ink for line in result.lines}
+            result = reread_lines_with_unread_ink(page, result, dpi=dpi, thresholding=thresholding)
+            for line in result.lines:
+                line.unread_ink = marks.get(id(line), 0)  # a line read again had its print read
     return result
 
 
@@ -606,7 +609,9 @@ def skew_angle(gray: Image.Image) -> float:
     ink = ImageOps.invert(small.point(lambda value, t=_otsu(small.histogram()): 0 if value <= t else 255))
 
     def sharpness(angle: float) -> float:
-        turned = ink.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=0) if angle else ink
+        # nearest-neighbour: a tenth of bilinear's cost, and the row sums average its jaggies
+        # away (against the corpus's rendered angles: mean error 0.19 degrees, bilinear 0.21)
+        turned = ink.rotate(angle, resample=Image.Resampling.NEAREST, fillcolor=0) if angle else ink
         rows = turned.resize((1, turned.height), Image.Resampling.BOX).tobytes()
         return sum((b - a) ** 2 for a, b in zip(rows, rows[1:]))
 
@@ -633,6 +638,7 @@ def _paper_level(gray: Image.Image) -> int:
 # --- crop a photo to its sheet of paper -------------------------------------------------
 
 _MASK_SIDE = 200
+_NONZERO_TO_ONE = bytes([0] + [1] * 255)
 MIN_PAPER_DISTANCE = 10  # between the sheet's colour and the surface's, in _colour_features units
 BRIGHTNESS_WEIGHT = 0.5  # shading changes brightness far more than hue: weigh it less
 
@@ -814,24 +820,56 @@ def _otsu(histogram: list[int]) -> int:
 
 
 def _largest_component(mask: bytearray, width: int, height: int) -> tuple[int, int, int, int, int] | None:
-    seen = bytearray(len(mask))
-    best: tuple[int, int, int, int, int] | None = None
-    for start in range(len(mask)):
-        if not mask[start] or seen[start]:
-            continue
-        seen[start] = 1
-        queue = deque([start])
-        left, top, right, bottom, area = width, height, 0, 0, 0
-        while queue:
-            index = queue.popleft()
-            y, x = divmod(index, width)
-            area += 1
-            left, right = min(left, x), max(right, x + 1)
-            top, bottom = min(top, y), max(bottom, y + 1)
-            for neighbour in (index - 1 if x else -1, index + 1 if x + 1 < width else -1, index - width, index + width):
-                if 0 <= neighbour < len(mask) and mask[neighbour] and not seen[neighbour]:
-                    seen[neighbour] = 1
-                    queue.append(neighbour)
-        if best is None or area > best[4]:
-            best = (left, top, right, bottom, area)
-    return best
+    """Box (left, top, right, bottom) and area of the largest 4-connected region of set
+    pixels; on a tie, the region met first in reading order.
+
+    Works on runs of set pixels row by row, joined with the runs they touch in the row
+    above (union-find): a few hundred runs where a pixel-by-pixel fill visits 40,000 pixels.
+    """
+    binary = bytes(mask).translate(_NONZERO_TO_ONE)
+    runs: list[tuple[int, int, int]] = []  # (row, first column, column after the last)
+    parent: list[int] = []
+
+    def root(index: int) -> int:
+        while parent[index] != index:
+            parent[index] = parent[parent[index]]
+            index = parent[index]
+        return index
+
+    above: list[int] = []
+    for y in range(height):
+        row = binary[y * width:(y + 1) * width]
+        current: list[int] = []
+        start = row.find(1)
+        while start != -1:
+            end = row.find(0, start)
+            end = width if end == -1 else end
+            current.append(len(runs))
+            parent.append(len(runs))
+            runs.append((y, start, end))
+            start = row.find(1, end)
+        i = j = 0
+        while i < len(above) and j < len(current):
+            _, upper_start, upper_end = runs[above[i]]
+            _, lower_start, lower_end = runs[current[j]]
+            if upper_start < lower_end and lower_start < upper_end:
+                parent[root(current[j])] = root(above[i])
+            if upper_end <= lower_end:
+                i += 1
+            else:
+                j += 1
+        above = current
+    regions: dict[int, list[int]] = {}  # root -> [first pixel, left, top, right, bottom, area]
+    for index, (y, start, end) in enumerate(runs):
+        region = regions.get(root(index))
+        if region is None:
+            regions[root(index)] = [y * width + start, start, y, end, y + 1, end - start]
+        else:
+            region[0] = min(region[0], y * width + start)
+            region[1], region[3] = min(region[1], start), max(region[3], end)
+            region[4] = y + 1
+            region[5] += end - start
+    if not regions:
+        return None
+    first, left, top, right, bottom, area = min(regions.values(), key=lambda region: (-region[5], region[0]))
+    return left, top, right, bottom, area

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hsawallet.ingest.classify import classify
+from hsawallet.ingest.classify import classify, reads_as_letter
 from hsawallet.ingest.model import PageText
 
 RECEIPT = """\
@@ -108,3 +108,19 @@ def test_a_letter_spread_over_pages():
     first, second = LETTER.split("Sincerely,")
     document = [PageText(0, first, "ocr", 0.8), PageText(1, "Sincerely," + second, "ocr", 0.8)]
     assert classify(document)[0] == "letter"
+
+
+@pytest.mark.parametrize(
+    "text, letter",
+    [
+        (LETTER, True),
+        ("Sincerely,\nQuentin L. Villanueva, MD\nNPI: 1234567893\nProvider signature  Date 04/14/2026", True),
+        (RECEIPT, False),
+        (SERVICE_RECEIPT, False),
+        ("", False),
+    ],
+    ids=["letter", "signature page alone", "till slip", "service receipt", "blank"],
+)
+def test_a_page_alone_reads_as_a_letter_or_not(text, letter):
+    # OCR measures boxes and signatures only on pages that read as a letter's
+    assert reads_as_letter(text) is letter
