@@ -5,7 +5,7 @@ from __future__ import annotations
 from PIL import Image, ImageDraw
 
 from hsawallet.ingest.ocr import (
-    OcrLine, OcrResult, OcrWord, _parse_tsv, paper_box, read_image_text, reread_doubtful_lines,
+    OcrLine, OcrResult, OcrWord, _largest_component, _parse_tsv, paper_box, read_image_text, reread_doubtful_lines,
     reread_lines_with_unread_ink,
 )
 from tests.conftest import load_font
@@ -36,6 +36,20 @@ def test_the_crop_leaves_a_scan_alone():
     scan = Image.new("RGB", (850, 1100), (250, 250, 248))
     ImageDraw.Draw(scan).text((100, 100), "GREENLEAF PHARMACY", fill=(0, 0, 0))
     assert paper_box(scan) is None
+
+
+def test_the_largest_region_is_joined_along_sides_not_corners():
+    rows = [
+        "111.1",
+        "1.1.1",  # a ring of 8, a bar of 3 beside it
+        "111.1",
+        "...1.",  # touches both only at corners: joined, all 12 would span the whole mask
+    ]
+    mask = bytearray(ch == "1" for row in rows for ch in row)
+    assert _largest_component(mask, 5, 4) == (0, 0, 3, 3, 8)  # left, top, right, bottom, area
+    # on a tie the region met first in reading order wins
+    assert _largest_component(bytearray([1, 0, 1]), 3, 1) == (0, 0, 1, 1, 1)
+    assert _largest_component(bytearray(6), 3, 2) is None
 
 
 def _tsv(rows: list[tuple[int, str, float]]) -> str:
