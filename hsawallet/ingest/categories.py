@@ -118,8 +118,12 @@ class Categories:
             if any(p.search(text) for p in category.patterns):
                 return category.name, 0.95
         words = words_of(text)
+        present = set(words)
         best: dict[str, int] = {}
         for phrase in self._phrases:
+            first = phrase.words[0]
+            if not first.endswith("*") and first not in present:
+                continue  # most phrases fail on their first word: a set lookup instead of a scan
             if phrase.weight > best.get(phrase.category, 0) and _phrase_in(phrase.words, words):
                 best[phrase.category] = phrase.weight
         if not best:
