@@ -406,12 +406,17 @@ def recover_missed_lines(
     for top, bottom in sorted(bands):
         pad = max(4, int(result.line_height // 4))
         crop_top, crop_bottom = max(0, top - pad), min(page.height, bottom + pad)
+        band = page.crop((0, crop_top, page.width, crop_bottom))
+        if not _has_print(band, result.line_height):
+            continue
         # A form's boxes: their borders are read as print and drown the value inside.
-        band = _erase_rules(page.crop((0, crop_top, page.width, crop_bottom)), result.line_height)
+        band = _erase_rules(band, result.line_height)
         # Tesseract finds no line in print that fills its image from edge to edge: a margin
         # of paper instead of more of the page, which would bring parts of the lines around.
         margin = max(10, (bottom - top) // 2)
         strips.append((ImageOps.expand(_level(band), border=margin, fill=255), crop_top - margin))
+    if not strips:
+        return result
     stacked, starts = _stack([strip for strip, _ in strips])
     stacked_read = ocr_tsv(stacked, psm=SINGLE_COLUMN_PSM, dpi=dpi, thresholding=thresholding)
     added: list[OcrLine] = []
@@ -439,6 +444,22 @@ def recover_missed_lines(
         words=result.words + sum(len(line.text.split()) for line in added),
         line_height=result.line_height, lines=lines,
     )
+
+
+BAND_PRINT_AREA = 0.1  # in square line heights: less ink than a letter's is specks
+
+
+def _has_print(band: Image.Image, line_height: float) -> bool:
+    """Whether a band holds print besides strokes running through it from top to bottom (a
+    page's border, a form's sides: they put ink in every row, and on a bordered letter six
+    bands of nothing else took tesseract 5 s to read)."""
+    gray = band if band.mode == "L" else band.convert("L")
+    ink = _ink_mask(gray)
+    columns = ink.transpose(Image.Transpose.TRANSPOSE).tobytes()
+    draw = ImageDraw.Draw(ink)
+    for x, y0, y1 in _runs(columns, gray.height, max(8, int(0.9 * gray.height))):
+        draw.rectangle((x - 1, y0, x + 1, y1), fill=0)
+    return ink.histogram()[255] >= BAND_PRINT_AREA * line_height * line_height
 
 
 def _ink_mask(gray: Image.Image) -> Image.Image:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PIL import Image, ImageDraw
 
 from hsawallet.ingest.ocr import (
-    OcrLine, OcrResult, OcrWord, _largest_component, _parse_tsv, paper_box, read_image_text, reread_doubtful_lines,
+    OcrLine, OcrResult, OcrWord, _has_print, _largest_component, _parse_tsv, paper_box, read_image_text, reread_doubtful_lines,
     reread_lines_with_unread_ink,
 )
 from tests.conftest import load_font
@@ -50,6 +50,17 @@ def test_the_largest_region_is_joined_along_sides_not_corners():
     # on a tie the region met first in reading order wins
     assert _largest_component(bytearray([1, 0, 1]), 3, 1) == (0, 0, 1, 1, 1)
     assert _largest_component(bytearray(6), 3, 2) is None
+
+
+def test_a_band_crossed_only_by_a_border_holds_no_print():
+    band = Image.new("L", (1200, 120), 255)
+    draw = ImageDraw.Draw(band)
+    for x in (40, 48, 1150, 1158):  # a page's double border running through the band
+        draw.line([(x, 0), (x, 119)], fill=0, width=3)
+    draw.point([(300, 50), (700, 80)], fill=0)  # scanner specks
+    assert not _has_print(band, line_height=30)
+    draw.text((200, 30), "DO", font=load_font(40), fill=0)
+    assert _has_print(band, line_height=30)
 
 
 def _tsv(rows: list[tuple[int, str, float]]) -> str:
