@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench setup system-deps clean screenshot
+.PHONY: run test bench setup system-deps clean
 
 run: setup
 	$(BIN)/hsawallet gui
