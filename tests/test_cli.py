@@ -76,6 +76,17 @@ def test_people_and_accounts(cli_vault):
     assert bad_date.returncode != 0 and "YYYY-MM-DD" in bad_date.stderr
 
 
+def test_vault_and_json_options_work_before_or_after_the_command(tmp_path):
+    elsewhere = tmp_path / "elsewhere.db"  # not $HSAWALLET_VAULT, which run() points at vault.db
+    assert run(tmp_path, "--vault", str(elsewhere), "init").returncode == 0
+    assert elsewhere.exists() and not (tmp_path / "vault.db").exists()
+    assert run(tmp_path, "--vault", str(elsewhere), "person", "add", "Ada").returncode == 0
+    before = run(tmp_path, "--vault", str(elsewhere), "--json", "person", "list")
+    after = run(tmp_path, "person", "list", "--vault", str(elsewhere), "--json")
+    assert before.returncode == after.returncode == 0, before.stderr + after.stderr
+    assert json.loads(before.stdout) == json.loads(after.stdout) == [{"id": 1, "name": "Ada", "dob": None}]
+
+
 def test_import_twice_stores_once_and_bad_files_do_not_stop_the_batch(cli_vault, tmp_path):
     folder = tmp_path / "inbox"
     (folder / "sub").mkdir(parents=True)
