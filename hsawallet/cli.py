@@ -403,15 +403,17 @@ def cmd_claim(args):
 # ---------------------------------------------------------------- parser
 
 def build_parser() -> argparse.ArgumentParser:
-    vault_help = "vault file (default: $HSAWALLET_VAULT or the platform data folder)"
-    top = argparse.ArgumentParser(add_help=False)
-    top.add_argument("--vault", help=vault_help)
-    top.add_argument("--json", action="store_true", help="machine-readable output")
+    def global_options(**defaults) -> argparse.ArgumentParser:
+        options = argparse.ArgumentParser(add_help=False)
+        options.add_argument("--vault", help="vault file (default: $HSAWALLET_VAULT or the platform data folder)",
+                             **defaults)
+        options.add_argument("--json", action="store_true", help="machine-readable output", **defaults)
+        return options
+
+    top = global_options()
     # Accepted after the command too; a subcommand sets them only when given there, so that its
     # defaults do not undo "hsawallet --vault PATH --json list receipts".
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--vault", default=argparse.SUPPRESS, help=vault_help)
-    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="machine-readable output")
+    common = global_options(default=argparse.SUPPRESS)
 
     parser = argparse.ArgumentParser(prog="hsawallet", parents=[top],
                                      description="HSA Wallet: encrypted HSA/FSA receipts and letters of medical necessity")

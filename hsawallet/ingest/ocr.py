@@ -455,9 +455,8 @@ def _has_print(band: Image.Image, line_height: float) -> bool:
     bands of nothing else took tesseract 5 s to read)."""
     gray = band if band.mode == "L" else band.convert("L")
     ink = _ink_mask(gray)
-    columns = ink.transpose(Image.Transpose.TRANSPOSE).tobytes()
     draw = ImageDraw.Draw(ink)
-    for x, y0, y1 in _runs(columns, gray.height, max(8, int(0.9 * gray.height))):
+    for x, y0, y1 in _column_runs(ink, max(8, int(0.9 * gray.height))):
         draw.rectangle((x - 1, y0, x + 1, y1), fill=0)
     return ink.histogram()[255] >= BAND_PRINT_AREA * line_height * line_height
 
@@ -503,7 +502,7 @@ def _rules(ink: Image.Image, line_height: float, *, side: float) -> list[tuple[i
     Runs, not whole rows: two boxes side by side are rarely ruled on the same pixel row.
     Each box is three pixels thick, as a rule's grey edges fall outside the ink mask.
     """
-    width, height = ink.size
+    width = ink.width
     boxes = [(x0, y - 1, x1, y + 1) for y, x0, x1 in _runs(ink.tobytes(), width, max(20, int(3 * line_height)))]
     if not boxes:
         return boxes
@@ -511,8 +510,7 @@ def _rules(ink: Image.Image, line_height: float, *, side: float) -> list[tuple[i
     draw = ImageDraw.Draw(ruled)
     for x0, y0, x1, y1 in boxes:
         draw.rectangle((x0 - 2, y0 - 3, x1 + 2, y1 + 3), fill=255)
-    columns = ink.transpose(Image.Transpose.TRANSPOSE).tobytes()
-    for x, y0, y1 in _runs(columns, height, max(8, int(side))):
+    for x, y0, y1 in _column_runs(ink, max(8, int(side))):
         # a tall letter's stem (a "4" in large print) stands free; a box's side meets its top or bottom
         if ruled.getpixel((x, y0)) or ruled.getpixel((x, y1 - 1)):
             boxes.append((x - 1, y0, x + 1, y1))
@@ -520,6 +518,11 @@ def _rules(ink: Image.Image, line_height: float, *, side: float) -> list[tuple[i
 
 
 _NOT_INK = re.compile(rb"[^\xff]")
+
+
+def _column_runs(ink: Image.Image, length: int) -> list[tuple[int, int, int]]:
+    """(column, start, end) of every vertical run of at least ``length`` ink pixels."""
+    return _runs(ink.transpose(Image.Transpose.TRANSPOSE).tobytes(), ink.height, length)
 
 
 def _runs(rows: bytes, width: int, length: int) -> list[tuple[int, int, int]]:
@@ -896,5 +899,5 @@ def _largest_component(mask: bytearray, width: int, height: int) -> tuple[int, i
             region[5] += end - start
     if not regions:
         return None
-    first, left, top, right, bottom, area = min(regions.values(), key=lambda region: (-region[5], region[0]))
+    _, left, top, right, bottom, area = min(regions.values(), key=lambda region: (-region[5], region[0]))
     return left, top, right, bottom, area
