@@ -15,6 +15,24 @@ class IngestError(Exception):
     """A document that cannot be read; ``str(error)`` is a message fit for the user."""
 
 
+@dataclass(frozen=True)
+class Word:
+    """One word where it stands on its page: the geometry that reading by evidence needs
+    (labels left of and above a value, column headers, print size). Coordinates are in the
+    page's own units (PDF points for a text layer, pixels for OCR), origin top left."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    confidence: float = 1.0  # OCR word confidence 0-1; 1.0 for a text layer
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+
 @dataclass
 class PageText:
     index: int  # 0-based page number
@@ -22,6 +40,10 @@ class PageText:
     source: str  # "text" (PDF text layer) | "ocr"
     confidence: float  # mean OCR word confidence 0-1; 1.0 for a text layer
     scrawled_lines: tuple[str, ...] = ()  # OCR lines with handwriting beside them (a signature by its date)
+    # Word geometry where the reader has it (never stored in the vault: only the reading uses it).
+    words: tuple[Word, ...] = ()
+    width: float = 0.0
+    height: float = 0.0
 
 
 @dataclass
