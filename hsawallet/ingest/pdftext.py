@@ -5,11 +5,12 @@ from __future__ import annotations
 import io
 import logging
 import re
+from dataclasses import dataclass
 
 import pypdfium2 as pdfium
 from PIL import Image
 
-from hsawallet.ingest.model import IngestError, PageText
+from hsawallet.ingest.model import IngestError, PageText, Word
 
 log = logging.getLogger(__name__)
 
@@ -54,35 +55,54 @@ def render_page(page: pdfium.PdfPage, dpi: int, max_pixels: int = MAX_RENDER_PIX
         raise IngestError("a page of the PDF could not be drawn; the file may be damaged") from None
 
 
-def text_layers(data: bytes, page_count: int) -> list[tuple[str, float]]:
-    """(text, picture coverage 0-1) per page from pdfplumber; empty text where there is none.
+@dataclass(frozen=True)
+class TextLayer:
+    text: str
+    coverage: float  # share of the page covered by pictures, 0-1
+    words: tuple[Word, ...] = ()
+    width: float = 0.0
+    height: float = 0.0
+
+
+def text_layers(data: bytes, page_count: int) -> list[TextLayer]:
+    """Text, picture coverage and word boxes per page from pdfplumber; empty text where there is none.
 
     A PDF that PDFium opens but pdfminer cannot parse still gets OCR, so only log here.
     """
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
 
-    layers: list[tuple[str, float]] = []
+    layers: list[TextLayer] = []
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             for page in pdf.pages[:page_count]:
                 try:
                     text = page.extract_text() or ""
-                    coverage = _picture_coverage(page)
+                    layer = TextLayer(text, _picture_coverage(page), _words(page) if text.strip() else (),
+                                      float(page.width), float(page.height))
                 except MemoryError:
                     raise
                 except Exception as error:  # pdfminer raises many types on odd pages
                     log.info("text layer of a page unreadable: %s", type(error).__name__)
-                    text, coverage = "", 1.0
-                layers.append((text, coverage))
+                    layer = TextLayer("", 1.0)
+                layers.append(layer)
     except PDFPasswordIncorrect:
         raise IngestError("the PDF is password-protected; remove the password and import it again") from None
     except MemoryError:
         raise
     except Exception as error:
         log.info("no text layer read: %s", type(error).__name__)
-    layers += [("", 1.0)] * (page_count - len(layers))
+    layers += [TextLayer("", 1.0)] * (page_count - len(layers))
     return layers
+
+
+def _words(page) -> tuple[Word, ...]:
+    """The page's words with their boxes, in the order extract_text puts them (lines top to
+    bottom, left to right), so that the lines of the text can be matched to them."""
+    return tuple(
+        Word(w["text"], float(w["x0"]), float(w["top"]), float(w["x1"]), float(w["bottom"]))
+        for w in page.extract_words()
+    )
 
 
 def _picture_coverage(page) -> float:
@@ -109,6 +129,11 @@ def usable_text(text: str) -> bool:
     return readable >= 0.6 * len(visible)
 
 
+def _text_page(index: int, layer: TextLayer) -> PageText:
+    return PageText(index=index, text=layer.text, source="text", confidence=1.0,
+                    words=layer.words, width=layer.width, height=layer.height)
+
+
 def extract_pdf_pages(data: bytes, *, psm: int | None = None) -> list[PageText]:
     from hsawallet.ingest.ocr import read_image_text
 
@@ -117,11 +142,12 @@ def extract_pdf_pages(data: bytes, *, psm: int | None = None) -> list[PageText]:
         page_count = len(document)
         layers = text_layers(data, page_count)
         pages: list[PageText] = []
-        for index, (text, coverage) in enumerate(layers):
+        for index, layer in enumerate(layers):
+            text, coverage = layer.text, layer.coverage
             has_text = usable_text(text)
             # A large picture with a little text (a stamped scan, a letterhead over a photo) is OCR'd too.
             if has_text and not (coverage > 0.5 and len(text.split()) < 40):
-                pages.append(PageText(index=index, text=text, source="text", confidence=1.0))
+                pages.append(_text_page(index, layer))
                 continue
             page = document[index]
             try:
@@ -132,7 +158,7 @@ def extract_pdf_pages(data: bytes, *, psm: int | None = None) -> list[PageText]:
             dpi = round(image.width * 72.0 / width_pt) if width_pt > 0 else OCR_DPI
             result = read_image_text(image, dpi=max(70, dpi), psm=psm)
             if has_text and len(text.split()) >= result.words:
-                pages.append(PageText(index=index, text=text, source="text", confidence=1.0))
+                pages.append(_text_page(index, layer))
             else:
                 pages.append(result.page_text(index))
         return pages
