@@ -1,6 +1,7 @@
 """Import speed: the app's reading pipeline against the raw engines alone.
 
-Reads every document of ../shared/corpus (and, unless --no-sroie, the SROIE receipts)
+Reads every document of the families given (default: ../shared/corpus, ../shared/corpus2 and
+the SROIE receipts of ../shared/realdata/sroie; each skipped when absent; exact copies left out)
 three ways and prints wall times:
 - raw engines, serially in one process: pdfplumber's text for pages with a text layer,
   and tesseract (the app's engine: libtesseract through tesserocr, psm 6, one thread) once
@@ -9,7 +10,7 @@ three ways and prints wall times:
   parse) with 1 worker process, then with 2.
 Target: app with 2 workers / raw serial <= 0.7. Also prints the speed-up from 1 to 2 workers.
 
-    .venv/bin/python bench/import_speed.py [--limit N] [--no-sroie]
+    .venv/bin/python bench/import_speed.py [--family corpus,corpus2,sroie] [--limit N] [--no-sroie]
 """
 
 from __future__ import annotations
@@ -26,14 +27,19 @@ sys.path.insert(0, str(ROOT))
 SHARED = ROOT.parent / "shared"
 
 
-def corpus_files(limit: int | None, sroie: bool) -> list[Path]:
+FAMILIES = ("corpus", "corpus2", "sroie")
+
+
+def corpus_files(limit: int | None, families: list[str]) -> list[Path]:
     files: list[Path] = []
-    manifest = SHARED / "corpus" / "manifest.json"
-    if manifest.exists():
-        docs = json.loads(manifest.read_text())["documents"]
-        files += [SHARED / "corpus" / d["file"] for d in docs if not d.get("duplicate_of")]
-    if sroie and (SHARED / "realdata" / "sroie" / "img").exists():
-        files += sorted((SHARED / "realdata" / "sroie" / "img").glob("*.jpg"))
+    for family in families:
+        if family == "sroie":
+            files += sorted((SHARED / "realdata" / "sroie" / "img").glob("*.jpg"))
+            continue
+        manifest = SHARED / family / "manifest.json"
+        if manifest.exists():
+            docs = json.loads(manifest.read_text())["documents"]
+            files += [SHARED / family / d["file"] for d in docs if not d.get("duplicate_of")]
     return files[:limit] if limit else files
 
 
@@ -81,12 +87,14 @@ def timed_app(files: list[Path], workers: int) -> tuple[float, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--family", default=",".join(FAMILIES), help="families to time (corpus,corpus2,sroie)")
     parser.add_argument("--limit", type=int, help="only the first N documents")
     parser.add_argument("--no-sroie", action="store_true", help="leave out the real SROIE receipts")
     args = parser.parse_args()
-    files = corpus_files(args.limit, not args.no_sroie)
+    families = [f for f in args.family.split(",") if f in FAMILIES and not (args.no_sroie and f == "sroie")]
+    files = corpus_files(args.limit, families)
     if not files:
-        print("../shared/corpus and ../shared/realdata are absent: nothing to time")
+        print("none of ../shared/corpus, corpus2, realdata/sroie is present: nothing to time")
         return
     start = time.perf_counter()
     for path in files:
@@ -94,7 +102,7 @@ def main() -> None:
     raw = time.perf_counter() - start
     one, errors_one = timed_app(files, 1)
     two, errors_two = timed_app(files, 2)
-    print(f"documents: {len(files)}")
+    print(f"documents: {len(files)} ({', '.join(families)})")
     print(f"raw engines, serial (pdfplumber + tesseract psm 6): {raw:7.1f} s")
     print(f"app read_many, 1 worker:                            {one:7.1f} s  ({errors_one} errors)")
     print(f"app read_many, 2 workers:                           {two:7.1f} s  ({errors_two} errors)")

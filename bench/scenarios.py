@@ -1,14 +1,16 @@
-"""Links and warnings against each corpus household's expected outcome (scenario.json).
+"""Links and warnings against each household's expected outcome (scenario.json), per family.
 
-    python bench/scenarios.py                 # end to end through the CLI (fresh vault per household)
-    python bench/scenarios.py --ground-truth  # the rules alone, on the documents' true values
-    python bench/scenarios.py h03 h05 -v      # some households, listing every difference
+    python bench/scenarios.py                         # both corpora, end to end through the CLI
+    python bench/scenarios.py --family corpus2        # one family
+    python bench/scenarios.py --ground-truth          # the rules alone, on the documents' true values
+    python bench/scenarios.py h03 h05 -v              # some households, listing every difference
 
-Links are compared as (receipt file, item index, letter file or null, status) — the status
-only when the CLI reports one — and warnings as (type, receipt file, letter file). Figures
-are given overall and restricted to rows whose documents were read correctly (the receipt
-and every household letter for the item's categories match their ground truth).
-Skips quietly when the corpus is absent.
+Families: ../shared/corpus and ../shared/corpus2 (each skipped when absent). Links are compared
+as (receipt file, item index, letter file or null, status) — the status only when the CLI
+reports one — and warnings as (type, receipt file, letter file). Figures are given overall and
+restricted to rows whose documents were read correctly (the receipt and every household letter
+for the item's categories match their ground truth). Target per family (issue 11): links and
+warnings, precision and recall each >= 0.97.
 """
 
 from __future__ import annotations
@@ -26,7 +28,9 @@ from decimal import Decimal
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-CORPUS = REPO.parent / "shared" / "corpus"
+SHARED = REPO.parent / "shared"
+FAMILIES = {"corpus": SHARED / "corpus", "corpus2": SHARED / "corpus2"}
+TARGET = 0.97
 sys.path.insert(0, str(REPO))
 
 from hsawallet.coverage import (  # noqa: E402
@@ -71,10 +75,16 @@ class Score:
         self.fn += other.fn
         return self
 
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
     def text(self) -> str:
-        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
-        return f"P {p:.2f} R {r:.2f} ({self.tp}/{self.tp + self.fp}/{self.tp + self.fn})"
+        return f"P {self.precision:.2f} R {self.recall:.2f} ({self.tp}/{self.tp + self.fp}/{self.tp + self.fn})"
 
 
 @dataclass
@@ -323,25 +333,16 @@ def score(hh: Household, out: Outcome, verbose: bool) -> dict[str, Score]:
     return scores
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("households", nargs="*", help="e.g. h01 h05 (default: all)")
-    parser.add_argument("--ground-truth", action="store_true", help="run the rules on the true document values")
-    parser.add_argument("-v", "--verbose", action="store_true", help="list every difference")
-    args = parser.parse_args(argv)
-    if not CORPUS.is_dir():
-        print(f"corpus not found at {CORPUS}; skipping")
-        return 0
-    folders = sorted(p for p in CORPUS.glob("h[0-9]*") if p.is_dir() and (p / "scenario.json").exists())
-    if args.households:
-        folders = [p for p in folders if p.name in args.households]
+def run_family(family: str, folder: Path, households: list[str], ground_truth: bool, verbose: bool) -> None:
+    folders = sorted(p for p in folder.glob("h[0-9]*") if p.is_dir() and (p / "scenario.json").exists())
+    if households:
+        folders = [p for p in folders if p.name in households]
     totals = {name: Score() for name in ("links", "warnings", "links_read_ok", "warnings_read_ok")}
     total_read = total_docs = 0
-    mode = "ground truth" if args.ground_truth else "CLI"
-    print(f"scenarios ({mode}); P/R (true positives/predicted/expected)")
-    for folder in folders:
-        hh = Household(folder)
-        if args.ground_truth:
+    print(f"== {family}")
+    for path in folders:
+        hh = Household(path)
+        if ground_truth:
             out = run_ground_truth(hh)
         else:
             with tempfile.TemporaryDirectory(prefix="hsawallet-bench-") as tmp:
@@ -350,14 +351,40 @@ def main(argv: list[str] | None = None) -> int:
         read = len(docs & out.read_ok)
         total_read += read
         total_docs += len(docs)
-        print(f"{hh.name}  read {read}/{len(docs)}")
-        scores = score(hh, out, args.verbose)
+        print(f"{hh.name}  read {read}/{len(docs)}", flush=True)
+        scores = score(hh, out, verbose)
         for name, s in scores.items():
             totals[name] += s
         print("   " + "  ".join(f"{name} {s.text()}" for name, s in scores.items()))
-    print(f"TOTAL  read {total_read}/{total_docs}")
+    print(f"TOTAL {family}  read {total_read}/{total_docs}")
     for name, s in totals.items():
         print(f"   {name:17s} {s.text()}")
+    for name in ("links", "warnings"):
+        s = totals[name]
+        verdict = "PASS" if min(s.precision, s.recall) >= TARGET else "FAIL"
+        print(f"  {verdict}  {family} {name}: P {s.precision:.2f} R {s.recall:.2f} (target >= {TARGET} each)")
+    print()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("households", nargs="*", help="e.g. h01 h05 (default: all)")
+    parser.add_argument("--family", default=",".join(FAMILIES), help="families to run (corpus,corpus2)")
+    parser.add_argument("--ground-truth", action="store_true", help="run the rules on the true document values")
+    parser.add_argument("-v", "--verbose", action="store_true", help="list every difference")
+    args = parser.parse_args(argv)
+    families = [f for f in args.family.split(",") if f]
+    unknown = set(families) - set(FAMILIES)
+    if unknown:
+        parser.error(f"unknown family: {', '.join(sorted(unknown))} (known: {', '.join(FAMILIES)})")
+    mode = "ground truth" if args.ground_truth else "CLI"
+    print(f"scenarios ({mode}); P/R (true positives/predicted/expected)")
+    for family in families:
+        folder = FAMILIES[family]
+        if not folder.is_dir():
+            print(f"{family}: {folder} not found; skipped")
+            continue
+        run_family(family, folder, args.households, args.ground_truth, args.verbose)
     return 0
 
 
