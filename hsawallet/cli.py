@@ -382,7 +382,8 @@ def cmd_claim(args):
     if args.claim_cmd == "new":
         data = claims.new_claim(vault, account=args.account, person=args.person, date_from=args.date_from,
                                 date_to=args.date_to, item_ids=args.items, include_claimed=args.include_claimed)
-        emit(args, data, lambda d: f"Claim {d['id']}: {len(d['items'])} expense(s), total {d['total']}")
+        emit(args, data, lambda d: f"Claim {d['id']}: {len(d['items'])} expense(s), total {d['total']}"
+             + (f"\n{d['left_out']['message']}" if d["left_out"]["message"] else ""))
     elif args.claim_cmd == "list":
         rows = claims.list_claims(vault)
         emit(args, rows, lambda r: table([[x["id"], x["account"], x["status"], len(x["items"]), x["total"],
@@ -395,6 +396,13 @@ def cmd_claim(args):
     elif args.claim_cmd == "mark":
         data = claims.mark(vault, args.claim_id, args.status, amount=args.amount, on=args.date, reason=args.reason)
         emit(args, data, lambda d: f"Claim {d['id']} is now {d['status']}.")
+    elif args.claim_cmd == "withdraw":
+        data = claims.withdraw(vault, args.claim_id)
+        emit(args, data, lambda d: f"Claim {d['id']} is a draft again; its expenses stay in it.")
+    elif args.claim_cmd == "delete":
+        data = claims.delete_claim(vault, args.claim_id)
+        emit(args, {"deleted": data["id"], "claim": data},
+             lambda d: f"Claim {d['deleted']} deleted; its {len(d['claim']['items'])} expense(s) can be claimed again.")
     else:
         data = claims.shoebox(vault)
         emit(args, data, lambda d: json.dumps(d, indent=2))
@@ -493,7 +501,8 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--from", dest="date_from", type=iso_date)
     a.add_argument("--to", dest="date_to", type=iso_date)
     a.add_argument("--items", type=id_list)
-    a.add_argument("--include-claimed", action="store_true", help="offer expenses already in a submitted claim")
+    a.add_argument("--include-claimed", action="store_true",
+                   help="also take expenses already in another claim that is not denied (recorded on the claim)")
     s.add_parser("list", parents=[common])
     a = s.add_parser("export", parents=[common])
     a.add_argument("claim_id", type=int)
@@ -502,8 +511,12 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("claim_id", type=int)
     a.add_argument("status", choices=["submitted", "reimbursed", "denied", "draft"])
     a.add_argument("--amount", type=amount)
-    a.add_argument("--date", type=iso_date)
+    a.add_argument("--date", type=iso_date, help="the day it happened (default: today)")
     a.add_argument("--reason")
+    a = s.add_parser("withdraw", parents=[common], help="a submitted claim goes back to draft")
+    a.add_argument("claim_id", type=int)
+    a = s.add_parser("delete", parents=[common], help="delete a draft claim")
+    a.add_argument("claim_id", type=int)
     s.add_parser("shoebox", parents=[common])
     p.set_defaults(func=cmd_claim)
 

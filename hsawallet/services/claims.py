@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from hsawallet.claims import shoebox as shoebox_rules
@@ -33,6 +34,8 @@ from hsawallet.store.models import (
 )
 
 STATUSES = ("draft", "submitted", "reimbursed", "denied")
+# A claim that is not denied holds its expenses: each may be in one such claim only.
+LIVE = ("draft", "submitted", "reimbursed")
 COVERED = ("covered", "manual")
 
 
@@ -41,7 +44,8 @@ def _expense_rows(session: Session, account: Account) -> list[dict]:
     people = {p.id: p.name for p in session.exec(select(Person))}
     links = {l.item_id: l for l in session.exec(select(ItemLink))}
     claimed: dict[int, list[tuple[int, str]]] = {}
-    for claim_item, claim in session.exec(select(ClaimItem, Claim).join(Claim, Claim.id == ClaimItem.claim_id)):
+    for claim_item, claim in session.exec(select(ClaimItem, Claim).join(Claim, Claim.id == ClaimItem.claim_id)
+                                          .order_by(Claim.id)):
         claimed.setdefault(claim_item.item_id, []).append((claim.id, claim.status))
     rows = []
     query = (select(LineItem, Receipt, Document)
@@ -70,25 +74,16 @@ def _expense_rows(session: Session, account: Account) -> list[dict]:
             "eligible": not reasons, "why_not": "; ".join(reasons),
             "claims": in_claims,
             "claimed": any(status in ("submitted", "reimbursed") for _, status in in_claims),
+            "in_claim": [{"id": claim_id, "status": status} for claim_id, status in in_claims if status in LIVE],
         })
     return rows
 
 
-def candidate_expenses(vault: Vault, account: str | int, *, person: str | None = None,
-                       date_from: date | None = None, date_to: date | None = None,
-                       include_claimed: bool = False) -> list[dict]:
-    """Expenses that could go into a new claim for the account (JSON-ready)."""
-    with vault.session() as session:
-        acct = find_account(session, str(account))
-        person_id = find_person(session, person).id if person else None
-        rows = _filter(_expense_rows(session, acct), person_id, date_from, date_to, include_claimed)
-    return [_row_json(r) for r in rows]
-
-
-def _filter(rows, person_id, date_from, date_to, include_claimed) -> list[dict]:
-    out = []
+def _select(rows, person_id, date_from, date_to, include_claimed) -> tuple[list[dict], list[dict]]:
+    """(expenses to offer, eligible expenses of the filters left out because a live claim holds them)."""
+    chosen, left_out = [], []
     for row in rows:
-        if not row["eligible"] or (row["claimed"] and not include_claimed):
+        if not row["eligible"]:
             continue
         if person_id is not None and row["person_id"] not in (person_id, None):
             continue
@@ -96,8 +91,49 @@ def _filter(rows, person_id, date_from, date_to, include_claimed) -> list[dict]:
             continue
         if date_to and (row["date"] is None or row["date"] > date_to):
             continue
-        out.append(row)
-    return out
+        (left_out if row["in_claim"] and not include_claimed else chosen).append(row)
+    return chosen, left_out
+
+
+def _claims_text(in_claim: list[dict]) -> str:
+    """'claim 1 (draft)', 'claims 1 (draft) and 4 (submitted)'."""
+    unique = list({c["id"]: c for c in in_claim}.values())
+    parts = [f"{c['id']} ({c['status']})" for c in unique]
+    joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return ("claim " if len(parts) == 1 else "claims ") + joined
+
+
+def left_out_summary(left_out: list[dict]) -> dict:
+    """How many expenses were left out of a new claim and why (JSON-ready)."""
+    holders = [c for row in left_out for c in row["in_claim"]]
+    amount = sum((row["amount"] or Decimal("0") for row in left_out), Decimal("0"))
+    message = None
+    if left_out:
+        n = len(left_out)
+        message = (f"{n} expense{'s' if n != 1 else ''} (${money(amount)}) left out: already in "
+                   f"{_claims_text(holders)}. An expense is claimed once; delete or withdraw that claim, "
+                   "or include claimed expenses on purpose.")
+    return {"count": len(left_out), "amount": money(amount),
+            "claims": sorted({c["id"] for c in holders}), "message": message}
+
+
+def candidate_expenses(vault: Vault, account: str | int, *, person: str | None = None,
+                       date_from: date | None = None, date_to: date | None = None,
+                       include_claimed: bool = False) -> list[dict]:
+    """Expenses that could go into a new claim for the account (JSON-ready)."""
+    return claim_candidates(vault, account, person=person, date_from=date_from, date_to=date_to,
+                            include_claimed=include_claimed)["expenses"]
+
+
+def claim_candidates(vault: Vault, account: str | int, *, person: str | None = None,
+                     date_from: date | None = None, date_to: date | None = None,
+                     include_claimed: bool = False) -> dict:
+    """{"expenses": offered rows, "left_out": left_out_summary(...)} for a new claim (JSON-ready)."""
+    with vault.session() as session:
+        acct = find_account(session, str(account))
+        person_id = find_person(session, person).id if person else None
+        chosen, left_out = _select(_expense_rows(session, acct), person_id, date_from, date_to, include_claimed)
+    return {"expenses": [_row_json(r) for r in chosen], "left_out": left_out_summary(left_out)}
 
 
 def _row_json(row: dict) -> dict:
@@ -108,11 +144,15 @@ def _row_json(row: dict) -> dict:
 def new_claim(vault: Vault, *, account: str | int, person: str | None = None, date_from: date | None = None,
               date_to: date | None = None, item_ids: list[int] | None = None,
               include_claimed: bool = False) -> dict:
-    """A draft claim. Without --items: every eligible expense of the account not yet claimed."""
+    """A draft claim. Without --items: every eligible expense of the account in no live claim.
+
+    An expense already in a claim that is not denied is left out (or, named in item_ids, refused)
+    unless include_claimed, which the claim then records."""
     with vault.session() as session:
         acct = find_account(session, str(account))
         person_row = find_person(session, person) if person else None
         rows = _expense_rows(session, acct)
+        left_out: list[dict] = []
         if item_ids:
             by_id = {r["item_id"]: r for r in rows}
             chosen = []
@@ -120,18 +160,31 @@ def new_claim(vault: Vault, *, account: str | int, person: str | None = None, da
                 row = by_id.get(item_id)
                 if row is None:
                     raise UserError(f"Item {item_id} is not an expense of account {acct.name}.")
-                if row["claimed"] and not include_claimed:
-                    raise UserError(f"Item {item_id} is already in a submitted or reimbursed claim; "
-                                    "use --include-claimed to claim it again.")
                 if row["amount"] is None:
                     raise UserError(f"Item {item_id} has no amount; correct it with 'hsawallet set' first.")
                 chosen.append(row)
+            held = [r for r in chosen if r["in_claim"]]
+            if held and not include_claimed:
+                names = ", ".join(str(r["item_id"]) for r in held)
+                raise UserError(f"Item{'s' if len(held) > 1 else ''} {names} "
+                                f"{'are' if len(held) > 1 else 'is'} already in "
+                                f"{_claims_text([c for r in held for c in r['in_claim']])}; an expense is claimed "
+                                "once. Delete or withdraw that claim first, or use --include-claimed to claim "
+                                "it again on purpose.")
         else:
-            chosen = _filter(rows, person_row.id if person_row else None, date_from, date_to, include_claimed)
+            chosen, left_out = _select(rows, person_row.id if person_row else None, date_from, date_to,
+                                       include_claimed)
+        if not chosen and left_out:
+            summary = left_out_summary(left_out)
+            raise UserError(f"No new claim for account {acct.name}: every eligible expense with these filters "
+                            f"is already in {_claims_text([c for r in left_out for c in r['in_claim']])} "
+                            f"({summary['count']} expense{'s' if summary['count'] != 1 else ''}, "
+                            f"${summary['amount']}). An expense is claimed once; use --include-claimed to claim "
+                            "them again on purpose.")
         if not chosen:
             raise UserError(f"No eligible, unclaimed expenses for account {acct.name} with these filters.")
         claim = Claim(account_id=acct.id, person_id=person_row.id if person_row else None, title="",
-                      date_from=date_from, date_to=date_to)
+                      date_from=date_from, date_to=date_to, include_claimed=include_claimed)
         session.add(claim)
         session.flush()
         claim.title = f"Claim {claim.id} - {acct.name}"
@@ -140,7 +193,7 @@ def new_claim(vault: Vault, *, account: str | int, person: str | None = None, da
         session.commit()
         claim_id = claim.id
     events.publish(events.CLAIMS_CHANGED)
-    return claim_json(vault, claim_id)
+    return claim_json(vault, claim_id) | {"left_out": left_out_summary(left_out)}
 
 
 def _claim_lines(session: Session, claim_id: int) -> list[tuple[ClaimItem, LineItem, Receipt, Document]]:
@@ -172,7 +225,8 @@ def _claim_dict(session: Session, claim: Claim) -> dict:
             "status": claim.status, "created": claim.created_at.date().isoformat(),
             "items": items, "total": money(total), "submitted_on": day(claim.submitted_on),
             "reimbursed_amount": money(claim.reimbursed_amount), "reimbursed_on": day(claim.reimbursed_on),
-            "denied_reason": claim.denied_reason}
+            "denied_on": day(claim.denied_on), "denied_reason": claim.denied_reason,
+            "include_claimed": bool(claim.include_claimed)}
 
 
 def claim_json(vault: Vault, claim_id: int) -> dict:
@@ -188,33 +242,113 @@ def list_claims(vault: Vault) -> list[dict]:
         return [_claim_dict(session, c) for c in session.exec(select(Claim).order_by(Claim.id))]
 
 
+def _get_claim(session: Session, claim_id: int) -> Claim:
+    claim = session.get(Claim, claim_id)
+    if claim is None:
+        raise UserError(f"There is no claim {claim_id}.")
+    return claim
+
+
+def _held_elsewhere(session: Session, claim: Claim) -> list[tuple[int, int, str]]:
+    """(item id, other claim id, its status) for this claim's items held by another live claim."""
+    mine = select(ClaimItem.item_id).where(ClaimItem.claim_id == claim.id)
+    rows = session.exec(select(ClaimItem.item_id, Claim.id, Claim.status)
+                        .join(Claim, Claim.id == ClaimItem.claim_id)
+                        .where(ClaimItem.item_id.in_(mine), Claim.id != claim.id, Claim.status.in_(LIVE)))
+    return list(rows)
+
+
+def _check_day(on: date, what: str) -> date:
+    if on > date.today():
+        raise UserError(f"The {what} date {on.isoformat()} is in the future; give the day it happened.")
+    return on
+
+
 def mark(vault: Vault, claim_id: int, status: str, *, amount: Decimal | None = None, on: date | None = None,
          reason: str | None = None) -> dict:
+    """Record a status change on the day it happened (``on``, default today).
+
+    draft -> submitted | reimbursed | denied; submitted -> reimbursed | denied | draft (withdraw);
+    a reimbursed claim only takes a corrected amount or date; a denied claim may be reopened as a draft
+    when no other live claim holds its expenses."""
     if status not in STATUSES:
         raise UserError(f"A claim's status is one of {', '.join(STATUSES)}.")
+    if status == "draft":
+        return withdraw(vault, claim_id)
+    if amount is not None and status != "reimbursed":
+        raise UserError("--amount goes with 'reimbursed'.")
+    on = _check_day(on or date.today(), status)
     with vault.session() as session:
-        claim = session.get(Claim, claim_id)
-        if claim is None:
-            raise UserError(f"There is no claim {claim_id}.")
+        claim = _get_claim(session, claim_id)
+        allowed = {"draft": ("submitted", "reimbursed", "denied"), "submitted": ("submitted", "reimbursed", "denied"),
+                   "reimbursed": ("reimbursed",), "denied": ("denied",)}[claim.status]
+        if status not in allowed:
+            raise UserError(f"Claim {claim_id} is {claim.status}; it cannot be marked {status}."
+                            + (" Reopen it as a draft first (hsawallet claim mark ID draft)."
+                               if claim.status == "denied" else ""))
         total = sum((ci.amount or Decimal("0") for ci in session.exec(
             select(ClaimItem).where(ClaimItem.claim_id == claim_id))), Decimal("0"))
-        if amount is not None and status != "reimbursed":
-            raise UserError("--amount goes with 'reimbursed'.")
         if status == "reimbursed":
             amount = total if amount is None else amount
             if amount < 0 or amount > total:
                 raise UserError(f"The reimbursed amount must be between 0.00 and the claim total {money(total)}.")
-            claim.reimbursed_amount, claim.reimbursed_on = amount, on or date.today()
-            claim.submitted_on = claim.submitted_on or claim.reimbursed_on
+            if claim.submitted_on and on < claim.submitted_on:
+                raise UserError(f"Claim {claim_id} was submitted on {claim.submitted_on.isoformat()}; it cannot "
+                                f"have been reimbursed before that ({on.isoformat()}).")
+            claim.reimbursed_amount, claim.reimbursed_on = amount, on
+            claim.submitted_on = claim.submitted_on or on
         elif status == "submitted":
-            claim.submitted_on = on or date.today()
+            claim.submitted_on = on
         elif status == "denied":
+            if claim.submitted_on and on < claim.submitted_on:
+                raise UserError(f"Claim {claim_id} was submitted on {claim.submitted_on.isoformat()}; it cannot "
+                                f"have been denied before that ({on.isoformat()}).")
             claim.denied_reason = reason or claim.denied_reason or "no reason given"
+            claim.denied_on = on
         claim.status = status
         session.add(claim)
         session.commit()
     events.publish(events.CLAIMS_CHANGED)
     return claim_json(vault, claim_id)
+
+
+def withdraw(vault: Vault, claim_id: int) -> dict:
+    """A submitted claim goes back to draft (e.g. sent by mistake); a denied one may be reopened."""
+    with vault.session() as session:
+        claim = _get_claim(session, claim_id)
+        if claim.status == "draft":
+            raise UserError(f"Claim {claim_id} is already a draft.")
+        if claim.status == "reimbursed":
+            raise UserError(f"Claim {claim_id} was reimbursed; a paid claim stays on record and cannot be withdrawn.")
+        if claim.status == "denied" and not claim.include_claimed:
+            held = _held_elsewhere(session, claim)
+            if held:
+                raise UserError(f"Claim {claim_id} cannot be reopened: its expenses are now in "
+                                f"{_claims_text([{'id': c, 'status': s} for _, c, s in held])}.")
+        claim.status = "draft"
+        claim.submitted_on = None
+        claim.denied_on = None
+        claim.denied_reason = None
+        session.add(claim)
+        session.commit()
+    events.publish(events.CLAIMS_CHANGED)
+    return claim_json(vault, claim_id)
+
+
+def delete_claim(vault: Vault, claim_id: int) -> dict:
+    """Delete a draft claim; its expenses become free to claim again. Returns what was deleted."""
+    with vault.session() as session:
+        claim = _get_claim(session, claim_id)
+        if claim.status != "draft":
+            hint = (f" Withdraw it first (hsawallet claim withdraw {claim_id})." if claim.status == "submitted"
+                    else " It stays on record.")
+            raise UserError(f"Claim {claim_id} is {claim.status}; only a draft can be deleted.{hint}")
+        data = _claim_dict(session, claim)
+        session.exec(delete(ClaimItem).where(ClaimItem.claim_id == claim_id))
+        session.delete(claim)
+        session.commit()
+    events.publish(events.CLAIMS_CHANGED)
+    return data
 
 
 def export(vault: Vault, claim_id: int, out_dir: Path, *, as_of: date | None = None) -> tuple[Path, Path]:

@@ -158,6 +158,8 @@ class Letter(SQLModel, table=True):
     medical_necessity_statement: bool = False
     missing: list = Field(default_factory=list, sa_column=Column(JSONList, nullable=False))
     person_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
+    # The user's answer to "whose letter is this?"; wins over matching the printed patient name.
+    assigned_person_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
     confidence: dict = Field(default_factory=dict, sa_column=Column(JSONDict, nullable=False))
 
 
@@ -170,6 +172,8 @@ class ItemLink(SQLModel, table=True):
     status: str
     reason: str
     manual: bool = False
+    # A manual link the letter's own terms do not support: why (category, dates, patient).
+    outside_terms: list = Field(default_factory=list, sa_column=Column(JSONList, nullable=False, server_default="[]"))
 
 
 class ManualLink(SQLModel, table=True):
@@ -192,7 +196,10 @@ class Claim(SQLModel, table=True):
     submitted_on: Date | None = None
     reimbursed_amount: Decimal | None = money_field()
     reimbursed_on: Date | None = None
+    denied_on: Date | None = None
     denied_reason: str | None = None
+    # Made with --include-claimed: its expenses may also be in another live claim, on purpose.
+    include_claimed: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
 
 
 class ClaimItem(SQLModel, table=True):

@@ -87,12 +87,80 @@ def test_new_claim_takes_only_eligible_unclaimed_expenses(vault, household):
     assert gym_line["letter_id"] == household["letter"]
 
     claims.mark(vault, claim["id"], "submitted", on=date(2026, 6, 1))
-    with pytest.raises(UserError, match="No eligible, unclaimed"):
+    with pytest.raises(UserError, match=rf"already in claim {claim['id']} \(submitted\)"):
         claims.new_claim(vault, account="HSA")
     again = claims.new_claim(vault, account="HSA", include_claimed=True)
-    assert again["total"] == "57.99"
-    with pytest.raises(UserError, match="already in a submitted"):
+    assert again["total"] == "57.99" and again["include_claimed"] is True
+    with pytest.raises(UserError, match="already in claims"):
         claims.new_claim(vault, account="HSA", item_ids=[household["gym_items"][0]])
+
+
+def test_a_second_claim_over_the_same_expenses_is_refused_while_the_first_is_a_draft(vault, household):
+    first = claims.new_claim(vault, account="HSA")
+    assert first["left_out"]["count"] == 0 and first["include_claimed"] is False
+    with pytest.raises(UserError, match=rf"already in claim {first['id']} \(draft\).*--include-claimed"):
+        claims.new_claim(vault, account="HSA")
+    with pytest.raises(UserError, match=rf"Item {household['pharmacy_items'][0]} is already in claim {first['id']}"):
+        claims.new_claim(vault, account="HSA", item_ids=[household["pharmacy_items"][0]])
+    offered = claims.claim_candidates(vault, "HSA")
+    assert offered["expenses"] == []
+    assert offered["left_out"]["count"] == 2 and offered["left_out"]["amount"] == "57.99"
+    assert offered["left_out"]["claims"] == [first["id"]]
+    assert "2 expenses ($57.99) left out: already in claim" in offered["left_out"]["message"]
+    assert len(claims.list_claims(vault)) == 1
+
+
+def test_a_new_claim_takes_what_is_free_and_says_what_it_left_out(vault, household, tmp_path):
+    first = claims.new_claim(vault, account="HSA", item_ids=[household["gym_items"][0]])
+    second = claims.new_claim(vault, account="HSA")
+    assert [i["item_id"] for i in second["items"]] == household["pharmacy_items"]
+    assert second["left_out"]["count"] == 1 and second["left_out"]["claims"] == [first["id"]]
+
+
+def test_a_denied_claim_frees_its_expenses_and_cannot_then_be_reopened_over_them(vault, household):
+    first = claims.new_claim(vault, account="HSA")
+    claims.mark(vault, first["id"], "submitted", on=date(2026, 6, 1))
+    denied = claims.mark(vault, first["id"], "denied", on=date(2026, 6, 10), reason="no itemized receipt")
+    assert denied["denied_on"] == "2026-06-10"
+    second = claims.new_claim(vault, account="HSA")
+    assert second["total"] == "57.99"
+    with pytest.raises(UserError, match=rf"cannot be reopened.*claim {second['id']} \(draft\)"):
+        claims.mark(vault, first["id"], "draft")
+    with pytest.raises(UserError, match="is denied; it cannot be marked submitted"):
+        claims.mark(vault, first["id"], "submitted")
+
+
+def test_delete_takes_drafts_only_and_withdraw_brings_a_submitted_claim_back(vault, household):
+    claim = claims.new_claim(vault, account="HSA")
+    claims.mark(vault, claim["id"], "submitted", on=date(2026, 6, 1))
+    with pytest.raises(UserError, match="is submitted; only a draft can be deleted. Withdraw it first"):
+        claims.delete_claim(vault, claim["id"])
+    back = claims.withdraw(vault, claim["id"])
+    assert back["status"] == "draft" and back["submitted_on"] is None
+    with pytest.raises(UserError, match="already a draft"):
+        claims.withdraw(vault, claim["id"])
+    deleted = claims.delete_claim(vault, claim["id"])
+    assert deleted["id"] == claim["id"] and claims.list_claims(vault) == []
+    with vault.session() as s:
+        from hsawallet.store.models import ClaimItem
+
+        assert s.exec(select(ClaimItem)).all() == []
+    assert claims.new_claim(vault, account="HSA")["total"] == "57.99"  # the expenses are free again
+    with pytest.raises(UserError, match="There is no claim"):
+        claims.delete_claim(vault, 999)
+
+
+def test_status_dates_are_kept_and_checked(vault, household):
+    claim = claims.new_claim(vault, account="HSA")
+    with pytest.raises(UserError, match="in the future"):
+        claims.mark(vault, claim["id"], "submitted", on=date.today().replace(year=date.today().year + 1))
+    claims.mark(vault, claim["id"], "submitted", on=date(2026, 6, 1))
+    with pytest.raises(UserError, match="cannot have been reimbursed before that"):
+        claims.mark(vault, claim["id"], "reimbursed", on=date(2026, 5, 1))
+    paid = claims.mark(vault, claim["id"], "reimbursed", on=date(2026, 6, 20))
+    assert (paid["submitted_on"], paid["reimbursed_on"]) == ("2026-06-01", "2026-06-20")
+    with pytest.raises(UserError, match="reimbursed; a paid claim stays on record"):
+        claims.withdraw(vault, claim["id"])
 
 
 def test_status_changes_and_partial_reimbursement_show_in_list_and_shoebox(vault, household):

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -47,6 +46,12 @@ CLAIM_COLUMNS = ("#", "Title", "Person", "Status", "Items", "Total", "Submitted"
 ANY_DATE, THIS_YEAR, LAST_YEAR, PLAN_YEAR, CUSTOM = "all", "this_year", "last_year", "plan_year", "custom"
 
 
+def claims_service():
+    from hsawallet.services import claims
+
+    return claims
+
+
 def _qdate(day: date) -> QDate:
     return QDate(day.year, day.month, day.day)
 
@@ -66,6 +71,7 @@ class ReimbursedDialog(QDialog):
         self.on = QDateEdit(QDate.currentDate())
         self.on.setCalendarPopup(True)
         self.on.setDisplayFormat("yyyy-MM-dd")
+        self.on.setMaximumDate(QDate.currentDate())
         form = QFormLayout(self)
         form.addRow("&Amount reimbursed:", self.amount)
         form.addRow("&Paid on:", self.on)
@@ -77,6 +83,34 @@ class ReimbursedDialog(QDialog):
     def values(self) -> tuple[Decimal | None, date]:
         text = self.amount.text().replace("$", "").replace(",", "").strip()
         return (Decimal(text) if text else None), _pydate(self.on.date())
+
+
+class StatusDateDialog(QDialog):
+    """The day a claim was submitted or denied (a date picker, default today), and a denial's reason."""
+
+    def __init__(self, title: str, claim: dict, *, with_reason: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.on = QDateEdit(QDate.currentDate())
+        self.on.setCalendarPopup(True)
+        self.on.setDisplayFormat("yyyy-MM-dd")
+        self.on.setMaximumDate(QDate.currentDate())
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("e.g. no itemized receipt")
+        form = QFormLayout(self)
+        form.addRow(QLabel(f"Claim {claim['id']}: {claim['title']} ({money_text(claim['total'])})"))
+        form.addRow("&On:", self.on)
+        if with_reason:
+            form.addRow("&Why did the administrator deny it?", self.reason)
+        else:
+            self.reason.hide()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def values(self) -> tuple[date, str | None]:
+        return _pydate(self.on.date()), (self.reason.text().strip() or None)
 
 
 class ClaimsView(QWidget):
@@ -160,6 +194,11 @@ class ClaimsView(QWidget):
         self.select_none.clicked.connect(lambda: self._tick_all(False))
         self.total_label = QLabel()
         self.total_label.setStyleSheet("font-size: 14px; font-weight: 600;")
+        self.left_out_label = QLabel()
+        self.left_out_label.setWordWrap(True)
+        self.left_out_label.setAccessibleName("Expenses left out")
+        self.left_out_label.setStyleSheet("color: #8a5a00;")
+        self.left_out_label.hide()
         ticks = QHBoxLayout()
         ticks.addWidget(self.select_all)
         ticks.addWidget(self.select_none)
@@ -202,6 +241,7 @@ class ClaimsView(QWidget):
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
         top_layout.addLayout(filters)
+        top_layout.addWidget(self.left_out_label)
         top_layout.addWidget(self.expenses, 1)
         top_layout.addLayout(ticks)
         split = QSplitter(Qt.Orientation.Vertical)
@@ -237,11 +277,18 @@ class ClaimsView(QWidget):
         self.mark_reimbursed.clicked.connect(lambda: self._mark_with_dialog("reimbursed"))
         self.mark_denied = QPushButton("Mark de&nied…")
         self.mark_denied.clicked.connect(lambda: self._mark_with_dialog("denied"))
+        self.withdraw_button = QPushButton("&Withdraw…")
+        self.withdraw_button.setToolTip("Take a submitted claim back to draft (it keeps its expenses)")
+        self.withdraw_button.clicked.connect(lambda: self.withdraw_selected())
+        self.delete_button = QPushButton("De&lete…")
+        self.delete_button.setToolTip("Delete a draft claim; its expenses can be claimed again")
+        self.delete_button.clicked.connect(lambda: self.delete_selected())
         self.claim_message = QLabel()
         self.claim_message.setWordWrap(True)
         buttons = QHBoxLayout()
         buttons.addWidget(self.claim_message, 1)
-        for button in (self.export_again, self.mark_submitted, self.mark_reimbursed, self.mark_denied):
+        for button in (self.export_again, self.mark_submitted, self.mark_reimbursed, self.mark_denied,
+                       self.withdraw_button, self.delete_button):
             buttons.addWidget(button)
 
         claims_box = QGroupBox("Claims")
@@ -430,7 +477,7 @@ class ClaimsView(QWidget):
             return
         account_id = self.account_combo.currentData()
         if account_id is None:
-            self._show_candidates(([], []))
+            self._show_candidates(([], [], None))
             return
         person_id = self.person_combo.currentData()
         date_from, date_to = self._period_range()
@@ -439,8 +486,9 @@ class ClaimsView(QWidget):
         def load():
             from hsawallet.services import claims, coverage, records
 
-            rows = claims.candidate_expenses(vault, account_id, person=str(person_id) if person_id else None,
-                                             date_from=date_from, date_to=date_to)
+            offered = claims.claim_candidates(vault, account_id, person=str(person_id) if person_id else None,
+                                              date_from=date_from, date_to=date_to)
+            rows = offered["expenses"]
             warnings = coverage.check(vault, include_dismissed=False)
             with vault.session() as session:
                 files = records.file_maps(session)
@@ -449,14 +497,17 @@ class ClaimsView(QWidget):
                          for w in warnings]
             for row in rows:
                 row["letter_file"] = letter_files.get(row.get("letter_id"))
-            return rows, shown
+            return rows, shown, offered["left_out"]
 
         from hsawallet.ui.ops import QueryOp
 
         QueryOp(self, load, self._show_candidates).run_in_background()
 
     def _show_candidates(self, result) -> None:
-        rows, warnings = result
+        rows, warnings, left_out = result
+        message = (left_out or {}).get("message")
+        self.left_out_label.setText(message or "")
+        self.left_out_label.setVisible(bool(message))
         previously = set(self.ticked_item_ids())
         first_fill = not self._candidates
         self._candidates, self._warnings = rows, warnings
@@ -557,7 +608,7 @@ class ClaimsView(QWidget):
 
     def _claim_failed(self, exc: BaseException) -> None:
         self._busy(False)
-        self.result_label.setText(f"<span style='color:#b3261e'>The claim could not be exported: {exc}</span>")
+        self.result_label.setText(f"<span style='color:#b3261e'>Not done: {exc}</span>")
 
     # ------------------------------------------------------------------ claims list
 
@@ -580,7 +631,11 @@ class ClaimsView(QWidget):
         self.claims_table.setRowCount(0)
         for row, claim in enumerate(claims_list):
             self.claims_table.insertRow(row)
-            note = claim.get("denied_reason") or ""
+            note = "; ".join(n for n in (
+                f"denied {claim.get('denied_on') or ''}: {claim['denied_reason']}".replace("  ", " ")
+                if claim.get("denied_reason") else "",
+                "made with “include claimed”: some expenses are in another claim too"
+                if claim.get("include_claimed") else "") if n)
             reimbursed = ""
             if claim.get("reimbursed_amount"):
                 reimbursed = f"{money_text(claim['reimbursed_amount'])} on {claim.get('reimbursed_on') or '?'}"
@@ -652,6 +707,8 @@ class ClaimsView(QWidget):
         self.mark_submitted.setEnabled(status == "draft")
         self.mark_reimbursed.setEnabled(status in ("draft", "submitted"))
         self.mark_denied.setEnabled(status in ("draft", "submitted"))
+        self.withdraw_button.setEnabled(status == "submitted")
+        self.delete_button.setEnabled(status == "draft")
 
     def _export_selected_claim(self) -> None:
         claim_id = self._selected_claim_id()
@@ -667,10 +724,9 @@ class ClaimsView(QWidget):
         if claim is None:
             return
         if status == "submitted":
-            answer = QMessageBox.question(self, "Mark claim submitted",
-                                          f"Mark claim {claim['id']} ({money_text(claim['total'])}) as submitted today?")
-            if answer == QMessageBox.StandardButton.Yes:
-                self.mark_selected("submitted", on=date.today())
+            dialog = StatusDateDialog("Mark claim submitted", claim, parent=self)
+            if dialog.exec() == QDialog.DialogCode.Accepted:
+                self.mark_selected("submitted", on=dialog.values()[0])
         elif status == "reimbursed":
             dialog = ReimbursedDialog(claim["total"], self)
             if dialog.exec() == QDialog.DialogCode.Accepted:
@@ -682,7 +738,45 @@ class ClaimsView(QWidget):
                     return
                 self.mark_selected("reimbursed", amount=amount, on=on)
         elif status == "denied":
-            reason, ok = QInputDialog.getText(self, "Mark claim denied",
-                                              "Why did the administrator deny the claim?")
-            if ok:
-                self.mark_selected("denied", reason=reason.strip() or None)
+            dialog = StatusDateDialog("Mark claim denied", claim, with_reason=True, parent=self)
+            if dialog.exec() == QDialog.DialogCode.Accepted:
+                on, reason = dialog.values()
+                self.mark_selected("denied", on=on, reason=reason)
+
+    def withdraw_selected(self, *, confirm: bool = True) -> None:
+        """Submitted -> draft, after the user confirms."""
+        claim = self._selected_claim()
+        if claim is None:
+            return
+        if confirm and QMessageBox.question(
+                self, "Withdraw claim",
+                f"Withdraw claim {claim['id']} ({money_text(claim['total'])}), submitted on "
+                f"{claim.get('submitted_on') or '?'}? It goes back to draft and keeps its expenses. Tell the "
+                "administrator too if they received it.") != QMessageBox.StandardButton.Yes:
+            return
+        self._claim_change(lambda vault, claim_id: claims_service().withdraw(vault, claim_id),
+                           lambda c: f"Claim {c['id']} is a draft again.")
+
+    def delete_selected(self, *, confirm: bool = True) -> None:
+        """Delete a draft claim, after the user confirms."""
+        claim = self._selected_claim()
+        if claim is None:
+            return
+        if confirm and QMessageBox.question(
+                self, "Delete claim",
+                f"Delete draft claim {claim['id']} ({len(claim['items'])} expenses, {money_text(claim['total'])})? "
+                "Its expenses can then go into another claim.") != QMessageBox.StandardButton.Yes:
+            return
+        self._claim_change(lambda vault, claim_id: claims_service().delete_claim(vault, claim_id),
+                           lambda c: f"Claim {c['id']} deleted.")
+
+    def _claim_change(self, fn, message) -> None:
+        claim_id = self._selected_claim_id()
+        if claim_id is None:
+            return
+
+        def failed(exc: BaseException) -> None:
+            self.claim_message.setText(f"<span style='color:#b3261e'>{exc}</span>")
+
+        self.ctx.change(self, lambda vault: fn(vault, claim_id),
+                        lambda c: self.claim_message.setText(message(c))).failure(failed).run_in_background()
