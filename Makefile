@@ -4,13 +4,18 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench setup system-deps clean
+.PHONY: run test lint bench setup system-deps clean
 
 run: setup
 	$(BIN)/hsawallet gui
 
-test: setup
+test: lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider tests
+
+# the linter and the type checker, configured in pyproject.toml ([tool.ruff], [tool.mypy])
+lint: setup
+	$(BIN)/ruff check -q hsawallet resources tests bench
+	$(BIN)/mypy
 
 bench: setup
 	$(BIN)/python bench/accuracy.py

@@ -404,7 +404,7 @@ def main(argv: list[str] | None = None) -> int:
             jobs = corpus_jobs(folder, args.limit, set(args.only.split(",")))
             print(f"{family}: reading {len(jobs)} documents ...", flush=True)
             results = read_documents([(path, "mdy") for path, _ in jobs], args.workers)
-            for (path, truth), result in zip(jobs, results):
+            for (_path, truth), result in zip(jobs, results):
                 score_corpus_document(tally, family, truth, result, truth["file"])
         read.append(family)
     print(f"read in {time.monotonic() - started:.0f} s\n")

@@ -82,7 +82,7 @@ def photo_receipt(rng: random.Random, n: int, noise: Image.Image) -> tuple[bytes
     big, small = font(54), font(38)
     draw.text((320, 180), rng.choice(MERCHANTS).upper(), fill=(30, 30, 30), font=big)
     y, total = 300, Decimal("0")
-    for line in range(rng.randint(10, 25)):
+    for _line in range(rng.randint(10, 25)):
         amount = Decimal(rng.randint(100, 9000)) / 100
         total += amount
         draw.text((320, y), f"{rng.choice(ITEMS)[:16]:<16} {amount:>7.2f}", fill=(40, 40, 40), font=small)

@@ -69,7 +69,7 @@ class Score:
         self.fp += len(got - expected)
         self.fn += len(expected - got)
 
-    def __iadd__(self, other: "Score") -> "Score":
+    def __iadd__(self, other: Score) -> Score:
         self.tp += other.tp
         self.fp += other.fp
         self.fn += other.fn

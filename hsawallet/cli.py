@@ -7,10 +7,11 @@ import getpass
 import json
 import os
 import sys
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 EXIT_OK, EXIT_USER, EXIT_LOCKED, EXIT_PARTIAL = 0, 1, 3, 4
 
@@ -557,7 +558,7 @@ def main(argv: list[str] | None = None) -> int:
     except VaultLockedError as exc:
         print(f"hsawallet: {exc}", file=sys.stderr)
         return EXIT_LOCKED
-    except (CliError,) as exc:
+    except CliError as exc:
         print(f"hsawallet: {exc}", file=sys.stderr)
         return exc.code
     except (UserError, VaultError, IngestError) as exc:

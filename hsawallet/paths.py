@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
+from importlib.resources import files
 from pathlib import Path
 
 from platformdirs import user_data_dir
 
 APP_NAME = "HSAWallet"
 VAULT_ENV = "HSAWALLET_VAULT"
-RESOURCES_DIR = Path(__file__).resolve().parent.parent / "resources"
 
 
 def data_dir() -> Path:
@@ -31,4 +31,9 @@ def resolve_vault_path(explicit: str | os.PathLike | None = None) -> Path:
 
 
 def resource(name: str) -> Path:
-    return RESOURCES_DIR / name
+    """A file of the package's data, e.g. ``resource("icons/add.svg")`` (resources/ in the source tree)."""
+    found = files("hsawallet.resources").joinpath(*name.split("/"))
+    # Qt and open() need a real file; pip and PyInstaller install the package unpacked
+    if not isinstance(found, Path):
+        raise RuntimeError(f"hsawallet's resources are not on disk ({found!r}); install the package unpacked")
+    return found

@@ -9,19 +9,13 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-_HERE = Path(__file__).resolve()
-# the repository (and a PyInstaller bundle) keep resources/ beside the package; a wheel inside it
-_DEFAULT_CANDIDATES = (
-    _HERE.parents[2] / "resources" / "categories.json",
-    _HERE.parents[1] / "resources" / "categories.json",
-    Path(getattr(sys, "_MEIPASS", _HERE.parents[2])) / "resources" / "categories.json",
-)
-DEFAULT_PATH = next((p for p in _DEFAULT_CANDIDATES if p.exists()), _DEFAULT_CANDIDATES[0])
+from hsawallet.paths import resource
+
+DEFAULT_PATH = resource("categories.json")
 
 LMN_CATEGORIES = (
     "fitness", "massage", "nutrition", "weight_loss", "sleep", "supplements", "orthopedic",

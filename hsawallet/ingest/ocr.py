@@ -634,7 +634,8 @@ def skew_angle(gray: Image.Image) -> float:
     """
     small = gray.copy()
     small.thumbnail((600, 600), Image.Resampling.BOX)
-    ink = ImageOps.invert(small.point(lambda value, t=_otsu(small.histogram()): 0 if value <= t else 255))
+    threshold = _otsu(small.histogram())
+    ink = ImageOps.invert(small.point(lambda value: 0 if value <= threshold else 255))
 
     def sharpness(angle: float) -> float:
         # nearest-neighbour: a tenth of bilinear's cost, and the row sums average its jaggies

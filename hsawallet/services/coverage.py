@@ -14,8 +14,8 @@ from hsawallet.services.errors import UserError
 from hsawallet.store.engine import Vault
 from hsawallet.store.models import (
     Account,
-    ClaimItem,
     Claim,
+    ClaimItem,
     Document,
     ItemLink,
     Letter,

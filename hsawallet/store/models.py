@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from datetime import date as Date, datetime, timezone
+from datetime import UTC, datetime
+from datetime import date as Date
 from decimal import Decimal
 from typing import Any
 
@@ -12,7 +13,7 @@ from sqlmodel import Field, SQLModel
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 class Money(TypeDecorator):

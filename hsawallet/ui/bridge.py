@@ -7,8 +7,8 @@ the main thread. Bursts (an import of 200 files) are coalesced into one signal p
 
 from __future__ import annotations
 
-
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot

@@ -13,8 +13,8 @@ Views are ``View(ctx: AppContext, parent=None)`` QWidgets; views that show recor
 
 from __future__ import annotations
 
-
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 from sqlmodel import Session

@@ -3,7 +3,6 @@ and files dropped anywhere on the window are imported."""
 
 from __future__ import annotations
 
-
 from datetime import datetime
 from pathlib import Path
 

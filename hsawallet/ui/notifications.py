@@ -8,6 +8,7 @@ warning is shown once: as a system-tray message, or in the status bar when there
 from __future__ import annotations
 
 import logging
+
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QThread, QTimer
 from PySide6.QtGui import QIcon

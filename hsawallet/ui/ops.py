@@ -19,15 +19,15 @@ skipped. ``wait_idle()`` runs the event loop until every op has delivered (tests
 
 from __future__ import annotations
 
-
 import collections
 import itertools
 import logging
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable, Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, Signal
@@ -188,15 +188,15 @@ class _BaseOp(Generic[T]):
         self._id = next(_ids)
         self._last_report = 0.0
 
-    def failure(self, cb: Callable[[BaseException], None]) -> "_BaseOp[T]":
+    def failure(self, cb: Callable[[BaseException], None]) -> _BaseOp[T]:
         self._failure = cb
         return self
 
-    def with_progress(self, label: str = "Working…") -> "_BaseOp[T]":
+    def with_progress(self, label: str = "Working…") -> _BaseOp[T]:
         self._progress_label = label
         return self
 
-    def on_progress(self, cb: ProgressCallback) -> "_BaseOp[T]":
+    def on_progress(self, cb: ProgressCallback) -> _BaseOp[T]:
         self._progress_cb = cb
         return self
 
@@ -247,7 +247,7 @@ class _BaseOp(Generic[T]):
             with _pending_lock:
                 _pending -= 1
 
-    def run_in_background(self) -> "_BaseOp[T]":
+    def run_in_background(self) -> _BaseOp[T]:
         global _pending
         with _pending_lock:
             _pending += 1

@@ -6,7 +6,6 @@ cursor while modal: nothing else can happen before a vault is open.
 
 from __future__ import annotations
 
-
 from pathlib import Path
 
 from PySide6.QtCore import Qt

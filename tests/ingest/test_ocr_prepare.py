@@ -5,7 +5,15 @@ from __future__ import annotations
 from PIL import Image, ImageDraw
 
 from hsawallet.ingest.ocr import (
-    OcrLine, OcrResult, OcrWord, _has_print, _largest_component, _parse_tsv, paper_box, read_image_text, reread_doubtful_lines,
+    OcrLine,
+    OcrResult,
+    OcrWord,
+    _has_print,
+    _largest_component,
+    _parse_tsv,
+    paper_box,
+    read_image_text,
+    reread_doubtful_lines,
     reread_lines_with_unread_ink,
 )
 from tests.conftest import load_font

@@ -6,8 +6,8 @@ import os
 import tempfile
 
 import pytest
-
 from conftest import scanned_pdf
+
 from hsawallet.ingest.model import IngestError, ReadResult
 from hsawallet.ingest.pool import read_many, read_one
 

@@ -21,7 +21,6 @@ from hsawallet.store.vault import (
     unlock_vault,
     verify_vault,
 )
-
 from tests.conftest import make_text_pdf
 
 MARKER = "ZEBRA-MARKER-7F3A91"
@@ -207,7 +206,7 @@ def test_verify_reports_a_flipped_byte_in_the_file(tmp_path):
 
 def test_upgrade_from_first_revision_keeps_data_and_makes_a_backup(tmp_path):
     from hsawallet.store import migrations
-    from hsawallet.store.engine import create_vault_file, make_engine, Vault
+    from hsawallet.store.engine import Vault, create_vault_file, make_engine
 
     path = tmp_path / "old.db"
     key = keys.derive_key("pw", keys.new_salt())

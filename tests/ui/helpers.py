@@ -240,7 +240,6 @@ def recompute(vault) -> None:
 
 import pytest  # noqa: E402
 
-
 _TEMPLATE: dict[str, tuple[Path, Prepared]] = {}
 
 

@@ -7,9 +7,9 @@ a big vault is instant and scrolling loads what comes into view.
 
 from __future__ import annotations
 
-
-from datetime import datetime, timezone
-from typing import Callable, NamedTuple
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import NamedTuple
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from sqlmodel import Session
@@ -51,7 +51,7 @@ def local_time(moment: datetime | None) -> str:
     if moment is None:
         return ""
     if moment.tzinfo is None:  # stored as UTC
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
@@ -79,7 +79,7 @@ class DocumentsModel(QAbstractTableModel):
         self.on_reset: Callable[[], None] | None = None  # after ids (re)load
 
     @classmethod
-    def for_vault(cls, vault, parent=None, *, background: bool = True) -> "DocumentsModel":
+    def for_vault(cls, vault, parent=None, *, background: bool = True) -> DocumentsModel:
         def ids_loader(kind: str | None) -> list[int]:
             with vault.session() as session:
                 return documents.document_ids(session, kind=kind)

@@ -12,11 +12,11 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QLineEdit,
-    QScrollArea,
-    QSplitter,
     QListView,
     QListWidget,
     QListWidgetItem,
+    QScrollArea,
+    QSplitter,
     QVBoxLayout,
     QWidget,
 )

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
@@ -153,7 +154,7 @@ class RecordTable(QTableView):
         return True
 
 
-def list_pane(table: "RecordTable", filter_edit: QLineEdit, name: str) -> tuple[QWidget, QLabel]:
+def list_pane(table: RecordTable, filter_edit: QLineEdit, name: str) -> tuple[QWidget, QLabel]:
     """The left pane of a record view: the filter box over the table, newest first, and a count."""
     table.setAccessibleName(name)
     table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
