@@ -728,20 +728,20 @@ class ClaimsView(QWidget):
             if dialog.exec() == QDialog.DialogCode.Accepted:
                 self.mark_selected("submitted", on=dialog.values()[0])
         elif status == "reimbursed":
-            dialog = ReimbursedDialog(claim["total"], self)
-            if dialog.exec() == QDialog.DialogCode.Accepted:
+            paid = ReimbursedDialog(claim["total"], self)
+            if paid.exec() == QDialog.DialogCode.Accepted:
                 try:
-                    amount, on = dialog.values()
+                    amount, paid_on = paid.values()
                 except InvalidOperation:
                     self.claim_message.setText("<span style='color:#b3261e'>The amount must be a number such as "
                                                "42.17.</span>")
                     return
-                self.mark_selected("reimbursed", amount=amount, on=on)
+                self.mark_selected("reimbursed", amount=amount, on=paid_on)
         elif status == "denied":
-            dialog = StatusDateDialog("Mark claim denied", claim, with_reason=True, parent=self)
-            if dialog.exec() == QDialog.DialogCode.Accepted:
-                on, reason = dialog.values()
-                self.mark_selected("denied", on=on, reason=reason)
+            denied = StatusDateDialog("Mark claim denied", claim, with_reason=True, parent=self)
+            if denied.exec() == QDialog.DialogCode.Accepted:
+                denied_on, reason = denied.values()
+                self.mark_selected("denied", on=denied_on, reason=reason)
 
     def withdraw_selected(self, *, confirm: bool = True) -> None:
         """Submitted -> draft, after the user confirms."""
