@@ -29,6 +29,10 @@ _LETTER_CUES = [
     (r"\bmy\s+patient\b|\bthis\s+patient\b", 2),
     (r"provider\s+(signature|certification)", 2),
     (r"valid\s+(through|until|for)", 1),
+    (r"\b(i|we)\s+(attest|certify)\b", 2),
+    (r"\btreatment\s+plan\b|\bplan\s+of\s+care\b", 2),
+    (r"\b(i\s+have\s+prescribed|i\s+(strongly\s+)?recommend|i\s+am\s+prescribing)\b", 2),
+    (r"\b(practitioner|prescriber|clinician)\b", 1),
 ]
 
 _RECEIPT_CUES = [
@@ -45,7 +49,10 @@ _RECEIPT_CUES = [
     (r"\bitems?\s+sold\b|\bqty\b", 1),
     (r"\binvoice\b", 1),
     (r"\bthank\s+you\b", 1),
-    (r"\bending\s+in\s+\d{4}\b|[x*#]{2,}\s*\d{4}\b", 2),
+    (r"\bending\s+in\s+\d{4}\b|[x*#]{2,}\s*\d{4}\b|\blast\s*(4|four)\b", 2),
+    # a payment made: the amount drafted / charged / debited, or a card charged
+    (r"\b(amount|total)\s+(drafted|charged|debited|collected|received|processed)\b", 3),
+    (r"\b(drafted|charged|debited)\s+(\S+\s+)?(to|from|on)\b", 2),
 ]
 
 _OTHER_CUES = [
@@ -69,6 +76,10 @@ _OTHER_CUES = [
     (r"\bunsubscribe\b|\blimited\s+time\b|\boffer\s+(ends|valid)\b", 3),
     (r"\breg\.\s*\$", 2),
     (r"\bdear\s+(valued\s+)?(customer|member|[A-Z][a-z]+,)", 1),
+    # insurance cards, bank statements, appointment reminders
+    (r"\bRx\s*BIN\b|\bRx\s*PCN\b|\bRx\s*GRP\b|\b(group|grp)\s*(no\.?|number|#)?\s*:?\s*\d{3,}", 3),
+    (r"\b(beginning|ending|opening|closing|available|daily)\s+balance\b", 4),
+    (r"\bappointment\s+(reminder|confirmation)|\bvisit\s+reminder\b|\byou('re|\s+are)\s+scheduled\b|\breply\s+\S+\s+to\s+confirm\b", 4),
 ]
 
 

@@ -44,6 +44,9 @@ class PageText:
     words: tuple[Word, ...] = ()
     width: float = 0.0
     height: float = 0.0
+    # Freehand drawings and pictures on a text-layer page, (x0, top, x1, bottom) in points: a
+    # hand signature in a PDF is one of these, never text.
+    marks: tuple[tuple[float, float, float, float], ...] = ()
 
 
 @dataclass

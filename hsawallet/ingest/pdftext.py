@@ -62,6 +62,7 @@ class TextLayer:
     words: tuple[Word, ...] = ()
     width: float = 0.0
     height: float = 0.0
+    marks: tuple[tuple[float, float, float, float], ...] = ()
 
 
 def text_layers(data: bytes, page_count: int) -> list[TextLayer]:
@@ -79,7 +80,7 @@ def text_layers(data: bytes, page_count: int) -> list[TextLayer]:
                 try:
                     text = page.extract_text() or ""
                     layer = TextLayer(text, _picture_coverage(page), _words(page) if text.strip() else (),
-                                      float(page.width), float(page.height))
+                                      float(page.width), float(page.height), _marks(page) if text.strip() else ())
                 except MemoryError:
                     raise
                 except Exception as error:  # pdfminer raises many types on odd pages
@@ -102,6 +103,14 @@ def _words(page) -> tuple[Word, ...]:
     return tuple(
         Word(w["text"], float(w["x0"]), float(w["top"]), float(w["x1"]), float(w["bottom"]))
         for w in page.extract_words()
+    )
+
+
+def _marks(page) -> tuple[tuple[float, float, float, float], ...]:
+    """Boxes of the page's freehand drawings (curves) and pictures: where a hand signature would be."""
+    return tuple(
+        (float(item["x0"]), float(item["top"]), float(item["x1"]), float(item["bottom"]))
+        for item in list(page.curves) + list(page.images)
     )
 
 
@@ -131,7 +140,7 @@ def usable_text(text: str) -> bool:
 
 def _text_page(index: int, layer: TextLayer) -> PageText:
     return PageText(index=index, text=layer.text, source="text", confidence=1.0,
-                    words=layer.words, width=layer.width, height=layer.height)
+                    words=layer.words, width=layer.width, height=layer.height, marks=layer.marks)
 
 
 def extract_pdf_pages(data: bytes, *, psm: int | None = None) -> list[PageText]:

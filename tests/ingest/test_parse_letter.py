@@ -25,7 +25,7 @@ def physician_letter(
     valid: str = "",
     license_line: str = "Oregon License No. MD.4591177",
     npi: str = VALID_NPI,
-    closing: str = "Sincerely,\n/s/ Quentin L. Villanueva, MD",
+    closing: str = "Sincerely,\n/s/ Anselm L. Whitcombe, MD",
 ) -> str:
     return f"""\
 Cedar Valley Family Practice
@@ -33,10 +33,10 @@ Cedar Valley Family Practice
 Tel (541) 555-0157 Fax (541) 555-0108
 April 14, 2026
 RE: Letter of Medical Necessity
-Patient: Gordon R. Quintero
+Patient: Ruben R. Castellanos
 Date of Birth: 08/08/1992
 To Whom It May Concern:
-I am writing on behalf of my patient, Gordon R. Quintero, who is under my care for low back pain{icd}.
+I am writing on behalf of my patient, Ruben R. Castellanos, who is under my care for low back pain{icd}.
 {necessity}
 • Therapeutic massage therapy — once weekly for 12 months
 • Custom orthopedic shoe inserts — daily wear for 12 months
@@ -51,9 +51,9 @@ NPI: {npi}
 
 def test_complete_physician_letter():
     letter = parse_letter(pages(physician_letter()))
-    assert letter.patient_name == "Gordon R. Quintero"
+    assert letter.patient_name == "Ruben R. Castellanos"
     assert letter.patient_dob == date(1992, 8, 8)
-    assert letter.provider_name == "Quentin L. Villanueva"
+    assert letter.provider_name == "Anselm L. Whitcombe"
     assert letter.provider_credentials == "MD"
     assert letter.provider_license == "MD.4591177"
     assert letter.provider_npi == VALID_NPI
@@ -92,7 +92,7 @@ def test_no_icd_code():
 
 
 def test_vague_may_help_wording_is_no_necessity_statement():
-    vague = "Gordon may benefit from the following, which could help overall well-being:"
+    vague = "Ruben may benefit from the following, which could help overall well-being:"
     letter = parse_letter(pages(physician_letter(necessity=vague)))
     assert letter.medical_necessity_statement is False
     assert letter.missing == ["medical_necessity_statement"]
@@ -112,7 +112,7 @@ def test_npi_with_a_bad_check_digit_is_not_kept():
 
 def test_unsigned_scanned_form():
     # OCR text of a scanned form whose signature row holds only the date
-    unsigned_form = FORM.format(npi=VALID_NPI).replace("/s/ Katrina T. Villanueva, PA-C 03/12/2026", "03/12/2026")
+    unsigned_form = FORM.format(npi=VALID_NPI).replace("/s/ Marisol T. Eberhardt, PA-C 03/12/2026", "03/12/2026")
     letter = parse_letter(pages(unsigned_form, source="ocr"))
     assert letter.signed is False
     assert letter.missing == ["signature"]
@@ -127,8 +127,8 @@ def test_unsigned_scanned_form():
 
 
 def test_a_closing_without_visible_ink_is_not_called_unsigned():
-    letter = parse_letter(pages(physician_letter(closing="Sincerely,\nQuentin L. Villanueva, MD"), source="ocr"))
-    assert letter.provider_name == "Quentin L. Villanueva"
+    letter = parse_letter(pages(physician_letter(closing="Sincerely,\nAnselm L. Whitcombe, MD"), source="ocr"))
+    assert letter.provider_name == "Anselm L. Whitcombe"
     assert letter.signed is True  # a drawn signature cannot be ruled out from text alone
 
 
@@ -137,7 +137,7 @@ Example Health Savings Bank
 Letter of Medical Necessity (LMN) Form
 Part 1 - Participant information
 Patient name Patient date of birth (MM/DD/YYYY)
-Monica Delgado 03/01/1984
+Harriet Osei 03/01/1984
 Part 2 - Medical information (completed by the health care provider)
 Diagnosis / medical condition
 Obesity; Hyperlipidemia
@@ -154,21 +154,21 @@ Comments:
 Regular structured exercise is a first-line treatment for this condition.
 Part 3 - Provider certification
 Provider name Credentials Phone
-Katrina T. Villanueva PA-C (218) 555-0127
+Marisol T. Eberhardt PA-C (218) 555-0127
 State license # NPI
 MN PA.1329517 {npi}
 Practice name and address
-Juniper Hollow Medical Group, 9424 Riverside Dr, Suite 127, Duluth, MN 55802
+Larch Street Medical Group, 9424 Riverside Dr, Suite 127, Duluth, MN 55802
 Provider signature Date
-/s/ Katrina T. Villanueva, PA-C 03/12/2026
+/s/ Marisol T. Eberhardt, PA-C 03/12/2026
 """
 
 
 def test_plan_form_with_label_rows():
     letter = parse_letter(pages(FORM.format(npi=VALID_NPI)))
-    assert letter.patient_name == "Monica Delgado"
+    assert letter.patient_name == "Harriet Osei"
     assert letter.patient_dob == date(1984, 3, 1)
-    assert letter.provider_name == "Katrina T. Villanueva"
+    assert letter.provider_name == "Marisol T. Eberhardt"
     assert letter.provider_credentials == "PA-C"
     assert letter.provider_license == "PA.1329517"
     assert letter.provider_npi == VALID_NPI
@@ -191,13 +191,13 @@ def test_day_first_letter_dates():
 TELEHEALTH = """\
 Brightline Virtual Care
 Certificate of Medical Necessity
-This letter certifies that Keith A. Okafor (date of birth 11/01/1963) was evaluated by a licensed
+This letter certifies that Tobias A. Lindqvist (date of birth 11/01/1963) was evaluated by a licensed
 clinician during a telehealth consultation on September 6, 2026. Based on this evaluation, vitamin
 D3 supplementation (2,000 IU daily) is medically necessary for the treatment of celiac disease and
 migraine (ICD-10-CM: K90.0, G43.909).
 This certification is valid for 12 months from the date of issue.
 Date of issue: September 13, 2026
-Electronically signed by Benjamin H. Halvorsen, PA-C
+Electronically signed by Anouk H. Marchetti, PA-C
 Oregon license PA.8613967 | NPI {npi}
 Support: (303) 555-0162
 """
@@ -205,9 +205,9 @@ Support: (303) 555-0162
 
 def test_telehealth_certificate_without_frequency():
     letter = parse_letter(pages(TELEHEALTH.format(npi=VALID_NPI)))
-    assert letter.patient_name == "Keith A. Okafor"
+    assert letter.patient_name == "Tobias A. Lindqvist"
     assert letter.patient_dob == date(1963, 11, 1)
-    assert letter.provider_name == "Benjamin H. Halvorsen"
+    assert letter.provider_name == "Anouk H. Marchetti"
     assert letter.provider_credentials == "PA-C"
     assert letter.icd10 == ["K90.0", "G43.909"]
     assert letter.categories == ["supplements"]

@@ -1,0 +1,238 @@
+"""Each evidence rule of letter reading, on letter layouts built here: entities first (names,
+NPIs, ICD-10-CM codes, credentials, licenses), then their roles (patient, provider, issue date,
+validity, items, signature) and the confidence that says whether the evidence agrees."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+
+from hsawallet.ingest.classify import classify
+from hsawallet.ingest.letter import parse_letter
+from hsawallet.ingest.letter_entities import credentials_after, icd10_codes, license_value, name_at, names_in
+from hsawallet.ingest.model import PageText
+from hsawallet.ingest.pdftext import extract_pdf_pages
+
+NPI = "1234567893"  # check digit right (Luhn over 80840 + the first nine digits)
+OTHER_NPI = "1245319599"  # also right
+BAD_NPI = "1234567890"
+
+
+def ocr(text: str) -> list[PageText]:
+    return [PageText(index=0, text=text, source="ocr", confidence=0.9)]
+
+
+def text(text: str) -> list[PageText]:
+    return [PageText(index=0, text=text, source="text", confidence=1.0)]
+
+
+# ---- entities -----------------------------------------------------------------------------
+
+
+def test_person_names_in_any_order_and_stopping_at_label_words():
+    assert name_at("OYELARAN, BEATRIX M. 5. Relationship").text == "Beatrix M. Oyelaran"
+    assert name_at("Casimir Ndiaye Birth date 1/2/1970").text == "Casimir Ndiaye"
+    assert name_at("Willowmere Family Medicine") is None  # an organisation, not a person
+    assert [n.text for n in names_in("seen by Dr. Ilse Vantongeren and Ottilie Brandvold today")] == [
+        "Ilse Vantongeren", "Ottilie Brandvold"]
+
+
+@pytest.mark.parametrize("line, credentials", [
+    ("Ilse Vantongeren, DPT", "DPT"),
+    ("Ilse Vantongeren LAc", "LAc"),
+    ("Ilse Vantongeren, RD, LDN", "RD, LDN"),
+    ("Ilse Vantongeren, FNP-BC", "FNP-BC"),
+    ("Ilse Vantongeren, Director", None),
+])
+def test_credentials_after_a_name(line, credentials):
+    span = name_at(line)
+    assert credentials_after(line, span.end) == credentials
+
+
+def test_icd10_codes_with_or_without_the_dot():
+    assert icd10_codes("Dx codes: M7661 ; G4730") == ["M76.61", "G47.30"]
+    assert icd10_codes("Reference E669 appears on the invoice") == []  # undotted, no code label
+    assert icd10_codes("chronic plantar fasciitis (M72.2), lumbar strain (S39.012A)") == ["M72.2", "S39.012A"]
+    assert icd10_codes("ICD-10: [10 hypertension", ocr=True) == ["I10"]  # OCR's [ for I
+
+
+@pytest.mark.parametrize("after_label, value", [
+    (" TX 12345-A", "12345-A"),
+    (" #: A-55123 (CA)", "A-55123"),
+    (" in Ohio: 35.098765", "35.098765"),
+    (" pending", None),
+    (" –", None),
+])
+def test_license_value_after_its_label(after_label, value):
+    assert license_value(after_label) == value
+
+
+# ---- roles --------------------------------------------------------------------------------
+
+PROSE = """\
+Willowmere Family Medicine
+412 Orchard Row, Springfield, IL 62701 | office (217) 555-0143
+Dated: 2/9/2026
+To the claims reviewer,
+Ottilie Brandvold (DOB 7/14/1958) has been under my care since 2021 for knee osteoarthritis, M17.0.
+I have prescribed aquatic exercise classes (twice a week) and a custom knee brace (worn daily),
+which are medically necessary to treat her condition.
+This recommendation is valid for 6 months.
+Kind regards,
+Ilse Vantongeren, DPT
+Illinois Lic. 070.012345
+NPI {npi}
+"""
+
+
+def test_prose_letter_roles_from_evidence():
+    letter = parse_letter(text(PROSE.format(npi=NPI)))
+    assert letter.patient_name == "Ottilie Brandvold"
+    assert letter.patient_dob == date(1958, 7, 14)
+    assert letter.provider_name == "Ilse Vantongeren"
+    assert letter.provider_credentials == "DPT"
+    assert letter.provider_license == "070.012345"
+    assert letter.provider_npi == NPI
+    assert letter.icd10 == ["M17.0"]
+    assert letter.categories == ["fitness", "orthopedic"]
+    assert letter.issue_date == date(2026, 2, 9)
+    assert letter.valid_through == date(2026, 8, 8)  # "valid for 6 months"
+    assert letter.valid_through_stated is False
+    assert letter.medical_necessity_statement
+
+
+def test_validity_in_other_phrasings():
+    through = PROSE.replace("This recommendation is valid for 6 months.", "Coverage period: 2/9/2026 to 11/30/2026.")
+    assert parse_letter(text(through.format(npi=NPI))).valid_through == date(2026, 11, 30)
+    duration = PROSE.replace("This recommendation is valid for 6 months.", "Continue for the duration of treatment.")
+    assert parse_letter(text(duration.format(npi=NPI))).valid_through == date(2027, 2, 8)  # the 12-month default
+    months_from = PROSE.replace("This recommendation is valid for 6 months.", "Please honour this for 9 months from the date of signature.")
+    assert parse_letter(text(months_from.format(npi=NPI))).valid_through == date(2026, 11, 8)
+
+
+def test_unlabelled_npi_is_kept_but_doubtful():
+    letter = parse_letter(text(PROSE.format(npi=NPI).replace("NPI ", "")))
+    assert letter.provider_npi == NPI
+    assert letter.confidence["provider_npi"] < 0.8
+    labelled = parse_letter(text(PROSE.format(npi=NPI)))
+    assert labelled.confidence["provider_npi"] >= 0.8
+    invalid = parse_letter(text(PROSE.format(npi=BAD_NPI)))
+    assert invalid.provider_npi is None and "provider_npi" in invalid.missing
+
+
+CARE_SUMMARY = """\
+Care Summary
+Seen on: 03/02/2026    Treating physician: Casimir Ndiaye, MD
+Client: Beatrix Oyelaran   Birth date: 1990-05-30
+Problem list
+G47.33 Obstructive sleep apnea
+Treatment          Schedule
+Auto-titrating CPAP machine with heated tubing     nightly
+Wedge pillow     every night
+Provider license: MD-204417 | National Provider Identifier: {npi}
+Digitally signed by Casimir Ndiaye, MD on 03/04/2026
+"""
+
+
+def test_care_summary_labels_table_and_digital_signature():
+    letter = parse_letter(text(CARE_SUMMARY.format(npi=NPI)))
+    assert letter.patient_name == "Beatrix Oyelaran"
+    assert letter.patient_dob == date(1990, 5, 30)
+    assert letter.provider_name == "Casimir Ndiaye"
+    assert letter.provider_credentials == "MD"
+    assert letter.provider_license == "MD-204417"
+    assert letter.provider_npi == NPI
+    assert letter.categories == ["cpap", "sleep"]
+    assert letter.issue_date == date(2026, 3, 4)  # signed, not the visit
+    assert letter.signed is True and letter.confidence["signed"] >= 0.8
+    assert letter.confidence["patient_name"] >= 0.8
+
+
+def test_a_form_date_under_its_signature_caption():
+    form = """\
+Practitioner statement
+Patient (last, first) BRANDVOLD, OTTILIE   DOB 07/14/1958
+Name Ilse Vantongeren   Credentials DPT   NPI {npi}
+Item or service      How often     Length of need
+Aquatic exercise classes    twice a week    6 months
+Is this expense mainly to treat the condition? Yes
+03/18/2026
+Practitioner signature   Date signed
+"""
+    letter = parse_letter(ocr(form.format(npi=NPI)))
+    assert letter.patient_name == "Ottilie Brandvold"
+    assert letter.provider_name == "Ilse Vantongeren"
+    assert letter.provider_credentials == "DPT"
+    assert letter.issue_date == date(2026, 3, 18)
+    assert letter.duration_months == 6
+    assert letter.medical_necessity_statement
+
+
+def test_two_patients_named_make_the_patient_doubtful():
+    doubtful = PROSE.replace("Ottilie Brandvold (DOB", "Patient: Wendeline Farquhar\nOttilie Brandvold (DOB")
+    letter = parse_letter(text(doubtful.format(npi=NPI)))
+    assert letter.confidence["patient_name"] < 0.8
+
+
+def test_may_find_useful_is_no_necessity_statement_but_still_lists_items():
+    vague = PROSE.replace(
+        "I have prescribed aquatic exercise classes (twice a week) and a custom knee brace (worn daily),\n"
+        "which are medically necessary to treat her condition.",
+        "Ottilie may find a custom knee brace (worn daily) useful for general well-being.",
+    )
+    letter = parse_letter(text(vague.format(npi=NPI)))
+    assert letter.categories == ["orthopedic"]
+    assert letter.medical_necessity_statement is False
+    assert "medical_necessity_statement" in letter.missing
+    denied = PROSE.replace("which are medically necessary to treat her condition.",
+                           "which are medically necessary; this is not for general fitness.")
+    assert parse_letter(text(denied.format(npi=NPI))).medical_necessity_statement is True
+
+
+def _letter_pdf(signature_stroke: bool) -> bytes:
+    from reportlab.lib.pagesizes import letter
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    c = canvas.Canvas(buffer, pagesize=letter)
+    c.setFont("Helvetica", 11)
+    lines = PROSE.format(npi=NPI).splitlines()
+    y = 720
+    for line in lines:
+        if line.startswith("Ilse Vantongeren"):
+            if signature_stroke:  # a hand signature: a freehand curve above the typed name
+                c.bezier(80, y + 4, 120, y + 30, 160, y - 10, 220, y + 14)
+            y -= 30
+        c.drawString(72, y, line)
+        y -= 16
+    c.showPage()
+    c.save()
+    return buffer.getvalue()
+
+
+def test_text_pdf_signature_is_a_drawing_near_the_signature_block():
+    signed = parse_letter(extract_pdf_pages(_letter_pdf(signature_stroke=True)))
+    assert signed.signed is True
+    unsigned = parse_letter(extract_pdf_pages(_letter_pdf(signature_stroke=False)))
+    assert unsigned.signed is False
+    assert "signature" in unsigned.missing
+
+
+# ---- classification -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("body, kind", [
+    ("Riverbend Climbing Gym\nMembership activity\nMonthly dues 64.00\nAmount charged $64.00\n"
+     "Charged to MASTERCARD on file, last 4: 0042", "receipt"),
+    ("Prairie Mutual Health Plan\nMember ID ZX0012345\nGroup 88213\nRx BIN 610014 Rx PCN HLTH\nCopay PCP $25", "other"),
+    ("First Lakeshore Credit Union\nStatement period 01/01/2026 - 01/31/2026\nBeginning balance 1,204.11\n"
+     "01/05 POS DEBIT HARBOR DRUG 12.40\nEnding balance 1,191.71", "other"),
+    ("Harbor Physical Therapy\nAppointment reminder\nYou're scheduled for Monday, March 2 at 9:00.\n"
+     "Reply Y to confirm.", "other"),
+    ("Plan of care\nPatient: Beatrix Oyelaran\nDiagnosis: lumbar radiculopathy (M54.16)\nI have prescribed "
+     "aquatic therapy twice a week.\nIlse Vantongeren, DPT\nNPI " + NPI, "letter"),
+])
+def test_classification_by_evidence(body, kind):
+    assert classify(text(body))[0] == kind
