@@ -160,7 +160,12 @@ _LABELLED_DIGITS = re.compile(
     + r")\s*[:#\-–—]?\s*(?:[*xX#•·.]+\s*)?(\d{4})(?![\d]|[.,]\d)",
     _I,
 )
-_NOT_CARD_CONTEXT = re.compile(r"\b(auth|approval|appr|trn|trans|ref|invoice|order|phone|tel|store|reg|member|acct\s*no)\b", _I)
+# a brand, masked digits that the reading turned into letters or symbols ("VISA KKK 6150 76.26"), the last four
+_BRAND_LINE_DIGITS = re.compile(
+    r"\b(?:visa|master\s*card|mastercard|amex|american\s+express|discover|debit|jcb|maestro)\b[^\n]{2,40}?"
+    r"(?<![\d.,])(\d{4})(?![\d.,])(?:\s+[$]?\d+[.,]\d{2})?\W*$",
+    _I,
+)
 
 
 def card_candidates(lines: list[Line]) -> list[Candidate]:
@@ -168,7 +173,7 @@ def card_candidates(lines: list[Line]) -> list[Candidate]:
     found: list[Candidate] = []
     for line in lines:
         seen: set[int] = set()
-        for pattern, how in ((_MASKED_DIGITS, "masked"), (_LABELLED_DIGITS, "labelled")):
+        for pattern, how in ((_MASKED_DIGITS, "masked"), (_LABELLED_DIGITS, "labelled"), (_BRAND_LINE_DIGITS, "brand")):
             for m in pattern.finditer(line.text):
                 group = m.lastindex or 1
                 if m.start(group) in seen:

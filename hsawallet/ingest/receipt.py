@@ -15,25 +15,41 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from hsawallet.ingest.candidates import document_lines
 from hsawallet.ingest.categories import Categories, load_categories
 from hsawallet.ingest.dates import find_dates, repair_day_month, repair_month_names, repair_years
 from hsawallet.ingest.model import ItemFields, PageText, ReceiptFields
 from hsawallet.ingest.money import AmountMatch, find_amounts, looks_misread, round_to_nickel, to_money
+from hsawallet.ingest.receipt_evidence import find_card_last4, find_purchase_date
+from hsawallet.ingest.receipt_merchant import find_merchant
 
 _I = re.IGNORECASE
 
 _SUBTOTAL = re.compile(r"\bsub\s*[-.]?\s*t[o0]ta[l1]\b|\bmerchandise\s+total\b|\bitems?\s+total\b|\bnet\s+sales\b", _I)
 # "TOTAL" and OCR's usual misreadings of it ("fotal", "iotal", "igtal")
-_TOTAL = re.compile(r"\bt[o0]ta[l1]\b|\b[fil1|][o0g]ta[l1]\b|\bt[o0]ta\b(?=\s*[:(])|\bamount\s+(paid|due|charged)\b|\bbalance\s+(paid|due)\b|\bgrand\s+t[o0]tal\b", _I)
+# what was actually paid, in the words documents use for it
+_PAID = (
+    r"\bamount\s+(paid|charged|drafted|debited|settled|collected|received)\b|\bpaid\s+(today|now|in\s+full)\b"
+    r"|\btotal\s+(paid|charged)\b|\byou\s+paid\b|\bpayment\s+(amount|received|total)\b|\bcharged\s+to\b"
+    r"|\bpatient\s+paid\b|\bpaid\s+amount\b"
+)
+# "TOTAL" and OCR's usual misreadings of it ("fotal", "iotal", "igtal")
+_TOTAL = re.compile(
+    r"\bt[o0]ta[l1]\b|\b[fil1|][o0g]ta[l1]\b|\bt[o0]ta\b(?=\s*[:(])|\bamount\s+(paid|due|charged)\b|\bbalance\s+(paid|due)\b"
+    r"|\bgrand\s+t[o0]tal\b|" + _PAID,
+    _I,
+)
 _TOTAL_STRONG = re.compile(
     r"\b(grand|order|invoice|nett?|final)\s+t[o0]ta[l1]\b|\bt[o0]ta[l1]\s+(paid|due|charged|amount|payable|sales?\s*\(?incl)"
-    r"|\bamount\s+(paid|charged)\b|\bt[o0]ta[l1]\s*:?\s*(rm|usd|\$)|\brounded\s+t[o0]tal|\bt[o0]ta[l1]\s+after\s+round",
+    r"|\bt[o0]ta[l1]\s*:?\s*(rm|usd|\$)|\brounded\s+t[o0]tal|\bt[o0]ta[l1]\s+after\s+round|" + _PAID,
     _I,
 )
 _TOTAL_INCL = re.compile(r"\binc[lt](\.|usive|uding)?\b|\bt[o0]ta[l1]\s+after\b", _I)
 _TOTAL_NOT = re.compile(
     r"\bsub\s*[-.]?\s*t|eligible|saving|saved|discount|\b[qo0]ty\b|quantity|\bitems?\b|\bunits?\b|\bpoints?\b|\btax\b|\bgst\b"
-    r"|\bvat\b|excl|before|\bweight\b|\bpcs\b|\bno\.?\s+of\b|count|tendered|change|\bdue\s+date\b|\bbilled\b|plan\s+paid",
+    r"|\bvat\b|excl|before|\bweight\b|\bpcs\b|\bno\.?\s+of\b|count|tendered|change|\bdue\s+date\b|\bbilled\b|plan\s+paid"
+    r"|\bcharges\b|\bnext\b|\bscheduled\b|\bshipment\b|\bper\s+(shipment|month|visit)\b|qualified|\bhsa\b|\bfsa\b"
+    r"|\binsurance\b|\bplan\s+(paid|pays)\b|\bprevious\b|\bremaining\b",
     _I,
 )
 _TAX = re.compile(r"\b(sales\s+)?tax\b|\bgst\b|\bvat\b|\bhst\b|\bpst\b|\bsst\b", _I)
@@ -631,8 +647,9 @@ def parse_receipt(
         return result
     ocr_factor = min([1.0] + [max(0.5, p.confidence) for p in pages if p.source == "ocr"])
 
-    result.merchant, merchant_confidence = _find_merchant(lines)
-    result.date, date_confidence = _find_date(lines, date_order, any(p.source == "ocr" for p in pages))
+    layout = document_lines(pages)
+    result.merchant, merchant_confidence = find_merchant(layout)
+    result.date, date_confidence = find_purchase_date(layout, date_order, any(p.source == "ocr" for p in pages))
 
     summary = _summary_candidates(lines)
     subtotal = summary["subtotal"][-1][1] if summary["subtotal"] else None
@@ -669,7 +686,7 @@ def parse_receipt(
                 item.confidence = round(min(0.98, item.confidence + 0.1), 2)
             total_confidence = max(total_confidence, 0.9)
 
-    result.card_last4, card_confidence = _find_card("\n".join(line.text for line in lines))
+    result.card_last4, card_confidence = find_card_last4(layout)
     result.patient, patient_confidence = _find_patient(lines)
 
     subtotal_confidence = 0.9 if subtotal is not None else 0.0

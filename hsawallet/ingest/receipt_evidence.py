@@ -1,0 +1,148 @@
+"""A receipt's date of purchase and card digits, chosen among candidates by the evidence around them.
+
+Every date on the page is a candidate. The words left of it and the column header above it say
+what it is: a purchase ("ordered", "paid", "date of service", "posted", a DOS column) or
+something else (a birth date, a delivery, a statement or print date, the next draft, the end
+of a billing period). A date is marked sure only when such words say it is the purchase, or
+when it is the only date on the slip with the time of sale beside it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from hsawallet.ingest.candidates import Candidate, Line, card_candidates, header_above
+from hsawallet.ingest.dates import find_dates, repair_day_month, repair_month_names, repair_years
+
+_I = re.IGNORECASE
+
+# words that say a date is when the purchase was made or paid
+PURCHASE_WORDS = re.compile(
+    r"\b(date|dated|ordered|order\s+date|placed|purchased?|transaction|trans|txn|sale|sold|service|serviced|dos|"
+    r"visit|paid|payment|charged|drafted|debited|posted|received|invoice\s+date|receipt\s+date|tarikh|tendered|"
+    r"checkout|bought|appointment|session)\b",
+    _I,
+)
+# words that say a date is something else
+OTHER_DATE_WORDS = re.compile(
+    r"\b(birth|dob|d\.o\.b|born|exp|expires?|expiry|expiration|valid|due|returns?|refund|since|print(ed)?|"
+    r"effective|next|upcoming|refill|use\s+by|best\s+before|statement|delivered|delivery|shipped|ships|arriv\w*|"
+    r"estimated|through|thru|until|to|cycle|period|renews?|renewal|scheduled|follow[-\s]?up|issued\s+on|"
+    r"generated|as\s+of|opened|enrolled)\b",
+    _I,
+)
+_SERVICE_DATE = re.compile(r"date\s+of\s+service|service\s+date|\bdos\b|date\s+of\s+(sale|purchase|visit)", _I)
+_TIME = re.compile(r"\b\d{1,2}:\d{2}\b")
+_LABEL_WORDS = 5  # how many words left of a date count as its label
+
+
+@dataclass
+class _DateChoice:
+    value: date
+    score: float
+    labelled: bool
+    line: int
+
+
+def _label_of(text_before: str) -> str:
+    """The last few words before a value, up to a separator that starts another field ("|", "·")."""
+    segment = re.split(r"[|·•]|\s{3,}", text_before)[-1]
+    return " ".join(segment.split()[-_LABEL_WORDS:])
+
+
+def _evidence(words: str) -> int:
+    """+1 for purchase words, -1 for other-date words, 0 for neither."""
+    if not words:
+        return 0
+    if _SERVICE_DATE.search(words):
+        return 1
+    if OTHER_DATE_WORDS.search(words):
+        return -1
+    return 1 if PURCHASE_WORDS.search(words) else 0
+
+
+def find_purchase_date(layout: list[Line], date_order: str, ocr: bool) -> tuple[date | None, float]:
+    this_year = date.today().year
+    choices: list[_DateChoice] = []
+    for line in layout:
+        text = line.text
+        if sum(ch in "-=_~*" for ch in text) > 0.3 * len(text):
+            continue  # a rule of dashes ("2-22-22 --2---") is no date
+        repaired = False
+        if ocr:
+            fixed = repair_day_month(repair_month_names(repair_years(text, this_year - 30, this_year + 1)), date_order)
+            repaired, text = fixed != text, fixed
+        for match in find_dates(text, date_order):
+            x0, x1 = line.span_box(match.start, match.end)
+            candidate = Candidate("date", match.value, line.index, match.start, match.end, x0, x1)
+            left = _evidence(_label_of(text[: match.start]))
+            above = _evidence(header_above(layout, candidate))
+            score = 0.6
+            labelled = False
+            if left < 0 or (above < 0 and left <= 0):
+                score -= 0.5
+            elif left > 0 or above > 0:
+                score += 0.3
+                labelled = True
+            if _TIME.search(text[match.end: match.end + 16]):
+                score += 0.05  # a till prints the time of sale beside the date
+            if match.ambiguous:
+                score -= 0.05
+            if repaired:
+                score -= 0.15
+            if match.value.year > this_year + 1 or match.value.year < this_year - 40:
+                score -= 0.3
+            score -= min(0.2, line.index * 0.004)
+            choices.append(_DateChoice(match.value, score, labelled, line.index))
+    if not choices:
+        return None, 0.0
+    best = max(choices, key=lambda c: (c.score, -c.line))
+    agreeing = sum(1 for c in choices if c.value == best.value and c.labelled and c is not best)
+    rivals = [c for c in choices if c.value != best.value and c.score > 0.3]
+    confidence = best.score + min(0.1, 0.05 * agreeing)
+    if best.labelled:
+        if any(c.labelled and c.score >= best.score - 0.1 for c in rivals):
+            confidence = min(confidence, 0.7)  # two labelled purchase dates that differ
+    elif rivals:
+        confidence = min(confidence, 0.7)  # no label and another plausible date
+    return best.value, round(max(0.3, min(0.95, confidence)), 2)
+
+
+# words just before four digits that make them something other than a card's
+_NOT_CARD = re.compile(
+    r"\b(auth|approval|appr|trn|trans|txn|ref|invoice|inv|order|phone|tel|store|str|reg|member|no|po|box|suite|ste|"
+    r"unit|rx|npi|license|lic|id|zip|tr|te|op|st)\b\W*$",
+    _I,
+)
+_CARD_WORDS = re.compile(
+    r"\b(visa|master\s*card|mastercard|mc|amex|american\s+express|discover|debit|credit|card|acct|account|jcb|"
+    r"diners|union\s*pay|maestro|interac|eftpos|ending|last\s*(4|four)|paid|payment|tend(er(ed)?)?|chip|tap|swipe|"
+    r"contactless|on\s+file)\b",
+    _I,
+)
+
+
+def find_card_last4(layout: list[Line]) -> tuple[str | None, float]:
+    """The card's last four digits: masked digits, or digits right after a card brand or "ending in"."""
+    scored: list[tuple[float, int, str]] = []
+    for candidate in card_candidates(layout):
+        digits, how = candidate.value
+        line = layout[candidate.line].text
+        before = line[max(0, candidate.start - 24): candidate.start]
+        if _NOT_CARD.search(before.rstrip(" *xX#•·.-:")) and not _CARD_WORDS.search(before):
+            continue
+        score = {"masked": 0.85, "labelled": 0.8}.get(how, 0.7)
+        if _CARD_WORDS.search(line):
+            score += 0.1
+        scored.append((score, candidate.line, digits))
+    if not scored:
+        return None, 0.0
+    best = max(scored, key=lambda s: (s[0], -s[1]))
+    others = {d for _, _, d in scored if d != best[2]}
+    agree = sum(1 for _, _, d in scored if d == best[2]) - 1
+    confidence = best[0] + 0.03 * min(agree, 2)
+    if others:
+        confidence = min(confidence, 0.7)
+    return best[2], round(min(0.97, confidence), 2)

@@ -1,0 +1,270 @@
+"""The merchant of a receipt, from candidates and evidence.
+
+Candidates are the name-like stretches of the header region (the first lines of the first page,
+split where a wide gap separates two columns). Evidence for one: print larger than the body,
+a business word or legal suffix, the same name said again elsewhere ("Receipt from ...",
+"sold by ...", a page title), a short logo line that a fuller name line repeats and extends.
+A web domain stands for the merchant when no name line does. The name is given without its
+legal suffix ("Acme Supply, Inc." -> "Acme Supply").
+"""
+
+from __future__ import annotations
+
+import re
+
+from hsawallet.ingest.candidates import Line, body_size, domain_candidates
+from hsawallet.ingest.dates import find_dates
+from hsawallet.ingest.money import find_amounts
+
+_I = re.IGNORECASE
+
+HEADER_LINES = 12  # the merchant is printed in the first lines of the first page
+
+# Legal forms ending a company name. A Malaysian "Sdn Bhd" / "Bhd" stays: that is how such a
+# firm is named on its receipts and in its register.
+_LEGAL_SUFFIX_END = re.compile(
+    r"[\s,]+(inc|incorporated|llc?|l\.l\.c|llp|pllc|p\.?c|corp|corporation|co|company|ltd|limited|plc|gmbh|pty|l\.?p)\.?\s*$",
+    _I,
+)
+_KEEPS_SUFFIX = re.compile(r"\b(sdn|bhd|berhad)\b", _I)
+LEGAL_FORM = re.compile(
+    r"\b(sdn\.?\s*bhd|bhd|berhad|s/b|llc|l\.l\.c|inc|corp(oration)?|ltd|limited|plc|gmbh|pty|co\.|p\.c\.|pllc)(?!\w)", _I
+)
+# Words that name a kind of business: a line carrying one reads as a business name.
+BUSINESS_WORD = re.compile(
+    r"\b(pharmacy|drug|drugs|rx|chemist|apothecary|market|mart|supermarket|supercenter|store|stores|shop|outlet|"
+    r"warehouse|grocery|grocer|provisions|trading|enterprise|restaurant|restoran|cafe|bakery|clinic|medical|medicine|"
+    r"health|healthcare|care|hospital|center|centre|practice|associates|group|studio|fitness|gym|athletic|yoga|pilates|"
+    r"spa|massage|therapy|therapeutics|bodywork|chiropractic|acupuncture|optometry|optical|optics|vision|eye|dental|"
+    r"dentistry|orthodontics|pediatrics|nutrition|wellness|sleep|supply|supplies|labs?|laboratory|sports|hardware|"
+    r"books?|electrical|company|co|house|post|club|direct|online|services)\b",
+    _I,
+)
+# Lines made only of words like these are headings of the document, not a name.
+_HEADING_WORDS = {
+    "receipt", "receipts", "sales", "order", "orders", "details", "detail", "summary", "invoice", "tax", "statement",
+    "statements", "account", "activity", "information", "info", "payment", "payments", "method", "shipping",
+    "billing", "customer", "customers", "copy", "merchant", "duplicate", "original", "official", "your", "my", "the",
+    "of", "and", "&", "for", "also", "bought", "viewed", "items", "item", "patient", "superbill", "bill", "services",
+    "service", "membership", "member", "confirmation", "purchase", "transaction", "record", "thank", "you", "welcome",
+    "cash", "sale", "simplified", "history", "date", "paid", "amount", "total", "address", "ship", "to", "from",
+    "description", "qty", "price", "charges", "charge", "new", "visit", "visits", "client", "home", "page",
+}
+_ADDRESS = re.compile(
+    r"^\W*\d+[\w\-/]*\s+\w+.*\b(st|street|ave|avenue|rd|road|blvd|boulevard|dr|drive|ln|lane|way|ct|court|pkwy|parkway|"
+    r"hwy|highway|suite|ste|ter|terrace|pl|place|loop|trl|trail|pike|cir|circle|sq|square|jalan|jln|lorong|taman|no)\b"
+    r"|\b[A-Z][a-z]+,?\s+[A-Z]{2}\s+\d{5}\b|\b\d{5}\s+[A-Z]"
+    r"|^\W*(no\.?|lot|level|unit)\s*\d",
+    _I,
+)
+# "Cedar Falls, IA 50613" (OCR may smudge the state: "|A52401", "1A 50309") ending a line
+_CITY_STATE_ZIP_END = re.compile(r",\s*[A-Za-z|1]{1,2}[\s.\-]*\d{5}(?:-\d{4})?[\W_]*$")
+_SAID_FROM = re.compile(r"^\W*(?:receipt|invoice|order|purchase|payment|statement)\s+from\s+(?P<name>\S.*)$", _I)
+_STREET_START = re.compile(r"\s\d{1,6}\s+[A-Z][a-z]+\s")  # "Strength House 1500 Lookout View Dr ..."
+_PHONE = re.compile(r"\(?\b\d{3}\)?[\s.-]?\d{3}[\s.-]\d{4}\b|\b(tel|phone|fax|ph)\b\s*[:.]?", _I)
+_WEB = re.compile(r"\b[\w-]+\.(com|net|org|example|co|my|shop|store|us)\b|@|www", _I)
+_NOT_NAME = re.compile(
+    r"\b(thank|cashier|reg|trn|receipt\s*#|tel|gst\s*(id|no|reg)|table\s*(no|#|:)|salesperson|payment|visa|"
+    r"mastercard|card|date|time|page|\d+\s*of\s*\d+|questions|contact|call|help|apt|suite)\b"
+    r"|\b(dds|md|do|dpt|lmt|rdn|np|pa-c|l\.ac|dom|od|dc|cpt|pma-cpt|rn|lcsw)\b\.?\s*(,|$|·|-)",
+    _I,
+)
+# where a document names its merchant in words: "Receipt from X", "sold by X", "X is operated by"
+_NAMED = re.compile(
+    r"\b(?:receipt|invoice|order|purchase|payment)\s+from\s+(?P<a>[^|·•\n]+?)\s*$"
+    r"|\b(?:sold|shipped|fulfilled|provided)\s+by:?\s+(?P<b>[^|·•\n,]+?)\s*(?:[|·•,]|$)"
+    r"|\bseller:\s*(?P<c>[^|·•\n,]+?)\s*(?:[|·•,]|$)"
+    r"|\|\s*(?P<d>[^|\n]+?)\s*$",
+    _I,
+)
+
+
+def strip_legal_suffix(name: str) -> str:
+    """ "Acme Supply, Inc." -> "Acme Supply"; a Malaysian "... Sdn Bhd" keeps its form."""
+    if _KEEPS_SUFFIX.search(name):
+        return name
+    stripped = name
+    for _ in range(2):  # "Foo Co., Ltd."
+        shorter = _LEGAL_SUFFIX_END.sub("", stripped).rstrip(" ,")
+        if shorter == stripped or len(re.sub(r"\W", "", shorter)) < 3:
+            break
+        stripped = shorter
+    return stripped
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"[^a-z0-9&]+", " ", text.lower()).strip()
+
+
+def _segments(line: Line) -> list[str]:
+    """The line cut where a wide gap separates columns (measured boxes only), else the whole line."""
+    if not line.measured or len(line.words) < 2:
+        return [line.text]
+    parts: list[list[str]] = [[line.words[0].text]]
+    for before, word in zip(line.words, line.words[1:]):
+        gap = word.x0 - before.x1
+        if gap > 1.5 * max(before.height, word.height) or abs(word.height - before.height) > 0.3 * before.height:
+            parts.append([])
+        parts[-1].append(word.text)
+    return [" ".join(p) for p in parts]
+
+
+def _cut_address_tail(text: str) -> str:
+    """A name with the next column's address glued on by the reading:
+    "Clearview Optometry Springfield, IL 62701" -> "Clearview Optometry"."""
+    match = _STREET_START.search(text)
+    if match and match.start() > 3:
+        return text[: match.start()].strip()
+    tail = _CITY_STATE_ZIP_END.search(text)
+    if not tail:
+        return text
+    words = text[: tail.start()].split()
+    # the city is the last word or two; the name ends at its last business word when it has one
+    for keep in range(len(words) - 1, 0, -1):
+        if BUSINESS_WORD.fullmatch(words[keep - 1].strip(",.")) and len(words) - keep <= 3:
+            return " ".join(words[:keep])
+    return " ".join(words[:-1]) if len(words) > 2 else text
+
+
+# marks at a line's end that are debris of the page's edge or shadow ("<y", "i;", "|")
+_EDGE_DEBRIS = re.compile(r"[^\w&)]+|[a-z]{1,2}[^\w\s]*|[A-Za-z]?[^\w\s$#(]+[a-z]?")
+
+
+def clean_name(text: str) -> str:
+    text = re.sub(r"\s*[\[(][^)\]]*\d[^)\]]*[)\]]?\s*$", "", text)  # a registration number "(519537-X)"
+    text = re.sub(r"\s+\d{5,}\s*$", "", text)
+    tokens = text.split()
+    # reading debris before the name: "ee ela Green Table ...", ". Hawkeye", "| gel"
+    while len(tokens) > 1 and (
+        re.fullmatch(r"[^\w&]+", tokens[0])
+        or (re.fullmatch(r"[a-z]{1,4}", tokens[0]) and any(t[:1].isupper() for t in tokens[1:]))
+        or (re.fullmatch(r"[\d|lI]", tokens[0]) and tokens[1][:1].isupper() and len(tokens[1]) > 1)
+    ):
+        tokens.pop(0)
+    while len(tokens) > 1 and (
+        (_EDGE_DEBRIS.fullmatch(tokens[-1]) and not LEGAL_FORM.fullmatch(tokens[-1]) and tokens[-1] != "&")
+        or (re.fullmatch(r"[A-Z]", tokens[-1]) and tokens[-2].endswith("."))  # "Corp. F": a stray mark read as a letter
+    ):
+        tokens.pop()
+    tokens = [t for t in tokens if not (_WEB.search(t) and "." in t.strip("."))] or tokens  # "shop.example"
+    # a full stop read inside a name ("NORTHSTAR. HEALTH")
+    tokens = [t[:-1] if re.fullmatch(r"[A-Za-z]{4,}\.", t) and i < len(tokens) - 1 else t for i, t in enumerate(tokens)]
+    text = " ".join(tokens).replace("_", " ")
+    text = re.sub(r"^[^\w(]+|[^\w).]+$", "", text.strip())
+    return " ".join(text.split())
+
+
+def _letters(text: str) -> int:
+    return sum(ch.isalpha() for ch in text)
+
+
+def _name_quality(text: str) -> float:
+    tokens = text.split()
+    if not tokens:
+        return 0.0
+    wordlike = sum(1 for t in tokens if re.fullmatch(r"[A-Za-z][A-Za-z'&.\-]{2,},?|&|[A-Z]\.?|\(?[A-Z]\)|\d{1,4}|Rx", t))
+    return wordlike / len(tokens)
+
+
+def _is_heading(text: str) -> bool:
+    words = re.findall(r"[a-z&]+", text.lower())
+    return bool(words) and all(w in _HEADING_WORDS for w in words)
+
+
+def _plausible(text: str) -> bool:
+    letters = _letters(text)
+    if letters < 3 or letters < 0.5 * len(text.replace(" ", "")):
+        return False
+    if _is_heading(text) or _NOT_NAME.search(text) or _PHONE.search(text) or _ADDRESS.search(text):
+        return False
+    if find_dates(text) or find_amounts(text):
+        return False
+    if re.match(r"\W*(sub\s*-?\s*)?t[o0]ta[l1]\b", text, _I):
+        return False
+    return not (_WEB.search(text) and " " not in text.strip())
+
+
+def _named_elsewhere(lines: list[Line]) -> list[str]:
+    """Names the document states in words ("Receipt from X", "Seller: X", a page title "... | X")."""
+    found = []
+    for line in lines:
+        for match in _NAMED.finditer(line.text):
+            name = next(g for g in match.groups() if g)
+            name = clean_name(name)
+            if 3 <= len(name) <= 60 and not find_amounts(name) and not find_dates(name):
+                found.append(name)
+    return found
+
+
+def find_merchant(lines: list[Line]) -> tuple[str | None, float]:
+    """(merchant, confidence) of a receipt's lines."""
+    if not lines:
+        return None, 0.0
+    first_page = lines[0].page
+    head = [line for line in lines if line.page == first_page][:HEADER_LINES]
+    body = body_size(lines)
+    named = [_fold(strip_legal_suffix(n)) for n in _named_elsewhere(lines)]
+    domains = [c.value for c in domain_candidates(lines)]
+
+    candidates: list[tuple[float, int, str]] = []
+    for position, line in enumerate(head):
+        for segment in _segments(line):
+            said = _SAID_FROM.match(segment)
+            if said:
+                segment = said.group("name")  # "Receipt from Acme": the name is what follows
+            text = clean_name(_cut_address_tail(segment.strip(" .,;:|'\"")))
+            if not _plausible(text):
+                if re.fullmatch(r"(?:www\.)?[\w-]+(?:\.[\w-]+)+", text.strip(), _I) and position < 3:
+                    candidates.append((0.55 + _size_bonus(line, body), position, text.lower()))  # a domain as the name
+                continue
+            score = 1.0 - 0.08 * position
+            if LEGAL_FORM.search(text):
+                score += 0.5
+            if BUSINESS_WORD.search(text):
+                score += 0.3
+            if text == text.lower():
+                score -= 0.5
+            if _letters(text) < 5:
+                score -= 0.4
+            score -= 0.8 * (1.0 - _name_quality(text))
+            if len(text) > 45:
+                score -= 0.3
+            score += _size_bonus(line, body)
+            candidates.append((score, position, text))
+    if not candidates:
+        if domains:
+            return domains[0], 0.5
+        return None, 0.0
+
+    # a short logo line ("ACME") that a fuller name line below repeats and extends ("Acme Health Supply Co.")
+    scored: list[tuple[float, int, str]] = []
+    for score, position, text in candidates:
+        for other_score, other_position, other in candidates:
+            if other_position > position and other_position - position <= 2:
+                if _fold(other).startswith(_fold(text) + " ") and len(_fold(other)) > len(_fold(text)):
+                    score -= 0.6  # the fuller line is the name
+                if _fold(text).startswith(_fold(other) + " "):
+                    score += 0.4
+        scored.append((score, position, text))
+    score, _, text = max(scored, key=lambda c: (c[0], -c[1]))
+    name = strip_legal_suffix(text)
+    # agreement: the document says the same name again in words or in its web domain
+    key = _fold(name)
+    said_again = any(n == key or n.startswith(key + " ") for n in named)
+    in_domain = any(re.sub(r"[^a-z0-9]", "", key) and re.sub(r"[^a-z0-9]", "", key) in d.replace(".", "") for d in domains)
+    if said_again or in_domain:
+        score += 0.6
+    runner_up = max((s for s, p, t in scored if _fold(strip_legal_suffix(t)) != key), default=-9.0)
+    margin = score - runner_up
+    confidence = 0.45 + 0.2 * min(score, 1.5) + 0.15 * min(margin, 1.0)
+    if not (said_again or in_domain) and margin < 0.5:
+        confidence = min(confidence, 0.7)
+    return name, round(max(0.3, min(0.92, confidence)), 2)
+
+
+def _size_bonus(line: Line, body: float) -> float:
+    """Print larger than the body text: a name set in display type."""
+    if not body or not line.size:
+        return 0.0
+    ratio = line.size / body
+    return 0.0 if ratio < 1.2 else min(1.0, 0.5 * (ratio - 1.0) + 0.3)
