@@ -21,6 +21,7 @@ from hsawallet.ingest.dates import find_dates, repair_day_month, repair_month_na
 from hsawallet.ingest.model import ItemFields, PageText, ReceiptFields
 from hsawallet.ingest.money import AmountMatch, find_amounts, looks_misread, round_to_nickel, to_money
 from hsawallet.ingest.receipt_evidence import find_card_last4, find_purchase_date
+from hsawallet.ingest.receipt_items import SUMMARY_LABEL, find_items
 from hsawallet.ingest.receipt_merchant import find_merchant
 
 _I = re.IGNORECASE
@@ -677,8 +678,12 @@ def parse_receipt(
         tax_confidence = 0.95
     result.subtotal, result.tax, result.total = subtotal, tax, total
 
-    items = _find_items(lines, first_summary, categories)
-    result.items = [item for item, _ in items]
+    summary_lines = [c[0] for key in summary for c in summary[key]] + [
+        i for i, line in enumerate(lines) if SUMMARY_LABEL.search(line.text) and find_amounts(line.text)
+    ]
+    first_row_end = min([first_summary] + [i for i in summary_lines if i > 0])
+    last_summary = max(summary_lines, default=len(lines))
+    result.items = find_items([line.text for line in lines], first_row_end, last_summary, subtotal, categories)
     reference = subtotal if subtotal is not None else (total if tax in (None, Decimal("0.00")) else None)
     if result.items and reference is not None:
         if sum((i.amount or Decimal("0")) for i in result.items) == reference:
