@@ -1,8 +1,10 @@
 """Read the fields of a receipt (till slip, pharmacy slip, online order, statement of services).
 
-Works line by line on the page texts: labelled lines ("SUBTOTAL", "Order total",
-"Date of service:") give the summary fields, lines ending in an amount before the summary
-give the items, and the amounts are cross-checked (items add up to the subtotal; subtotal,
+Each field is chosen among candidates by the evidence around them: the merchant among the
+header's name lines (receipt_merchant), the purchase date and card digits by the words left of
+them and their column headers (receipt_evidence), the items as a table (receipt_items).
+The summary amounts come from labelled lines ("SUBTOTAL", "Amount paid", "Paid today"; never
+gross charges, an eligible sum or the next draft), and the amounts are cross-checked (items add up to the subtotal; subtotal,
 tax and shipping add up to the total) to pick between candidates and to set confidence.
 On OCR text, a total one misread digit away from what other parts of the slip give (cash
 less change, the rows of a tax summary, the items) is taken for a misreading of that amount.
@@ -12,14 +14,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 
 from hsawallet.ingest.candidates import document_lines
 from hsawallet.ingest.categories import Categories, load_categories
-from hsawallet.ingest.dates import find_dates, repair_day_month, repair_month_names, repair_years
-from hsawallet.ingest.model import ItemFields, PageText, ReceiptFields
-from hsawallet.ingest.money import AmountMatch, find_amounts, looks_misread, round_to_nickel, to_money
+from hsawallet.ingest.dates import find_dates
+from hsawallet.ingest.model import PageText, ReceiptFields
+from hsawallet.ingest.money import find_amounts, looks_misread, round_to_nickel, to_money
 from hsawallet.ingest.receipt_evidence import find_card_last4, find_purchase_date
 from hsawallet.ingest.receipt_items import SUMMARY_LABEL, find_items
 from hsawallet.ingest.receipt_merchant import find_merchant
@@ -70,12 +71,6 @@ _SKIP_ITEM = re.compile(
     r"\b(subtotal|sub\s+total|total|tax|gst|vat|shipping|handling|delivery\s+fee)\b|\bon\s+\$?\d+[.,]\d{2}\b|%",
     _I,
 )
-_DISTRACTOR = re.compile(
-    r"also\s+(viewed|bought|like)|you\s+may\s+(also\s+)?like|recommended\s+for\s+you|related\s+products|"
-    r"customers\s+who|frequently\s+bought|inspired\s+by|similar\s+items|\bsponsored\b",
-    _I,
-)
-_QTY_LINE = re.compile(r"^\W*\d+\s*[/xX]?\s*@|^\W*\d+\s*(x|pcs?|ea)\s*@?\s*\$?\d", _I)
 _CARD_LAST4 = [
     re.compile(r"ending\s+(?:in\s+)?(?:[x*#.•]*\s*)?(\d{4})\b", _I),
     re.compile(r"(?:[*xX#•]{2,}[\s*xX#•-]*){1,}(\d{4})\b"),
@@ -93,15 +88,6 @@ _PATIENT = re.compile(
     r"patient/client|name\s+of\s+patient|customer\s+name)\s*[:#][\s;:,.|]*(?P<name>[A-Za-z][A-Za-z .,'\-]{1,60})",
     _I,
 )
-_DATE_LABEL = re.compile(
-    r"\b(date|dated|order\s+placed|placed\s+on|purchased|transaction|service|visit|invoice\s+date|paid\s+on|tarikh)\b",
-    _I,
-)
-_DATE_AVOID = re.compile(
-    r"\b(birth|dob|d\.o\.b|exp(ir\w*)?|valid|due|return|member\s+since|print(ed)?|effective|next\s+visit|"
-    r"refill\s+by|use\s+by|best\s+before|statement)\b",
-    _I,
-)
 _HEADER_WORDS = re.compile(
     r"^\W*(receipt|sales\s+receipt|order\s+confirmation|invoice|tax\s+invoice|statement|statement\s+of\s+services|"
     r"thank\s+you|welcome|customer\s+copy|merchant\s+copy|duplicate|copy|original|cash\s+sale|cash\s+bill|"
@@ -117,17 +103,7 @@ _ADDRESS = re.compile(
     r"|^\W*(no\.?|lot|level|unit)\s*\d",
     _I,
 )
-_STREET = re.compile(
-    r"\bstore\s*#\s*\d|\b\d{2,6}\s+(?:[A-Za-z]+\s+){1,3}(st|street|ave|avenue|rd|road|blvd|boulevard|dr|drive|ln|lane|"
-    r"way|ct|court|pkwy|parkway|hwy|highway|ter|terrace|pl|place|cir|circle)\b\.?",
-    _I,
-)
 _WEB = re.compile(r"\b[\w-]+\.(com|net|org|example|co|my|shop|store|us)\b|@|www", _I)
-_COMPANY = re.compile(
-    r"\b(sdn\.?\s*bhd|bhd|berhad|enterprise|trading|restaurant|restoran|llc|inc|corp|co\.|company|ltd|"
-    r"pharmacy|drug|mart|market|supercenter|store|shop|clinic|studio|center|centre|fitness|gym)\b",
-    _I,
-)
 
 
 @dataclass
@@ -168,34 +144,12 @@ def _letters(text: str) -> int:
     return sum(ch.isalpha() for ch in text)
 
 
-def _clean_name(text: str) -> str:
-    text = re.sub(r"^[^\w(]+|[^\w).]+$", "", text.strip())
-    return " ".join(text.split())
 
 
-_LEGAL_SUFFIX = re.compile(
-    r"\b(sdn\.?\s*bhd|bhd|berhad|s/b|llc|l\.l\.c|inc|corp(oration)?|ltd|limited|plc|gmbh|pty|co\.)(?!\w)", _I
-)
 _SUFFIX_LINE = re.compile(r"^\W*(co\.|company\b|sdn\b|bhd\b|\(m\)|inc\b|llc\b|ltd\b|limited\b)", _I)
 _NAME_LABEL = re.compile(r"^\W*[A-Za-z ]{3,20}:\s*(?=\S)")
 
 
-def _merchant_text(text: str) -> str:
-    """A name line without its registration number or a "Owned by:" style label."""
-    text = re.sub(r"\s*[\[(][^)\]]*\d[^)\]]*[)\]]?\s*$", "", text)  # "(519537-X)"
-    text = re.sub(r"\s+\d{5,}\s*$", "", text)
-    label = _NAME_LABEL.match(text)
-    if label and len(text) - label.end() > 5:
-        text = text[label.end():]
-    tokens = [t for t in text.split() if not (_WEB.search(t) and "." in t.strip("."))]  # "shop.example"
-    # OCR debris before the name: "ee ela Green Table ...", "pee FERNWOOD ...", "1 FERNWOOD ..."
-    while len(tokens) > 1 and (
-        (re.fullmatch(r"[a-z]{1,4}", tokens[0]) and any(t[:1].isupper() for t in tokens[1:]))
-        or re.fullmatch(r"[\d|lI]", tokens[0]) and tokens[1][:1].isupper() and len(tokens[1]) > 1
-    ):
-        tokens.pop(0)
-    tokens = [t[:-1] if re.fullmatch(r"[A-Za-z]{4,}\.", t) and i < len(tokens) - 1 else t for i, t in enumerate(tokens)]
-    return _clean_name(" ".join(tokens).replace("_", " "))
 
 
 def _name_quality(text: str) -> float:
@@ -207,84 +161,8 @@ def _name_quality(text: str) -> float:
     return wordlike / len(tokens)
 
 
-def _find_merchant(lines: list[_Line]) -> tuple[str | None, float]:
-    head = [line for line in lines if line.page == lines[0].page][:12] if lines else []
-    candidates: list[tuple[float, int, str]] = []
-    for position, line in enumerate(head):
-        text = _merchant_text(line.text)
-        letters = _letters(text)
-        if letters < 3 or letters < 0.5 * len(text.replace(" ", "")):
-            continue
-        if _HEADER_WORDS.search(text) or _PHONE.search(text) or _ADDRESS.search(text) or _STREET.search(text):
-            continue
-        if find_dates(text) or find_amounts(text) or re.fullmatch(r"\W*(sub\s*-?\s*)?t[o0]ta[l1]\b.*", text, _I):
-            continue
-        if len(re.findall(r"\b(description|qty|quantity|units?|amount|price|item|code)\b", text, _I)) >= 2:
-            continue  # a column header
-        if _WEB.search(text) and " " not in text:
-            continue
-        if re.search(r"\b(thank|order|cashier|reg|trn|receipt|date|tel|gst\s*(id|no|reg)|invoice|table\s*(no|#|:)|salesperson|paid|payment|visa|mastercard|card)\b", text, _I):
-            continue
-        score = 1.0 - 0.1 * position
-        # a legal name broken over two lines ("POPULAR BOOK" / "CO. (M) SDN BHD")
-        following = head[position + 1].text if position + 1 < len(head) else ""
-        if _SUFFIX_LINE.match(following) and not re.search(r"\d", following) and not _SUFFIX_LINE.match(text):
-            text = f"{text} {_merchant_text(head[position + 1].text)}"
-        elif position > 0 and _SUFFIX_LINE.match(text):
-            previous = _merchant_text(head[position - 1].text)
-            if _letters(previous) >= 3 and not _ADDRESS.search(previous) and not _PHONE.search(previous):
-                text = f"{previous} {text}"
-        if _LEGAL_SUFFIX.search(text):
-            score += 0.6
-        elif _COMPANY.search(text):
-            score += 0.3
-        if text == text.lower():
-            score -= 0.5
-        if letters < 5:
-            score -= 0.4
-        score -= 0.8 * (1.0 - _name_quality(text))
-        if len(text) > 45:
-            score -= 0.3
-        candidates.append((score, position, text))
-    if not candidates:
-        return None, 0.0
-    score, _, text = max(candidates, key=lambda c: (c[0], -c[1]))
-    return text, round(max(0.3, min(0.9, score)), 2)
 
 
-def _find_date(lines: list[_Line], date_order: str, ocr: bool) -> tuple[date | None, float]:
-    best: tuple[float, int, date] | None = None
-    this_year = date.today().year
-    for line in lines:
-        text = line.text
-        if sum(ch in "-=_~*" for ch in text) > 0.3 * len(text):
-            continue  # a rule of dashes ("2-22-22 --2---") is no date
-        repaired = False
-        if ocr:
-            fixed = repair_years(text, this_year - 30, this_year + 1)
-            fixed = repair_day_month(repair_month_names(fixed), date_order)
-            repaired, text = fixed != text, fixed
-        found = find_dates(text, date_order)
-        if not found:
-            continue
-        if _DATE_AVOID.search(line.text) and not re.search(r"date\s+of\s+service|service\s+date", line.text, _I):
-            score = 0.2
-        elif _DATE_LABEL.search(line.text):
-            score = 0.9
-        else:
-            score = 0.7
-        score -= min(0.3, line.number * 0.005)
-        if re.search(r"\b\d{1,2}:\d{2}\b", text):
-            score += 0.05  # a till prints the time beside the date of sale
-        if found[0].ambiguous:
-            score -= 0.05
-        if repaired:
-            score -= 0.15
-        if best is None or score > best[0]:
-            best = (score, line.number, found[0].value)
-    if best is None:
-        return None, 0.0
-    return best[2], round(max(0.3, best[0]), 2)
 
 
 def _amount_of(lines: list[_Line], index: int, lenient: bool = False) -> Decimal | None:
@@ -338,16 +216,6 @@ def _summary_candidates(lines: list[_Line]) -> dict[str, list[tuple[int, Decimal
     return found
 
 
-def _find_card(text: str) -> tuple[str | None, float]:
-    for strength, pattern in zip((0.9, 0.85, 0.8, 0.75, 0.7), _CARD_LAST4):
-        for match in pattern.finditer(text):
-            digits = match.group(1)
-            line_start = text.rfind("\n", 0, match.start(1)) + 1
-            window = text[max(line_start, match.start(1) - 40): match.start(1)]
-            if re.search(r"\b(auth|approval|trn|trans|ref|invoice|order|phone|tel|store)\b", window, _I) and strength < 0.85:
-                continue
-            return digits, strength
-    return None, 0.0
 
 
 def natural_name(raw: str) -> str:
@@ -384,17 +252,6 @@ def _find_patient(lines: list[_Line]) -> tuple[str | None, float]:
     return None, 0.0
 
 
-def _item_description(text: str, first_amount: AmountMatch, code_column: bool) -> str:
-    description = text[: first_amount.start].strip()
-    description = re.sub(r"[\s$]+$", "", description)
-    # a trailing quantity column ("... 60 min 1 $95.00") and stray marks
-    description = re.sub(r"\s+\d{1,3}\s*$", "", description)
-    description = re.sub(r"\s+[x@]\s*$", "", description, flags=_I)
-    if code_column:
-        parts = description.split(" ", 1)
-        if len(parts) == 2 and re.fullmatch(r"[A-Z0-9]{1,8}", parts[0]) and re.search(r"[a-z]", parts[1]):
-            description = parts[1]
-    return description.strip(" .:;,-_'‘’\"|")
 
 
 def _quantity_times_price(text: str) -> Decimal | None:
@@ -404,55 +261,6 @@ def _quantity_times_price(text: str) -> Decimal | None:
     return (int(match.group(1)) * Decimal(match.group(2).replace(",", "."))).quantize(Decimal("0.01"))
 
 
-def _find_items(
-    lines: list[_Line], stop_at: int, categories: Categories
-) -> list[tuple[ItemFields, int]]:
-    items: list[tuple[ItemFields, int]] = []
-    code_column = False
-    in_distractor = False
-    for index, line in enumerate(lines[:stop_at]):
-        text = line.text
-        if re.search(r"\bcode\b.*\bdescription\b", text, _I):
-            code_column = True
-        if _DISTRACTOR.search(text):
-            in_distractor = True
-        if in_distractor:
-            continue
-        amounts = find_amounts(text)
-        if not amounts:
-            continue
-        if _QTY_LINE.search(text):
-            # "DARK CHOC BAR" / "2 @ 2.49 4.98": the quantity line carries the amount
-            previous = lines[index - 1].text if index > 0 else ""
-            if index > 0 and not find_amounts(previous) and _letters(previous) >= 3 and not _SKIP_ITEM.search(previous):
-                amount = amounts[-1].value if len(amounts) > 1 else _quantity_times_price(text)
-                if amount is not None:
-                    category, category_confidence = categories.categorize(previous)
-                    items.append((ItemFields(
-                        description=_item_description(previous + " 0.00", find_amounts(previous + " 0.00")[-1], code_column),
-                        amount=amount,
-                        category=category,
-                        needs_lmn=categories.needs_lmn(category),
-                        confidence=round(0.45 + 0.4 * category_confidence, 2),
-                    ), index))
-            continue
-        if _SKIP_ITEM.search(text) or _PAYMENT.search(text):
-            continue
-        if find_dates(text):
-            continue
-        description = _item_description(text, amounts[0], code_column)
-        if _letters(description) < 3:
-            continue
-        category, category_confidence = categories.categorize(description)
-        item = ItemFields(
-            description=description,
-            amount=amounts[-1].value,
-            category=category,
-            needs_lmn=categories.needs_lmn(category),
-            confidence=round(0.5 + 0.4 * category_confidence, 2),
-        )
-        items.append((item, index))
-    return items
 
 
 # OCR reads a printed C as G ("GASH", "GHANGE")
@@ -600,6 +408,8 @@ def _pick_total(
             score += 3.0
         if amount in tendered or amount in paid or amount == summary_total:
             score += 2.0
+        if change and change > 0 and any(c[1] == amount - change for c in candidates):
+            score -= 3.0  # "Paid 100.00 / Change 20.50" beside a total of 79.50: the cash handed over
         if misread_of(amount, expected) or misread_of(amount, summary_total):
             score -= 1.5  # a digit away from what the other lines add up to: likely misread
         if index > summary_start:

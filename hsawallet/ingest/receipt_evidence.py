@@ -21,7 +21,7 @@ _I = re.IGNORECASE
 # words that say a date is when the purchase was made or paid
 PURCHASE_WORDS = re.compile(
     r"\b(date|dated|ordered|order\s+date|placed|purchased?|transaction|trans|txn|sale|sold|service|serviced|dos|"
-    r"visit|paid|payment|charged|drafted|debited|posted|received|invoice\s+date|receipt\s+date|tarikh|tendered|"
+    r"visit|paid|payment|charged|settled|drafted|debited|posted|received|invoice\s+date|receipt\s+date|tarikh|tendered|"
     r"checkout|bought|appointment|session)\b",
     _I,
 )

@@ -57,12 +57,12 @@ _FLAG_END = re.compile(r"(\s+[A-Z]{1,3})+$")  # tax and eligibility flags after 
 _MONEY_HEADERS = [
     (re.compile(r"\b(pt|patient|you|amount|amt)\.?\s+paid\b|\bpaid\b|\byour\s+(cost|price)\b", _I), 3),
     (re.compile(r"\b(amount|amt|total|ext(ended)?|line\s+total|net)\b", _I), 2),
-    (re.compile(r"\b(charges?|fee|price|cost|rate|each|unit\s+price)\b", _I), 1),
+    (re.compile(r"\b(charges?|charged|billed|fee|price|cost|rate|each|unit\s+price|list)\b", _I), 1),
     (re.compile(r"\b(balance|adj(ustment)?s?\.?|discount|insurance|plan|allowed|copay\s+due|due)\b", _I), -1),
 ]
 _HEADER_WORDS = re.compile(
     r"\b(description|item|items|product|service|services|code|cpt|hcpcs|qty|quantity|units?|price|fee|charges?|"
-    r"amount|paid|balance|adj\.?|total|dos|date|posted|ref)\b",
+    r"amount|paid|billed|balance|adj\.?|total|dos|date|posted|ref)\b",
     _I,
 )
 

@@ -33,7 +33,7 @@ LEGAL_FORM = re.compile(
 # Words that name a kind of business: a line carrying one reads as a business name.
 BUSINESS_WORD = re.compile(
     r"\b(pharmacy|drug|drugs|rx|chemist|apothecary|market|mart|supermarket|supercenter|store|stores|shop|outlet|"
-    r"warehouse|grocery|grocer|provisions|trading|enterprise|restaurant|restoran|cafe|bakery|clinic|medical|medicine|"
+    r"warehouse|grocery|grocer|provisions|trading|enterprise|restaurant|restoran|cafe|bistro|bar|grill|bakery|clinic|medical|medicine|"
     r"health|healthcare|care|hospital|center|centre|practice|associates|group|studio|fitness|gym|athletic|yoga|pilates|"
     r"spa|massage|therapy|therapeutics|bodywork|chiropractic|acupuncture|optometry|optical|optics|vision|eye|dental|"
     r"dentistry|orthodontics|pediatrics|nutrition|wellness|sleep|supply|supplies|labs?|laboratory|sports|hardware|"
@@ -130,7 +130,14 @@ def _cut_address_tail(text: str) -> str:
 _EDGE_DEBRIS = re.compile(r"[^\w&)]+|[a-z]{1,2}[^\w\s]*|[A-Za-z]?[^\w\s$#(]+[a-z]?")
 
 
+_SUFFIX_LINE = re.compile(r"^\W*(co\.|company\b|sdn\b|bhd\b|\(m\)|inc\b|llc\b|ltd\b|limited\b)", _I)
+_NAME_LABEL = re.compile(r"^\W*[A-Za-z ]{3,20}:\s*(?=\S)")  # "Owned by: ..." before a registered name
+
+
 def clean_name(text: str) -> str:
+    label = _NAME_LABEL.match(text)
+    if label and len(text) - label.end() > 5:
+        text = text[label.end():]
     text = re.sub(r"\s*[\[(][^)\]]*\d[^)\]]*[)\]]?\s*$", "", text)  # a registration number "(519537-X)"
     text = re.sub(r"\s+\d{5,}\s*$", "", text)
     tokens = text.split()
@@ -164,6 +171,11 @@ def _name_quality(text: str) -> float:
         return 0.0
     wordlike = sum(1 for t in tokens if re.fullmatch(r"[A-Za-z][A-Za-z'&.\-]{2,},?|&|[A-Z]\.?|\(?[A-Z]\)|\d{1,4}|Rx", t))
     return wordlike / len(tokens)
+
+
+def _only_trade_words(text: str) -> bool:
+    words = re.findall(r"[A-Za-z]+", text)
+    return bool(words) and all(BUSINESS_WORD.fullmatch(w) or w.lower() in ("and", "of", "the") for w in words)
 
 
 def _is_heading(text: str) -> bool:
@@ -208,19 +220,29 @@ def find_merchant(lines: list[Line]) -> tuple[str | None, float]:
 
     candidates: list[tuple[float, int, str]] = []
     for position, line in enumerate(head):
+        following = head[position + 1].text if position + 1 < len(head) else ""
         for segment in _segments(line):
             said = _SAID_FROM.match(segment)
             if said:
                 segment = said.group("name")  # "Receipt from Acme": the name is what follows
             text = clean_name(_cut_address_tail(segment.strip(" .,;:|'\"")))
+            # a legal name broken over two lines ("POPULAR BOOK" / "CO. (M) SDN BHD")
+            if _SUFFIX_LINE.match(following) and not re.search(r"\d", following) and not _SUFFIX_LINE.match(text):
+                text = f"{text} {clean_name(following)}"
+            elif position > 0 and _SUFFIX_LINE.match(text):
+                previous = clean_name(head[position - 1].text)
+                if _letters(previous) >= 3 and not _ADDRESS.search(previous) and not _PHONE.search(previous):
+                    text = f"{previous} {text}"
             if not _plausible(text):
                 if re.fullmatch(r"(?:www\.)?[\w-]+(?:\.[\w-]+)+", text.strip(), _I) and position < 3:
                     candidates.append((0.55 + _size_bonus(line, body), position, text.lower()))  # a domain as the name
                 continue
-            score = 1.0 - 0.08 * position
+            score = 1.0 - 0.1 * position
             if LEGAL_FORM.search(text):
                 score += 0.5
-            if BUSINESS_WORD.search(text):
+            if _only_trade_words(text):
+                score -= 0.6  # "Pharmacy & Wellness", "Bistro & Cafe": the trade under a name, not the name
+            elif BUSINESS_WORD.search(text):
                 score += 0.3
             if text == text.lower():
                 score -= 0.5

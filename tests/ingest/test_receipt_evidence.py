@@ -1,0 +1,188 @@
+"""Each evidence rule of receipt reading, on layouts built here (none of them a template of the corpora)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from hsawallet.ingest.model import PageText
+from hsawallet.ingest.receipt import parse_receipt
+from hsawallet.ingest.receipt_merchant import strip_legal_suffix
+from tests.ingest.layout import page_of_words, read_placed
+
+
+def text_page(text: str, source: str = "text") -> list[PageText]:
+    return [PageText(index=0, text=text, source=source, confidence=1.0 if source == "text" else 0.9)]
+
+
+# ---------------------------------------------------------------- purchase date
+
+
+def test_a_labelled_purchase_date_beats_a_print_stamp_with_a_time():
+    fields = parse_receipt(text_page(
+        "02/11/2027 09:14 Printed from your account\nKestrel Outfitters\nPurchased 2027-02-03\n"
+        "Trail socks 12.00\nTotal 12.00\n"
+    ))
+    assert fields.date == date(2027, 2, 3)
+    assert fields.confidence["date"] >= 0.8
+
+
+def test_dates_that_are_not_the_purchase_lose_to_the_visit_date():
+    fields = parse_receipt(text_page(
+        "Copperleaf Podiatry\nDOB: 04/05/1988\nNext appointment 03/30/2027\nVisit 03/02/2027\n"
+        "Gait analysis 95.00\nTotal 95.00\nShipped on 03/04/2027\n"
+    ))
+    assert fields.date == date(2027, 3, 2)
+
+
+def test_a_date_under_its_column_header_in_a_text_pdf():
+    pages = read_placed([[
+        (60, 50, "Harrow Supply", 20),
+        (60, 100, "INVOICE NO", 8), (200, 100, "DUE BY", 8), (340, 100, "SETTLED ON", 8),
+        (60, 112, "A-5521", 10), (200, 112, "06/30/2027", 10), (340, 112, "06/02/2027", 10),
+        (60, 150, "Knee sleeve", 10), (400, 150, "30.00", 10),
+        (60, 170, "Total", 10), (400, 170, "30.00", 10),
+    ]])
+    fields = parse_receipt(pages)
+    assert fields.date == date(2027, 6, 2)
+    assert fields.confidence["date"] >= 0.8
+
+
+def test_two_different_labelled_dates_are_not_sure():
+    fields = parse_receipt(text_page("Harrow Supply\nOrder date 05/01/2027\nPayment date 05/09/2027\nTotal 10.00\n"))
+    assert fields.date is not None
+    assert fields.confidence["date"] < 0.8
+
+
+# ---------------------------------------------------------------- card digits
+
+
+def test_card_digits_beside_a_brand_masked_or_ending_in():
+    assert parse_receipt(text_page("Harrow Supply\nTotal 9.00\nPaid by Maestro - 4431\n")).card_last4 == "4431"
+    assert parse_receipt(text_page("Harrow Supply\nTotal 9.00\nCard •••• •••• 0817\n")).card_last4 == "0817"
+    fields = parse_receipt(text_page("Harrow Supply\nTotal 9.00\nCharged to JCB ending with 2290\nAuth 551234\n"))
+    assert fields.card_last4 == "2290" and fields.confidence["card_last4"] >= 0.8
+
+
+def test_reference_numbers_are_not_card_digits():
+    fields = parse_receipt(text_page("Harrow Supply\nTotal 9.00\nRef 4431 Store 2210\nCASH 10.00\nCHANGE 1.00\n"))
+    assert fields.card_last4 is None
+
+
+def test_two_cards_make_the_digits_doubtful():
+    fields = parse_receipt(text_page("Harrow Supply\nTotal 9.00\nVISA ****1111 5.00\nAMEX ****2222 4.00\n"))
+    assert fields.card_last4 in ("1111", "2222")
+    assert fields.confidence["card_last4"] < 0.8
+
+
+# ---------------------------------------------------------------- total: the amount paid
+
+
+def test_the_amount_paid_is_the_total_not_the_gross_charges():
+    fields = parse_receipt(text_page(
+        "Copperleaf Podiatry\nVisit 03/02/2027\nOrthotic casting 300.00\nGait analysis 95.00\n"
+        "Total charges $395.00\nInsurance adjustment -$120.00\nPatient paid $275.00\n"
+        "Next payment due 04/02/2027 $50.00\n"
+    ))
+    assert fields.total == Decimal("275.00")
+
+
+def test_a_per_shipment_sum_and_an_eligible_sum_are_not_the_total():
+    fields = parse_receipt(text_page(
+        "Tealbird Goods\nOrder date 01/15/2027\nWrist brace 20.00\nPlant pot 15.00\n"
+        "Shipment total 20.00\nHSA eligible total 20.00\nAmount charged 37.45\n"
+    ))
+    assert fields.total == Decimal("37.45")
+
+
+# ---------------------------------------------------------------- merchant
+
+
+def test_the_name_in_large_print_beats_an_address_line_above_it():
+    pages = read_placed([[
+        (400, 40, "77 Quarry Lane", 8),
+        (60, 60, "Bellwether Hearing Clinic", 18),
+        (400, 52, "Portland, ME 04101", 8),
+        (60, 120, "Hearing test", 10), (400, 120, "80.00", 10),
+        (60, 140, "Total", 10), (400, 140, "80.00", 10),
+    ]])
+    assert parse_receipt(pages).merchant == "Bellwether Hearing Clinic"
+
+
+def test_a_logo_line_gives_way_to_the_fuller_name_without_its_legal_suffix():
+    fields = parse_receipt(text_page("KESTREL\nKestrel Outfitters Inc.\n12 Pine Rd\nSocks 4.00\nTOTAL 4.00\n", "ocr"))
+    assert fields.merchant == "Kestrel Outfitters"
+
+
+def test_legal_suffixes_are_dropped_but_a_malaysian_registered_name_is_kept():
+    assert strip_legal_suffix("Harrow & Finch Apothecary, LLC") == "Harrow & Finch Apothecary"
+    assert strip_legal_suffix("Bluegate Optics Co., Ltd.") == "Bluegate Optics"
+    assert strip_legal_suffix("Ng Hardware Sdn Bhd") == "Ng Hardware Sdn Bhd"
+
+
+def test_a_web_domain_is_the_merchant_when_no_name_line_is():
+    fields = parse_receipt(text_page(
+        "tealbird.example\nReceipt from tealbird.example\nOrder summary\nWrist brace $20.00\nAmount paid $20.00\n"
+    ))
+    assert fields.merchant == "tealbird.example"
+    assert fields.confidence["merchant"] >= 0.8  # said twice
+
+
+def test_an_address_read_onto_the_name_line_is_cut_off():
+    fields = parse_receipt(text_page("Copperleaf Podiatry Springfield, IL 62701\nGait analysis 95.00\nTotal 95.00\n", "ocr"))
+    assert fields.merchant == "Copperleaf Podiatry"
+
+
+def test_word_gaps_split_the_name_from_the_next_column():
+    page = page_of_words([
+        [(20, "Quillon"), (70, "Sleep"), (110, "Lab"), (400, "Tucson,"), (450, "AZ"), (470, "85701")],
+        [(20, "Sleep"), (60, "study"), (400, "450.00")],
+        [(20, "Total"), (400, "450.00")],
+    ])
+    assert parse_receipt([page]).merchant == "Quillon Sleep Lab"
+
+
+# ---------------------------------------------------------------- line items as a table
+
+
+def test_the_paid_column_gives_the_item_amount_whatever_the_column_order():
+    fields = parse_receipt(text_page(
+        "Bellwether Hearing Clinic\nDate of service 02/02/2027\n"
+        "Service Paid Billed Balance\n"
+        "Hearing test 40.00 95.00 0.00\n"
+        "Earmold impression 25.00 60.00 0.00\n"
+        "Amount paid 65.00\n"
+    ))
+    assert [(i.description, i.amount) for i in fields.items] == [
+        ("Hearing test", Decimal("40.00")), ("Earmold impression", Decimal("25.00"))]
+
+
+def test_a_trailing_zero_balance_is_not_the_price():
+    fields = parse_receipt(text_page("Bellwether Hearing Clinic\nHearing test 95.00 -15.00 80.00 0.00\nPaid today 80.00\n"))
+    assert [i.amount for i in fields.items] == [Decimal("80.00")]
+
+
+def test_date_and_code_columns_are_not_part_of_the_description():
+    fields = parse_receipt(text_page(
+        "Copperleaf Podiatry\nDate Code Description Amount\n"
+        "03/02/27 L3000 Custom foot orthotic 300.00\nTotal 300.00\n"
+    ))
+    assert fields.items[0].description == "Custom foot orthotic"
+    assert fields.items[0].category == "orthopedic"
+
+
+def test_rows_below_an_order_summary_box_count_when_they_add_up():
+    fields = parse_receipt(text_page(
+        "Tealbird Goods\nOrder date 01/15/2027\nItems subtotal: $35.00\nShipping: $2.45\nAmount charged: $37.45\n"
+        "Wrist brace $20.00\nQty 1 · $20.00 each\nPlant pot $15.00\nQty 1 · $15.00 each\n"
+    ))
+    assert [(i.description, i.amount) for i in fields.items] == [
+        ("Wrist brace", Decimal("20.00")), ("Plant pot", Decimal("15.00"))]
+
+
+def test_recommendations_are_not_items():
+    fields = parse_receipt(text_page(
+        "Tealbird Goods\nWrist brace $20.00\nCustomers also bought\nYoga mat $30.00\nhttps://tealbird.example/o/1\n"
+        "Subtotal $20.00\nAmount paid $20.00\n"
+    ))
+    assert [i.description for i in fields.items] == ["Wrist brace"]
