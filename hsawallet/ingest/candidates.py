@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from statistics import median
+from typing import Any
 
 from hsawallet.ingest.dates import find_dates
 from hsawallet.ingest.model import PageText, Word
@@ -62,7 +63,7 @@ class Candidate:
     """A value that could fill a field, where it was found."""
 
     kind: str  # "date" | "money" | "card" | "domain" | "phone"
-    value: object
+    value: Any  # date for "date", Decimal for "money", str for the others
     line: int  # index into the document's lines
     start: int  # character span in the line's text
     end: int
@@ -70,6 +71,7 @@ class Candidate:
     x1: float
     ambiguous: bool = False  # a numeric date read through the date order
     has_currency: bool = False
+    mark: str = ""  # how card digits were marked: "masked", "labelled" (a brand or "ending in"), "brand" (a brand's line)
 
 
 def _word_spans(text: str) -> list[tuple[int, int]]:
@@ -125,7 +127,7 @@ def make_lines(texts: list[str], page: int = 0) -> list[Line]:
     return [Line(page, i, " ".join(t.split()), _synthetic_words(t, i), 0.0, False) for i, t in enumerate(kept)]
 
 
-def _candidate(kind: str, value: object, line: Line, start: int, end: int, **extra) -> Candidate:
+def _candidate(kind: str, value: Any, line: Line, start: int, end: int, **extra: Any) -> Candidate:
     x0, x1 = line.span_box(start, end)
     return Candidate(kind, value, line.index, start, end, x0, x1, **extra)
 
@@ -153,7 +155,9 @@ CARD_BRAND = re.compile(
 )
 # four digits after a mask ("****1234", "XXXX 1234", "...1234", "•• 1234") or after a brand or
 # "ending in" / "last 4" with at most a dash or colon between ("VISA 1234", "DISCOVER – 1234")
-_MASKED_DIGITS = re.compile(r"(?:[*xX#•·.]{2,}[\s*xX#•·.-]*)(\d{4})(?![\d.,]\d)")
+_MASKED_DIGITS = re.compile(r"(?:[*xX#•·.]{2,}[\s*xX#•·.-]*)(\d{4}|(?=[\dOQDGIlSBZ]{4}\b)[\dOQDGIlSBZ]*\d[\dOQDGIlSBZ]*)(?![\d.,]\d)")
+# letters a reading makes of digits ("****Q141" for "****0141")
+_DIGIT_LOOKALIKES = str.maketrans("OQDGIlSBZ", "000011582")
 _LABELLED_DIGITS = re.compile(
     r"(?:\bending\s+(?:in|with)\b|\blast\s*(?:4|four)(?:\s+digits)?\b|\bcard\s*(?:no\.?|number|#)|"
     + CARD_BRAND.pattern
@@ -179,7 +183,9 @@ def card_candidates(lines: list[Line]) -> list[Candidate]:
                 if m.start(group) in seen:
                     continue
                 seen.add(m.start(group))
-                found.append(_candidate("card", (m.group(group), how), line, m.start(group), m.end(group)))
+                digits = m.group(group)
+                mark = how if digits.isdigit() else "misread"
+                found.append(_candidate("card", digits.translate(_DIGIT_LOOKALIKES), line, m.start(group), m.end(group), mark=mark))
     return found
 
 

@@ -115,12 +115,12 @@ def repair_years(text: str, earliest: int, latest: int) -> str:
 
 
 _BAD_NUMERIC = re.compile(
-    r"(?<![\d/.\-])(?P<a>\d{1,2})(?P<sep>[/.\-])(?P<b>\d{1,2})(?P=sep)(?P<c>\d{4})(?![\d/]|\.\d)"
+    r"(?<![\d/.\-])(?P<a>\d{1,2})(?P<sep>[/.\-])(?P<b>\d{1,2})(?P=sep)(?P<c>\d{4}|\d{2})(?![\d/]|\.\d)"
 )
 
 
 def repair_day_month(text: str, date_order: str = "mdy") -> str:
-    """Mend a numeric date whose day or month cannot be ("69/02/2018") when changing one
+    """Mend a numeric date whose day or month cannot be ("69/02/2018", "61/09/26") when changing one
     OCR-confusable leading digit gives the only valid date ("09/02/2018")."""
 
     def repair(match: re.Match[str]) -> str:

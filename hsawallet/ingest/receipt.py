@@ -188,6 +188,20 @@ def _total_including_tax(text: str) -> bool:
     return bool(_TOTAL_INCL.search(text)) and not re.search(r"\bsub\s*[-.]?\s*t|excl", text, _I)
 
 
+_PAID_ONLY = re.compile(_PAID, _I)
+
+
+def _cash_handed_over(lines: list[_Line], index: int) -> bool:
+    """"Paid amount 100.00" followed by "Change 20.50": the cash handed over, not the total."""
+    if not _PAID_ONLY.search(lines[index].text) or re.search(r"\bt[o0]ta[l1]\b", lines[index].text, _I):
+        return False
+    for line in lines[index + 1: index + 4]:
+        if re.search(r"\b[cg]h[ae]nge\b", line.text, _I):
+            found = find_amounts(line.text)
+            return bool(found) and found[-1].value > 0
+    return False
+
+
 def _summary_candidates(lines: list[_Line]) -> dict[str, list[tuple[int, Decimal, bool]]]:
     """Labelled summary amounts: {"subtotal"|"total"|"tax"|"shipping": [(line, amount, strong)]}."""
     found: dict[str, list[tuple[int, Decimal, bool]]] = {"subtotal": [], "total": [], "tax": [], "shipping": []}
@@ -199,6 +213,8 @@ def _summary_candidates(lines: list[_Line]) -> dict[str, list[tuple[int, Decimal
                 found["subtotal"].append((index, amount, True))
             continue
         if _TOTAL.search(text) and (not _TOTAL_NOT.search(text) or _total_including_tax(text)):
+            if _cash_handed_over(lines, index):
+                continue
             amount = _amount_of(lines, index, lenient=True)
             if amount is not None:
                 strong = bool(_TOTAL_STRONG.search(text)) or _total_including_tax(text)
@@ -276,13 +292,13 @@ def _tender_amounts(lines: list[_Line]) -> tuple[set[Decimal], Decimal | None]:
     """Amounts handed over (cash, card) and the change given back."""
     tendered: set[Decimal] = set()
     change = None
-    for line in lines:
+    for line_index, line in enumerate(lines):
         if re.search(r"\b[cg]hange\b", line.text, _I):
             found = find_amounts(line.text)
             if found:
                 change = found[-1].value
             continue
-        if _TENDER.search(line.text) and not _TOTAL.search(line.text):
+        if _TENDER.search(line.text) and (not _TOTAL.search(line.text) or _cash_handed_over(lines, line_index)):
             found = find_amounts(line.text)
             if found:
                 tendered.add(found[-1].value)

@@ -29,7 +29,7 @@ PURCHASE_WORDS = re.compile(
 OTHER_DATE_WORDS = re.compile(
     r"\b(birth|dob|d\.o\.b|born|exp|expires?|expiry|expiration|valid|due|returns?|refund|since|print(ed)?|"
     r"effective|next|upcoming|refill|use\s+by|best\s+before|statement|delivered|delivery|shipped|ships|arriv\w*|"
-    r"estimated|through|thru|until|to|cycle|period|renews?|renewal|scheduled|follow[-\s]?up|issued\s+on|"
+    r"estimated|through|thru|until|cycle|period|renews?|renewal|scheduled|follow[-\s]?up|issued\s+on|"
     r"generated|as\s+of|opened|enrolled)\b",
     _I,
 )
@@ -77,8 +77,12 @@ def find_purchase_date(layout: list[Line], date_order: str, ocr: bool) -> tuple[
         for match in find_dates(text, date_order):
             x0, x1 = line.span_box(match.start, match.end)
             candidate = Candidate("date", match.value, line.index, match.start, match.end, x0, x1)
-            left = _evidence(_label_of(text[: match.start]))
-            above = _evidence(header_above(layout, candidate))
+            label = _label_of(text[: match.start])
+            left = -1 if re.search(r"\b(to|until|thru)\s*$", label, _I) else _evidence(label)  # a period's end
+            header = header_above(layout, candidate)
+            if not line.measured and (len(header.split()) > 6 or re.search(r"\d", header)):
+                header = ""  # columns made from characters: only a short header line is trusted
+            above = _evidence(header)
             score = 0.6
             labelled = False
             if left < 0 or (above < 0 and left <= 0):
@@ -128,7 +132,7 @@ def find_card_last4(layout: list[Line]) -> tuple[str | None, float]:
     """The card's last four digits: masked digits, or digits right after a card brand or "ending in"."""
     scored: list[tuple[float, int, str]] = []
     for candidate in card_candidates(layout):
-        digits, how = candidate.value
+        digits, how = candidate.value, candidate.mark
         line = layout[candidate.line].text
         before = line[max(0, candidate.start - 24): candidate.start]
         if _NOT_CARD.search(before.rstrip(" *xX#•·.-:")) and not _CARD_WORDS.search(before):

@@ -23,7 +23,7 @@ HEADER_LINES = 12  # the merchant is printed in the first lines of the first pag
 # Legal forms ending a company name. A Malaysian "Sdn Bhd" / "Bhd" stays: that is how such a
 # firm is named on its receipts and in its register.
 _LEGAL_SUFFIX_END = re.compile(
-    r"[\s,]+(inc|incorporated|llc?|l\.l\.c|llp|pllc|p\.?c|corp|corporation|co|company|ltd|limited|plc|gmbh|pty|l\.?p)\.?\s*$",
+    r"[\s,]+(inc|incorporated|llc?|l\.l\.c|llp|pllc|p\.?c|corp|corporation|co|ltd|limited|plc|gmbh|pty|l\.?p)\.?\s*$",
     _I,
 )
 _KEEPS_SUFFIX = re.compile(r"\b(sdn|bhd|berhad)\b", _I)
@@ -216,7 +216,7 @@ def find_merchant(lines: list[Line]) -> tuple[str | None, float]:
     head = [line for line in lines if line.page == first_page][:HEADER_LINES]
     body = body_size(lines)
     named = [_fold(strip_legal_suffix(n)) for n in _named_elsewhere(lines)]
-    domains = [c.value for c in domain_candidates(lines)]
+    domains: list[str] = [c.value for c in domain_candidates(lines)]
 
     candidates: list[tuple[float, int, str]] = []
     for position, line in enumerate(head):
@@ -261,7 +261,7 @@ def find_merchant(lines: list[Line]) -> tuple[str | None, float]:
     # a short logo line ("ACME") that a fuller name line below repeats and extends ("Acme Health Supply Co.")
     scored: list[tuple[float, int, str]] = []
     for score, position, text in candidates:
-        for other_score, other_position, other in candidates:
+        for _, other_position, other in candidates:
             if other_position > position and other_position - position <= 2:
                 if _fold(other).startswith(_fold(text) + " ") and len(_fold(other)) > len(_fold(text)):
                     score -= 0.6  # the fuller line is the name

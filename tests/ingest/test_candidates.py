@@ -61,7 +61,7 @@ def test_card_digits_masked_or_beside_a_brand_or_label():
         "last four 6620",
         "Auth 123456 Ref 9999",
     ])
-    digits = [c.value[0] for c in card_candidates(lines)]
+    digits = [c.value for c in card_candidates(lines)]
     assert digits == ["7781", "5512", "9034", "6620"]
 
 

@@ -186,3 +186,25 @@ def test_recommendations_are_not_items():
         "Subtotal $20.00\nAmount paid $20.00\n"
     ))
     assert [i.description for i in fields.items] == ["Wrist brace"]
+
+
+# ---------------------------------------------------------------- readings of a photographed slip
+
+
+def test_a_date_with_a_misread_leading_zero_and_a_two_digit_year_is_mended_but_doubtful():
+    fields = parse_receipt(text_page("Harrow Supply\nSocks 4.00\nTOTAL 4.00\n83/14/27 10:02:11\n", "ocr"))
+    assert fields.date == date(2027, 3, 14)
+    assert fields.confidence["date"] < 0.8
+
+
+def test_masked_card_digits_read_as_letters_are_mended_but_doubtful():
+    fields = parse_receipt(text_page("Harrow Supply\nTOTAL 4.00\nCARD # ****7O2S\n", "ocr"))
+    assert fields.card_last4 == "7025"
+    assert fields.confidence["card_last4"] < 0.8
+
+
+def test_cash_handed_over_is_not_the_total():
+    fields = parse_receipt(text_page(
+        "Harrow Supply\nSocks 18.00\nTotal payable 18.00\nAmount paid 20.00\nChange 2.00\n"
+    ))
+    assert fields.total == Decimal("18.00")
