@@ -200,9 +200,10 @@ def cmd_import(args):
 
 
 def _outcome_line(o) -> str:
+    name = f"{o.file} (in {o.container})" if o.container and o.container != o.file else o.file
     if o.status == "error":
-        return f"error      {o.file}: {o.error}"
-    return f"{o.status:<10} {o.file} -> document {o.document_id} ({o.kind or 'unknown'})"
+        return f"error      {name}: {o.error}"
+    return f"{o.status:<10} {name} -> document {o.document_id} ({o.kind or 'unknown'})"
 
 
 def cmd_list(args):

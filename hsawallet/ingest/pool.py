@@ -28,6 +28,8 @@ K = TypeVar("K")
 _CONTEXT = multiprocessing.get_context("spawn")
 _READY = "ready"
 STARTUP_TIMEOUT_S = 60.0  # spawning Python and importing the readers; generous for slow disks
+READ = "read"  # a job's task: read one document (ReadResult) ...
+OPEN_MAIL = "mail"  # ... or open an e-mail message or mailbox (hsawallet.ingest.mail.MailContents)
 
 
 def _worker_main(connection: Connection, memory_mb: int) -> None:
@@ -48,9 +50,14 @@ def _worker_main(connection: Connection, memory_mb: int) -> None:
             return
         if job is None:
             return
-        data, filename, date_order = job
+        data, filename, date_order, task = job
         try:
-            outcome: ReadResult | IngestError = read_document(data, filename=filename, date_order=date_order)
+            if task == OPEN_MAIL:
+                from hsawallet.ingest.mail import open_mail
+
+                outcome = open_mail(data, filename=filename)
+            else:
+                outcome = read_document(data, filename=filename, date_order=date_order)
         except IngestError as error:
             outcome = error
         except MemoryError:
@@ -84,10 +91,11 @@ class _Worker:
         self.job_timeout_s = 0.0
         self.job_sent_at = 0.0
 
-    def send(self, key: object, data: bytes, filename: str, date_order: str, timeout_s: float) -> None:
+    def send(self, key: object, data: bytes, filename: str, date_order: str, timeout_s: float,
+             task: str = READ) -> None:
         """Queue a job in the pipe; a worker still starting reads it once ready."""
         self.job, self.job_timeout_s, self.job_sent_at = key, timeout_s, time.monotonic()
-        self.connection.send((data, filename, date_order))
+        self.connection.send((data, filename, date_order, task))
 
     @property
     def deadline(self) -> float:
@@ -127,8 +135,10 @@ def read_many(
     timeout_s: float = 120,
     memory_mb: int = 1536,
     date_order: str = "mdy",
+    task: str = READ,
 ) -> Iterator[tuple[K, ReadResult | IngestError]]:
-    """Read (key, data, filename) jobs in parallel; yield (key, result or IngestError) as each finishes."""
+    """Read (key, data, filename) jobs in parallel; yield (key, result or IngestError) as each finishes.
+    ``task`` OPEN_MAIL opens e-mail files instead, under the same limits (results are MailContents)."""
     source = iter(jobs)  # consumed lazily, so a caller may stream files from disk
 
     def next_job() -> tuple[K, bytes, str] | None:
@@ -152,7 +162,7 @@ def read_many(
                     worker = _Worker(memory_mb)
                     started += 1
                 try:
-                    worker.send(key, data, filename, date_order, timeout_s)
+                    worker.send(key, data, filename, date_order, timeout_s, task)
                 except (OSError, ValueError):
                     worker.kill()
                     yield key, IngestError("the document could not be handed to a reader process")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from hsawallet.ingest.model import IngestError
 
 PDF = "application/pdf"
@@ -11,6 +13,10 @@ TIFF = "image/tiff"
 HEIC = "image/heic"
 
 SUPPORTED = (PDF, JPEG, PNG, TIFF, HEIC)
+
+# Containers that import opens to find documents inside (hsawallet.ingest.mail).
+MESSAGE = "message/rfc822"
+MBOX = "application/mbox"
 
 # ISO base media "ftyp" brands of HEIF still images (HEVC coded or generic HEIF).
 _HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs", b"mif1", b"msf1"}
@@ -66,6 +72,8 @@ def sniff(data: bytes) -> str:
         if head[offset:].startswith(magic):
             raise IngestError(f"not a supported document type: looks like {what}")
     if _looks_like_text(data[:4096]):
+        if mail_kind(data):
+            raise IngestError("not a document by itself: an e-mail message or mailbox (import opens its attachments)")
         lowered = data[:1024].lstrip().lower()
         if lowered.startswith((b"<!doctype html", b"<html")):
             raise IngestError("not a supported document type: looks like a web page (HTML); print it to PDF first")
@@ -73,6 +81,36 @@ def sniff(data: bytes) -> str:
             raise IngestError("not a supported document type: looks like an XML/SVG file")
         raise IngestError("not a supported document type: looks like a plain text file")
     raise IngestError("not a supported document type: expected a PDF, JPEG, PNG, TIFF or HEIC file")
+
+
+# Header names that say a text starts with an e-mail's header block (RFC 5322).
+_MAIL_HEADERS = {b"from", b"to", b"cc", b"subject", b"date", b"message-id", b"mime-version", b"received",
+                 b"return-path", b"delivered-to", b"reply-to", b"sender", b"content-type", b"x-mozilla-status"}
+_HEADER_LINE = re.compile(rb"^([!-9;-~]+)[ \t]*:")
+
+
+def mail_kind(data: bytes) -> str | None:
+    """MESSAGE for an RFC 5322 message (.eml), MBOX for a mailbox of them, else None."""
+    head = data[:65536]
+    if head.startswith(b"From "):
+        first, _, rest = head.partition(b"\n")
+        return MBOX if _header_block(rest) else None
+    return MESSAGE if _header_block(head) else None
+
+
+def _header_block(head: bytes) -> bool:
+    """Whether ``head`` opens with header lines (continuations allowed) naming at least two mail headers."""
+    names: set[bytes] = set()
+    for line in head.splitlines()[:400]:
+        if not line.strip():
+            break
+        if line[:1] in (b" ", b"\t") and names:
+            continue  # a folded header continues
+        match = _HEADER_LINE.match(line)
+        if match is None:
+            return False
+        names.add(match.group(1).lower())
+    return len(names & _MAIL_HEADERS) >= 2
 
 
 def _ftyp_brands(data: bytes) -> set[bytes]:

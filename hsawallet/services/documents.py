@@ -16,13 +16,14 @@ from sqlmodel import Session, select
 
 from hsawallet import config
 from hsawallet.ingest.model import IngestError, ReadResult
-from hsawallet.ingest.sniff import sniff
+from hsawallet.ingest.sniff import mail_kind, sniff
 from hsawallet.services import events
 from hsawallet.services.errors import UserError
 from hsawallet.store.engine import Vault
 from hsawallet.store.models import (
     Document,
     DocumentBlob,
+    DocumentSource,
     FieldEdit,
     Letter,
     LineItem,
@@ -42,10 +43,11 @@ class ImportOutcome:
     document_id: int | None = None
     kind: str | None = None
     error: str | None = None
+    container: str | None = None  # the e-mail file (.eml, .mbox) this document came out of
 
     def as_json(self) -> dict:
         return {"file": self.file, "status": self.status, "document_id": self.document_id,
-                "kind": self.kind, "error": self.error}
+                "kind": self.kind, "error": self.error, "container": self.container}
 
 
 Progress = Callable[[int, int, ImportOutcome], None]
@@ -110,24 +112,45 @@ def import_files(
     with vault.session() as session:
         date_order = config.get(session, "date_order")
         workers = workers or config.get(session, "ocr_workers")
-        for path in files:
-            outcome = ImportOutcome(file=path.name, path=str(path), status="error")
+        messages: list[tuple[ImportOutcome, bytes]] = []  # e-mail files, opened together below
+
+        def stage(outcome: ImportOutcome, data: bytes) -> None:
             try:
-                data = _read_file(path)
+                if outcome.error is not None:
+                    raise IngestError(outcome.error)
                 sniff(data)  # refuse what is not a document before it is stored
                 sha = hashlib.sha256(data).hexdigest()
                 existing = session.exec(select(Document).where(Document.sha256 == sha)).first()
                 if existing is not None and existing.status != "stored":
                     outcome.status, outcome.document_id, outcome.kind = "duplicate", existing.id, existing.kind
                 else:
-                    doc = existing or _store_document(session, path.name, data, sha, person_id, account_id)
+                    doc = existing or _store_document(session, outcome.file, data, sha, person_id, account_id)
                     outcome.document_id = doc.id
-                    to_read.append((len(outcomes), path))
+                    to_read.append((len(outcomes), Path(outcome.file)))
             except IngestError as exc:
                 outcome.error = str(exc)
             outcomes.append(outcome)
             if progress and _done(outcome):
                 progress(sum(map(_done, outcomes)), total, outcome)
+
+        for path in files:
+            outcome = ImportOutcome(file=path.name, path=str(path), status="error")
+            try:
+                data = _read_file(path)
+            except IngestError as exc:
+                outcome.error = str(exc)
+                data = b""
+            if data and mail_kind(data):
+                messages.append((outcome, data))
+            else:
+                stage(outcome, data)
+        # A message or mailbox expands to the documents it carries, each staged as a file of its own.
+        total -= len(messages)
+        for outcome, data, source in _open_messages(messages, workers):
+            total += 1
+            stage(outcome, data)
+            if source is not None and outcome.document_id is not None and outcome.status != "duplicate":
+                _remember_source(session, outcome.document_id, source)
         # Documents an interrupted import stored but never read are read now as well.
         queued = {outcomes[index].document_id for index, _ in to_read}
         for doc in session.exec(select(Document).where(Document.status == "stored")):
@@ -163,6 +186,47 @@ def import_files(
         recompute_links(vault)
         events.publish(events.DOCUMENTS_CHANGED)
     return outcomes
+
+
+def _open_messages(messages: list[tuple[ImportOutcome, bytes]], workers: int
+                   ) -> Iterator[tuple[ImportOutcome, bytes, DocumentSource | None]]:
+    """Each e-mail file's documents as (outcome, bytes, source), opened in the reader workers; a file
+    or message that gives no document comes back as its outcome with the reason (bytes b"", no source)."""
+    from hsawallet.ingest.pool import OPEN_MAIL, read_many
+
+    jobs = ((index, data, outcome.file) for index, (outcome, data) in enumerate(messages))
+    for index, contents in read_many(jobs, workers=workers, task=OPEN_MAIL):
+        container = messages[index][0]
+        if isinstance(contents, IngestError):
+            container.error = str(contents)
+            yield container, b"", None
+            continue
+        paths: set[str] = set()
+
+        def unique(path: str) -> str:  # two parts of one name: the import results keep a row for each
+            while path in paths:
+                path += "'"
+            paths.add(path)
+            return path
+
+        for problem in contents.problems:
+            name = problem.attachment or container.file
+            reason = f"{problem.where}: {problem.message}" if problem.where else problem.message
+            yield ImportOutcome(file=name, path=unique(f"{container.path}/{problem.where}/{name}"), status="error",
+                                error=reason, container=container.file), b"", None
+        for document in contents.documents:
+            path = unique(f"{container.path}/{document.name}")
+            source = DocumentSource(kind="email", container=container.file, message_date=document.source.date,
+                                    sender=document.source.sender, subject=document.source.subject)
+            yield (ImportOutcome(file=document.name, path=path, status="error", container=container.file),
+                   document.data, source)
+
+
+def _remember_source(session: Session, document_id: int, source: DocumentSource) -> None:
+    if session.get(DocumentSource, document_id) is None:
+        source.document_id = document_id
+        session.add(source)
+        session.commit()
 
 
 def _done(outcome: ImportOutcome) -> bool:
@@ -207,6 +271,9 @@ INT_FIELDS = {"duration_months"}
 
 def store_read_result(session: Session, doc: Document, result: ReadResult) -> None:
     """Replace what was read of ``doc``; the user's edits are applied again on top."""
+    source = session.get(DocumentSource, doc.id)
+    if source is not None and source.message_date is not None:
+        _date_from_message(result, source.message_date)
     doc.media_type = result.media_type
     doc.page_count = result.page_count
     doc.kind = result.kind
@@ -263,6 +330,27 @@ def store_read_result(session: Session, doc: Document, result: ReadResult) -> No
             if row is not None:
                 session.delete(row)
     session.commit()
+
+
+# A message's date says when a receipt or letter was sent, not when it was written: weaker than a printed date.
+MESSAGE_DATE_CONFIDENCE = 0.5
+
+
+def _date_from_message(result: ReadResult, sent: date) -> None:
+    """The e-mail's date stands in for a receipt's or letter's date that the document does not print."""
+    if result.receipt is not None and result.receipt.date is None:
+        result.receipt.date = sent
+        result.receipt.confidence["date"] = MESSAGE_DATE_CONFIDENCE
+    letter = result.letter
+    if letter is not None and letter.issue_date is None:
+        from hsawallet.ingest.dates import default_valid_through
+
+        letter.issue_date = sent
+        letter.confidence["issue_date"] = MESSAGE_DATE_CONFIDENCE
+        if letter.valid_through is None:
+            letter.valid_through = default_valid_through(sent)
+            letter.confidence["valid_through"] = MESSAGE_DATE_CONFIDENCE
+        # "issue_date" stays in the checklist: the letter itself still shows no date.
 
 
 def _apply_edits(session: Session, target: str, row) -> None:

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
-from hsawallet.store.models import Document, ItemLink, Letter, LineItem, Person, Receipt
+from hsawallet.store.models import Document, DocumentSource, ItemLink, Letter, LineItem, Person, Receipt
 
 
 def money(value: Decimal | None) -> str | None:
@@ -106,7 +106,17 @@ def show_document(session: Session, document_id: int) -> dict | None:
     letter = session.exec(select(Letter).where(Letter.document_id == doc.id)).first()
     out["receipt"] = receipt_json(session, receipt, doc) if receipt else None
     out["letter"] = letter_json(letter, doc, _people(session)) if letter else None
+    out["source"] = source_json(session, doc.id)
     return out
+
+
+def source_json(session: Session, document_id: int) -> dict | None:
+    """Where the document came from when not a file of its own (an e-mail); None for a file."""
+    source = session.get(DocumentSource, document_id)
+    if source is None:
+        return None
+    return {"kind": source.kind, "date": day(source.message_date), "from": source.sender,
+            "subject": source.subject, "file": source.container}
 
 
 def links_json(session: Session) -> list[dict]:

@@ -102,6 +102,17 @@ class DocumentBlob(SQLModel, table=True):
     data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
 
+class DocumentSource(SQLModel, table=True):
+    """Where a document came from when it was not a file of its own: the e-mail that carried it."""
+
+    document_id: int = Field(primary_key=True, foreign_key="document.id", ondelete="CASCADE")
+    kind: str = "email"
+    container: str | None = None  # the .eml/.mbox file's name
+    message_date: Date | None = None
+    sender: str | None = None
+    subject: str | None = None
+
+
 class PageText(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     document_id: int = Field(foreign_key="document.id", index=True, ondelete="CASCADE")
