@@ -180,6 +180,8 @@ def cmd_import(args):
         if args.json:
             print(json.dumps(outcome.as_json()), flush=True)
         elif bar is not None:
+            if total != bar.total:  # an e-mail file counts as the documents it holds
+                bar.total = total
             bar.update(done - bar.n)
             bar.write(_outcome_line(outcome))
         else:

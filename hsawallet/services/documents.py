@@ -112,7 +112,7 @@ def import_files(
     with vault.session() as session:
         date_order = config.get(session, "date_order")
         workers = workers or config.get(session, "ocr_workers")
-        messages: list[tuple[ImportOutcome, bytes]] = []  # e-mail files, opened together below
+        messages: list[tuple[ImportOutcome, Path]] = []  # e-mail files, opened together below
 
         def stage(outcome: ImportOutcome, data: bytes) -> None:
             try:
@@ -141,8 +141,8 @@ def import_files(
                 outcome.error = str(exc)
                 data = b""
             if data and mail_kind(data):
-                messages.append((outcome, data))
-            else:
+                messages.append((outcome, path))  # read again when its turn comes: a batch of mailboxes
+            else:                                     # is never all in memory at once
                 stage(outcome, data)
         # A message or mailbox expands to the documents it carries, each staged as a file of its own.
         total -= len(messages)
@@ -188,14 +188,23 @@ def import_files(
     return outcomes
 
 
-def _open_messages(messages: list[tuple[ImportOutcome, bytes]], workers: int
+def _open_messages(messages: list[tuple[ImportOutcome, Path]], workers: int
                    ) -> Iterator[tuple[ImportOutcome, bytes, DocumentSource | None]]:
     """Each e-mail file's documents as (outcome, bytes, source), opened in the reader workers; a file
     or message that gives no document comes back as its outcome with the reason (bytes b"", no source)."""
     from hsawallet.ingest.pool import OPEN_MAIL, read_many
 
-    jobs = ((index, data, outcome.file) for index, (outcome, data) in enumerate(messages))
-    for index, contents in read_many(jobs, workers=workers, task=OPEN_MAIL):
+    unreadable: list[ImportOutcome] = []
+
+    def jobs() -> Iterator[tuple[int, bytes, str]]:
+        for index, (outcome, path) in enumerate(messages):
+            try:
+                yield index, _read_file(path), outcome.file
+            except IngestError as exc:  # gone or changed since it was first read
+                outcome.error = str(exc)
+                unreadable.append(outcome)
+
+    for index, contents in read_many(jobs(), workers=workers, task=OPEN_MAIL):
         container = messages[index][0]
         if isinstance(contents, IngestError):
             container.error = str(contents)
@@ -220,6 +229,8 @@ def _open_messages(messages: list[tuple[ImportOutcome, bytes]], workers: int
                                     sender=document.source.sender, subject=document.source.subject)
             yield (ImportOutcome(file=document.name, path=path, status="error", container=container.file),
                    document.data, source)
+    for outcome in unreadable:
+        yield outcome, b"", None
 
 
 def _remember_source(session: Session, document_id: int, source: DocumentSource) -> None:
