@@ -113,8 +113,18 @@ def show_document(session: Session, document_id: int) -> dict | None:
 def source_json(session: Session, document_id: int) -> dict | None:
     """Where the document came from when not a file of its own (an e-mail); None for a file."""
     source = session.get(DocumentSource, document_id)
-    if source is None:
-        return None
+    return None if source is None else _source_json(source)
+
+
+def sources_json(session: Session, document_ids: list[int]) -> dict[int, dict]:
+    """``source_json`` of many documents in one query (those that have one)."""
+    if not document_ids:
+        return {}
+    rows = session.exec(select(DocumentSource).where(DocumentSource.document_id.in_(document_ids)))
+    return {row.document_id: _source_json(row) for row in rows}
+
+
+def _source_json(source: DocumentSource) -> dict:
     return {"kind": source.kind, "date": day(source.message_date), "from": source.sender,
             "subject": source.subject, "file": source.container}
 

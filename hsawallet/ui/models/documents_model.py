@@ -35,14 +35,19 @@ class DocumentRow(NamedTuple):
     status: str
     imported_at: datetime | None
     error: str | None
+    source: str = ""  # the e-mail it came in, said for people ("" for a file imported directly)
 
 
 def load_rows(session: Session, ids: list[int]) -> dict[int, DocumentRow]:
     """Plain rows for ``ids`` (runs on a worker thread)."""
+    from hsawallet.services.records import sources_json
+    from hsawallet.ui.widgets.source_label import source_text
+
     found = documents.documents_by_id(session, ids)
+    sources = sources_json(session, list(found))
     return {
         doc_id: DocumentRow(doc.id, doc.file_name, doc.kind, doc.page_count, doc.status,
-                            doc.imported_at, doc.error)
+                            doc.imported_at, doc.error, source_text(sources.get(doc_id)))
         for doc_id, doc in found.items()
     }
 
@@ -201,7 +206,7 @@ class DocumentsModel(QAbstractTableModel):
             if column == COL_ERROR and row.error:
                 return row.error
             if column == COL_FILE:
-                return row.file_name
+                return f"{row.file_name}\n{row.source}" if row.source else row.file_name
         if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_PAGES:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

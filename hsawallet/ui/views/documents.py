@@ -39,8 +39,8 @@ from hsawallet.ui.models.documents_model import (
     DocumentsProxy,
 )
 
-IMPORT_FILTER = ("Documents (*.pdf *.png *.jpg *.jpeg *.tif *.tiff *.heic *.heif *.webp *.bmp *.gif);;"
-                 "All files (*)")
+IMPORT_FILTER = ("Documents and e-mail (*.pdf *.png *.jpg *.jpeg *.tif *.tiff *.heic *.heif *.webp *.bmp *.gif "
+                 "*.eml *.mbox);;E-mail (*.eml *.mbox);;All files (*)")
 KIND_CHOICES = (("All documents", None), ("Receipts", "receipt"), ("Letters", "letter"), ("Other", "other"))
 
 
@@ -132,6 +132,8 @@ class ImportPanel(QFrame):
             result, detail, icon = "Not imported", outcome.error, "error"
         else:
             result, detail, icon = "Reading…", "", None
+        if outcome.container and outcome.container != outcome.file:
+            detail = f"{detail} (in {outcome.container})" if detail else f"in {outcome.container}"
         item.setText(1, result)
         item.setText(2, detail)
         item.setToolTip(2, detail)
@@ -179,7 +181,8 @@ class DocumentsView(QWidget):
         header.addLayout(titles, 1)
         self.import_button = QPushButton(style.icon("import", "#ffffff"), " &Import…")
         self.import_button.setProperty("primary", True)
-        self.import_button.setToolTip("Add receipts and letters (PDF or photos). You can also drop files on the window.")
+        self.import_button.setToolTip("Add receipts and letters (PDF or photos, or the e-mail they came in). "
+                                      "You can also drop files on the window.")
         self.import_button.clicked.connect(self.choose_files)
         header.addWidget(self.import_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(header)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from hsawallet.coverage.audit import audit_letter
 from hsawallet.ui.widgets.document_viewer import DocumentViewer
+from hsawallet.ui.widgets.source_label import SourceLabel
 from hsawallet.ui.widgets.field_form import LETTER_FIELDS, FieldForm
 from hsawallet.ui.widgets.record_table import Column, RecordTable, list_pane
 
@@ -104,6 +105,7 @@ class LettersView(QWidget):
         self.title_label = QLabel()
         self.title_label.setStyleSheet("font-size: 15px; font-weight: 600;")
         self.title_label.setWordWrap(True)
+        self.source_label = SourceLabel()
         self.validity_label = QLabel()
         self.validity_label.setWordWrap(True)
         self.validity_label.setAccessibleName("Validity window")
@@ -139,6 +141,7 @@ class LettersView(QWidget):
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
         top_layout.addWidget(self.title_label)
+        top_layout.addWidget(self.source_label)
         top_layout.addWidget(validity_box)
         top_layout.addWidget(checklist_box, 1)
         details = QSplitter(Qt.Orientation.Vertical)
@@ -253,13 +256,15 @@ class LettersView(QWidget):
         letter_id, document_id = letter["id"], letter["document_id"]
 
         def edited(session):
-            from hsawallet.services import documents
+            from hsawallet.services import documents, records
 
-            return documents.edited_fields(session, "letter", letter_id)
+            return documents.edited_fields(session, "letter", letter_id), records.source_json(session, document_id)
 
-        def show_edits(edits: set[str]) -> None:
+        def show_edits(result) -> None:
             if self._letter is None or self._letter["id"] != letter_id:
                 return
+            edits, source = result
+            self.source_label.show_source(source)
             if not self.form.is_dirty() or self.form.document_id != document_id:
                 self.form.set_record(document_id, letter, letter.get("confidence"), edits)
             self.detailShown.emit(letter_id)

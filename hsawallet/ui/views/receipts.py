@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from hsawallet.ui.widgets.document_viewer import DocumentViewer
+from hsawallet.ui.widgets.source_label import SourceLabel
 from hsawallet.ui.widgets.field_form import RECEIPT_FIELDS, FieldForm
 from hsawallet.ui.widgets.record_table import Column, RecordTable, list_pane, money_sort, money_text
 
@@ -129,6 +130,7 @@ class ReceiptsView(QWidget):
         self.title_label = QLabel()
         self.title_label.setStyleSheet("font-size: 15px; font-weight: 600;")
         self.title_label.setWordWrap(True)
+        self.source_label = SourceLabel()
 
         self.items = QTableWidget(0, len(ITEM_COLUMNS))
         self.items.setHorizontalHeaderLabels(list(ITEM_COLUMNS))
@@ -205,6 +207,7 @@ class ReceiptsView(QWidget):
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
         top_layout.addWidget(self.title_label)
+        top_layout.addWidget(self.source_label)
         top_layout.addWidget(fields_box, 1)
         details.addWidget(top)
         details.addWidget(items_box)
@@ -328,15 +331,17 @@ class ReceiptsView(QWidget):
         receipt_id, document_id = receipt["id"], receipt["document_id"]
 
         def edited(session):
-            from hsawallet.services import documents
+            from hsawallet.services import documents, records
 
             items = {item["id"]: documents.edited_fields(session, "item", item["id"]) for item in receipt["items"]}
-            return documents.edited_fields(session, "receipt", receipt_id), items
+            return (documents.edited_fields(session, "receipt", receipt_id), items,
+                    records.source_json(session, document_id))
 
         def show_edits(result) -> None:
             if self._receipt is None or self._receipt["id"] != receipt_id:
                 return
-            receipt_edits, item_edits = result
+            receipt_edits, item_edits, source = result
+            self.source_label.show_source(source)
             if not self.form.is_dirty() or self.form.document_id != document_id:
                 self.form.set_record(document_id, receipt, receipt.get("confidence"), receipt_edits)
             self._mark_item_edits(item_edits)
