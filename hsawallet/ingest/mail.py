@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from email import errors as email_errors
 from email import policy
-from email.message import EmailMessage
+from email.message import EmailMessage, Message
 from email.parser import BytesParser
 
 from hsawallet.ingest.model import IngestError, PageText
@@ -125,10 +125,10 @@ class _Unusable(Exception):
     """A message that gives no document, with the reason for the user."""
 
 
-def _open_message(message: EmailMessage, where: str, contents: MailContents) -> None:
+def _open_message(message: Message, where: str, contents: MailContents) -> None:
     source = _source(message, None)
     before = len(contents.documents)
-    bodies: list[tuple[EmailMessage, MailSource]] = []
+    bodies: list[tuple[Message, MailSource]] = []
     problems: list[MailProblem] = []
     _walk(message, source, 0, contents.documents, bodies, problems, where)
     contents.problems.extend(problems)
@@ -147,8 +147,8 @@ def _open_message(message: EmailMessage, where: str, contents: MailContents) -> 
 _ENCRYPTED_PREFIX = "the message is encrypted"
 
 
-def _walk(part: EmailMessage, source: MailSource, depth: int, found: list[MailDocument],
-          bodies: list[tuple[EmailMessage, MailSource]], problems: list[MailProblem], where: str) -> None:
+def _walk(part: Message, source: MailSource, depth: int, found: list[MailDocument],
+          bodies: list[tuple[Message, MailSource]], problems: list[MailProblem], where: str) -> None:
     if depth > MAX_NESTING:
         raise _Unusable("the message is malformed: its parts are nested too deeply")
     if any(isinstance(defect, _BROKEN_STRUCTURE) for defect in part.defects):
@@ -157,6 +157,8 @@ def _walk(part: EmailMessage, source: MailSource, depth: int, found: list[MailDo
     content_type = part.get_content_type()
     if content_type == "message/rfc822" and part.is_multipart():
         inner = part.get_payload(0)
+        if not isinstance(inner, Message):
+            raise _Unusable("the message is malformed: a forwarded message in it is empty")
         inner_source = _source(inner, source)
         bodies.append((inner, inner_source))
         _walk(inner, inner_source, depth + 1, found, bodies, problems, where)
@@ -168,8 +170,9 @@ def _walk(part: EmailMessage, source: MailSource, depth: int, found: list[MailDo
     if part.is_multipart():
         if depth == 0:
             bodies.insert(0, (part, source))
-        for sub in part.iter_parts():
-            _walk(sub, source, depth + 1, found, bodies, problems, where)
+        for sub in part.get_payload():
+            if isinstance(sub, Message):
+                _walk(sub, source, depth + 1, found, bodies, problems, where)
         return
     if depth == 0:
         bodies.insert(0, (part, source))
@@ -196,7 +199,8 @@ def _walk(part: EmailMessage, source: MailSource, depth: int, found: list[MailDo
                 or (name or "").lower().endswith(_DOCUMENT_SUFFIXES))
     if not (declared or attached or content_type == "application/octet-stream"):
         return
-    data = part.get_payload(decode=True) or b""
+    payload = part.get_payload(decode=True)
+    data = payload if isinstance(payload, bytes) else b""
     try:
         media_type = sniff(data)
     except IngestError as error:
@@ -210,7 +214,7 @@ def _walk(part: EmailMessage, source: MailSource, depth: int, found: list[MailDo
                               data=data, source=source))
 
 
-def _source(message: EmailMessage, outer: MailSource | None) -> MailSource:
+def _source(message: Message, outer: MailSource | None) -> MailSource:
     """A message's date, sender and subject; a forwarded message missing one takes its envelope's."""
     sent = None
     try:
@@ -226,7 +230,7 @@ def _source(message: EmailMessage, outer: MailSource | None) -> MailSource:
     return MailSource(date=sent, sender=sender, subject=subject)
 
 
-def _header_text(message: EmailMessage, name: str) -> str | None:
+def _header_text(message: Message, name: str) -> str | None:
     try:
         value = message[name]
         if value is None:
@@ -255,7 +259,7 @@ def _safe_name(raw: str | None) -> str | None:
 
 # ---------------------------------------------------------------- a receipt in the message's text
 
-def _body_receipt(message: EmailMessage, source: MailSource) -> MailDocument | None:
+def _body_receipt(message: Message, source: MailSource) -> MailDocument | None:
     """The message's own text as a PDF document, when it reads as a receipt (an order confirmation)."""
     from hsawallet.ingest.classify import classify
 
@@ -270,8 +274,10 @@ def _body_receipt(message: EmailMessage, source: MailSource) -> MailDocument | N
     return MailDocument(name=f"{title}.pdf", data=text_to_pdf(best[1]), source=source, from_body=True)
 
 
-def _body_texts(message: EmailMessage) -> list[str]:
+def _body_texts(message: Message) -> list[str]:
     """The HTML body as laid-out text first (tables keep their columns), then the plain one."""
+    if not isinstance(message, EmailMessage):  # parsed with policy.default, every message is one
+        return []
     texts = []
     for subtype in ("html", "plain"):
         try:

@@ -211,26 +211,27 @@ def _open_messages(messages: list[tuple[ImportOutcome, Path]], workers: int
             yield container, b"", None
             continue
         paths: set[str] = set()
-
-        def unique(path: str) -> str:  # two parts of one name: the import results keep a row for each
-            while path in paths:
-                path += "'"
-            paths.add(path)
-            return path
-
         for problem in contents.problems:
             name = problem.attachment or container.file
             reason = f"{problem.where}: {problem.message}" if problem.where else problem.message
-            yield ImportOutcome(file=name, path=unique(f"{container.path}/{problem.where}/{name}"), status="error",
+            yield ImportOutcome(file=name, path=_unique(f"{container.path}/{problem.where}/{name}", paths), status="error",
                                 error=reason, container=container.file), b"", None
         for document in contents.documents:
-            path = unique(f"{container.path}/{document.name}")
+            path = _unique(f"{container.path}/{document.name}", paths)
             source = DocumentSource(kind="email", container=container.file, message_date=document.source.date,
                                     sender=document.source.sender, subject=document.source.subject)
             yield (ImportOutcome(file=document.name, path=path, status="error", container=container.file),
                    document.data, source)
     for outcome in unreadable:
         yield outcome, b"", None
+
+
+def _unique(path: str, taken: set[str]) -> str:
+    """Two parts of one name in a message: the import results keep a row for each."""
+    while path in taken:
+        path += "'"
+    taken.add(path)
+    return path
 
 
 def _remember_source(session: Session, document_id: int, source: DocumentSource) -> None:

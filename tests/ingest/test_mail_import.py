@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+
 import pytest
 
 from hsawallet.services import documents, records

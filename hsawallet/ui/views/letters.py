@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
 
 from hsawallet.coverage.audit import audit_letter
 from hsawallet.ui.widgets.document_viewer import DocumentViewer
-from hsawallet.ui.widgets.source_label import SourceLabel
 from hsawallet.ui.widgets.field_form import LETTER_FIELDS, FieldForm
 from hsawallet.ui.widgets.record_table import Column, RecordTable, list_pane
+from hsawallet.ui.widgets.source_label import SourceLabel
 
 GOOD = QColor("#1e7b34")
 BAD = QColor("#b3261e")

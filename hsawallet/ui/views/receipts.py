@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from hsawallet.ui.widgets.document_viewer import DocumentViewer
-from hsawallet.ui.widgets.source_label import SourceLabel
 from hsawallet.ui.widgets.field_form import RECEIPT_FIELDS, FieldForm
 from hsawallet.ui.widgets.record_table import Column, RecordTable, list_pane, money_sort, money_text
+from hsawallet.ui.widgets.source_label import SourceLabel
 
 LINK_LABELS = {
     "covered": "Covered",
