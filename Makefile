@@ -22,6 +22,7 @@ bench: setup
 	$(BIN)/python bench/import_speed.py
 	$(BIN)/python bench/scenarios.py
 	$(BIN)/python bench/export.py
+	$(BIN)/python bench/mail_open.py
 
 setup: system-deps $(STAMP)
 
