@@ -51,6 +51,9 @@ def test_a_message_gives_one_document_per_attachment_with_its_source(vault, tmp_
         assert sorted(d["file"] for d in listed) == ["LMN.pdf", "receipt.png"]
         letter_doc = next(d for d in listed if d["kind"] == "letter")
         shown = records.show_document(session, letter_doc["id"])
+        receipt_doc = next(d for d in listed if d["kind"] == "receipt")
+        receipt = records.show_document(session, receipt_doc["id"])["receipt"]
+    assert receipt["date"] == "2026-03-02"  # its printed date wins over the message's (03-03)
     assert shown["source"] == {"kind": "email", "date": "2026-03-03", "from": "Care Team <care@clinic.example>",
                                "subject": "Your letter", "file": "message.eml"}
     # The letter prints no date: the message's date stands in, with its default 12-month validity.
