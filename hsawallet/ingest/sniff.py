@@ -99,7 +99,8 @@ def mail_kind(data: bytes) -> str | None:
 
 
 def _header_block(head: bytes) -> bool:
-    """Whether ``head`` opens with header lines (continuations allowed) naming at least two mail headers."""
+    """Whether ``head`` opens with header lines (continuations allowed) naming at least two mail headers;
+    a damaged line further down ends the look, it does not undo what came before."""
     names: set[bytes] = set()
     for line in head.splitlines()[:400]:
         if not line.strip():
@@ -108,7 +109,7 @@ def _header_block(head: bytes) -> bool:
             continue  # a folded header continues
         match = _HEADER_LINE.match(line)
         if match is None:
-            return False
+            break
         names.add(match.group(1).lower())
     return len(names & _MAIL_HEADERS) >= 2
 

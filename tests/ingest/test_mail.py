@@ -171,5 +171,7 @@ def test_mail_is_told_apart_from_text_files_and_documents(letter_pdf):
     assert mail_kind(bytes(message())) == MESSAGE
     assert mail_kind(b"Store: Corner Shop\nDate: 03/02/2026\nTotal 4.00\n") is None
     assert mail_kind(letter_pdf) is None
+    # a damaged header line further down does not make a message a text file
+    assert mail_kind(b"From: a@example.com\nSubject: hi\nthis line lost its name\n\nbody") == MESSAGE
     with pytest.raises(IngestError, match="e-mail message"):
         sniff(bytes(message()))
