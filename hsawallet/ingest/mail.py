@@ -201,13 +201,14 @@ def _walk(part: Message, source: MailSource, depth: int, found: list[MailDocumen
         return
     payload = part.get_payload(decode=True)
     data = payload if isinstance(payload, bytes) else b""
+    inline = not attached or part["Content-ID"] is not None
     try:
         media_type = sniff(data)
     except IngestError as error:
-        if declared:
+        # A picture placed in the body (a GIF banner, a WebP logo) is decoration, not a document to report.
+        if declared and not (inline and maintype == "image"):
             problems.append(MailProblem(where, str(error), name or f"attachment {len(found) + 1}"))
         return  # an attachment that is not a document (a calendar invitation, a spreadsheet) is left out
-    inline = not attached or part["Content-ID"] is not None
     if media_type != PDF and inline and len(data) < MIN_INLINE_IMAGE_BYTES:
         return
     found.append(MailDocument(name=name or f"attachment {len(found) + 1}{_EXTENSIONS[media_type]}",

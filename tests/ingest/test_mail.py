@@ -144,6 +144,22 @@ def test_small_inline_images_are_skipped_but_attached_ones_and_large_inline_ones
     assert names == ["tiny-but-attached.png", "inline-big.png"]
 
 
+def test_pictures_of_unsupported_types_in_the_body_are_passed_over_but_attached_ones_are_said(letter_pdf):
+    import io
+
+    from PIL import Image
+
+    gif = io.BytesIO()
+    Image.new("RGB", (300, 300), (200, 30, 30)).save(gif, "GIF")
+    m = attach_pdf(message(subject="banner"), letter_pdf, "LMN.pdf")
+    m.get_body(("html",)).add_related(gif.getvalue(), maintype="image", subtype="gif", cid="<banner@shop.example>")
+    contents = open_mail(bytes(m))
+    assert [d.name for d in contents.documents] == ["LMN.pdf"] and contents.problems == []
+    attach_image(m, gif.getvalue(), "receipt.gif", subtype="gif")
+    contents = open_mail(bytes(m))
+    assert [(p.attachment, "GIF" in p.message) for p in contents.problems] == [("receipt.gif", True)]
+
+
 def test_attachment_names_lose_folders_and_unnamed_ones_get_one(letter_pdf):
     m = message()
     m.add_attachment(letter_pdf, maintype="application", subtype="pdf", filename="../../etc/LMN.pdf")
