@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication
 
 from hsawallet.ui import ops
 from hsawallet.ui.models.documents_model import COL_FILE
 from tests.conftest import RECEIPT_LINES, text_pdf_bytes
-from tests.ingest.mail_messages import attach_pdf, message
+from tests.ingest.mail_messages import attach_pdf, message, write_mbox
 from tests.ui.test_documents_view import drop_files
 
 LETTER_LINES = ["LETTER OF MEDICAL NECESSITY", "Patient: Jordan Example",
@@ -63,8 +64,26 @@ def test_a_dropped_message_imports_its_attachments_and_shows_where_they_came_fro
     assert letters.source_label.textFormat() == Qt.TextFormat.PlainText
 
 
-def test_the_import_dialog_offers_e_mail_files():
-    from hsawallet.ui.views.documents import IMPORT_FILTER
+def test_file_import_offers_e_mail_and_imports_the_chosen_mailbox(qtbot, window, tmp_path):
+    from PySide6.QtWidgets import QFileDialog
 
-    first = IMPORT_FILTER.split(";;")[0]
-    assert "*.eml" in first and "*.mbox" in first and "*.pdf" in first
+    box = write_mbox(tmp_path / "Receipts.mbox", [attach_pdf(message(), text_pdf_bytes([RECEIPT_LINES]), "r.pdf")])
+    seen: dict[str, list[str]] = {}
+
+    def answer_dialog() -> None:  # what the user does in the open dialog: pick the mailbox
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QFileDialog):
+            QTimer.singleShot(50, answer_dialog)
+            return
+        seen["filters"] = dialog.nameFilters()
+        dialog.setDirectory(str(tmp_path))
+        dialog.selectFile(str(box))
+        dialog.accept()
+
+    QTimer.singleShot(50, answer_dialog)
+    window.import_action.trigger()
+    assert "*.eml" in seen["filters"][0] and "*.mbox" in seen["filters"][0] and "*.pdf" in seen["filters"][0]
+    panel = window.view("documents").import_panel
+    qtbot.waitUntil(lambda: not panel.running and panel.results.topLevelItemCount() == 1, timeout=240_000)
+    item = panel.results.topLevelItem(0)
+    assert (item.text(0), item.text(1), item.text(2)) == ("r.pdf", "Imported", "Receipt (in Receipts.mbox)")

@@ -236,8 +236,9 @@ class DocumentsView(QWidget):
         picture.setPixmap(style.icon("import", style.MUTED).pixmap(56, 56))
         empty_title = QLabel("No documents yet")
         empty_title.setObjectName("emptyTitle")
-        empty_text = QLabel("Click Import, or drop receipts and letters (PDFs or photos) anywhere on this window.\n"
-                            "They are read on this computer and stored encrypted in your vault.")
+        empty_text = QLabel("Click Import, or drop receipts and letters (PDFs, photos, or the e-mail they came in)\n"
+                            "anywhere on this window. They are read on this computer and stored encrypted in your "
+                            "vault.")
         empty_text.setObjectName("emptyText")
         empty_layout.addStretch(1)
         for widget in (picture, empty_title, empty_text):
