@@ -13,6 +13,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from hsawallet.vocab import AccountType, ClaimStatus, ImportStatus
+
 EXIT_OK, EXIT_USER, EXIT_LOCKED, EXIT_PARTIAL = 0, 1, 3, 4
 
 
@@ -191,10 +193,10 @@ def cmd_import(args):
                                       progress=progress)
     if bar is not None:
         bar.close()
-    errors = sum(o.status == "error" for o in outcomes)
+    errors = sum(o.status == ImportStatus.ERROR for o in outcomes)
     if not args.json:
-        imported = sum(o.status == "imported" for o in outcomes)
-        dupes = sum(o.status == "duplicate" for o in outcomes)
+        imported = sum(o.status == ImportStatus.IMPORTED for o in outcomes)
+        dupes = sum(o.status == ImportStatus.DUPLICATE for o in outcomes)
         print(f"{imported} imported, {dupes} duplicate, {errors} failed", file=sys.stderr)
     if not outcomes:
         raise CliError("No files to import at the given paths.")
@@ -203,7 +205,7 @@ def cmd_import(args):
 
 def _outcome_line(o) -> str:
     name = f"{o.file} (in {o.container})" if o.container and o.container != o.file else o.file
-    if o.status == "error":
+    if o.status == ImportStatus.ERROR:
         return f"error      {name}: {o.error}"
     return f"{o.status:<10} {name} -> document {o.document_id} ({o.kind or 'unknown'})"
 
@@ -449,7 +451,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = p.add_subparsers(dest="account_cmd", required=True)
     a = s.add_parser("add", parents=[common])
     a.add_argument("name")
-    a.add_argument("--type", required=True, choices=["hsa", "fsa", "lpfsa", "hra"])
+    a.add_argument("--type", required=True, choices=[t.value for t in AccountType])
     a.add_argument("--plan-start", type=iso_date)
     a.add_argument("--plan-end", type=iso_date)
     g = a.add_mutually_exclusive_group()
@@ -513,7 +515,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--out", required=True)
     a = s.add_parser("mark", parents=[common])
     a.add_argument("claim_id", type=int)
-    a.add_argument("status", choices=["submitted", "reimbursed", "denied", "draft"])
+    a.add_argument("status", choices=[s.value for s in ClaimStatus])
     a.add_argument("--amount", type=amount)
     a.add_argument("--date", type=iso_date, help="the day it happened (default: today)")
     a.add_argument("--reason")

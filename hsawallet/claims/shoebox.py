@@ -10,8 +10,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from hsawallet.vocab import AccountType, ClaimStatus
+
 ZERO = Decimal("0")
-CLAIM_STATUSES = (None, "draft", "submitted", "reimbursed", "denied")
+# FSAs whose unclaimed money is lost at the plan year's deadline (an HRA's plan decides itself).
+FORFEITING_TYPES = (AccountType.FSA, AccountType.LPFSA)
 
 
 @dataclass(frozen=True)
@@ -20,9 +23,9 @@ class ShoeboxExpense:
     receipt_id: int
     date: date | None
     amount: Decimal
-    account_type: str  # "HSA", "FSA", "LPFSA", "HRA" (case-insensitive)
+    account_type: AccountType | str
     eligible: bool
-    claim_status: str | None  # None | "draft" | "submitted" | "reimbursed" | "denied"
+    claim_status: ClaimStatus | str | None  # None: in no claim
     reimbursed_amount: Decimal | None  # for "reimbursed": None means the whole amount
 
 
@@ -56,7 +59,7 @@ class FsaUnclaimed:
 
 def remaining(expense: ShoeboxExpense) -> Decimal:
     """What is left to reimburse for one expense (never negative)."""
-    if expense.claim_status != "reimbursed":
+    if expense.claim_status != ClaimStatus.REIMBURSED:
         return max(expense.amount, ZERO)
     if expense.reimbursed_amount is None:
         return ZERO
@@ -74,14 +77,14 @@ def hsa_shoebox(expenses: Iterable[ShoeboxExpense]) -> ShoeboxSummary:
     count = partial = 0
     item_ids: list[int] = []
     for expense in expenses:
-        if not expense.eligible or _account_kind(expense.account_type) != "HSA":
+        if not expense.eligible or expense.account_type != AccountType.HSA:
             continue
         left = remaining(expense)
         if left <= ZERO:
             continue
         count += 1
         total += left
-        if expense.claim_status == "reimbursed":
+        if expense.claim_status == ClaimStatus.REIMBURSED:
             partial += 1
         if expense.item_id is not None:
             item_ids.append(expense.item_id)
@@ -111,8 +114,8 @@ def fsa_unclaimed(
     years = [y if isinstance(y, PlanYear) else PlanYear(*y) for y in plan_years]
     fsa = [
         e for e in expenses
-        if e.eligible and e.date is not None and _account_kind(e.account_type) == "FSA"
-        and e.claim_status in (None, "draft")
+        if e.eligible and e.date is not None and e.account_type in FORFEITING_TYPES
+        and e.claim_status in (None, ClaimStatus.DRAFT)
     ]
     # A grace period overlaps the next plan year; such expenses go to the earlier year first.
     assigned: dict[int, list[ShoeboxExpense]] = {i: [] for i in range(len(years))}
@@ -128,10 +131,3 @@ def fsa_unclaimed(
         result.append(FsaUnclaimed(year, year.deadline, amount, len(assigned[i])))
     return result
 
-
-def _account_kind(account_type: str) -> str:
-    """HSA, FSA (general or limited-purpose) or the type itself."""
-    kind = (account_type or "").upper().replace("-", "").replace("_", "").replace(" ", "")
-    if kind in ("FSA", "LPFSA", "LIMITEDPURPOSEFSA", "HCFSA"):
-        return "FSA"
-    return kind

@@ -3,7 +3,7 @@
 Pure functions over the plain dataclasses of ``model``; no database and no Qt.
 """
 
-from .audit import CHECKLIST, CHECKLIST_KEYS, ChecklistEntry, audit_letter, describe_missing
+from .audit import CHECKLIST_KEYS, ChecklistEntry, audit_letter, describe_missing
 from .deadlines import (
     account_problems,
     before_established,
@@ -33,7 +33,7 @@ from .warnings import WARNING_TYPES, compute_warnings
 CoverageWarning = Warning
 
 __all__ = [
-    "CHECKLIST", "CHECKLIST_KEYS", "ChecklistEntry", "audit_letter", "describe_missing",
+    "CHECKLIST_KEYS", "ChecklistEntry", "audit_letter", "describe_missing",
     "account_problems", "before_established", "claim_deadline", "grace_end", "incurred_window",
     "plan_year_for", "plan_years_for_dates",
     "candidate_letters", "classify", "compute_links", "effective_end", "letter_label",

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from hsawallet.vocab import LETTER_CHECKLIST, LetterElement
+
 
 @dataclass(frozen=True)
 class ChecklistEntry:
@@ -14,41 +16,9 @@ class ChecklistEntry:
     why: str
 
 
-# (key, label, why it matters to an administrator), in the order of CLI.md's `missing`.
-CHECKLIST: tuple[tuple[str, str, str], ...] = (
-    ("patient_name", "Patient full name",
-     "The administrator must see that the letter is for the person whose expense is claimed."),
-    ("patient_dob", "Patient date of birth",
-     "The date of birth tells apart family members with similar names; many forms require it."),
-    ("diagnosis", "Diagnosis",
-     "An item is eligible only when it treats a specific condition, not general health (IRS Pub. 502)."),
-    ("icd10", "ICD-10-CM diagnosis code",
-     "A code makes the diagnosis specific and checkable; administrators often ask for one."),
-    ("recommended_items", "Specific item or service recommended",
-     "Only the items the letter names are covered; a vague recommendation covers nothing."),
-    ("duration", "Frequency and duration of treatment",
-     "Without a duration the administrator cannot tell how long the letter supports purchases."),
-    ("medical_necessity_statement", "Statement that the item treats the condition",
-     "Wording like 'may help' reads as general wellness and is a common reason for denial."),
-    ("provider_name", "Provider full name",
-     "The letter must come from an identifiable provider who examined the patient."),
-    ("provider_credentials", "Provider credentials (MD, DO, NP, PA-C, DC, PT)",
-     "Credentials show the provider may diagnose and prescribe treatment."),
-    ("provider_license", "Provider state license number",
-     "The license number lets the administrator verify the provider is licensed."),
-    ("provider_npi", "Provider NPI",
-     "The National Provider Identifier lets the administrator verify the provider."),
-    ("provider_contact", "Practice address or phone",
-     "Missing contact details are a red flag for a letter issued without a consultation."),
-    ("issue_date", "Date of issue",
-     "The letter must be dated on or before the purchase, and its 12 months run from this date."),
-    ("signature", "Provider signature",
-     "An unsigned letter is not accepted as the provider's statement."),
-)
-
-CHECKLIST_KEYS: tuple[str, ...] = tuple(key for key, _, _ in CHECKLIST)
-LABELS: dict[str, str] = {key: label for key, label, _ in CHECKLIST}
-WHY: dict[str, str] = {key: why for key, _, why in CHECKLIST}
+CHECKLIST_KEYS: tuple[LetterElement, ...] = tuple(LetterElement)
+LABELS: dict[str, str] = {key: label for key, label, _ in LETTER_CHECKLIST}
+WHY: dict[str, str] = {key: why for key, _, why in LETTER_CHECKLIST}
 
 
 def audit_letter(letter_fields_missing: Iterable[str]) -> list[ChecklistEntry]:
@@ -56,7 +26,7 @@ def audit_letter(letter_fields_missing: Iterable[str]) -> list[ChecklistEntry]:
 
     Unknown keys are ignored (the extractor may report more than the checklist)."""
     missing = set(letter_fields_missing)
-    return [ChecklistEntry(key, label, key not in missing, why) for key, label, why in CHECKLIST]
+    return [ChecklistEntry(key, label, key not in missing, why) for key, label, why in LETTER_CHECKLIST]
 
 
 def describe_missing(letter_fields_missing: Iterable[str]) -> str:

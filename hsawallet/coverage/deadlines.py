@@ -13,13 +13,14 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
-from .model import ACCOUNT_TYPES, Account
+from hsawallet.vocab import DEADLINE_ACCOUNT_TYPES, AccountType
+
+from .model import Account
 
 PlanYear = tuple[date, date]
 
 MAX_GRACE = relativedelta(months=2, days=15)
 # Plan types whose unclaimed money is forfeited after the run-out period.
-DEADLINE_TYPES = ("fsa", "lpfsa", "hra")
 
 
 def _shift(d: date | None, years: int) -> date | None:
@@ -62,7 +63,7 @@ def incurred_window(account: Account, plan_year: PlanYear) -> PlanYear:
 def claim_deadline(account: Account, plan_year: PlanYear) -> date | None:
     """Last day to file claims for ``plan_year``: the run-out end, else (unknown run-out, to be
     safe) the grace end or plan-year end. None for an HSA, which has no deadline."""
-    if account.type not in DEADLINE_TYPES:
+    if account.type not in DEADLINE_ACCOUNT_TYPES:
         return None
     years = _offset(account, plan_year)
     runout = _shift(account.runout_end, years) if years is not None else None
@@ -88,14 +89,14 @@ def plan_years_for_dates(account: Account, dates: list[date]) -> list[PlanYear]:
 
 def before_established(account: Account, d: date) -> bool:
     """True for an HSA expense incurred before the HSA existed (IRS Notice 2004-50 Q&A-39)."""
-    return account.type == "hsa" and account.established is not None and d < account.established
+    return account.type == AccountType.HSA and account.established is not None and d < account.established
 
 
 def account_problems(account: Account) -> list[str]:
     """Settings an administrator would not accept, in words."""
     problems = []
-    if account.type not in ACCOUNT_TYPES:
-        problems.append(f"unknown account type {account.type!r} (use one of {', '.join(ACCOUNT_TYPES)})")
+    if account.type not in tuple(AccountType):
+        problems.append(f"unknown account type {account.type!r} (use one of {', '.join(AccountType)})")
     if account.plan_start and account.plan_end and account.plan_end < account.plan_start:
         problems.append("the plan year ends before it starts")
     if account.grace_end is not None and account.carryover:
@@ -107,6 +108,6 @@ def account_problems(account: Account) -> list[str]:
             problems.append("a grace period lasts at most 2 months and 15 days after the plan year")
     if account.runout_end is not None and account.plan_end is not None and account.runout_end < account.plan_end:
         problems.append("the run-out period ends before the plan year does")
-    if account.type == "hsa" and (account.grace_end is not None or account.carryover):
+    if account.type == AccountType.HSA and (account.grace_end is not None or account.carryover):
         problems.append("an HSA has no grace period or carryover")
     return problems

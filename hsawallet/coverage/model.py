@@ -10,17 +10,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-ACCOUNT_TYPES = ("hsa", "fsa", "lpfsa", "hra")
+from hsawallet.vocab import AccountType, LinkStatus, Severity, WarningType
 
-# Link statuses, best first (the order the rules prefer when several could apply).
-COVERED = "covered"
-BEFORE_LETTER = "before_letter"
-AFTER_EXPIRY = "after_expiry"
-NO_LETTER = "no_letter"
-MANUAL = "manual"  # the user linked the item to a letter
-UNLINKED = "unlinked"  # the user said no letter covers the item
-UNDATED = "undated"  # the receipt has no date, so no letter can be checked against it
-LINK_STATUSES = (COVERED, BEFORE_LETTER, AFTER_EXPIRY, NO_LETTER, MANUAL, UNLINKED, UNDATED)
+# Short names for the link statuses the rules speak of (best first: the order they prefer).
+COVERED, BEFORE_LETTER, AFTER_EXPIRY, NO_LETTER, MANUAL, UNLINKED, UNDATED = LinkStatus
+LINK_STATUSES = tuple(LinkStatus)
 
 
 @dataclass(frozen=True)
@@ -34,7 +28,7 @@ class Person:
 class Account:
     id: int
     name: str
-    type: str  # "hsa" | "fsa" | "lpfsa" | "hra"
+    type: AccountType | str  # a str that is not an AccountType is reported by account_problems
     plan_start: date | None = None
     plan_end: date | None = None
     grace_end: date | None = None  # of the plan year plan_start..plan_end
@@ -92,15 +86,15 @@ class LinkResult:
     item_id: int
     receipt_id: int
     letter_id: int | None  # the covering letter (covered or manual), else None
-    status: str  # one of LINK_STATUSES
+    status: LinkStatus
     related_letter_id: int | None  # the letter the status is about (also for before/after)
     reason: str
 
 
 @dataclass(frozen=True)
 class Warning:
-    type: str
-    severity: str  # "error" | "warning" | "info"
+    type: WarningType
+    severity: Severity
     message: str
     receipt_id: int | None = None
     item_id: int | None = None  # the first item concerned; all of them in item_ids
@@ -118,7 +112,7 @@ class Warning:
             object.__setattr__(self, "key", warning_key(self.type, self.receipt_id, self.letter_id, self.account_id, self.scope))
 
 
-def warning_key(type_: str, receipt_id: int | None, letter_id: int | None, account_id: int | None = None, scope: str = "") -> str:
+def warning_key(type_: WarningType | str, receipt_id: int | None, letter_id: int | None, account_id: int | None = None, scope: str = "") -> str:
     """A stable identity for dismissals and notification dedupe: amounts and wording may change."""
     def part(value: object) -> str:
         return "-" if value is None else str(value)

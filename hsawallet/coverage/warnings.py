@@ -12,8 +12,10 @@ from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 
+from hsawallet.vocab import DEADLINE_ACCOUNT_TYPES, Category, Severity, WarningType
+
 from .audit import describe_missing
-from .deadlines import DEADLINE_TYPES, before_established, claim_deadline, incurred_window, plan_years_for_dates
+from .deadlines import before_established, claim_deadline, incurred_window, plan_years_for_dates
 from .link import effective_end, letter_label
 from .model import (
     AFTER_EXPIRY,
@@ -31,19 +33,9 @@ from .model import (
 )
 from .people import parse_name
 
-WARNING_TYPES = (
-    "purchase_before_letter",
-    "purchase_after_expiry",
-    "needs_lmn_missing",
-    "letter_expiring_soon",
-    "letter_expired",
-    "letter_incomplete",
-    "claim_deadline",
-    "before_hsa_established",
-    "possible_duplicate",
-)
+WARNING_TYPES = tuple(WarningType)  # the order warnings are listed in
 # Categories that are never reimbursable, whatever the letter says.
-NOT_ELIGIBLE = frozenset({"not_eligible"})
+NOT_ELIGIBLE = frozenset({Category.NOT_ELIGIBLE})
 # A claim deadline this close is shown as an error rather than a warning.
 URGENT_DAYS = 14
 
@@ -94,14 +86,14 @@ def _receipt_account(receipt: Receipt, accounts: dict[int, Account]) -> Account 
 
 
 def _link_warnings(receipts: dict[int, Receipt], letters: dict[int, Letter], links: Iterable[LinkResult], people: dict[int, Person]) -> list[Warning]:
-    groups: dict[tuple[str, int, int | None], list[LinkResult]] = defaultdict(list)
+    groups: dict[tuple[WarningType, int, int | None], list[LinkResult]] = defaultdict(list)
     for link in links:
         if link.status == BEFORE_LETTER:
-            groups[("purchase_before_letter", link.receipt_id, link.related_letter_id)].append(link)
+            groups[(WarningType.PURCHASE_BEFORE_LETTER, link.receipt_id, link.related_letter_id)].append(link)
         elif link.status == AFTER_EXPIRY:
-            groups[("purchase_after_expiry", link.receipt_id, link.related_letter_id)].append(link)
+            groups[(WarningType.PURCHASE_AFTER_EXPIRY, link.receipt_id, link.related_letter_id)].append(link)
         elif link.status in (NO_LETTER, UNLINKED):
-            groups[("needs_lmn_missing", link.receipt_id, None)].append(link)
+            groups[(WarningType.NEEDS_LMN_MISSING, link.receipt_id, None)].append(link)
     warnings = []
     for (type_, receipt_id, letter_id), group in groups.items():
         receipt = receipts.get(receipt_id)
@@ -113,25 +105,25 @@ def _link_warnings(receipts: dict[int, Receipt], letters: dict[int, Letter], lin
         count = f"{len(chosen)} item" + ("s" if len(chosen) != 1 else "")
         letter = letters.get(letter_id) if letter_id is not None else None
         where = _receipt_label(receipt)
-        if type_ == "purchase_before_letter" and letter is not None and receipt.date and letter.issue_date:
+        if type_ == WarningType.PURCHASE_BEFORE_LETTER and letter is not None and receipt.date and letter.issue_date:
             days = (letter.issue_date - receipt.date).days
             message = (f"{where}: {count} bought {_days(days)} before {letter_label(letter)}. "
                        "A letter must be dated on or before the purchase; administrators deny these.")
-            severity = "error"
-        elif type_ == "purchase_after_expiry" and letter is not None and receipt.date:
+            severity = Severity.ERROR
+        elif type_ == WarningType.PURCHASE_AFTER_EXPIRY and letter is not None and receipt.date:
             end = effective_end(letter)
             days = (receipt.date - end).days
             message = (f"{where}: {count} bought {_days(days)} after {letter_label(letter)} "
                        f"ended on {end.isoformat()}. Ask the provider for a renewed letter.")
-            severity = "error"
-        elif type_ == "needs_lmn_missing":
+            severity = Severity.ERROR
+        elif type_ == WarningType.NEEDS_LMN_MISSING:
             categories = sorted({i.category.replace("_", " ") for i in chosen})
             patient = people.get(receipt.person_id).name if receipt.person_id in people else None
             one = len(chosen) == 1
             message = (f"{where}: {count} ({', '.join(categories)}) {'needs' if one else 'need'} a letter of "
                        "medical necessity" + (f" for {patient}" if patient else "")
                        + f", and none covers {'it' if one else 'them'}.")
-            severity = "warning"
+            severity = Severity.WARNING
         else:
             continue
         warnings.append(Warning(type_, severity, message, receipt_id=receipt_id,
@@ -151,20 +143,20 @@ def _letter_warnings(letters: Sequence[Letter], as_of: date, expiring_days: int)
             if as_of <= end <= horizon:
                 days = (end - as_of).days
                 warnings.append(Warning(
-                    "letter_expiring_soon", "warning",
+                    WarningType.LETTER_EXPIRING_SOON, Severity.WARNING,
                     f"{label} ({for_what}) ends on {end.isoformat()}, in {_days(days)}. "
                     "Ask the provider for a renewal before buying more.",
                     letter_id=letter.id, due=end))
             elif as_of - timedelta(days=expiring_days) <= end < as_of:
                 # Only a recent expiry: purchases after older ones are flagged one by one.
                 warnings.append(Warning(
-                    "letter_expired", "warning",
+                    WarningType.LETTER_EXPIRED, Severity.WARNING,
                     f"{label} ({for_what}) ended on {end.isoformat()} and no newer letter replaces it. "
                     "Purchases from now on are not covered.",
                     letter_id=letter.id, due=end))
         if letter.missing:
             warnings.append(Warning(
-                "letter_incomplete", "warning",
+                WarningType.LETTER_INCOMPLETE, Severity.WARNING,
                 f"{label}: {describe_missing(letter.missing)}",
                 letter_id=letter.id))
     return warnings
@@ -175,7 +167,7 @@ def _claim_deadline_warnings(receipts: Sequence[Receipt], accounts: dict[int, Ac
     warnings = []
     horizon = as_of + timedelta(days=expiring_days)
     for account in accounts.values():
-        if account.type not in DEADLINE_TYPES:
+        if account.type not in DEADLINE_ACCOUNT_TYPES:
             continue
         own = [r for r in receipts if r.date is not None and _receipt_account(r, accounts) is account]
         for plan_year in plan_years_for_dates(account, [r.date for r in own]):
@@ -208,7 +200,7 @@ def _claim_deadline_warnings(receipts: Sequence[Receipt], accounts: dict[int, Ac
                 message += (f" Up to {_money(account.carryover)} of unused money carries over to the next plan year; "
                             "the rest is forfeited.")
             warnings.append(Warning(
-                "claim_deadline", "error" if days <= URGENT_DAYS else "warning", message,
+                WarningType.CLAIM_DEADLINE, Severity.ERROR if days <= URGENT_DAYS else Severity.WARNING, message,
                 due=deadline, amount=amount, item_id=items[0].id, item_ids=tuple(i.id for i in items),
                 account_id=account.id, scope=plan_year[0].isoformat()))
     return warnings
@@ -223,7 +215,7 @@ def _hsa_warnings(receipts: Sequence[Receipt], accounts: dict[int, Account]) -> 
         days = (account.established - receipt.date).days
         amount = receipt.total if receipt.total is not None else _sum(i.amount for i in receipt.items)
         warnings.append(Warning(
-            "before_hsa_established", "error",
+            WarningType.BEFORE_HSA_ESTABLISHED, Severity.ERROR,
             f"{_receipt_label(receipt)}: dated {_days(days)} before {account.name} was established on "
             f"{account.established.isoformat()}; an HSA cannot reimburse expenses incurred before it existed.",
             receipt_id=receipt.id, amount=amount, account_id=account.id))
@@ -247,7 +239,7 @@ def _duplicate_warnings(receipts: Sequence[Receipt]) -> list[Warning]:
             if receipt.document_sha256 and receipt.document_sha256 == first.document_sha256:
                 continue  # the same file: exact duplicates are stored once
             warnings.append(Warning(
-                "possible_duplicate", "warning",
+                WarningType.POSSIBLE_DUPLICATE, Severity.WARNING,
                 f"{_receipt_label(receipt)}: same merchant, date and total ({_money(receipt.total)}) as "
                 f"{first.file}. Claim the expense only once.",
                 receipt_id=receipt.id, amount=receipt.total, scope=str(first.id)))

@@ -17,11 +17,6 @@ from hsawallet.paths import resource
 
 DEFAULT_PATH = resource("categories.json")
 
-LMN_CATEGORIES = (
-    "fitness", "massage", "nutrition", "weight_loss", "sleep", "supplements", "orthopedic",
-    "acupuncture", "wearable", "cpap",
-)
-OTHER_CATEGORIES = ("otc_eligible", "rx", "medical_service", "not_eligible")
 
 _WORD = re.compile(r"[a-z0-9]+")
 _KEYWORD_WORD = re.compile(r"[a-z0-9]+\*?")

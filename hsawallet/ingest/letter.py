@@ -30,12 +30,9 @@ from hsawallet.ingest.letter_roles import (
 )
 from hsawallet.ingest.model import LetterFields, PageText
 from hsawallet.ingest.validate import describe_icd10
+from hsawallet.vocab import LetterElement
 
-CHECKLIST = (
-    "patient_name", "patient_dob", "diagnosis", "icd10", "recommended_items", "duration",
-    "medical_necessity_statement", "provider_name", "provider_credentials", "provider_license",
-    "provider_npi", "provider_contact", "issue_date", "signature",
-)
+CHECKLIST = tuple(LetterElement)
 
 _I = re.IGNORECASE
 

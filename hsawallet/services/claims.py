@@ -32,11 +32,14 @@ from hsawallet.store.models import (
     Person,
     Receipt,
 )
-
-STATUSES = ("draft", "submitted", "reimbursed", "denied")
-# A claim that is not denied holds its expenses: each may be in one such claim only.
-LIVE = ("draft", "submitted", "reimbursed")
-COVERED = ("covered", "manual")
+from hsawallet.vocab import (
+    CLAIMED_STATUSES,
+    COVERING_LINK_STATUSES,
+    LIVE_CLAIM_STATUSES,
+    AccountType,
+    Category,
+    ClaimStatus,
+)
 
 
 def _expense_rows(session: Session, account: Account) -> list[dict]:
@@ -56,13 +59,13 @@ def _expense_rows(session: Session, account: Account) -> list[dict]:
     for item, receipt, doc in session.exec(query):
         link = links.get(item.id)
         reasons = []
-        if item.category == "not_eligible":
+        if item.category == Category.NOT_ELIGIBLE:
             reasons.append("not an eligible expense")
         if item.amount is None or item.amount <= 0:
             reasons.append("no amount")
-        if item.needs_lmn and (link is None or link.status not in COVERED):
+        if item.needs_lmn and (link is None or link.status not in COVERING_LINK_STATUSES):
             reasons.append("needs a letter of medical necessity that covers it")
-        if account.type == "hsa" and account.established and receipt.date and receipt.date < account.established:
+        if account.type == AccountType.HSA and account.established and receipt.date and receipt.date < account.established:
             reasons.append("dated before the HSA was established")
         in_claims = claimed.get(item.id, [])
         rows.append({
@@ -70,11 +73,11 @@ def _expense_rows(session: Session, account: Account) -> list[dict]:
             "date": receipt.date, "merchant": receipt.merchant, "description": item.description,
             "amount": item.amount, "category": item.category, "needs_lmn": item.needs_lmn,
             "person_id": receipt.person_id, "person": people.get(receipt.person_id),
-            "letter_id": link.letter_id if link and link.status in COVERED else None,
+            "letter_id": link.letter_id if link and link.status in COVERING_LINK_STATUSES else None,
             "eligible": not reasons, "why_not": "; ".join(reasons),
             "claims": in_claims,
-            "claimed": any(status in ("submitted", "reimbursed") for _, status in in_claims),
-            "in_claim": [{"id": claim_id, "status": status} for claim_id, status in in_claims if status in LIVE],
+            "claimed": any(status in CLAIMED_STATUSES for _, status in in_claims),
+            "in_claim": [{"id": claim_id, "status": status} for claim_id, status in in_claims if status in LIVE_CLAIM_STATUSES],
         })
     return rows
 
@@ -219,7 +222,7 @@ def _claim_dict(session: Session, claim: Claim) -> dict:
         items.append({"item_id": item.id, "receipt_id": receipt.id, "document_id": doc.id, "file": doc.file_name,
                       "date": day(receipt.date), "merchant": receipt.merchant, "description": item.description,
                       "amount": money(amount),
-                      "letter_id": link.letter_id if link and link.status in COVERED else None})
+                      "letter_id": link.letter_id if link and link.status in COVERING_LINK_STATUSES else None})
     return {"id": claim.id, "title": claim.title, "account": account.name if account else None,
             "account_type": account.type if account else None, "person": person.name if person else None,
             "status": claim.status, "created": claim.created_at.date().isoformat(),
@@ -254,7 +257,7 @@ def _held_elsewhere(session: Session, claim: Claim) -> list[tuple[int, int, str]
     mine = select(ClaimItem.item_id).where(ClaimItem.claim_id == claim.id)
     rows = session.exec(select(ClaimItem.item_id, Claim.id, Claim.status)
                         .join(Claim, Claim.id == ClaimItem.claim_id)
-                        .where(ClaimItem.item_id.in_(mine), Claim.id != claim.id, Claim.status.in_(LIVE)))
+                        .where(ClaimItem.item_id.in_(mine), Claim.id != claim.id, Claim.status.in_(LIVE_CLAIM_STATUSES)))
     return list(rows)
 
 
@@ -271,24 +274,25 @@ def mark(vault: Vault, claim_id: int, status: str, *, amount: Decimal | None = N
     draft -> submitted | reimbursed | denied; submitted -> reimbursed | denied | draft (withdraw);
     a reimbursed claim only takes a corrected amount or date; a denied claim may be reopened as a draft
     when no other live claim holds its expenses."""
-    if status not in STATUSES:
-        raise UserError(f"A claim's status is one of {', '.join(STATUSES)}.")
-    if status == "draft":
+    if status not in tuple(ClaimStatus):
+        raise UserError(f"A claim's status is one of {', '.join(ClaimStatus)}.")
+    if status == ClaimStatus.DRAFT:
         return withdraw(vault, claim_id)
-    if amount is not None and status != "reimbursed":
+    if amount is not None and status != ClaimStatus.REIMBURSED:
         raise UserError("--amount goes with 'reimbursed'.")
     on = _check_day(on or date.today(), status)
     with vault.session() as session:
         claim = _get_claim(session, claim_id)
-        allowed = {"draft": ("submitted", "reimbursed", "denied"), "submitted": ("submitted", "reimbursed", "denied"),
-                   "reimbursed": ("reimbursed",), "denied": ("denied",)}[claim.status]
+        sent = (ClaimStatus.SUBMITTED, ClaimStatus.REIMBURSED, ClaimStatus.DENIED)
+        allowed = {ClaimStatus.DRAFT: sent, ClaimStatus.SUBMITTED: sent, ClaimStatus.REIMBURSED: (ClaimStatus.REIMBURSED,),
+                   ClaimStatus.DENIED: (ClaimStatus.DENIED,)}[claim.status]
         if status not in allowed:
             raise UserError(f"Claim {claim_id} is {claim.status}; it cannot be marked {status}."
                             + (" Reopen it as a draft first (hsawallet claim mark ID draft)."
-                               if claim.status == "denied" else ""))
+                               if claim.status == ClaimStatus.DENIED else ""))
         total = sum((ci.amount or Decimal("0") for ci in session.exec(
             select(ClaimItem).where(ClaimItem.claim_id == claim_id))), Decimal("0"))
-        if status == "reimbursed":
+        if status == ClaimStatus.REIMBURSED:
             amount = total if amount is None else amount
             if amount < 0 or amount > total:
                 raise UserError(f"The reimbursed amount must be between 0.00 and the claim total {money(total)}.")
@@ -297,9 +301,9 @@ def mark(vault: Vault, claim_id: int, status: str, *, amount: Decimal | None = N
                                 f"have been reimbursed before that ({on.isoformat()}).")
             claim.reimbursed_amount, claim.reimbursed_on = amount, on
             claim.submitted_on = claim.submitted_on or on
-        elif status == "submitted":
+        elif status == ClaimStatus.SUBMITTED:
             claim.submitted_on = on
-        elif status == "denied":
+        elif status == ClaimStatus.DENIED:
             if claim.submitted_on and on < claim.submitted_on:
                 raise UserError(f"Claim {claim_id} was submitted on {claim.submitted_on.isoformat()}; it cannot "
                                 f"have been denied before that ({on.isoformat()}).")
@@ -316,16 +320,16 @@ def withdraw(vault: Vault, claim_id: int) -> dict:
     """A submitted claim goes back to draft (e.g. sent by mistake); a denied one may be reopened."""
     with vault.session() as session:
         claim = _get_claim(session, claim_id)
-        if claim.status == "draft":
+        if claim.status == ClaimStatus.DRAFT:
             raise UserError(f"Claim {claim_id} is already a draft.")
-        if claim.status == "reimbursed":
+        if claim.status == ClaimStatus.REIMBURSED:
             raise UserError(f"Claim {claim_id} was reimbursed; a paid claim stays on record and cannot be withdrawn.")
-        if claim.status == "denied" and not claim.include_claimed:
+        if claim.status == ClaimStatus.DENIED and not claim.include_claimed:
             held = _held_elsewhere(session, claim)
             if held:
                 raise UserError(f"Claim {claim_id} cannot be reopened: its expenses are now in "
                                 f"{_claims_text([{'id': c, 'status': s} for _, c, s in held])}.")
-        claim.status = "draft"
+        claim.status = ClaimStatus.DRAFT
         claim.submitted_on = None
         claim.denied_on = None
         claim.denied_reason = None
@@ -339,8 +343,8 @@ def delete_claim(vault: Vault, claim_id: int) -> dict:
     """Delete a draft claim; its expenses become free to claim again. Returns what was deleted."""
     with vault.session() as session:
         claim = _get_claim(session, claim_id)
-        if claim.status != "draft":
-            hint = (f" Withdraw it first (hsawallet claim withdraw {claim_id})." if claim.status == "submitted"
+        if claim.status != ClaimStatus.DRAFT:
+            hint = (f" Withdraw it first (hsawallet claim withdraw {claim_id})." if claim.status == ClaimStatus.SUBMITTED
                     else " It stays on record.")
             raise UserError(f"Claim {claim_id} is {claim.status}; only a draft can be deleted.{hint}")
         data = _claim_dict(session, claim)
@@ -374,7 +378,7 @@ def export(vault: Vault, claim_id: int, out_dir: Path, *, as_of: date | None = N
                 receipts_docs[doc.id] = _claim_document(session, doc)
             link = links.get(item.id)
             letter_doc_id, label = None, None
-            if link and link.status in COVERED and link.letter_id in letters:
+            if link and link.status in COVERING_LINK_STATUSES and link.letter_id in letters:
                 letter, letter_doc = letters[link.letter_id]
                 letter_doc_id = letter_doc.id
                 if letter_doc.id not in letter_docs:
@@ -432,7 +436,7 @@ def shoebox(vault: Vault, *, as_of: date | None = None) -> dict:
                     account_type=account.type, eligible=row["eligible"], claim_status=status,
                     reimbursed_amount=paid))
             entry = {"account": account.name, "type": account.type}
-            if account.type == "hsa":
+            if account.type == AccountType.HSA:
                 summary = shoebox_rules.hsa_shoebox(expenses)
                 entry.update({"per_year": {str(y): money(v) for y, v in sorted(summary.per_year.items())},
                               "total_available": money(summary.total_available), "count": summary.count})
@@ -458,11 +462,11 @@ def _best_claim(in_claims, claims, claim_totals, amount) -> tuple[str | None, De
     best = (None, None)
     for claim_id, status in in_claims:
         claim = claims[claim_id]
-        if status == "reimbursed":
+        if status == ClaimStatus.REIMBURSED:
             total = claim_totals.get(claim_id) or Decimal("0")
             paid = claim.reimbursed_amount if claim.reimbursed_amount is not None else total
             share = (amount * paid / total).quantize(Decimal("0.01")) if total else amount
-            return "reimbursed", share
-        if status == "submitted" or (status == "draft" and best[0] is None):
+            return ClaimStatus.REIMBURSED, share
+        if status == ClaimStatus.SUBMITTED or (status == ClaimStatus.DRAFT and best[0] is None):
             best = (status, None)
     return best

@@ -25,6 +25,7 @@ from hsawallet.store.models import (
     Receipt,
     WarningState,
 )
+from hsawallet.vocab import CLAIMED_STATUSES, USER_LINK_STATUSES
 
 
 def load_people(session: Session) -> list[rules.Person]:
@@ -95,7 +96,7 @@ def recompute_links(vault: Vault) -> list[rules.LinkResult]:
         for link in results:
             session.add(ItemLink(item_id=link.item_id, letter_id=link.letter_id,
                                  related_letter_id=link.related_letter_id, status=link.status,
-                                 reason=link.reason, manual=link.status in ("manual", "unlinked")))
+                                 reason=link.reason, manual=link.status in USER_LINK_STATUSES))
         session.commit()
     events.publish(events.LINKS_CHANGED)
     return results
@@ -141,7 +142,7 @@ def _receipt_of(session: Session, item_id: int) -> int:
 
 def claimed_item_ids(session: Session) -> frozenset[int]:
     rows = session.exec(select(ClaimItem.item_id).join(Claim, Claim.id == ClaimItem.claim_id)
-                        .where(Claim.status.in_(("submitted", "reimbursed"))))
+                        .where(Claim.status.in_(CLAIMED_STATUSES)))
     return frozenset(rows)
 
 

@@ -31,6 +31,7 @@ from hsawallet.store.models import (
     Person,
     Receipt,
 )
+from hsawallet.vocab import DocumentKind, DocumentStatus, ImportStatus
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 
@@ -39,7 +40,7 @@ MAX_FILE_BYTES = 200 * 1024 * 1024
 class ImportOutcome:
     file: str  # the file's name, no folder
     path: str
-    status: str  # imported | duplicate | error
+    status: ImportStatus
     document_id: int | None = None
     kind: str | None = None
     error: str | None = None
@@ -121,8 +122,8 @@ def import_files(
                 sniff(data)  # refuse what is not a document before it is stored
                 sha = hashlib.sha256(data).hexdigest()
                 existing = session.exec(select(Document).where(Document.sha256 == sha)).first()
-                if existing is not None and existing.status != "stored":
-                    outcome.status, outcome.document_id, outcome.kind = "duplicate", existing.id, existing.kind
+                if existing is not None and existing.status != DocumentStatus.STORED:
+                    outcome.status, outcome.document_id, outcome.kind = ImportStatus.DUPLICATE, existing.id, existing.kind
                 else:
                     doc = existing or _store_document(session, outcome.file, data, sha, person_id, account_id)
                     outcome.document_id = doc.id
@@ -134,7 +135,7 @@ def import_files(
                 progress(sum(map(_done, outcomes)), total, outcome)
 
         for path in files:
-            outcome = ImportOutcome(file=path.name, path=str(path), status="error")
+            outcome = ImportOutcome(file=path.name, path=str(path), status=ImportStatus.ERROR)
             try:
                 data = _read_file(path)
             except IngestError as exc:
@@ -149,15 +150,15 @@ def import_files(
         for outcome, data, source in _open_messages(messages, workers):
             total += 1
             stage(outcome, data)
-            if source is not None and outcome.document_id is not None and outcome.status != "duplicate":
+            if source is not None and outcome.document_id is not None and outcome.status != ImportStatus.DUPLICATE:
                 _remember_source(session, outcome.document_id, source)
         # Documents an interrupted import stored but never read are read now as well.
         queued = {outcomes[index].document_id for index, _ in to_read}
-        for doc in session.exec(select(Document).where(Document.status == "stored")):
+        for doc in session.exec(select(Document).where(Document.status == DocumentStatus.STORED)):
             if doc.id not in queued:
                 to_read.append((len(outcomes), Path(doc.file_name)))
                 outcomes.append(ImportOutcome(file=doc.file_name, path="(left unread by an earlier import)",
-                                              status="error", document_id=doc.id))
+                                              status=ImportStatus.ERROR, document_id=doc.id))
                 total += 1
 
     def jobs() -> Iterator[tuple[int, bytes, str]]:
@@ -172,15 +173,15 @@ def import_files(
         with vault.session() as session:
             if isinstance(result, IngestError):
                 _forget_document(session, outcome.document_id)
-                outcome.status, outcome.error, outcome.document_id = "error", str(result), None
+                outcome.status, outcome.error, outcome.document_id = ImportStatus.ERROR, str(result), None
             else:
                 doc = session.get(Document, outcome.document_id)
                 store_read_result(session, doc, result)
-                outcome.status, outcome.kind = "imported", result.kind
+                outcome.status, outcome.kind = ImportStatus.IMPORTED, result.kind
         if progress:
             progress(sum(map(_done, outcomes)), total, outcome)
 
-    if any(o.status == "imported" for o in outcomes):
+    if any(o.status == ImportStatus.IMPORTED for o in outcomes):
         from hsawallet.services.coverage import recompute_links
 
         recompute_links(vault)
@@ -214,13 +215,13 @@ def _open_messages(messages: list[tuple[ImportOutcome, Path]], workers: int
         for problem in contents.problems:
             name = problem.attachment or container.file
             reason = f"{problem.where}: {problem.message}" if problem.where else problem.message
-            yield ImportOutcome(file=name, path=_unique(f"{container.path}/{problem.where}/{name}", paths), status="error",
+            yield ImportOutcome(file=name, path=_unique(f"{container.path}/{problem.where}/{name}", paths), status=ImportStatus.ERROR,
                                 error=reason, container=container.file), b"", None
         for document in contents.documents:
             path = _unique(f"{container.path}/{document.name}", paths)
             source = DocumentSource(kind="email", container=container.file, message_date=document.source.date,
                                     sender=document.source.sender, subject=document.source.subject)
-            yield (ImportOutcome(file=document.name, path=path, status="error", container=container.file),
+            yield (ImportOutcome(file=document.name, path=path, status=ImportStatus.ERROR, container=container.file),
                    document.data, source)
     for outcome in unreadable:
         yield outcome, b"", None
@@ -242,12 +243,12 @@ def _remember_source(session: Session, document_id: int, source: DocumentSource)
 
 
 def _done(outcome: ImportOutcome) -> bool:
-    return outcome.status in ("imported", "duplicate") or outcome.error is not None
+    return outcome.status in (ImportStatus.IMPORTED, ImportStatus.DUPLICATE) or outcome.error is not None
 
 
 def _store_document(session: Session, name: str, data: bytes, sha: str,
                     person_id: int | None, account_id: int | None) -> Document:
-    doc = Document(file_name=name, size=len(data), sha256=sha, status="stored",
+    doc = Document(file_name=name, size=len(data), sha256=sha, status=DocumentStatus.STORED,
                    person_id=person_id, account_id=account_id)
     session.add(doc)
     session.flush()
@@ -290,7 +291,7 @@ def store_read_result(session: Session, doc: Document, result: ReadResult) -> No
     doc.page_count = result.page_count
     doc.kind = result.kind
     doc.kind_confidence = result.kind_confidence
-    doc.status = "read"
+    doc.status = DocumentStatus.READ
     doc.error = None
     session.add(doc)
     session.exec(delete(PageText).where(PageText.document_id == doc.id))
@@ -299,7 +300,7 @@ def store_read_result(session: Session, doc: Document, result: ReadResult) -> No
                              source=page.source, confidence=page.confidence))
     receipt = session.exec(select(Receipt).where(Receipt.document_id == doc.id)).first()
     letter = session.exec(select(Letter).where(Letter.document_id == doc.id)).first()
-    if result.kind == "receipt" and result.receipt is not None:
+    if result.kind == DocumentKind.RECEIPT and result.receipt is not None:
         if letter is not None:
             session.delete(letter)
         receipt = receipt or Receipt(document_id=doc.id)
@@ -325,7 +326,7 @@ def store_read_result(session: Session, doc: Document, result: ReadResult) -> No
         _apply_edits(session, "receipt", receipt)
         for item in session.exec(select(LineItem).where(LineItem.receipt_id == receipt.id)):
             _apply_edits(session, "item", item)
-    elif result.kind == "letter" and result.letter is not None:
+    elif result.kind == DocumentKind.LETTER and result.letter is not None:
         if receipt is not None:
             session.delete(receipt)
         letter = letter or Letter(document_id=doc.id)

@@ -9,8 +9,7 @@ from sqlmodel import Session, select
 
 from hsawallet.services.errors import UserError
 from hsawallet.store.models import Account, Person
-
-ACCOUNT_TYPES = ("hsa", "fsa", "lpfsa", "hra")
+from hsawallet.vocab import AccountType
 
 
 def add_person(session: Session, *, name: str, dob: date | None = None) -> Person:
@@ -57,8 +56,8 @@ def add_account(
     type = type.lower()
     if not name:
         raise UserError("An account needs a name.")
-    if type not in ACCOUNT_TYPES:
-        raise UserError(f"Account type must be one of {', '.join(ACCOUNT_TYPES)}.")
+    if type not in tuple(AccountType):
+        raise UserError(f"Account type must be one of {', '.join(AccountType)}.")
     if grace_end is not None and carryover is not None:
         raise UserError("An FSA has either a grace period or a carryover, never both (IRS Notice 2013-71).")
     if plan_start and plan_end and plan_end < plan_start:

@@ -11,6 +11,8 @@ from typing import Any
 from sqlalchemy import Column, LargeBinary, String, Text, TypeDecorator, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from hsawallet.vocab import ClaimStatus, DocumentStatus
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
@@ -69,7 +71,7 @@ class Person(SQLModel, table=True):
 class Account(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True)
-    type: str  # hsa | fsa | lpfsa | hra
+    type: str  # an AccountType
     plan_start: Date | None = None
     plan_end: Date | None = None
     grace_end: Date | None = None
@@ -86,10 +88,10 @@ class Document(SQLModel, table=True):
     size: int
     sha256: str = Field(unique=True, index=True)
     imported_at: datetime = Field(default_factory=utcnow)
-    kind: str | None = Field(default=None, index=True)  # receipt | letter | other
+    kind: str | None = Field(default=None, index=True)  # a DocumentKind
     kind_confidence: float | None = None
     page_count: int | None = None
-    status: str = "stored"  # stored (not read yet) | read | error
+    status: str = DocumentStatus.STORED.value
     error: str | None = None
     person_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
     account_id: int | None = Field(default=None, foreign_key="account.id", ondelete="SET NULL")
@@ -181,7 +183,7 @@ class ItemLink(SQLModel, table=True):
     item_id: int = Field(primary_key=True, foreign_key="lineitem.id", ondelete="CASCADE")
     letter_id: int | None = Field(default=None, foreign_key="letter.id", ondelete="SET NULL")
     related_letter_id: int | None = Field(default=None, foreign_key="letter.id", ondelete="SET NULL")
-    status: str
+    status: str  # a LinkStatus
     reason: str
     manual: bool = False
     # A manual link the letter's own terms do not support: why (category, dates, patient).
@@ -201,7 +203,7 @@ class Claim(SQLModel, table=True):
     account_id: int = Field(foreign_key="account.id", ondelete="CASCADE")
     person_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
     title: str
-    status: str = "draft"  # draft | submitted | reimbursed | denied
+    status: str = ClaimStatus.DRAFT.value
     date_from: Date | None = None
     date_to: Date | None = None
     created_at: datetime = Field(default_factory=utcnow)

@@ -23,14 +23,13 @@ from hsawallet.store.engine import Vault
 from hsawallet.ui import ops as ops_module
 from hsawallet.ui.bridge import EventBridge
 from hsawallet.ui.ops import CollectionOp, QueryOp
+from hsawallet.vocab import RecordKind
 
 T = TypeVar("T")
 
-RECORD_KINDS = ("document", "receipt", "letter", "claim", "person", "account")
-
 
 class AppContext(QObject):
-    # (kind, id): "receipt" | "letter" | "document" | "claim" | "person" | "account"
+    # (kind, id): a RecordKind and the record's id
     recordRequested = Signal(str, int)
     # (message, timeout ms): a short note for the status bar
     statusMessage = Signal(str, int)
@@ -42,9 +41,9 @@ class AppContext(QObject):
         self.bridge = bridge or EventBridge(self)
 
     # -- navigation
-    def open_record(self, kind: str, id: int) -> None:
+    def open_record(self, kind: RecordKind | str, id: int) -> None:
         """Ask the main window to switch to the view for ``kind`` and select record ``id``."""
-        if kind not in RECORD_KINDS:
+        if kind not in tuple(RecordKind):
             raise ValueError(f"unknown record kind {kind!r}")
         self.recordRequested.emit(kind, int(id))
 

@@ -15,19 +15,20 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QWidget
 
 from hsawallet.coverage.model import Warning
+from hsawallet.vocab import RecordKind, Severity, WarningType, severity_rank
 
 log = logging.getLogger(__name__)
 
 TITLES = {
-    "purchase_before_letter": "Purchase made before its letter",
-    "purchase_after_expiry": "Purchase after the letter expired",
-    "needs_lmn_missing": "Purchase needs a letter",
-    "letter_expiring_soon": "Letter expiring soon",
-    "letter_expired": "Letter expired",
-    "letter_incomplete": "Letter is missing something",
-    "claim_deadline": "Claim deadline coming",
-    "before_hsa_established": "Expense before the HSA was opened",
-    "possible_duplicate": "Possible duplicate receipt",
+    WarningType.PURCHASE_BEFORE_LETTER: "Purchase made before its letter",
+    WarningType.PURCHASE_AFTER_EXPIRY: "Purchase after the letter expired",
+    WarningType.NEEDS_LMN_MISSING: "Purchase needs a letter",
+    WarningType.LETTER_EXPIRING_SOON: "Letter expiring soon",
+    WarningType.LETTER_EXPIRED: "Letter expired",
+    WarningType.LETTER_INCOMPLETE: "Letter is missing something",
+    WarningType.CLAIM_DEADLINE: "Claim deadline coming",
+    WarningType.BEFORE_HSA_ESTABLISHED: "Expense before the HSA was opened",
+    WarningType.POSSIBLE_DUPLICATE: "Possible duplicate receipt",
 }
 MAX_LISTED = 3
 MESSAGE_MS = 15000
@@ -35,8 +36,7 @@ MESSAGE_MS = 15000
 
 def describe(warnings: list[Warning]) -> tuple[str, str]:
     """Title and body of one notification for a batch of new warnings, most severe first."""
-    order = {"error": 0, "warning": 1, "info": 2}
-    ranked = sorted(warnings, key=lambda w: order.get(w.severity, 3))
+    ranked = sorted(warnings, key=lambda w: severity_rank(w.severity))
     if len(ranked) == 1:
         return f"HSA Wallet: {TITLES.get(ranked[0].type, 'New warning')}", ranked[0].message
     body = "\n".join(f"• {w.message}" for w in ranked[:MAX_LISTED])
@@ -99,9 +99,9 @@ class Reminders:
             return
         title, body = describe(warnings)
         self.shown.append((title, body))
-        self._first = sorted(warnings, key=lambda w: {"error": 0, "warning": 1}.get(w.severity, 2))[0]
+        self._first = sorted(warnings, key=lambda w: severity_rank(w.severity))[0]
         if self.tray is not None and shiboken6.isValid(self.tray):
-            severe = any(w.severity == "error" for w in warnings)
+            severe = any(w.severity == Severity.ERROR for w in warnings)
             icon = QSystemTrayIcon.MessageIcon.Critical if severe else QSystemTrayIcon.MessageIcon.Warning
             self.tray.showMessage(title, body, icon, MESSAGE_MS)
         else:
@@ -114,9 +114,9 @@ class Reminders:
         if warning is None:
             return
         if warning.receipt_id is not None:
-            self.ctx.open_record("receipt", warning.receipt_id)
+            self.ctx.open_record(RecordKind.RECEIPT, warning.receipt_id)
         elif warning.letter_id is not None:
-            self.ctx.open_record("letter", warning.letter_id)
+            self.ctx.open_record(RecordKind.LETTER, warning.letter_id)
         window = QApplication.activeWindow()
         if window is not None:
             window.raise_()

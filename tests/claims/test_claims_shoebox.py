@@ -4,9 +4,10 @@ from datetime import date
 from decimal import Decimal
 
 from hsawallet.claims.shoebox import PlanYear, ShoeboxExpense, fsa_unclaimed, hsa_shoebox
+from hsawallet.vocab import AccountType
 
 
-def expense(item_id, when, amount, account="HSA", eligible=True, status=None, reimbursed=None):
+def expense(item_id, when, amount, account=AccountType.HSA, eligible=True, status=None, reimbursed=None):
     return ShoeboxExpense(item_id, item_id, when, Decimal(amount), account, eligible, status,
                           None if reimbursed is None else Decimal(reimbursed))
 
@@ -20,7 +21,7 @@ def test_hsa_shoebox_totals_per_year_and_counts_partial_remainders():
         expense(5, date(2024, 5, 5), "40.00", status="reimbursed", reimbursed="40.00"),
         expense(6, date(2024, 6, 6), "10.00", status="submitted"),
         expense(7, date(2025, 1, 1), "999.00", eligible=False),
-        expense(8, date(2025, 1, 1), "70.00", account="FSA"),
+        expense(8, date(2025, 1, 1), "70.00", account=AccountType.FSA),
         expense(9, None, "5.00"),
         expense(10, date(2025, 8, 8), "12.00", account="hsa", status="denied"),
     ]
@@ -42,13 +43,13 @@ def test_fsa_unclaimed_per_plan_year_with_grace_overlap():
     py2025 = PlanYear(date(2025, 1, 1), date(2026, 3, 15), date(2026, 3, 31))  # grace period to 3/15
     py2026 = (date(2026, 1, 1), date(2026, 12, 31), date(2027, 3, 31))
     rows = [
-        expense(1, date(2025, 4, 1), "100.00", account="FSA"),
-        expense(2, date(2025, 5, 1), "50.00", account="FSA", status="submitted"),
-        expense(3, date(2026, 2, 1), "30.00", account="LPFSA", status="draft"),  # grace: plan year 2025
-        expense(4, date(2026, 6, 1), "20.00", account="FSA"),
-        expense(5, date(2026, 7, 1), "15.00", account="FSA", eligible=False),
-        expense(6, date(2026, 7, 1), "99.00", account="HSA"),
-        expense(7, date(2026, 8, 1), "45.00", account="FSA", status="reimbursed", reimbursed="10.00"),
+        expense(1, date(2025, 4, 1), "100.00", account=AccountType.FSA),
+        expense(2, date(2025, 5, 1), "50.00", account=AccountType.FSA, status="submitted"),
+        expense(3, date(2026, 2, 1), "30.00", account=AccountType.LPFSA, status="draft"),  # grace: plan year 2025
+        expense(4, date(2026, 6, 1), "20.00", account=AccountType.FSA),
+        expense(5, date(2026, 7, 1), "15.00", account=AccountType.FSA, eligible=False),
+        expense(6, date(2026, 7, 1), "99.00", account=AccountType.HSA),
+        expense(7, date(2026, 8, 1), "45.00", account=AccountType.FSA, status="reimbursed", reimbursed="10.00"),
     ]
     result = fsa_unclaimed(rows, [py2025, py2026])
     assert [(r.plan_year.start.year, r.deadline, r.amount, r.count) for r in result] == [

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from hsawallet.ingest.categories import LMN_CATEGORIES, OTHER_CATEGORIES, default_categories, load_categories
+from hsawallet.ingest.categories import default_categories, load_categories
+from hsawallet.vocab import LMN_CATEGORIES, OTHER_CATEGORIES
 
 
 def test_default_table_has_the_contract_categories():

@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from hsawallet.services import documents
 from hsawallet.ui.ops import QueryOp
+from hsawallet.vocab import DocumentKind, DocumentStatus
 
 COL_FILE, COL_KIND, COL_PAGES, COL_STATUS, COL_IMPORTED, COL_ERROR = range(6)
 HEADERS = ("File", "Kind", "Pages", "Status", "Imported", "Error")
@@ -23,8 +24,8 @@ PAGE_SIZE = 200
 ID_ROLE = Qt.ItemDataRole.UserRole
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
-KIND_LABELS = {"receipt": "Receipt", "letter": "Letter", "other": "Other", None: "—"}
-STATUS_LABELS = {"stored": "Waiting to be read", "read": "Read", "error": "Could not read"}
+KIND_LABELS = {DocumentKind.RECEIPT: "Receipt", DocumentKind.LETTER: "Letter", DocumentKind.OTHER: "Other", None: "—"}
+STATUS_LABELS = {DocumentStatus.STORED: "Waiting to be read", DocumentStatus.READ: "Read", DocumentStatus.ERROR: "Could not read"}
 
 
 class DocumentRow(NamedTuple):

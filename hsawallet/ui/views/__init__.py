@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from PySide6.QtWidgets import QWidget
 
+from hsawallet.vocab import RecordKind
+
 log = logging.getLogger(__name__)
 
 
@@ -44,8 +46,8 @@ SECTIONS: tuple[Section, ...] = (
             "Preferences."),
 )
 
-RECORD_SECTIONS = {"document": "documents", "receipt": "receipts", "letter": "letters",
-                   "claim": "claims", "person": "people", "account": "people"}
+RECORD_SECTIONS = {RecordKind.DOCUMENT: "documents", RecordKind.RECEIPT: "receipts", RecordKind.LETTER: "letters",
+                   RecordKind.CLAIM: "claims", RecordKind.PERSON: "people", RecordKind.ACCOUNT: "people"}
 
 
 def section(key: str) -> Section:

@@ -36,10 +36,12 @@ from PySide6.QtWidgets import (
 )
 
 from hsawallet.ui.widgets.record_table import money_text
+from hsawallet.vocab import AccountType, ClaimStatus
 
 ITEM_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 CLAIM_ID_ROLE = Qt.ItemDataRole.UserRole + 2
-STATUS_COLORS = {"draft": "#6b6b6b", "submitted": "#1f5fa8", "reimbursed": "#1e7b34", "denied": "#b3261e"}
+STATUS_COLORS = {ClaimStatus.DRAFT: "#6b6b6b", ClaimStatus.SUBMITTED: "#1f5fa8", ClaimStatus.REIMBURSED: "#1e7b34",
+                 ClaimStatus.DENIED: "#b3261e"}
 EXPENSE_COLUMNS = ("", "Date", "Merchant", "Description", "Person", "Amount", "Letter")
 CLAIM_COLUMNS = ("#", "Title", "Person", "Status", "Items", "Total", "Submitted", "Reimbursed", "Note")
 
@@ -272,11 +274,11 @@ class ClaimsView(QWidget):
         self.export_again = QPushButton("&Export…")
         self.export_again.clicked.connect(self._export_selected_claim)
         self.mark_submitted = QPushButton("Mark &submitted")
-        self.mark_submitted.clicked.connect(lambda: self._mark_with_dialog("submitted"))
+        self.mark_submitted.clicked.connect(lambda: self._mark_with_dialog(ClaimStatus.SUBMITTED))
         self.mark_reimbursed = QPushButton("Mark &reimbursed…")
-        self.mark_reimbursed.clicked.connect(lambda: self._mark_with_dialog("reimbursed"))
+        self.mark_reimbursed.clicked.connect(lambda: self._mark_with_dialog(ClaimStatus.REIMBURSED))
         self.mark_denied = QPushButton("Mark de&nied…")
-        self.mark_denied.clicked.connect(lambda: self._mark_with_dialog("denied"))
+        self.mark_denied.clicked.connect(lambda: self._mark_with_dialog(ClaimStatus.DENIED))
         self.withdraw_button = QPushButton("&Withdraw…")
         self.withdraw_button.setToolTip("Take a submitted claim back to draft (it keeps its expenses)")
         self.withdraw_button.clicked.connect(lambda: self.withdraw_selected())
@@ -660,7 +662,7 @@ class ClaimsView(QWidget):
         rows: list[tuple[str, str, str]] = []
         for account in shoebox.get("accounts", []):
             name = f"{account['account']} ({account['type'].upper()})"
-            if account["type"] == "hsa":
+            if account["type"] == AccountType.HSA:
                 for year, amount in account.get("per_year", {}).items():
                     rows.append((name, year, money_text(amount)))
                 rows.append((name, "Total — no deadline", money_text(account.get("total_available"))))
@@ -704,11 +706,11 @@ class ClaimsView(QWidget):
         claim = self._selected_claim()
         status = claim["status"] if claim else None
         self.export_again.setEnabled(claim is not None)
-        self.mark_submitted.setEnabled(status == "draft")
-        self.mark_reimbursed.setEnabled(status in ("draft", "submitted"))
-        self.mark_denied.setEnabled(status in ("draft", "submitted"))
-        self.withdraw_button.setEnabled(status == "submitted")
-        self.delete_button.setEnabled(status == "draft")
+        self.mark_submitted.setEnabled(status == ClaimStatus.DRAFT)
+        self.mark_reimbursed.setEnabled(status in (ClaimStatus.DRAFT, ClaimStatus.SUBMITTED))
+        self.mark_denied.setEnabled(status in (ClaimStatus.DRAFT, ClaimStatus.SUBMITTED))
+        self.withdraw_button.setEnabled(status == ClaimStatus.SUBMITTED)
+        self.delete_button.setEnabled(status == ClaimStatus.DRAFT)
 
     def _export_selected_claim(self) -> None:
         claim_id = self._selected_claim_id()
@@ -723,11 +725,11 @@ class ClaimsView(QWidget):
         claim = self._selected_claim()
         if claim is None:
             return
-        if status == "submitted":
+        if status == ClaimStatus.SUBMITTED:
             dialog = StatusDateDialog("Mark claim submitted", claim, parent=self)
             if dialog.exec() == QDialog.DialogCode.Accepted:
-                self.mark_selected("submitted", on=dialog.values()[0])
-        elif status == "reimbursed":
+                self.mark_selected(ClaimStatus.SUBMITTED, on=dialog.values()[0])
+        elif status == ClaimStatus.REIMBURSED:
             paid = ReimbursedDialog(claim["total"], self)
             if paid.exec() == QDialog.DialogCode.Accepted:
                 try:
@@ -736,12 +738,12 @@ class ClaimsView(QWidget):
                     self.claim_message.setText("<span style='color:#b3261e'>The amount must be a number such as "
                                                "42.17.</span>")
                     return
-                self.mark_selected("reimbursed", amount=amount, on=paid_on)
-        elif status == "denied":
+                self.mark_selected(ClaimStatus.REIMBURSED, amount=amount, on=paid_on)
+        elif status == ClaimStatus.DENIED:
             denied = StatusDateDialog("Mark claim denied", claim, with_reason=True, parent=self)
             if denied.exec() == QDialog.DialogCode.Accepted:
                 denied_on, reason = denied.values()
-                self.mark_selected("denied", on=denied_on, reason=reason)
+                self.mark_selected(ClaimStatus.DENIED, on=denied_on, reason=reason)
 
     def withdraw_selected(self, *, confirm: bool = True) -> None:
         """Submitted -> draft, after the user confirms."""

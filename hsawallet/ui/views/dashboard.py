@@ -32,13 +32,11 @@ from PySide6.QtWidgets import (
 
 from hsawallet.ui.widgets.bar_chart import BarChart, BarGroup
 from hsawallet.ui.widgets.record_table import money_text
+from hsawallet.vocab import DATED_WARNING_TYPES, RecordKind, Severity, WarningType, severity_rank
 
 WARNING_ROLE = Qt.ItemDataRole.UserRole + 1
-SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
-SEVERITY_ICONS = {"error": QStyle.StandardPixmap.SP_MessageBoxCritical,
-                  "warning": QStyle.StandardPixmap.SP_MessageBoxWarning,
-                  "info": QStyle.StandardPixmap.SP_MessageBoxInformation}
-DEADLINE_TYPES = ("letter_expiring_soon", "claim_deadline", "letter_expired")
+SEVERITY_ICONS = {Severity.ERROR: QStyle.StandardPixmap.SP_MessageBoxCritical,
+                  Severity.WARNING: QStyle.StandardPixmap.SP_MessageBoxWarning}
 
 
 @dataclass
@@ -85,7 +83,7 @@ def load_dashboard(vault, today: date | None = None, include_dismissed: bool = F
                             .where(Receipt.date >= date(today.year, 1, 1), Receipt.date <= date(today.year, 12, 31)))
         for amount, account_id in rows:
             spent[account_id] += amount or Decimal("0")
-    data.warnings.sort(key=lambda w: (w["dismissed"], SEVERITY_ORDER.get(w["severity"], 3), w["due"] or "9999"))
+    data.warnings.sort(key=lambda w: (w["dismissed"], severity_rank(w["severity"]), w["due"] or "9999"))
 
     for account in accounts:
         # receipts not filed under an account count for each account, as claims.candidate_expenses does
@@ -106,9 +104,9 @@ def load_dashboard(vault, today: date | None = None, include_dismissed: bool = F
             data.chart.append(BarGroup(f"{account.name} {year}", (claimed, unclaimed)))
 
     for warning in data.warnings:
-        if warning["dismissed"] or not warning["due"] or warning["type"] not in DEADLINE_TYPES:
+        if warning["dismissed"] or not warning["due"] or warning["type"] not in DATED_WARNING_TYPES:
             continue
-        if warning["type"] == "claim_deadline":
+        if warning["type"] == WarningType.CLAIM_DEADLINE:
             what = f"Claim deadline — {money_text(warning['amount'])} unclaimed"
         else:
             what = f"Letter {warning.get('letter_file') or ''} expires".replace("  ", " ")
@@ -118,14 +116,14 @@ def load_dashboard(vault, today: date | None = None, include_dismissed: bool = F
     return data
 
 
-def record_for_warning(warning: dict) -> tuple[str, int] | None:
+def record_for_warning(warning: dict) -> tuple[RecordKind, int] | None:
     """Which record a warning is about: the receipt first, else the letter, else the account."""
     if warning.get("receipt_id") is not None:
-        return "receipt", warning["receipt_id"]
+        return RecordKind.RECEIPT, warning["receipt_id"]
     if warning.get("letter_id") is not None:
-        return "letter", warning["letter_id"]
+        return RecordKind.LETTER, warning["letter_id"]
     if warning.get("account_id") is not None:
-        return "account", warning["account_id"]
+        return RecordKind.ACCOUNT, warning["account_id"]
     return None
 
 
@@ -293,7 +291,7 @@ class DashboardView(QWidget):
         if select is not None:
             self.attention.setCurrentItem(select)
         active = [w for w in data.warnings if not w.get("dismissed")]
-        errors = sum(1 for w in active if w["severity"] == "error")
+        errors = sum(1 for w in active if w["severity"] == Severity.ERROR)
         if active:
             self.attention_summary.setText(f"{len(active)} to look at" + (f", {errors} urgent" if errors else ""))
         else:

@@ -38,10 +38,12 @@ from hsawallet.ui.models.documents_model import (
     DocumentsModel,
     DocumentsProxy,
 )
+from hsawallet.vocab import DocumentKind, ImportStatus
 
 IMPORT_FILTER = ("Documents and e-mail (*.pdf *.png *.jpg *.jpeg *.tif *.tiff *.heic *.heif *.webp *.bmp *.gif "
                  "*.eml *.mbox);;E-mail (*.eml *.mbox);;All files (*)")
-KIND_CHOICES = (("All documents", None), ("Receipts", "receipt"), ("Letters", "letter"), ("Other", "other"))
+KIND_CHOICES = (("All documents", None), ("Receipts", DocumentKind.RECEIPT), ("Letters", DocumentKind.LETTER),
+                ("Other", DocumentKind.OTHER))
 
 
 class ImportPanel(QFrame):
@@ -82,9 +84,9 @@ class ImportPanel(QFrame):
         self.results.setMaximumHeight(190)
         layout.addWidget(self.results)
         self._icons = {
-            "imported": style.icon("check", style.OK),
-            "duplicate": style.icon("duplicate", style.MUTED),
-            "error": style.icon("error", style.DANGER),
+            ImportStatus.IMPORTED: style.icon("check", style.OK),
+            ImportStatus.DUPLICATE: style.icon("duplicate", style.MUTED),
+            ImportStatus.ERROR: style.icon("error", style.DANGER),
         }
         self._rows: dict[str, QTreeWidgetItem] = {}
         self.hide()
@@ -124,12 +126,12 @@ class ImportPanel(QFrame):
             item.setToolTip(0, outcome.path)
             self._rows[outcome.path] = item
             self.results.addTopLevelItem(item)
-        if outcome.status == "imported":
-            result, detail, icon = "Imported", (outcome.kind or "document").capitalize(), "imported"
-        elif outcome.status == "duplicate":
-            result, detail, icon = "Already in the vault", (outcome.kind or "").capitalize(), "duplicate"
+        if outcome.status == ImportStatus.IMPORTED:
+            result, detail, icon = "Imported", (outcome.kind or "document").capitalize(), ImportStatus.IMPORTED
+        elif outcome.status == ImportStatus.DUPLICATE:
+            result, detail, icon = "Already in the vault", (outcome.kind or "").capitalize(), ImportStatus.DUPLICATE
         elif outcome.error:
-            result, detail, icon = "Not imported", outcome.error, "error"
+            result, detail, icon = "Not imported", outcome.error, ImportStatus.ERROR
         else:
             result, detail, icon = "Reading…", "", None
         if outcome.container and outcome.container != outcome.file:
@@ -144,7 +146,7 @@ class ImportPanel(QFrame):
         self.running = False
         for outcome in outcomes:
             self._show_outcome(outcome)
-        counts = {s: sum(o.status == s for o in outcomes) for s in ("imported", "duplicate", "error")}
+        counts = {s: sum(o.status == s for o in outcomes) for s in ImportStatus}
         parts = [f"{counts['imported']} imported"]
         if counts["duplicate"]:
             parts.append(f"{counts['duplicate']} already in the vault")

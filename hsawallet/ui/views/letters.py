@@ -26,6 +26,7 @@ from hsawallet.ui.widgets.document_viewer import DocumentViewer
 from hsawallet.ui.widgets.field_form import LETTER_FIELDS, FieldForm
 from hsawallet.ui.widgets.record_table import Column, RecordTable, list_pane
 from hsawallet.ui.widgets.source_label import SourceLabel
+from hsawallet.vocab import RecordKind
 
 GOOD = QColor("#1e7b34")
 BAD = QColor("#b3261e")
@@ -258,7 +259,7 @@ class LettersView(QWidget):
         def edited(session):
             from hsawallet.services import documents, records
 
-            return documents.edited_fields(session, "letter", letter_id), records.source_json(session, document_id)
+            return documents.edited_fields(session, RecordKind.LETTER, letter_id), records.source_json(session, document_id)
 
         def show_edits(result) -> None:
             if self._letter is None or self._letter["id"] != letter_id:

@@ -28,8 +28,10 @@ from PySide6.QtWidgets import (
 from hsawallet.services import events, people
 from hsawallet.ui import style
 from hsawallet.ui.context import AppContext, describe_error
+from hsawallet.vocab import AccountType
 
-ACCOUNT_TYPE_LABELS = {"hsa": "HSA", "fsa": "Health FSA", "lpfsa": "Limited-purpose FSA", "hra": "HRA"}
+ACCOUNT_TYPE_LABELS = {AccountType.HSA: "HSA", AccountType.FSA: "Health FSA", AccountType.LPFSA: "Limited-purpose FSA",
+                       AccountType.HRA: "HRA"}
 ACCOUNT_HEADERS = ("Name", "Type", "Plan year", "Grace period ends", "Carryover", "Run-out ends", "HSA established")
 
 
@@ -145,16 +147,16 @@ class AccountDialog(_FormDialog):
 
     def _type_changed(self) -> None:
         kind = self.type.currentData()
-        is_hsa = kind == "hsa"
+        is_hsa = kind == AccountType.HSA
         for widget in (self.grace_end, self.carryover):
-            widget.setEnabled(kind in ("fsa", "lpfsa"))
+            widget.setEnabled(kind in (AccountType.FSA, AccountType.LPFSA))
         self.established.setEnabled(is_hsa)
         self.runout_end.setEnabled(not is_hsa)
         self.explain.setText({
-            "hsa": "HSA money never expires; expenses count from the day the HSA was established.",
-            "fsa": "An FSA has either a grace period or a carryover, never both.",
-            "lpfsa": "Limited to dental and vision expenses; grace period or carryover as your plan says.",
-            "hra": "Your employer's plan sets the plan year and the claim deadline.",
+            AccountType.HSA: "HSA money never expires; expenses count from the day the HSA was established.",
+            AccountType.FSA: "An FSA has either a grace period or a carryover, never both.",
+            AccountType.LPFSA: "Limited to dental and vision expenses; grace period or carryover as your plan says.",
+            AccountType.HRA: "Your employer's plan sets the plan year and the claim deadline.",
         }[kind])
 
     def values(self) -> dict:

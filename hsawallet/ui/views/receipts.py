@@ -29,17 +29,17 @@ from hsawallet.ui.widgets.document_viewer import DocumentViewer
 from hsawallet.ui.widgets.field_form import RECEIPT_FIELDS, FieldForm
 from hsawallet.ui.widgets.record_table import Column, RecordTable, list_pane, money_sort, money_text
 from hsawallet.ui.widgets.source_label import SourceLabel
+from hsawallet.vocab import COVERING_LINK_STATUSES, USER_LINK_STATUSES, LinkStatus, RecordKind
 
 LINK_LABELS = {
-    "covered": "Covered",
-    "before_letter": "Bought before the letter",
-    "after_expiry": "Bought after the letter expired",
-    "no_letter": "No letter",
-    "manual": "Linked by hand",
-    "unlinked": "Unlinked by hand",
-    "undated": "Receipt has no date",
+    LinkStatus.COVERED: "Covered",
+    LinkStatus.BEFORE_LETTER: "Bought before the letter",
+    LinkStatus.AFTER_EXPIRY: "Bought after the letter expired",
+    LinkStatus.NO_LETTER: "No letter",
+    LinkStatus.MANUAL: "Linked by hand",
+    LinkStatus.UNLINKED: "Unlinked by hand",
+    LinkStatus.UNDATED: "Receipt has no date",
 }
-GOOD_STATUSES = {"covered", "manual"}
 GOOD = QColor("#1e7b34")
 BAD = QColor("#b3261e")
 MUTED = QColor("#6b6b6b")
@@ -54,7 +54,7 @@ def link_summary(receipt: dict) -> str:
     counts: dict[str, int] = {}
     for item in receipt.get("items", []):
         if item.get("needs_lmn"):
-            status = item.get("link_status") or "no_letter"
+            status = item.get("link_status") or LinkStatus.NO_LETTER
             counts[status] = counts.get(status, 0) + 1
     if not counts:
         return "no letter needed"
@@ -62,10 +62,10 @@ def link_summary(receipt: dict) -> str:
 
 
 def _summary_color(receipt: dict):
-    statuses = {i.get("link_status") or "no_letter" for i in receipt.get("items", []) if i.get("needs_lmn")}
+    statuses = {i.get("link_status") or LinkStatus.NO_LETTER for i in receipt.get("items", []) if i.get("needs_lmn")}
     if not statuses:
         return QBrush(MUTED)
-    return QBrush(GOOD if statuses <= GOOD_STATUSES else BAD)
+    return QBrush(GOOD if statuses <= COVERING_LINK_STATUSES else BAD)
 
 
 def letter_choice_label(letter: dict) -> str:
@@ -334,7 +334,7 @@ class ReceiptsView(QWidget):
             from hsawallet.services import documents, records
 
             items = {item["id"]: documents.edited_fields(session, "item", item["id"]) for item in receipt["items"]}
-            return (documents.edited_fields(session, "receipt", receipt_id), items,
+            return (documents.edited_fields(session, RecordKind.RECEIPT, receipt_id), items,
                     records.source_json(session, document_id))
 
         def show_edits(result) -> None:
@@ -376,7 +376,7 @@ class ReceiptsView(QWidget):
                 if column in (COL_LINK, COL_WHY):
                     cell.setToolTip(reason)
                 if column == COL_LINK and needs:
-                    cell.setForeground(QBrush(GOOD if status in GOOD_STATUSES else BAD))
+                    cell.setForeground(QBrush(GOOD if status in COVERING_LINK_STATUSES else BAD))
                 self.items.setItem(row, column, cell)
         self.items.resizeColumnsToContents()
         self.items.setColumnWidth(COL_DESCRIPTION, min(260, max(120, self.items.columnWidth(COL_DESCRIPTION))))
@@ -443,8 +443,8 @@ class ReceiptsView(QWidget):
             reason = item.get("link_reason") or "This item does not need a letter."
             self.reason_label.setText(f"<b>{status}.</b> {reason}")
         self.link_button.setEnabled(has_item and self.letter_combo.currentData() is not None)
-        self.unlink_button.setEnabled(has_item and item.get("link_status") != "unlinked")
-        self.auto_button.setEnabled(has_item and item.get("link_status") in ("manual", "unlinked"))
+        self.unlink_button.setEnabled(has_item and item.get("link_status") != LinkStatus.UNLINKED)
+        self.auto_button.setEnabled(has_item and item.get("link_status") in USER_LINK_STATUSES)
         if has_item and item.get("letter_id") is not None:
             position = self.letter_combo.findData(item["letter_id"])
             if position >= 0:
