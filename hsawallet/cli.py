@@ -462,7 +462,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_parser("list", parents=[common])
     p.set_defaults(func=cmd_account)
 
-    p = sub.add_parser("import", parents=[common], help="import files or folders (recursive)")
+    p = sub.add_parser("import", parents=[common], help="import files or folders (recursive); an .eml or .mbox gives its attachments")
     p.add_argument("paths", nargs="+")
     p.add_argument("--person")
     p.add_argument("--account")

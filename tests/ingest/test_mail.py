@@ -63,6 +63,18 @@ def test_an_html_order_confirmation_becomes_a_pdf_that_reads_as_a_receipt():
     assert str(result.receipt.total) == "40.11"
 
 
+def test_in_multipart_alternative_the_html_receipt_is_read_when_the_plain_part_is_a_stub():
+    from tests.ingest.mail_messages import ORDER_HTML
+
+    m = message(subject="Thanks for your order", body="View this e-mail in your browser.", html=False)
+    m.add_alternative(ORDER_HTML.format(number=7), subtype="html")
+    assert m.get_content_type() == "multipart/alternative"
+    [document] = open_mail(bytes(m)).documents
+    result = read_document(document.data, filename=document.name)
+    assert result.kind == "receipt" and str(result.receipt.total) == "40.11"
+    assert "View this e-mail" not in result.pages[0].text
+
+
 def test_a_plain_text_receipt_body_is_read_when_there_is_no_html():
     body = "\n".join(["Order confirmation", "Order placed 03/02/2026", "Heating pad            29.99",
                       "Subtotal               29.99", "Tax                     0.00", "Order total            29.99",

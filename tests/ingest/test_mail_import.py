@@ -85,6 +85,17 @@ def test_the_same_message_twice_in_a_mailbox_gives_only_duplicates(vault, tmp_pa
         assert len(records.list_documents(session)) == 1
 
 
+def test_the_same_attachment_in_two_messages_of_one_mailbox_is_one_document(vault, tmp_path, letter_pdf):
+    box = write_mbox(tmp_path / "mail.mbox", [attach_pdf(message(subject="first"), letter_pdf, "LMN.pdf"),
+                                              attach_pdf(message(subject="again"), letter_pdf, "LMN copy.pdf")])
+    outcomes = documents.import_files(vault, [box], workers=1)
+    assert len({o.document_id for o in outcomes}) == 1 and all(o.error is None for o in outcomes)
+    with vault.session() as session:
+        [listed] = records.list_documents(session)
+        assert listed["file"] == "LMN.pdf"
+        assert records.show_document(session, listed["id"])["source"]["subject"] == "first"
+
+
 def test_an_order_confirmation_without_attachments_is_a_receipt_document(vault, tmp_path):
     eml = tmp_path / "order.eml"
     eml.write_bytes(bytes(order_confirmation(2002)))
