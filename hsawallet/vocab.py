@@ -46,6 +46,12 @@ class DocumentStatus(StrEnum):
     ERROR = "error"
 
 
+class SourceKind(StrEnum):
+    """Where a document came from when it was not a file of its own (`show --json`'s `source.kind`)."""
+
+    EMAIL = "email"
+
+
 class ImportStatus(StrEnum):
     """What became of one file given to an import (CLI.md's `import --json`)."""
 

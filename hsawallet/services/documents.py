@@ -31,7 +31,7 @@ from hsawallet.store.models import (
     Person,
     Receipt,
 )
-from hsawallet.vocab import DocumentKind, DocumentStatus, ImportStatus
+from hsawallet.vocab import DocumentKind, DocumentStatus, ImportStatus, SourceKind
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 
@@ -219,7 +219,7 @@ def _open_messages(messages: list[tuple[ImportOutcome, Path]], workers: int
                                 error=reason, container=container.file), b"", None
         for document in contents.documents:
             path = _unique(f"{container.path}/{document.name}", paths)
-            source = DocumentSource(kind="email", container=container.file, message_date=document.source.date,
+            source = DocumentSource(kind=SourceKind.EMAIL, container=container.file, message_date=document.source.date,
                                     sender=document.source.sender, subject=document.source.subject)
             yield (ImportOutcome(file=document.name, path=path, status=ImportStatus.ERROR, container=container.file),
                    document.data, source)

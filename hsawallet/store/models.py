@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Column, LargeBinary, String, Text, TypeDecorator, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from hsawallet.vocab import ClaimStatus, DocumentStatus
+from hsawallet.vocab import ClaimStatus, DocumentStatus, SourceKind
 
 
 def utcnow() -> datetime:
@@ -108,7 +108,7 @@ class DocumentSource(SQLModel, table=True):
     """Where a document came from when it was not a file of its own: the e-mail that carried it."""
 
     document_id: int = Field(primary_key=True, foreign_key="document.id", ondelete="CASCADE")
-    kind: str = "email"
+    kind: str = SourceKind.EMAIL
     container: str | None = None  # the .eml/.mbox file's name
     message_date: Date | None = None
     sender: str | None = None

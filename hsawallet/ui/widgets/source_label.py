@@ -5,10 +5,12 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
+from hsawallet.vocab import SourceKind
+
 
 def source_text(source: dict | None) -> str:
     """'By e-mail from Sender on 2026-03-03: "Subject" (message.eml)'; empty for a file imported directly."""
-    if not source or source.get("kind") != "email":
+    if not source or source.get("kind") != SourceKind.EMAIL:
         return ""
     text = "By e-mail"
     if source.get("from"):
