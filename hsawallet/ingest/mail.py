@@ -315,7 +315,7 @@ def text_to_pdf(text: str) -> bytes:
     lines = [line.rstrip() for line in unicodedata.normalize("NFKC", text).translate(_PLAIN).splitlines()]
     while lines and not lines[0]:
         lines.pop(0)
-    lines = [re.sub(r"[^\x20-\x7e\xa1-\xff]", "?", line) for line in _squeeze_blank_lines(lines)]
+    lines = [re.sub(r"[^\x20-\x7e\xa1-\xff\u20ac]", "?", line) for line in _squeeze_blank_lines(lines)]
     room = PAGE_WIDTH - 2 * _MARGIN
     longest = max((len(line) for line in lines), default=1)
     size = max(6.0, min(10.0, room / (0.6 * max(longest, 1))))  # Courier glyphs are 0.6 em wide

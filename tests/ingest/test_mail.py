@@ -203,3 +203,15 @@ def test_mail_is_told_apart_from_text_files_and_documents(letter_pdf):
     assert mail_kind(b"From: a@example.com\nSubject: hi\nthis line lost its name\n\nbody") == MESSAGE
     with pytest.raises(IngestError, match="e-mail message"):
         sniff(bytes(message()))
+
+
+def test_a_body_drawn_into_a_pdf_keeps_accents_and_the_euro_sign_and_its_columns():
+    from hsawallet.ingest.mail import text_to_pdf
+    from hsawallet.ingest.pipeline import extract_pages
+
+    text = "Café crème      \u20ac4.50\nTotal \u2014 paid   \u20ac4.50\n\u65e5\u672c          1.00"
+    [page] = extract_pages(text_to_pdf(text), "application/pdf")
+    lines = page.text.splitlines()
+    assert lines[0].startswith("Café crème") and lines[0].endswith("€4.50")
+    assert lines[1].startswith("Total - paid")
+    assert lines[2].startswith("??") and lines[2].endswith("1.00")  # a glyph Courier lacks keeps its place
