@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench setup system-deps clean
+.PHONY: run test lint bench setup system-deps clean package package-check package-deps
 
 run: setup
 	$(BIN)/hsawallet gui
@@ -48,5 +48,25 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $(STAMP)
 
+# The desktop bundle: PyInstaller one-folder app in dist/hsawallet/ (pyinstaller goes into the venv).
+package: setup package-deps
+	bash packaging/build.sh
+
+# Runs the bundle outside the venv and the source tree: reading, claims, the GUI, desktop files, size.
+package-check: setup package-deps
+	bash packaging/check.sh
+
+# binutils (PyInstaller reads and strips the libraries), desktop-file-utils and appstream (validators).
+package-deps:
+	@missing=""; \
+	for pair in objdump:binutils strip:binutils desktop-file-validate:desktop-file-utils appstreamcli:appstream; do \
+	  command -v "$${pair%%:*}" >/dev/null 2>&1 || missing="$$missing $${pair#*:}"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing system packages:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build dist *.egg-info

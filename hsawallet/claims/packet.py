@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import BinaryIO, NamedTuple
 
-import pillow_heif
+import pi_heif
 from PIL import Image, ImageOps, ImageSequence
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 from pypdf.generic import (
@@ -55,7 +55,7 @@ from hsawallet.claims.model import ClaimDocument, ClaimPacketInput
 
 log = logging.getLogger(__name__)
 
-pillow_heif.register_heif_opener()
+pi_heif.register_heif_opener()
 
 # Image pages: margins leave the bottom strip free for the page stamp.
 IMAGE_MARGIN = 0.5 * inch

@@ -1,5 +1,5 @@
 """Decode image documents safely: a pixel cap checked before decoding, EXIF orientation,
-multi-frame TIFF as pages, HEIC through pillow-heif."""
+multi-frame TIFF as pages, HEIC through pi-heif."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ _heif_registered = False
 def _register_heif() -> None:
     global _heif_registered
     if not _heif_registered:
-        from pillow_heif import register_heif_opener
+        from pi_heif import register_heif_opener
 
         register_heif_opener()
         _heif_registered = True
