@@ -56,10 +56,11 @@ package: setup package-deps
 package-check: setup package-deps
 	bash packaging/check.sh
 
-# binutils (PyInstaller reads and strips the libraries), desktop-file-utils and appstream (validators).
+# binutils (PyInstaller reads and strips the libraries; trim_icu.py links), icu-devtools (icupkg, for
+# trim_icu.py), desktop-file-utils and appstream (validators).
 package-deps:
 	@missing=""; \
-	for pair in objdump:binutils strip:binutils desktop-file-validate:desktop-file-utils appstreamcli:appstream; do \
+	for pair in objdump:binutils strip:binutils as:binutils icupkg:icu-devtools desktop-file-validate:desktop-file-utils appstreamcli:appstream; do \
 	  command -v "$${pair%%:*}" >/dev/null 2>&1 || missing="$$missing $${pair#*:}"; \
 	done; \
 	if [ -n "$$missing" ]; then \

@@ -1,5 +1,6 @@
 """Make the documents `make package-check` imports into the bundle: a text PDF, a scanned PDF (a page image,
-no text layer) and a phone photo of a receipt. Prints one line per file: name, then the total it carries.
+no text layer) and a phone photo of a receipt, and a letter of medical necessity. Prints one line per file:
+"receipt NAME TOTAL" or "letter NAME ICD-10-CM CODE".
 
 Usage: python packaging/check_docs.py OUT_DIR   (run with the project's venv; the bundle never runs this)
 """
@@ -39,6 +40,17 @@ SCANNED_RECEIPT = (
         "Lab fee                           6.75",
         "TOTAL                            36.75",
         "Paid by card **** 2222",
+    ],
+)
+LETTER = (
+    "M54.16",
+    [
+        "LETTER OF MEDICAL NECESSITY",
+        "Date: 02/10/2026",
+        "Patient: Avery Sample",
+        "Diagnosis: lumbar radiculopathy (ICD-10 code M54.16)",
+        "Recommended: therapeutic massage weekly for 6 months",
+        "Dana Quill, MD    NPI 1234567893",
     ],
 )
 PHOTO_RECEIPT = (
@@ -95,13 +107,14 @@ def photo(path: Path, lines: list[str]) -> None:
 
 def main(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    for name, maker, (total, lines) in (
-        ("text-receipt.pdf", text_pdf, TEXT_RECEIPT),
-        ("scanned-receipt.pdf", scanned_pdf, SCANNED_RECEIPT),
-        ("photo-receipt.jpg", photo, PHOTO_RECEIPT),
+    for kind, name, maker, (expected, lines) in (
+        ("receipt", "text-receipt.pdf", text_pdf, TEXT_RECEIPT),
+        ("receipt", "scanned-receipt.pdf", scanned_pdf, SCANNED_RECEIPT),
+        ("receipt", "photo-receipt.jpg", photo, PHOTO_RECEIPT),
+        ("letter", "letter.pdf", text_pdf, LETTER),
     ):
         maker(out / name, lines)
-        print(name, total)
+        print(kind, name, expected)
 
 
 if __name__ == "__main__":

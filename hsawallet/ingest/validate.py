@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import re
 from functools import lru_cache
 from importlib.util import find_spec
@@ -45,15 +46,22 @@ def _icd_data_file(pattern: str) -> Path:
     return matches[-1]
 
 
+def _icd_data_text(pattern: str) -> str:
+    # the desktop bundle ships the files gzip-compressed (packaging/hsawallet.spec)
+    path = _icd_data_file(pattern + r"(\.gz)?")
+    data = path.read_bytes()
+    return (gzip.decompress(data) if path.suffix == ".gz" else data).decode("utf-8")
+
+
 @lru_cache(maxsize=1)
 def _icd_codes() -> frozenset[str]:
-    text = _icd_data_file(r"code-list-.*\.txt").read_text(encoding="utf-8")
+    text = _icd_data_text(r"code-list-.*\.txt")
     return frozenset(line.strip() for line in text.splitlines() if line.strip() and "-" not in line)
 
 
 @lru_cache(maxsize=1)
 def _icd_tabular() -> str:
-    return _icd_data_file(r"icd10.*tabular.*\.xml").read_text(encoding="utf-8")
+    return _icd_data_text(r"icd10.*tabular.*\.xml")
 
 
 def normalize_icd10(code: str | None) -> str | None:
