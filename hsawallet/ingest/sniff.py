@@ -21,6 +21,10 @@ MBOX = "application/mbox"
 # ISO base media "ftyp" brands of HEIF still images (HEVC coded or generic HEIF).
 _HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs", b"mif1", b"msf1"}
 
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a compound file (old Office documents, Outlook .msg)
+# Every property stream of an Outlook .msg is named "__substg1.0_..." (UTF-16 in the compound file's directory).
+_OUTLOOK_STREAM = "__substg1.0_".encode("utf-16-le")
+
 # Cheap recognisers of common files that are not documents, for a useful message.
 _KNOWN_OTHERS: tuple[tuple[bytes, int, str], ...] = (
     (b"PK\x03\x04", 0, "a ZIP archive (or an Office/OpenDocument file)"),
@@ -68,6 +72,9 @@ def sniff(data: bytes) -> str:
         raise IngestError("not a supported document type: looks like a video or audio file")
     if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
         raise IngestError("not a supported document type: looks like a WebP image (convert it to JPEG or PNG)")
+    if head.startswith(_OLE) and _OUTLOOK_STREAM in data:
+        raise IngestError("not a supported document type: an Outlook message (.msg); save its attachments from "
+                          "Outlook and import those, or save the message as .eml")
     for magic, offset, what in _KNOWN_OTHERS:
         if head[offset:].startswith(magic):
             raise IngestError(f"not a supported document type: looks like {what}")

@@ -215,3 +215,13 @@ def test_a_body_drawn_into_a_pdf_keeps_accents_and_the_euro_sign_and_its_columns
     assert lines[0].startswith("Café crème") and lines[0].endswith("€4.50")
     assert lines[1].startswith("Total - paid")
     assert lines[2].startswith("??") and lines[2].endswith("1.00")  # a glyph Courier lacks keeps its place
+
+
+def test_an_outlook_msg_file_is_told_to_be_saved_as_eml():
+    # a compound file whose directory names Outlook's property streams, as every .msg file does
+    directory = "".join(f"__substg1.0_{tag}" for tag in ("0037001F", "1000001F")).encode("utf-16-le")
+    msg = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + directory + bytes(1024)
+    with pytest.raises(IngestError, match=r"Outlook message \(\.msg\).*save the message as \.eml"):
+        sniff(msg)
+    with pytest.raises(IngestError, match="old Microsoft Office document"):
+        sniff(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(2048))
