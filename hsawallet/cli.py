@@ -269,14 +269,19 @@ def cmd_links(args):
 
 
 def cmd_link(args):
-    from hsawallet.services import coverage
+    from hsawallet.services import coverage, records
 
     vault = open_vault(args)
     if args.auto:
         coverage.clear_manual_link(vault, args.item)
     else:
-        coverage.set_manual_link(vault, args.item, args.letter)
-    emit(args, {"item_id": args.item, "letter_id": args.letter, "auto": args.auto}, "Saved.")
+        coverage.set_manual_link(vault, args.item, args.letter, force=args.force)
+    with vault.session() as session:
+        link = next((l for l in records.links_json(session) if l["item_id"] == args.item), None)
+    emit(args, {"item_id": args.item, "letter_id": args.letter, "auto": args.auto,
+                "status": link["status"] if link else None, "reason": link["reason"] if link else None,
+                "outside_terms": link["outside_terms"] if link else []},
+         lambda d: f"Saved. {d['reason']}" if d["reason"] else "Saved.")
 
 
 def cmd_check(args):
@@ -286,8 +291,10 @@ def cmd_check(args):
     warnings = coverage.check(vault, as_of=args.as_of)
     with vault.session() as session:
         files = records.file_maps(session)
-        rows = [records.warning_json(session, w, files) for w in warnings]
-    emit(args, rows, lambda r: "\n".join(f"[{x['severity']}] {x['message']}" for x in r) or "No warnings.")
+        dismissed = coverage.dismissed_keys(session)
+        rows = [records.warning_json(session, w, files, dismissed) for w in warnings]
+    emit(args, rows, lambda r: "\n".join(f"[{x['severity']}] {x['message']}" + (" (dismissed)" if x["dismissed"] else "")
+                                         for x in r) or "No warnings.")
 
 
 def cmd_search(args):
@@ -396,7 +403,7 @@ def cmd_claim(args):
                                            x["reimbursed_amount"]] for x in r],
                                          ["id", "account", "status", "items", "total", "reimbursed"]))
     elif args.claim_cmd == "export":
-        pdf, zip_path = claims.export(vault, args.claim_id, Path(args.out))
+        pdf, zip_path = claims.export(vault, args.claim_id, Path(args.out), anyway=args.anyway)
         emit(args, {"claim_id": args.claim_id, "pdf": str(pdf), "zip": str(zip_path)},
              f"Wrote {pdf}\nWrote {zip_path}")
     elif args.claim_cmd == "mark":
@@ -489,6 +496,8 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--letter", type=int)
     g.add_argument("--none", dest="letter", action="store_const", const=None)
     g.add_argument("--auto", action="store_true", help="forget the manual choice")
+    p.add_argument("--force", action="store_true",
+                   help="link even outside the letter's terms (category, dates, patient); the link is marked so")
     p.set_defaults(func=cmd_link)
 
     p = sub.add_parser("check", parents=[common], help="warnings")
@@ -513,6 +522,8 @@ def build_parser() -> argparse.ArgumentParser:
     a = s.add_parser("export", parents=[common])
     a.add_argument("claim_id", type=int)
     a.add_argument("--out", required=True)
+    a.add_argument("--anyway", action="store_true",
+                   help="export although a letter the claim uses is unsigned or incomplete (the cover says so)")
     a = s.add_parser("mark", parents=[common])
     a.add_argument("claim_id", type=int)
     a.add_argument("status", choices=[s.value for s in ClaimStatus])

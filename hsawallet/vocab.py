@@ -90,6 +90,8 @@ class WarningType(StrEnum):
     CLAIM_DEADLINE = "claim_deadline"
     BEFORE_HSA_ESTABLISHED = "before_hsa_established"
     POSSIBLE_DUPLICATE = "possible_duplicate"
+    MANUAL_LINK_OUTSIDE_TERMS = "manual_link_outside_terms"  # a hand link the letter's terms do not support
+    LETTER_UNKNOWN_PERSON = "letter_unknown_person"  # its patient is no one in People: it covers nothing
 
 
 # The warnings that carry a due day (the Dashboard lists them as deadlines).

@@ -90,3 +90,56 @@ def test_delete_drafts_only_withdraw_submitted_with_dates(cli_home):
     assert _json(run(cli_home, "claim", "list", "--json")) == []
     missing = run(cli_home, "claim", "withdraw", cid)
     assert missing.returncode == 1 and f"There is no claim {cid}" in missing.stderr
+
+
+def test_a_manual_link_outside_the_letter_terms_needs_force(cli_home):
+    receipts = _json(run(cli_home, "list", "receipts", "--json"))
+    (letter,) = _json(run(cli_home, "list", "letters", "--json"))
+    ibuprofen = next(i for r in receipts for i in r["items"] if i["category"] == "otc_eligible")
+    refused = run(cli_home, "link", str(ibuprofen["id"]), "--letter", str(letter["id"]), "--json")
+    assert refused.returncode == 1 and refused.stdout == ""
+    assert f"Letter {letter['id']} does not cover item {ibuprofen['id']}" in refused.stderr
+    assert "not otc eligible" in refused.stderr and "--force" in refused.stderr
+    assert all(l["item_id"] != ibuprofen["id"] for l in _json(run(cli_home, "links", "--json")))
+
+    forced = _json(run(cli_home, "link", str(ibuprofen["id"]), "--letter", str(letter["id"]), "--force", "--json"))
+    assert forced["status"] == "manual" and forced["outside_terms"] == [
+        f"the letter lists {', '.join(c.replace('_', ' ') for c in letter['categories'])}, not otc eligible"]
+    link = next(l for l in _json(run(cli_home, "links", "--json")) if l["item_id"] == ibuprofen["id"])
+    assert link["letter_id"] == letter["id"] and "manual, outside the letter's terms" in link["reason"]
+    warnings = _json(run(cli_home, "check", "--as-of", "2026-05-01", "--json"))
+    outside = [w for w in warnings if w["type"] == "manual_link_outside_terms"]
+    assert [(w["item_id"], w["letter_id"], w["dismissed"]) for w in outside] == [(ibuprofen["id"], letter["id"], False)]
+
+    gym = next(r for r in receipts if r["merchant"] != "Corner Pharmacy")
+    inside = _json(run(cli_home, "link", str(gym["items"][0]["id"]), "--letter", str(letter["id"]), "--json"))
+    assert inside["status"] == "manual" and inside["outside_terms"] == []
+
+
+def test_a_dismissed_unsigned_letter_still_blocks_the_export_until_anyway(cli_home):
+    from hsawallet.services import coverage
+    from hsawallet.store.vault import unlock_vault
+    from tests.test_cli import PASS
+
+    (letter,) = _json(run(cli_home, "list", "letters", "--json"))
+    assert run(cli_home, "set", str(letter["document_id"]), "signed=no").returncode == 0
+    vault = unlock_vault(cli_home / "vault.db", passphrase=PASS)
+    try:
+        (incomplete,) = [w for w in coverage.check(vault) if w.type == "letter_incomplete"]
+        coverage.dismiss_warning(vault, coverage.warning_key(incomplete))
+    finally:
+        vault.close()
+    rows = _json(run(cli_home, "check", "--json"))
+    (shown,) = [w for w in rows if w["type"] == "letter_incomplete"]
+    assert shown["dismissed"] is True and shown["letter_id"] == letter["id"]
+    assert all(set(w) >= {"type", "severity", "message", "receipt_id", "receipt_file", "item_id", "letter_id",
+                          "letter_file", "due", "amount", "dismissed"} for w in rows)
+
+    claim = _json(run(cli_home, "claim", "new", "--account", "HSA", "--json"))
+    out = cli_home / "out"
+    out.mkdir()
+    blocked = run(cli_home, "claim", "export", str(claim["id"]), "--out", str(out))
+    assert blocked.returncode == 1 and "not exported" in blocked.stderr and "--anyway" in blocked.stderr
+    assert list(out.iterdir()) == []
+    done = _json(run(cli_home, "claim", "export", str(claim["id"]), "--out", str(out), "--anyway", "--json"))
+    assert Path(done["pdf"]).exists() and Path(done["zip"]).exists()

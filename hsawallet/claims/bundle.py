@@ -115,6 +115,7 @@ class StartedBundle:
             "plan_year": inp.plan_year,
             "created": inp.created.isoformat(),
             "total": str(inp.total),
+            "exported_anyway": list(inp.exported_anyway),
             "files": rows,
         }
         archive = self._archive

@@ -61,6 +61,8 @@ class ClaimPacketInput:
     created: date
     expenses: list[ClaimExpense]
     warnings: list[str] = field(default_factory=list)
+    # Blockers (e.g. an unsigned letter) the claimant chose to export despite; the cover says so.
+    exported_anyway: list[str] = field(default_factory=list)
     receipts: list[ClaimDocument] = field(default_factory=list)
     letters: list[ClaimDocument] = field(default_factory=list)
 

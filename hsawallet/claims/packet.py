@@ -850,6 +850,16 @@ def _layout_cover(inp: ClaimPacketInput, sources: list[_Source]) -> list[list[tu
         grid.append(_Row(widths, [_para(t or "", s, w - 6) for t, s, w in zip(texts, styles, widths)], (2, 6, 3, 0)))
     cover.table(grid)
 
+    if inp.exported_anyway:
+        heading = _para("Exported anyway", H2, width)
+        rows = [_Row([width], [_para("The claimant chose to export this claim although:", NOTE, width - 14)],
+                     (3, 6, 3, 8), background=NOTE_FILL, rule_left=(2.5, ALERT))]
+        rows += [_Row([width], [_para(w or "", NOTE, width - 14, indent=10, bullet=True)], (3, 6, 3, 8),
+                      background=NOTE_FILL, rule_left=(2.5, ALERT)) for w in inp.exported_anyway]
+        cover.keep_room(14 + _height(heading) + 6 + sum(row.height for row in rows[:4]))
+        cover.paragraph(heading, space_before=14, space_after=6)
+        cover.table(rows)
+
     cover.keep_room(1.5 * inch)
     cover.paragraph(_para("Expenses", H2, width), space_before=14, space_after=6)
     _expense_table(cover, inp, sources, width)

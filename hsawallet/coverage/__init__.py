@@ -13,7 +13,7 @@ from .deadlines import (
     plan_year_for,
     plan_years_for_dates,
 )
-from .link import candidate_letters, classify, compute_links, effective_end, letter_label
+from .link import candidate_letters, classify, compute_links, effective_end, letter_label, outside_terms
 from .model import (
     LINK_STATUSES,
     Account,
@@ -36,7 +36,7 @@ __all__ = [
     "CHECKLIST_KEYS", "ChecklistEntry", "audit_letter", "describe_missing",
     "account_problems", "before_established", "claim_deadline", "grace_end", "incurred_window",
     "plan_year_for", "plan_years_for_dates",
-    "candidate_letters", "classify", "compute_links", "effective_end", "letter_label",
+    "candidate_letters", "classify", "compute_links", "effective_end", "letter_label", "outside_terms",
     "LINK_STATUSES", "Account", "Item", "Letter", "LinkResult", "ManualLink", "Person", "Receipt",
     "Warning", "CoverageWarning", "warning_key",
     "match_person", "parse_name", "resolve_receipt_person",

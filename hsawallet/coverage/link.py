@@ -76,6 +76,33 @@ def candidate_letters(receipt: Receipt, item: Item, letters: Iterable[Letter]) -
     return [l for l in letters if letter_applies_to_person(l, receipt) and letter_applies_to_item(l, item)]
 
 
+def outside_terms(letter: Letter, receipt: Receipt, item: Item, people: dict[int, Person] | None = None) -> tuple[str, ...]:
+    """Why the letter's own terms do not cover this item (empty when they do): its categories and
+    listed items, its validity window, its patient."""
+    people = people or {}
+    reasons = []
+    if not letter_applies_to_item(letter, item):
+        listed = ", ".join(c.replace("_", " ") for c in letter.categories) or "no category"
+        reasons.append(f"the letter lists {listed}, not {item.category.replace('_', ' ')}")
+    end = effective_end(letter)
+    if receipt.date is None:
+        reasons.append("the receipt has no date to check against the letter's")
+    elif letter.issue_date is None or end is None:
+        reasons.append("the letter has no issue date")
+    elif receipt.date < letter.issue_date:
+        reasons.append(f"bought {_days((letter.issue_date - receipt.date).days)} before the letter's date "
+                       f"{letter.issue_date.isoformat()}")
+    elif receipt.date > end:
+        reasons.append(f"bought {_days((receipt.date - end).days)} after the letter ended on {end.isoformat()}")
+    if letter.person_id is None:
+        who = f"{letter.patient_name}" if letter.patient_name else "a patient whose name was not read"
+        reasons.append(f"the letter is for {who}, who is not in People")
+    elif receipt.person_id is not None and receipt.person_id != letter.person_id:
+        reasons.append(f"the letter is for {_person_name(letter.person_id, people) or letter.patient_name or 'another person'}, "
+                       f"the purchase for {_person_name(receipt.person_id, people) or 'another person'}")
+    return tuple(reasons)
+
+
 def in_force(letter: Letter, day: date) -> bool:
     end = effective_end(letter)
     return letter.issue_date is not None and end is not None and letter.issue_date <= day <= end
@@ -172,8 +199,11 @@ def compute_links(
                 continue
             if override is not None and override.letter_id in by_id:
                 letter = by_id[override.letter_id]
-                results.append(LinkResult(item.id, receipt.id, letter.id, MANUAL, letter.id,
-                                          f"{_subject(receipt, item)}: you linked it to {letter_label(letter)}"))
+                outside = outside_terms(letter, receipt, item, people_by_id)
+                reason = f"{_subject(receipt, item)}: you linked it to {letter_label(letter)}"
+                if outside:
+                    reason += f"; manual, outside the letter's terms: {'; '.join(outside)}"
+                results.append(LinkResult(item.id, receipt.id, letter.id, MANUAL, letter.id, reason, outside))
                 continue
             if not item.needs_lmn:
                 continue

@@ -89,6 +89,8 @@ class LinkResult:
     status: LinkStatus
     related_letter_id: int | None  # the letter the status is about (also for before/after)
     reason: str
+    # A manual link the letter's own terms do not support: why (category, dates, patient).
+    outside_terms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -94,6 +94,8 @@ def _link_warnings(receipts: dict[int, Receipt], letters: dict[int, Letter], lin
             groups[(WarningType.PURCHASE_AFTER_EXPIRY, link.receipt_id, link.related_letter_id)].append(link)
         elif link.status in (NO_LETTER, UNLINKED):
             groups[(WarningType.NEEDS_LMN_MISSING, link.receipt_id, None)].append(link)
+        elif link.status == MANUAL and link.outside_terms:
+            groups[(WarningType.MANUAL_LINK_OUTSIDE_TERMS, link.receipt_id, link.letter_id)].append(link)
     warnings = []
     for (type_, receipt_id, letter_id), group in groups.items():
         receipt = receipts.get(receipt_id)
@@ -123,6 +125,13 @@ def _link_warnings(receipts: dict[int, Receipt], letters: dict[int, Letter], lin
             message = (f"{where}: {count} ({', '.join(categories)}) {'needs' if one else 'need'} a letter of "
                        "medical necessity" + (f" for {patient}" if patient else "")
                        + f", and none covers {'it' if one else 'them'}.")
+            severity = Severity.WARNING
+        elif type_ == WarningType.MANUAL_LINK_OUTSIDE_TERMS and letter is not None:
+            terms = sorted({t for l in group for t in l.outside_terms})
+            one = len(chosen) == 1
+            message = (f"{where}: {count} linked by hand to {letter_label(letter)}, outside the letter's terms "
+                       f"({'; '.join(terms)}). An administrator may deny {'it' if one else 'them'}; ask the "
+                       "provider for a letter that covers " + ("it." if one else "them."))
             severity = Severity.WARNING
         else:
             continue

@@ -19,7 +19,8 @@ from hsawallet.services.coverage import load_accounts
 from hsawallet.services.documents import document_bytes
 from hsawallet.services.errors import UserError
 from hsawallet.services.people import find_account, find_person
-from hsawallet.services.records import day, money
+from hsawallet.services.records import day, money, warning_json
+from hsawallet.services.records import file_maps as records_file_maps
 from hsawallet.store.engine import Vault
 from hsawallet.store.models import (
     Account,
@@ -39,7 +40,55 @@ from hsawallet.vocab import (
     AccountType,
     Category,
     ClaimStatus,
+    WarningType,
 )
+
+# Warnings that stop an export until the user chooses to export anyway: a letter the claim relies on
+# that administrators would refuse (unsigned, or missing elements they check).
+BLOCKER_TYPES = (WarningType.LETTER_INCOMPLETE,)
+
+
+class ExportBlocked(UserError):
+    """The claim relies on a letter administrators would refuse; export anyway only by choice."""
+
+    def __init__(self, claim_id: int, blockers: list[dict]):
+        self.claim_id = claim_id
+        self.blockers = blockers
+        super().__init__(
+            f"Claim {claim_id} was not exported: "
+            + " ".join(b["message"] for b in blockers)
+            + " Correct the letter (or what was misread), or export anyway (--anyway); the packet's cover "
+            "will say it was exported despite this.")
+
+
+def warnings_for_expenses(warnings: list[dict], expenses: list[dict]) -> list[dict]:
+    """The one rule for which warnings matter to a claim of these expenses, used by the New claim view and
+    the export alike. ``warnings``: check rows (records.warning_json, dismissed ones included: a dismissal
+    hides a warning from the Dashboard only); ``expenses``: rows with item_id, receipt_id and the covering
+    letter_id. A warning matters when it names one of the items, or is about one of their receipts as a
+    whole, or about a letter that covers one of them; each comes back with "blocker"."""
+    items = {e["item_id"] for e in expenses}
+    receipts = {e["receipt_id"] for e in expenses}
+    letters = {e["letter_id"] for e in expenses if e.get("letter_id") is not None}
+    out = []
+    for warning in warnings:
+        named = set(warning.get("item_ids") or ([warning["item_id"]] if warning.get("item_id") else []))
+        relevant = ((named & items) or (not named and warning.get("receipt_id") in receipts)
+                    or (warning.get("receipt_id") is None and warning.get("letter_id") in letters))
+        if relevant:
+            blocker = warning["type"] in BLOCKER_TYPES and warning.get("letter_id") in letters
+            out.append({**warning, "blocker": blocker})
+    return out
+
+
+def check_rows(vault: Vault, *, as_of: date | None = None) -> list[dict]:
+    """Every warning in the check --json shape, dismissed ones included."""
+    from hsawallet.services.coverage import check, dismissed_keys
+
+    warnings = check(vault, as_of=as_of)
+    with vault.session() as session:
+        files, dismissed = records_file_maps(session), dismissed_keys(session)
+        return [warning_json(session, w, files, dismissed) for w in warnings]
 
 
 def _expense_rows(session: Session, account: Account) -> list[dict]:
@@ -355,11 +404,13 @@ def delete_claim(vault: Vault, claim_id: int) -> dict:
     return data
 
 
-def export(vault: Vault, claim_id: int, out_dir: Path, *, as_of: date | None = None) -> tuple[Path, Path]:
-    """Write <out_dir>/<name>.pdf and .zip (all or nothing)."""
-    from hsawallet.services.coverage import check
+def export(vault: Vault, claim_id: int, out_dir: Path, *, as_of: date | None = None,
+           anyway: bool = False) -> tuple[Path, Path]:
+    """Write <out_dir>/<name>.pdf and .zip (all or nothing).
 
-    warnings = check(vault, as_of=as_of)
+    The claim's warnings (dismissed ones too) go on the cover as notes; a blocker (see
+    warnings_for_expenses) stops the export with ExportBlocked unless ``anyway``, which the cover records."""
+    rows = check_rows(vault, as_of=as_of)
     with vault.session() as session:
         claim = session.get(Claim, claim_id)
         if claim is None:
@@ -388,10 +439,10 @@ def export(vault: Vault, claim_id: int, out_dir: Path, *, as_of: date | None = N
                 item_id=item.id, receipt_id=receipt.id, document_id=doc.id, date=receipt.date,
                 merchant=receipt.merchant, description=item.description, amount=claim_item.amount or Decimal("0"),
                 person=people.get(receipt.person_id), letter_document_id=letter_doc_id, letter_label=label))
-        item_ids = {e.item_id for e in expenses}
-        receipt_ids = {e.receipt_id for e in expenses}
-        relevant = [w.message for w in warnings
-                    if w.item_id in item_ids or (w.item_id is None and w.receipt_id in receipt_ids)]
+        relevant = warnings_for_expenses(rows, data["items"])
+        blockers = [w for w in relevant if w["blocker"]]
+        if blockers and not anyway:
+            raise ExportBlocked(claim_id, blockers)
         claimants = sorted({e.person for e in expenses if e.person})
         claimant = data["person"] or ", ".join(claimants) or "Account holder"
         plan_year = None
@@ -400,7 +451,8 @@ def export(vault: Vault, claim_id: int, out_dir: Path, *, as_of: date | None = N
         packet = ClaimPacketInput(
             claim_id=claim.id, title=claim.title, claimant=claimant, account_name=account.name,
             account_type=account.type.upper(), plan_year=plan_year, created=claim.created_at.date(),
-            expenses=expenses, warnings=relevant, receipts=list(receipts_docs.values()),
+            expenses=expenses, warnings=[w["message"] for w in relevant if not w["blocker"]],
+            exported_anyway=[w["message"] for w in blockers], receipts=list(receipts_docs.values()),
             letters=list(letter_docs.values()))
     slug = re.sub(r"[^A-Za-z0-9]+", "-", account.name).strip("-").lower() or "account"
     name = f"claim-{claim_id}-{slug}"

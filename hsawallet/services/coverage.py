@@ -96,19 +96,51 @@ def recompute_links(vault: Vault) -> list[rules.LinkResult]:
         for link in results:
             session.add(ItemLink(item_id=link.item_id, letter_id=link.letter_id,
                                  related_letter_id=link.related_letter_id, status=link.status,
-                                 reason=link.reason, manual=link.status in USER_LINK_STATUSES))
+                                 reason=link.reason, manual=link.status in USER_LINK_STATUSES,
+                                 outside_terms=list(link.outside_terms)))
         session.commit()
     events.publish(events.LINKS_CHANGED)
     return results
 
 
-def set_manual_link(vault: Vault, item_id: int, letter_id: int | None) -> None:
-    """Link an item to a letter by hand, or (letter_id None) unlink it; kept across recomputation."""
+class OutsideTermsError(UserError):
+    """A manual link the letter's own terms do not support; ``reasons`` says why. Confirm with force."""
+
+    def __init__(self, message: str, reasons: tuple[str, ...]):
+        super().__init__(message)
+        self.reasons = reasons
+
+
+def link_outside_terms(session: Session, item_id: int, letter_id: int) -> tuple[str, ...]:
+    """Why linking this item to this letter goes beyond the letter's terms (empty: it does not)."""
+    people = load_people(session)
+    _resolve_people(session, people)
+    item = session.get(LineItem, item_id)
+    receipt = next(r for r in load_receipts(session) if r.id == item.receipt_id)
+    letter = next(l for l in load_letters(session) if l.id == letter_id)
+    rule_item = next(i for i in receipt.items if i.id == item_id)
+    return rules.outside_terms(letter, receipt, rule_item, {p.id: p for p in people})
+
+
+def set_manual_link(vault: Vault, item_id: int, letter_id: int | None, *, force: bool = False) -> None:
+    """Link an item to a letter by hand, or (letter_id None) unlink it; kept across recomputation.
+
+    A link outside the letter's terms (category, dates, patient) raises OutsideTermsError unless
+    ``force``; forced, the link keeps that mark and a manual_link_outside_terms warning."""
     with vault.session() as session:
-        if session.get(LineItem, item_id) is None:
+        item = session.get(LineItem, item_id)
+        if item is None:
             raise UserError(f"There is no line item {item_id}.")
         if letter_id is not None and session.get(Letter, letter_id) is None:
             raise UserError(f"There is no letter {letter_id}.")
+        if letter_id is not None and not force:
+            reasons = link_outside_terms(session, item_id, letter_id)
+            if reasons:
+                session.rollback()
+                raise OutsideTermsError(
+                    f"Letter {letter_id} does not cover item {item_id} ({item.description}): {'; '.join(reasons)}. "
+                    "Nothing was changed. To link it anyway (it will be marked as outside the letter's terms "
+                    "and warned about), use --force.", reasons)
         row = session.get(ManualLink, item_id) or ManualLink(item_id=item_id)
         row.letter_id = letter_id
         session.add(row)
@@ -132,7 +164,8 @@ def stored_links(session: Session) -> list[ItemLink]:
 
 def links_as_results(session: Session) -> list[rules.LinkResult]:
     return [rules.LinkResult(item_id=l.item_id, receipt_id=_receipt_of(session, l.item_id), letter_id=l.letter_id,
-                             status=l.status, related_letter_id=l.related_letter_id, reason=l.reason)
+                             status=l.status, related_letter_id=l.related_letter_id, reason=l.reason,
+                             outside_terms=tuple(l.outside_terms))
             for l in stored_links(session)]
 
 
@@ -146,7 +179,13 @@ def claimed_item_ids(session: Session) -> frozenset[int]:
     return frozenset(rows)
 
 
+def dismissed_keys(session: Session) -> frozenset[str]:
+    return frozenset(w.key for w in session.exec(select(WarningState).where(WarningState.dismissed)))
+
+
 def check(vault: Vault, *, as_of: date | None = None, include_dismissed: bool = True) -> list[rules.Warning]:
+    """Every warning as of a day. Only the Dashboard leaves dismissed ones out (include_dismissed=False):
+    a dismissal means "I have seen it", so every check that guards money still sees them."""
     as_of = as_of or date.today()
     with vault.session() as session:
         warnings = rules.compute_warnings(
@@ -154,7 +193,7 @@ def check(vault: Vault, *, as_of: date | None = None, include_dismissed: bool = 
             accounts=load_accounts(session), people=load_people(session), as_of=as_of,
             expiring_days=config.get(session, "expiring_days"), claimed_item_ids=claimed_item_ids(session))
         if not include_dismissed:
-            dismissed = {w.key for w in session.exec(select(WarningState).where(WarningState.dismissed))}
+            dismissed = dismissed_keys(session)
             warnings = [w for w in warnings if warning_key(w) not in dismissed]
     return warnings
 

@@ -50,6 +50,7 @@ def receipt_json(session: Session, receipt: Receipt, doc: Document, people: dict
             "category": item.category, "needs_lmn": item.needs_lmn,
             "letter_id": link.letter_id if link else None,
             "link_status": link.status if link else None, "link_reason": link.reason if link else None,
+            "link_outside_terms": list(link.outside_terms) if link else [],
             "confidence": item.confidence,
         })
     return {
@@ -143,20 +144,25 @@ def links_json(session: Session) -> list[dict]:
         "item_id": link.item_id, "receipt_id": receipt.id, "receipt_file": doc.file_name,
         "letter_id": link.letter_id, "letter_file": letter_files.get(link.letter_id),
         "reason": link.reason, "status": link.status, "description": item.description,
-        "related_letter_id": link.related_letter_id,
+        "related_letter_id": link.related_letter_id, "outside_terms": list(link.outside_terms),
     } for link, item, receipt, doc in rows]
 
 
-def warning_json(session: Session, warning, files: tuple[dict, dict] | None = None) -> dict:
+def warning_json(session: Session, warning, files: tuple[dict, dict] | None = None,
+                 dismissed: set[str] | frozenset[str] | None = None) -> dict:
+    """One warning in the `check --json` shape; ``dismissed``: the dismissed keys (read when not given)."""
     receipt_files, letter_files = files or file_maps(session)
-    from hsawallet.services.coverage import warning_key
+    from hsawallet.services.coverage import dismissed_keys, warning_key
 
+    key = warning_key(warning)
+    dismissed = dismissed if dismissed is not None else dismissed_keys(session)
     return {
         "type": warning.type, "severity": warning.severity, "message": warning.message,
         "receipt_id": warning.receipt_id, "receipt_file": receipt_files.get(warning.receipt_id),
         "item_id": warning.item_id, "letter_id": warning.letter_id,
         "letter_file": letter_files.get(warning.letter_id), "due": day(warning.due),
-        "amount": money(warning.amount), "key": warning_key(warning),
+        "amount": money(warning.amount), "key": key, "dismissed": key in dismissed,
+        "item_ids": list(getattr(warning, "item_ids", ()) or ([warning.item_id] if warning.item_id else [])),
     }
 
 

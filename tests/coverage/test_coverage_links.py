@@ -148,3 +148,23 @@ def test_manual_link_on_an_item_that_needs_no_letter_is_kept():
     results = compute_links([receipt(1, date(2026, 3, 1), "otc_eligible", needs_lmn=False)],
                             [letter(1, date(2026, 1, 1))], [ManualLink(10, 1)])
     assert [(r.status, r.letter_id) for r in results] == [("manual", 1)]
+
+
+def test_a_manual_link_outside_the_letter_terms_keeps_the_mark_and_says_why():
+    massage = receipt(1, date(2026, 3, 1), "massage", description="Massage 60 min")
+    early = receipt(2, date(2025, 12, 1))
+    michaels = receipt(3, date(2026, 3, 1), person=MICHAEL)
+    unknown = Letter(id=5, file="l5.pdf", person_id=None, patient_name="Kevin Young", provider_name="Dr X",
+                     categories=("fitness",), issue_date=date(2026, 1, 1))
+    manual = [ManualLink(10, 1), ManualLink(20, 1), ManualLink(30, 1), ManualLink(10, 5)]
+    results = {r.item_id: r for r in compute_links([massage, early, michaels], [letter(1, date(2026, 1, 1)), unknown],
+                                                   manual[:3], people=PEOPLE)}
+    assert all(r.status == "manual" and r.letter_id == 1 for r in results.values())
+    assert results[10].outside_terms == ("the letter lists fitness, not massage",)
+    assert results[20].outside_terms == ("bought 31 days before the letter's date 2026-01-01",)
+    assert results[30].outside_terms == ("the letter is for Monica Delgado, the purchase for Michael A. Delgado",)
+    assert "manual, outside the letter's terms: the letter lists fitness, not massage" in results[10].reason
+    (to_unknown,) = compute_links([receipt(1, date(2026, 3, 1))], [unknown], [ManualLink(10, 5)], people=PEOPLE)
+    assert to_unknown.outside_terms == ("the letter is for Kevin Young, who is not in People",)
+    inside = one([receipt(1, date(2026, 3, 1))], [letter(1, date(2026, 1, 1))], [ManualLink(10, 1)])
+    assert inside.status == "manual" and inside.outside_terms == () and "outside" not in inside.reason

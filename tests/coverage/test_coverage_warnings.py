@@ -64,9 +64,20 @@ def test_link_warnings_one_per_receipt_and_letter():
 
 def test_manual_unlink_raises_needs_lmn_missing_and_manual_link_silences():
     letters = [letter(1, date(2026, 3, 12))]
-    receipts = [receipt(1, date(2026, 4, 1), [item(11)]), receipt(2, date(2026, 1, 1), [item(21)])]
+    receipts = [receipt(1, date(2026, 4, 1), [item(11)]), receipt(2, date(2026, 4, 2), [item(21, "massage")])]
     manual = [ManualLink(11, None), ManualLink(21, 1)]
-    assert types(warnings_for(receipts, letters, date(2026, 5, 1), manual=manual)) == [("needs_lmn_missing", 1, None)]
+    # the massage item linked by hand to a fitness letter: no "needs a letter", but the link is outside its terms
+    found = warnings_for(receipts, letters, date(2026, 5, 1), manual=manual)
+    assert types(found) == [("manual_link_outside_terms", 2, 1), ("needs_lmn_missing", 1, None)]
+    outside = next(w for w in found if w.type == "manual_link_outside_terms")
+    assert outside.item_ids == (21,) and outside.severity == "warning"
+    assert "outside the letter's terms (the letter lists fitness, not massage)" in outside.message
+
+
+def test_a_manual_link_inside_the_letter_terms_raises_no_warning():
+    letters = [letter(1, date(2026, 3, 12))]
+    receipts = [receipt(1, date(2026, 4, 1), [item(11)])]
+    assert warnings_for(receipts, letters, date(2026, 5, 1), manual=[ManualLink(11, 1)]) == []
 
 
 def test_expiring_soon_window_edges():

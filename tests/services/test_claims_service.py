@@ -207,3 +207,44 @@ def test_export_to_a_path_that_cannot_be_a_folder_fails_clearly(vault, household
     with pytest.raises(UserError):
         claims.export(vault, claim["id"], blocker / "sub")
     assert list(tmp_path.glob("**/claim-*")) == []
+
+
+def test_an_unsigned_letter_blocks_the_export_even_when_its_warning_was_dismissed(vault, household, tmp_path):
+    with vault.session() as s:
+        letter = s.get(Letter, household["letter"])
+        letter.missing = ["signature"]
+        s.add(letter)
+        s.commit()
+    incomplete = next(w for w in coverage.check(vault) if w.type == "letter_incomplete")
+    coverage.dismiss_warning(vault, coverage.warning_key(incomplete))
+    assert all(w.type != "letter_incomplete" for w in coverage.check(vault, include_dismissed=False))
+
+    claim = claims.new_claim(vault, account="HSA")
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(claims.ExportBlocked, match="was not exported.*signature.*--anyway") as blocked:
+        claims.export(vault, claim["id"], out)
+    assert [b["letter_id"] for b in blocked.value.blockers] == [household["letter"]]
+    assert blocked.value.blockers[0]["dismissed"] is True and list(out.iterdir()) == []
+
+    pdf, bundle = claims.export(vault, claim["id"], out, anyway=True)
+    with pdfplumber.open(pdf) as doc:
+        cover = doc.pages[0].extract_text()
+    assert "Exported anyway" in cover and "The claimant chose to export this claim although" in cover
+    with zipfile.ZipFile(bundle) as z:
+        manifest = json.loads(z.read("manifest.json"))
+    assert len(manifest["exported_anyway"]) == 1 and "signature" in manifest["exported_anyway"][0]
+
+
+def test_one_rule_picks_the_warnings_of_a_claim():
+    rows = [{"item_id": 1, "receipt_id": 10, "letter_id": 7}, {"item_id": 2, "receipt_id": 11, "letter_id": None}]
+    warnings = [
+        {"type": "purchase_before_letter", "item_ids": [3], "item_id": 3, "receipt_id": 12, "letter_id": 7},
+        {"type": "possible_duplicate", "item_ids": [], "item_id": None, "receipt_id": 11, "letter_id": None},
+        {"type": "letter_incomplete", "item_ids": [], "item_id": None, "receipt_id": None, "letter_id": 7},
+        {"type": "letter_incomplete", "item_ids": [], "item_id": None, "receipt_id": None, "letter_id": 8},
+        {"type": "manual_link_outside_terms", "item_ids": [1], "item_id": 1, "receipt_id": 10, "letter_id": 7},
+    ]
+    picked = claims.warnings_for_expenses(warnings, rows)
+    assert [(w["type"], w["letter_id"], w["blocker"]) for w in picked] == [
+        ("possible_duplicate", None, False), ("letter_incomplete", 7, True), ("manual_link_outside_terms", 7, False)]

@@ -101,3 +101,130 @@ def test_marking_denied_takes_a_date_and_a_reason(qtbot, imported_ctx, monkeypat
     assert date.fromisoformat(listed["denied_on"]) <= date.today()
     # a denied claim no longer holds its expenses
     qtbot.waitUntil(lambda: view.expenses.rowCount() == 2, timeout=20000)
+
+
+def test_a_manual_link_outside_the_letter_terms_asks_first_and_stays_marked(qtbot, ctx, monkeypatch):
+    from sqlmodel import select
+
+    from hsawallet.services import coverage
+    from hsawallet.store.models import ManualLink
+    from hsawallet.ui.main_window import MainWindow
+    from tests.ui import helpers
+
+    vault = ctx.vault
+    person_id, account_id = helpers.add_household(vault)
+    # A letter for sleep items; an orthopedic item bought after it.
+    _ldoc, letter_id = helpers.insert_letter(vault, document_name="sleep-letter.pdf", person_id=person_id,
+                                            issued=date(2026, 1, 10), categories=["sleep"])
+    _rdoc, receipt_id, (insoles_id,) = helpers.insert_receipt(
+        vault, document_name="insoles.pdf", merchant="Stride Orthotics", on=date(2026, 3, 3), person_id=person_id,
+        account_id=account_id, items=[("Custom orthotic insoles", "120.00", "orthopedic", True)])
+    helpers.recompute(vault)
+
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    window.open_record("receipt", receipt_id)
+    view = window.view("receipts")
+    qtbot.waitUntil(lambda: (view.current_receipt() or {}).get("id") == receipt_id, timeout=20000)
+    assert view.select_item(insoles_id)
+    view.letter_combo.setCurrentIndex(view.letter_combo.findData(letter_id))
+
+    asked = []
+
+    def answering(reply):
+        def question(_parent, _title, text, *_rest):
+            asked.append(text)
+            return reply
+        return question
+
+    monkeypatch.setattr(QMessageBox, "question", answering(QMessageBox.StandardButton.No))
+    view.link_button.click()
+    qtbot.waitUntil(lambda: bool(asked), timeout=20000)
+    assert "the letter lists sleep, not orthopedic" in asked[0]
+    with vault.session() as session:
+        assert session.exec(select(ManualLink)).all() == []  # "No" links nothing
+
+    monkeypatch.setattr(QMessageBox, "question", answering(QMessageBox.StandardButton.Yes))
+    assert view.select_item(insoles_id)
+    view.link_button.click()
+    qtbot.waitUntil(lambda: view.items.item(0, 3).text() == "Linked by hand, outside the letter's terms",
+                    timeout=20000)
+    assert view.select_item(insoles_id)
+    assert "manual, outside the letter's terms" in view.reason_label.text()
+    found = {w.type: w for w in coverage.check(vault, as_of=date(2026, 4, 1))}
+    assert "needs_lmn_missing" not in found
+    assert found["manual_link_outside_terms"].item_ids == (insoles_id,)
+    assert found["manual_link_outside_terms"].letter_id == letter_id
+
+    dashboard = window.show_section("dashboard")
+    qtbot.waitUntil(lambda: any(w["type"] == "manual_link_outside_terms" for w in dashboard.warnings_shown()),
+                    timeout=20000)
+
+
+def _unsigned_letter_vault(vault):
+    """A massage covered by a letter that is not signed (administrators refuse it)."""
+    from tests.ui import helpers
+
+    person_id, account_id = helpers.add_household(vault)
+    _ldoc, letter_id = helpers.insert_letter(vault, document_name="unsigned-letter.pdf", person_id=person_id,
+                                            issued=date(2026, 1, 10), categories=["massage"], missing=["signature"])
+    _rdoc, receipt_id, items = helpers.insert_receipt(
+        vault, document_name="spa.pdf", merchant="Bayside Massage", on=date(2026, 3, 3), person_id=person_id,
+        account_id=account_id, items=[("Massage 60 min", "95.00", "massage", True)])
+    helpers.recompute(vault)
+    return letter_id, receipt_id, items
+
+
+def test_a_dismissed_warning_still_guards_the_export(qtbot, ctx, tmp_path):
+    import pdfplumber
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from hsawallet.ui.main_window import MainWindow
+
+    letter_id, _receipt_id, (massage_id,) = _unsigned_letter_vault(ctx.vault)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    dashboard = window.show_section("dashboard")
+    qtbot.waitUntil(lambda: any(w["type"] == "letter_incomplete" for w in dashboard.warnings_shown()), timeout=20000)
+    row = next(i for i, w in enumerate(dashboard.warnings_shown()) if w["type"] == "letter_incomplete")
+    dashboard.attention.setCurrentRow(row)
+    dashboard.dismiss_button.click()
+    qtbot.waitUntil(lambda: all(w["type"] != "letter_incomplete" for w in dashboard.warnings_shown()), timeout=20000)
+
+    view = window.show_section("claims")
+    qtbot.waitUntil(lambda: view.expenses.rowCount() == 1 and view.warnings.count() > 0, timeout=20000)
+    texts = [view.warnings.item(i).text() for i in range(view.warnings.count())]
+    assert any(t.startswith("Blocks the export: ") and "signature" in t and "(dismissed on the Dashboard" in t
+               for t in texts), texts
+
+    out = tmp_path / "out"
+    out.mkdir()
+    asked = []
+
+    def answer(button_text):
+        box = QApplication.activeModalWidget()
+        if box is None:
+            QTimer.singleShot(50, lambda: answer(button_text))
+            return
+        asked.append(box.text() + "\n" + box.informativeText())
+        next(b for b in box.buttons() if b.text().replace("&", "") == button_text).click()
+
+    QTimer.singleShot(50, lambda: answer("Cancel"))
+    view.create_claim(out)
+    qtbot.waitUntil(lambda: bool(asked) and "not exported" in view.result_label.text(), timeout=30000)
+    assert "signature" in asked[0] and list(out.iterdir()) == []
+    (claim,) = claims.list_claims(ctx.vault)
+    assert [i["item_id"] for i in claim["items"]] == [massage_id]  # saved as a draft, not exported
+
+    asked.clear()
+    QTimer.singleShot(50, lambda: answer("Export anyway"))
+    with qtbot.waitSignal(view.exported, timeout=60000) as blocker:
+        view.export_claim(claim["id"], out)
+    assert asked
+    with pdfplumber.open(blocker.args[0]) as pdf:
+        cover = pdf.pages[0].extract_text()
+    assert "Exported anyway" in cover and "signature" in cover
+    assert len(claims.list_claims(ctx.vault)) == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 from sqlmodel import select
 
 from hsawallet.services import coverage
@@ -87,7 +88,7 @@ def test_low_confidence_fields_are_marked_for_checking(qtbot, ctx):
     assert view.form.editor("date").toolTip() == ""
 
 
-def test_manual_link_removes_the_missing_letter_warning_and_automatic_brings_it_back(qtbot, ctx):
+def test_manual_link_removes_the_missing_letter_warning_and_automatic_brings_it_back(qtbot, ctx, monkeypatch):
     vault = ctx.vault
     person_id, account_id = helpers.add_household(vault)
     # The letter covers massage only; the training item needs a letter and has none.
@@ -110,8 +111,10 @@ def test_manual_link_removes_the_missing_letter_warning_and_automatic_brings_it_
     assert view.select_item(training_id)
     view.letter_combo.setCurrentIndex(view.letter_combo.findData(letter_id))
     assert view.link_button.isEnabled()
+    # the letter does not list fitness: the link is made only once the user confirms it
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a: QMessageBox.StandardButton.Yes)
     view.link_button.click()
-    qtbot.waitUntil(lambda: view.items.item(0, 3).text() == "Linked by hand")
+    qtbot.waitUntil(lambda: view.items.item(0, 3).text() == "Linked by hand, outside the letter's terms")
 
     with vault.session() as session:
         assert session.get(ManualLink, training_id).letter_id == letter_id

@@ -129,6 +129,7 @@ class ClaimsView(QWidget):
         self._claims: list[dict] = []
         self._filling = False
         self.last_export: tuple[Path, Path] | None = None
+        self._export_dir: Path | None = None
 
         self.tabs = QTabWidget()
         self.tabs.addTab(self._build_new_claim(), "&New claim")
@@ -380,15 +381,18 @@ class ClaimsView(QWidget):
             paths = claims.export(vault, claim["id"], out_dir) if out_dir is not None else None
             return claim, paths
 
+        self._export_dir = out_dir
         self._busy(True, "Exporting the claim…" if out_dir else "Creating the claim…")
         self.ctx.change(self, work, self._claim_created).failure(self._claim_failed) \
             .with_progress("Exporting claim" if out_dir else "Creating claim").run_in_background()
 
-    def export_claim(self, claim_id: int, out_dir: Path) -> None:
+    def export_claim(self, claim_id: int, out_dir: Path, *, anyway: bool = False) -> None:
+        """Export a claim; ``anyway``: despite blockers (the user chose "Export anyway")."""
         from hsawallet.services import claims
 
+        self._export_dir = out_dir
         self._busy(True, "Exporting the claim…")
-        self.ctx.change(self, lambda vault: ({"id": claim_id}, claims.export(vault, claim_id, out_dir)),
+        self.ctx.change(self, lambda vault: ({"id": claim_id}, claims.export(vault, claim_id, out_dir, anyway=anyway)),
                         self._claim_created).failure(self._claim_failed) \
             .with_progress("Exporting claim").run_in_background()
 
@@ -486,17 +490,14 @@ class ClaimsView(QWidget):
         vault = self.ctx.vault
 
         def load():
-            from hsawallet.services import claims, coverage, records
+            from hsawallet.services import claims, records
 
             offered = claims.claim_candidates(vault, account_id, person=str(person_id) if person_id else None,
                                               date_from=date_from, date_to=date_to)
             rows = offered["expenses"]
-            warnings = coverage.check(vault, include_dismissed=False)
+            shown = claims.check_rows(vault)  # dismissed ones too: a dismissal only hides from the Dashboard
             with vault.session() as session:
-                files = records.file_maps(session)
-                letter_files = files[1]
-                shown = [records.warning_json(session, w, files) | {"item_ids": list(getattr(w, "item_ids", ()))}
-                         for w in warnings]
+                letter_files = records.file_maps(session)[1]
             for row in rows:
                 row["letter_file"] = letter_files.get(row.get("letter_id"))
             return rows, shown, offered["left_out"]
@@ -559,20 +560,24 @@ class ClaimsView(QWidget):
                                  f"{money_text(str(self.ticked_total()))}")
         self.create_button.setEnabled(count > 0)
         self.draft_button.setEnabled(count > 0)
-        receipts = {r["receipt_id"] for r in self._candidates if r["item_id"] in ticked}
-        letters = {r["letter_id"] for r in self._candidates if r["item_id"] in ticked and r.get("letter_id")}
+        from hsawallet.services.claims import warnings_for_expenses
+
         self.warnings.clear()
         style = self.style()
-        for warning in self._warnings:
-            items = set(warning.get("item_ids") or ([warning["item_id"]] if warning.get("item_id") else []))
-            relevant = ((items & ticked) or (not items and warning.get("receipt_id") in receipts)
-                        or (warning.get("receipt_id") is None and warning.get("letter_id") in letters))
-            if not relevant:
-                continue
+        relevant = warnings_for_expenses(self._warnings, [r for r in self._candidates if r["item_id"] in ticked])
+        for warning in sorted(relevant, key=lambda w: not w["blocker"]):
             icon = {"error": QStyle.StandardPixmap.SP_MessageBoxCritical,
                     "warning": QStyle.StandardPixmap.SP_MessageBoxWarning}.get(
                 warning["severity"], QStyle.StandardPixmap.SP_MessageBoxInformation)
-            self.warnings.addItem(QListWidgetItem(style.standardIcon(icon), warning["message"]))
+            text = warning["message"]
+            if warning["blocker"]:
+                icon = QStyle.StandardPixmap.SP_MessageBoxCritical
+                text = "Blocks the export: " + text
+            if warning.get("dismissed"):
+                text += " (dismissed on the Dashboard; it still applies)"
+            entry = QListWidgetItem(style.standardIcon(icon), text)
+            entry.setData(Qt.ItemDataRole.UserRole, warning)
+            self.warnings.addItem(entry)
         if not self.warnings.count():
             item = QListWidgetItem("No warnings about the ticked expenses." if ticked else
                                    "Tick the expenses to claim; their warnings show here.")
@@ -609,8 +614,28 @@ class ClaimsView(QWidget):
         self.ctx.show_status(f"Claim {claim['id']} ready.")
 
     def _claim_failed(self, exc: BaseException) -> None:
+        from hsawallet.services.claims import ExportBlocked
+
         self._busy(False)
         self.result_label.setText(f"<span style='color:#b3261e'>Not done: {exc}</span>")
+        if isinstance(exc, ExportBlocked) and self._export_dir is not None:
+            self.result_label.setText(f"<span style='color:#b3261e'>Claim {exc.claim_id} is saved but was not "
+                                      "exported: a letter it uses would be refused.</span>")
+            if self._confirm_export_anyway(exc):
+                self.export_claim(exc.claim_id, self._export_dir, anyway=True)
+
+    def _confirm_export_anyway(self, exc) -> bool:
+        """Ask before exporting a claim whose letter administrators would refuse; True for "Export anyway"."""
+        box = QMessageBox(QMessageBox.Icon.Warning, "Export the claim anyway?",
+                          f"Claim {exc.claim_id} relies on a letter an administrator would refuse:", parent=self)
+        box.setInformativeText("\n\n".join(b["message"] for b in exc.blockers)
+                               + "\n\nCorrect the letter first (or what was misread), or export anyway: the "
+                               "packet's cover will say it was exported despite this.")
+        anyway = box.addButton("Export &anyway", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        return box.clickedButton() is anyway
 
     # ------------------------------------------------------------------ claims list
 

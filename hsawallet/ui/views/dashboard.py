@@ -62,18 +62,17 @@ def load_dashboard(vault, today: date | None = None, include_dismissed: bool = F
 
     from hsawallet.services import claims, coverage, records
     from hsawallet.services.people import list_accounts
-    from hsawallet.store.models import Document, LineItem, Receipt, WarningState
+    from hsawallet.store.models import Document, LineItem, Receipt
 
     today = today or date.today()
     data = DashboardData(year=today.year)
     warnings = coverage.check(vault, as_of=today, include_dismissed=include_dismissed)
     with vault.session() as session:
-        dismissed = {w.key for w in session.exec(select(WarningState).where(WarningState.dismissed))}
+        dismissed = coverage.dismissed_keys(session)
         files = records.file_maps(session)
         for warning in warnings:
-            entry = records.warning_json(session, warning, files)
+            entry = records.warning_json(session, warning, files, dismissed)
             entry["account_id"] = getattr(warning, "account_id", None)
-            entry["dismissed"] = entry["key"] in dismissed
             data.warnings.append(entry)
         accounts = list_accounts(session)
         spent: dict[int | None, Decimal] = defaultdict(Decimal)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QStyledItemDelegate,
@@ -40,7 +41,9 @@ LINK_LABELS = {
     LinkStatus.UNLINKED: "Unlinked by hand",
     LinkStatus.UNDATED: "Receipt has no date",
 }
+OUTSIDE_TERMS_LABEL = "Linked by hand, outside the letter's terms"
 GOOD = QColor("#1e7b34")
+CAUTION = QColor("#8a5a00")
 BAD = QColor("#b3261e")
 MUTED = QColor("#6b6b6b")
 
@@ -360,8 +363,10 @@ class ReceiptsView(QWidget):
             needs = bool(item.get("needs_lmn"))
             letter = letters.get(item.get("letter_id"))
             reason = item.get("link_reason") or ("This item does not need a letter." if not needs else "")
+            outside = bool(item.get("link_outside_terms"))
             cells = [
                 str(row + 1), item.get("description") or "", money_text(item.get("amount")),
+                OUTSIDE_TERMS_LABEL if outside else
                 LINK_LABELS.get(status, status or ("not needed" if not needs else "No letter")),
                 item.get("category") or "", "yes" if needs else "no",
                 f"#{letter['id']} {letter.get('file')}" if letter else "—", reason,
@@ -375,8 +380,8 @@ class ReceiptsView(QWidget):
                     cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if column in (COL_LINK, COL_WHY):
                     cell.setToolTip(reason)
-                if column == COL_LINK and needs:
-                    cell.setForeground(QBrush(GOOD if status in COVERING_LINK_STATUSES else BAD))
+                if column == COL_LINK and (needs or outside):
+                    cell.setForeground(QBrush(CAUTION if outside else GOOD if status in COVERING_LINK_STATUSES else BAD))
                 self.items.setItem(row, column, cell)
         self.items.resizeColumnsToContents()
         self.items.setColumnWidth(COL_DESCRIPTION, min(260, max(120, self.items.columnWidth(COL_DESCRIPTION))))
@@ -439,7 +444,8 @@ class ReceiptsView(QWidget):
         if item is None:
             self.reason_label.setText("")
         else:
-            status = LINK_LABELS.get(item.get("link_status"), "No letter needed" if not item.get("needs_lmn") else "—")
+            status = (OUTSIDE_TERMS_LABEL if item.get("link_outside_terms") else
+                      LINK_LABELS.get(item.get("link_status"), "No letter needed" if not item.get("needs_lmn") else "—"))
             reason = item.get("link_reason") or "This item does not need a letter."
             self.reason_label.setText(f"<b>{status}.</b> {reason}")
         self.link_button.setEnabled(has_item and self.letter_combo.currentData() is not None)
@@ -450,10 +456,12 @@ class ReceiptsView(QWidget):
             if position >= 0:
                 self.letter_combo.setCurrentIndex(position)
 
-    def _run_link_change(self, fn, done_message: str) -> None:
+    def _run_link_change(self, fn, done_message: str, on_failure=None) -> None:
         self.link_message.hide()
 
         def failed(exc: BaseException) -> None:
+            if on_failure is not None and on_failure(exc):
+                return
             self.link_message.setText(str(exc))
             self.link_message.show()
             self.reload()  # put back what the table showed before the failed change
@@ -470,8 +478,27 @@ class ReceiptsView(QWidget):
         from hsawallet.services import coverage
 
         item_id = item["id"]
+
+        def outside_terms(exc: BaseException) -> bool:
+            """The letter does not cover the item by its own terms: link anyway only if the user says so."""
+            if not isinstance(exc, coverage.OutsideTermsError):
+                return False
+            answer = QMessageBox.question(
+                self, "Link outside the letter's terms?",
+                f"Letter #{letter_id} does not cover “{item.get('description')}”:\n\n• "
+                + "\n• ".join(exc.reasons)
+                + "\n\nLink it anyway? The link will be marked “manual, outside the letter's terms” and a "
+                "warning will stay until you change it; an administrator may deny the expense.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+            if answer == QMessageBox.StandardButton.Yes:
+                self._run_link_change(lambda vault: coverage.set_manual_link(vault, item_id, letter_id, force=True),
+                                      f"Item linked to letter #{letter_id}, outside the letter's terms.")
+            else:
+                self.ctx.show_status("Not linked.")
+            return True
+
         self._run_link_change(lambda vault: coverage.set_manual_link(vault, item_id, letter_id),
-                              f"Item linked to letter #{letter_id}.")
+                              f"Item linked to letter #{letter_id}.", on_failure=outside_terms)
 
     def unlink_selected_item(self) -> None:
         item = self._selected_item()
