@@ -284,6 +284,16 @@ def cmd_link(args):
          lambda d: f"Saved. {d['reason']}" if d["reason"] else "Saved.")
 
 
+def cmd_letter(args):
+    from hsawallet.services import coverage, records
+
+    vault = open_vault(args)
+    coverage.assign_letter(vault, args.letter_id, None if args.none else args.person)
+    with vault.session() as session:
+        row = next((l for l in records.list_letters(session) if l["id"] == args.letter_id), None)
+    emit(args, row, lambda r: f"Letter {r['id']} is for {r['person'] or 'no one in People'}.")
+
+
 def cmd_check(args):
     from hsawallet.services import coverage, records
 
@@ -499,6 +509,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true",
                    help="link even outside the letter's terms (category, dates, patient); the link is marked so")
     p.set_defaults(func=cmd_link)
+
+    p = sub.add_parser("letter", parents=[common], help="whose letter this is")
+    s = p.add_subparsers(dest="letter_cmd", required=True)
+    a = s.add_parser("assign", parents=[common], help="assign a letter to a person in People")
+    a.add_argument("letter_id", type=int)
+    g = a.add_mutually_exclusive_group(required=True)
+    g.add_argument("person", nargs="?", help="name or id from People")
+    g.add_argument("--none", action="store_true", help="forget the assignment (match the printed name again)")
+    p.set_defaults(func=cmd_letter)
 
     p = sub.add_parser("check", parents=[common], help="warnings")
     p.add_argument("--as-of", type=iso_date)

@@ -143,3 +143,26 @@ def test_a_dismissed_unsigned_letter_still_blocks_the_export_until_anyway(cli_ho
     assert list(out.iterdir()) == []
     done = _json(run(cli_home, "claim", "export", str(claim["id"]), "--out", str(out), "--anyway", "--json"))
     assert Path(done["pdf"]).exists() and Path(done["zip"]).exists()
+
+
+def test_a_letter_for_someone_not_in_people_covers_nothing_until_assigned(cli_home):
+    (letter,) = _json(run(cli_home, "list", "letters", "--json"))
+    assert run(cli_home, "set", str(letter["document_id"]), "patient_name=Kevin Young").returncode == 0
+
+    def statuses():
+        return {l["status"] for l in _json(run(cli_home, "links", "--json"))}
+
+    assert statuses() == {"no_letter"}
+    unknown = [w for w in _json(run(cli_home, "check", "--json")) if w["type"] == "letter_unknown_person"]
+    assert [(w["letter_id"], w["dismissed"]) for w in unknown] == [(letter["id"], False)]
+    assert "Kevin Young, who is not in People" in unknown[0]["message"]
+
+    assigned = _json(run(cli_home, "letter", "assign", str(letter["id"]), PATIENT, "--json"))
+    assert assigned["person"] == PATIENT and statuses() == {"covered"}
+    reasons = [l["reason"] for l in _json(run(cli_home, "links", "--json"))]
+    assert all(f"letter for {PATIENT}, 2026-03-02 to 2027-03-01" in r for r in reasons), reasons
+
+    back = _json(run(cli_home, "letter", "assign", str(letter["id"]), "--none", "--json"))
+    assert back["person"] is None and statuses() == {"no_letter"}
+    nobody = run(cli_home, "letter", "assign", str(letter["id"]), "Nobody Known")
+    assert nobody.returncode == 1 and "Nobody Known" in nobody.stderr

@@ -66,7 +66,12 @@ def letter_applies_to_item(letter: Letter, item: Item) -> bool:
 
 
 def letter_applies_to_person(letter: Letter, receipt: Receipt) -> bool:
-    """Same patient when the receipt names one; a receipt naming no one may use any member's letter."""
+    """Same patient when the receipt names one; a receipt naming no one may use any member's letter.
+
+    A letter whose patient is no one in People covers nothing: who it is for is a question for the
+    user (add the person or assign the letter), not a match."""
+    if letter.person_id is None:
+        return False
     if receipt.person_id is None:
         return True
     return letter.person_id == receipt.person_id
@@ -136,6 +141,19 @@ def letter_label(letter: Letter) -> str:
     return who + when
 
 
+def letter_terms(letter: Letter, people: dict[int, Person]) -> str:
+    """"Dr X's letter for Kevin Y, 2026-02-01 to 2027-01-31": who wrote it, for whom, and when it is in force."""
+    who = f"{letter.provider_name}'s letter" if letter.provider_name else f"the letter {letter.file}"
+    patient = _person_name(letter.person_id, people) or letter.patient_name
+    text = who + (f" for {patient}" if patient else "")
+    end = effective_end(letter)
+    if letter.issue_date is not None and end is not None:
+        text += f", {letter.issue_date.isoformat()} to {end.isoformat()}"
+    elif letter.issue_date is None:
+        text += " (undated)"
+    return text
+
+
 def _person_name(person_id: int | None, people: dict[int, Person]) -> str | None:
     person = people.get(person_id) if person_id is not None else None
     return person.name if person else None
@@ -154,7 +172,7 @@ def _reason(status: str, receipt: Receipt, item: Item, letter: Letter | None, ca
     subject = _subject(receipt, item)
     category = item.category.replace("_", " ")
     if status == COVERED and letter is not None:
-        return f"{subject}: covered by {letter_label(letter)} ({category}), valid through {effective_end(letter).isoformat()}"
+        return f"{subject}: covered by {letter_terms(letter, people)} ({category})"
     if status == BEFORE_LETTER and letter is not None:
         days = (letter.issue_date - receipt.date).days
         return (f"{subject}: bought {_days(days)} before {letter_label(letter)} ({category}); "
@@ -172,6 +190,11 @@ def _reason(status: str, receipt: Receipt, item: Item, letter: Letter | None, ca
     if undated:
         return text + f"; {letter_label(undated[0])} has no issue date, so it cannot cover a purchase"
     others = [l for l in letters if letter_applies_to_item(l, item) and not letter_applies_to_person(l, receipt)]
+    unknown = [l for l in others if l.person_id is None]
+    if unknown:
+        patient = unknown[0].patient_name or "a patient whose name was not read"
+        return text + (f" ({letter_label(unknown[0])} is for {patient}, who is not in People: add the person "
+                       "or assign the letter to someone)")
     if others:
         owner = _person_name(others[0].person_id, people) or others[0].patient_name or "another person"
         text += f" ({letter_label(others[0])} is for {owner})"
@@ -200,7 +223,7 @@ def compute_links(
             if override is not None and override.letter_id in by_id:
                 letter = by_id[override.letter_id]
                 outside = outside_terms(letter, receipt, item, people_by_id)
-                reason = f"{_subject(receipt, item)}: you linked it to {letter_label(letter)}"
+                reason = f"{_subject(receipt, item)}: you linked it to {letter_terms(letter, people_by_id)}"
                 if outside:
                     reason += f"; manual, outside the letter's terms: {'; '.join(outside)}"
                 results.append(LinkResult(item.id, receipt.id, letter.id, MANUAL, letter.id, reason, outside))

@@ -171,6 +171,24 @@ def _letter_warnings(letters: Sequence[Letter], as_of: date, expiring_days: int)
     return warnings
 
 
+def _unknown_person_warnings(letters: Sequence[Letter]) -> list[Warning]:
+    """A letter whose patient is no one in People covers nothing until the user says who it is for."""
+    warnings = []
+    for letter in letters:
+        if letter.person_id is not None:
+            continue
+        for_what = ", ".join(c.replace("_", " ") for c in letter.categories) or "no category read"
+        if letter.patient_name:
+            message = (f"{letter_label(letter)} ({for_what}) is for {letter.patient_name}, who is not in People, "
+                       f"so it covers nothing. Add {letter.patient_name} to People, or assign the letter to "
+                       "the person it is for.")
+        else:
+            message = (f"{letter_label(letter)} ({for_what}): no patient name was read, so it covers nothing. "
+                       "Assign the letter to the person it is for.")
+        warnings.append(Warning(WarningType.LETTER_UNKNOWN_PERSON, Severity.WARNING, message, letter_id=letter.id))
+    return warnings
+
+
 def _claim_deadline_warnings(receipts: Sequence[Receipt], accounts: dict[int, Account], links: dict[int, LinkResult],
                              as_of: date, expiring_days: int, claimed_item_ids: frozenset[int]) -> list[Warning]:
     warnings = []
@@ -278,6 +296,7 @@ def compute_warnings(
                                    frozenset(claimed_item_ids))
         + _hsa_warnings(receipts, accounts_by_id)
         + _duplicate_warnings(receipts)
+        + _unknown_person_warnings(letters)
     )
     order = {t: i for i, t in enumerate(WARNING_TYPES)}
 

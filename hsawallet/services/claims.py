@@ -423,28 +423,29 @@ def export(vault: Vault, claim_id: int, out_dir: Path, *, as_of: date | None = N
         receipts_docs: dict[int, ClaimDocument] = {}
         letter_docs: dict[int, ClaimDocument] = {}
         expenses = []
-        people = {p.id: p.name for p in session.exec(select(Person))}
+        people = {p.id: p.name for p in session.exec(select(Person).order_by(Person.id))}
         for claim_item, item, receipt, doc in lines:
             if doc.id not in receipts_docs:
                 receipts_docs[doc.id] = _claim_document(session, doc)
             link = links.get(item.id)
-            letter_doc_id, label = None, None
+            letter_doc_id, label, letter_person_id = None, None, None
             if link and link.status in COVERING_LINK_STATUSES and link.letter_id in letters:
                 letter, letter_doc = letters[link.letter_id]
-                letter_doc_id = letter_doc.id
+                letter_doc_id, letter_person_id = letter_doc.id, letter.person_id
                 if letter_doc.id not in letter_docs:
                     letter_docs[letter_doc.id] = _claim_document(session, letter_doc)
                 label = ", ".join(x for x in (letter.provider_name, day(letter.issue_date)) if x) or letter_doc.file_name
+            # Whose expense: the patient on the receipt, else the patient of the letter that covers it.
+            person_id = receipt.person_id if receipt.person_id is not None else letter_person_id
             expenses.append(ClaimExpense(
                 item_id=item.id, receipt_id=receipt.id, document_id=doc.id, date=receipt.date,
                 merchant=receipt.merchant, description=item.description, amount=claim_item.amount or Decimal("0"),
-                person=people.get(receipt.person_id), letter_document_id=letter_doc_id, letter_label=label))
+                person=people.get(person_id), letter_document_id=letter_doc_id, letter_label=label))
         relevant = warnings_for_expenses(rows, data["items"])
         blockers = [w for w in relevant if w["blocker"]]
         if blockers and not anyway:
             raise ExportBlocked(claim_id, blockers)
-        claimants = sorted({e.person for e in expenses if e.person})
-        claimant = data["person"] or ", ".join(claimants) or "Account holder"
+        claimant = data["person"] or _claimant(expenses, list(people.values()))
         plan_year = None
         if account.plan_start and account.plan_end:
             plan_year = f"{account.plan_start.isoformat()} to {account.plan_end.isoformat()}"
@@ -460,6 +461,13 @@ def export(vault: Vault, claim_id: int, out_dir: Path, *, as_of: date | None = N
         return export_claim(packet, Path(out_dir), name)
     except ExportError as exc:
         raise UserError(str(exc)) from None
+
+
+def _claimant(expenses: list[ClaimExpense], household: list[str]) -> str:
+    """The people whose expenses are claimed, from People; expenses that name no one are the
+    household's, so with none named the household's members are the claimants."""
+    named = list(dict.fromkeys(e.person for e in expenses if e.person))
+    return ", ".join(named or household) or "Account holder (add yourself under People)"
 
 
 def _claim_document(session: Session, doc: Document) -> ClaimDocument:

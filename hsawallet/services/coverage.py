@@ -72,8 +72,10 @@ def load_receipts(session: Session) -> list[rules.Receipt]:
 
 def _resolve_people(session: Session, people: list[rules.Person]) -> None:
     """Who each letter and receipt belongs to; recomputed because people can change."""
+    known = {p.id for p in people}
     for letter in session.exec(select(Letter)):
-        person_id = rules.match_person(letter.patient_name, letter.patient_dob, people)
+        assigned = letter.assigned_person_id if letter.assigned_person_id in known else None
+        person_id = assigned or rules.match_person(letter.patient_name, letter.patient_dob, people)
         if letter.person_id != person_id:
             letter.person_id = person_id
             session.add(letter)
@@ -146,6 +148,37 @@ def set_manual_link(vault: Vault, item_id: int, letter_id: int | None, *, force:
         session.add(row)
         session.commit()
     recompute_links(vault)
+
+
+def assign_letter(vault: Vault, letter_id: int, person: str | int | None) -> None:
+    """The user says whose letter this is (a name or id from People); None gives it back to name matching."""
+    from hsawallet.services.people import find_person
+
+    with vault.session() as session:
+        letter = session.get(Letter, letter_id)
+        if letter is None:
+            raise UserError(f"There is no letter {letter_id}.")
+        letter.assigned_person_id = find_person(session, str(person)).id if person is not None else None
+        session.add(letter)
+        session.commit()
+    recompute_links(vault)
+    events.publish(events.DOCUMENTS_CHANGED)
+
+
+def add_letter_patient(vault: Vault, letter_id: int) -> int:
+    """Add the patient a letter names (and their date of birth) to People; returns the new person's id."""
+    from hsawallet.services.people import register_person
+
+    with vault.session() as session:
+        letter = session.get(Letter, letter_id)
+        if letter is None:
+            raise UserError(f"There is no letter {letter_id}.")
+        if not letter.patient_name:
+            raise UserError(f"No patient name was read on letter {letter_id}; assign it to someone instead.")
+        name, dob = letter.patient_name, letter.patient_dob
+    if name.isupper():  # printed in capitals on the letter
+        name = name.title()
+    return register_person(vault, name=name, dob=dob).id
 
 
 def clear_manual_link(vault: Vault, item_id: int) -> None:

@@ -33,7 +33,7 @@ def test_default_validity_is_twelve_months_minus_one_day():
 def test_purchase_on_the_issue_date_is_covered():
     result = one([receipt(1, date(2026, 3, 12))], [letter(7, date(2026, 3, 12))])
     assert (result.status, result.letter_id, result.related_letter_id) == ("covered", 7, 7)
-    assert "covered by Dana Lee's letter of 2026-03-12 (fitness), valid through 2027-03-11" in result.reason
+    assert "covered by Dana Lee's letter for Monica Delgado, 2026-03-12 to 2027-03-11 (fitness)" in result.reason
     assert result.reason.startswith("Gym membership, monthly, 2026-03-12")
 
 
@@ -168,3 +168,17 @@ def test_a_manual_link_outside_the_letter_terms_keeps_the_mark_and_says_why():
     assert to_unknown.outside_terms == ("the letter is for Kevin Young, who is not in People",)
     inside = one([receipt(1, date(2026, 3, 1))], [letter(1, date(2026, 1, 1))], [ManualLink(10, 1)])
     assert inside.status == "manual" and inside.outside_terms == () and "outside" not in inside.reason
+
+
+def test_a_letter_for_someone_not_in_people_covers_nothing():
+    kevin = Letter(id=5, file="l5.pdf", person_id=None, patient_name="Kevin Young", provider_name="Dr X",
+                   categories=("fitness",), issue_date=date(2026, 1, 1))
+    # neither a purchase naming no one nor one naming a member is covered by it
+    for person in (None, MONICA):
+        result = one([receipt(1, date(2026, 3, 1), person=person)], [kevin])
+        assert (result.status, result.letter_id) == ("no_letter", None)
+        assert "Dr X's letter of 2026-01-01 is for Kevin Young, who is not in People" in result.reason
+    # once the letter is Monica's (her name in People, or assigned to her), it covers her purchase
+    result = one([receipt(1, date(2026, 3, 1), person=MONICA)], [letter(5, date(2026, 1, 1), provider="Dr X")])
+    assert result.status == "covered"
+    assert "covered by Dr X's letter for Monica Delgado, 2026-01-01 to 2026-12-31" in result.reason

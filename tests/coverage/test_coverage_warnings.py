@@ -206,3 +206,15 @@ def test_claim_deadline_key_is_stable_when_the_amount_changes():
 def test_hsa_has_no_claim_deadline():
     receipts = [receipt(1, date(2026, 5, 1), [item(11, "rx", "10.00")])]
     assert [w for w in warnings_for(receipts, [], date(2027, 3, 1)) if w.type == "claim_deadline"] == []
+
+
+def test_a_letter_for_someone_not_in_people_is_a_question_for_the_user():
+    named = Letter(id=5, file="l5.pdf", person_id=None, patient_name="Kevin Young", provider_name="Dr X",
+                   categories=("sleep",), issue_date=date(2026, 1, 1))
+    unread = Letter(id=6, file="l6.pdf", person_id=None, patient_name=None, categories=("cpap",),
+                    issue_date=date(2026, 1, 1))
+    found = [w for w in warnings_for([], [named, unread, letter(1, date(2026, 1, 1))], date(2026, 5, 1))
+             if w.type == "letter_unknown_person"]
+    assert [(w.letter_id, w.severity) for w in found] == [(5, "warning"), (6, "warning")]
+    assert "is for Kevin Young, who is not in People, so it covers nothing. Add Kevin Young" in found[0].message
+    assert "no patient name was read, so it covers nothing. Assign the letter" in found[1].message

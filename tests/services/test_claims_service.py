@@ -248,3 +248,24 @@ def test_one_rule_picks_the_warnings_of_a_claim():
     picked = claims.warnings_for_expenses(warnings, rows)
     assert [(w["type"], w["letter_id"], w["blocker"]) for w in picked] == [
         ("possible_duplicate", None, False), ("letter_incomplete", 7, True), ("manual_link_outside_terms", 7, False)]
+
+
+def test_the_cover_names_the_people_whose_expenses_are_claimed(vault, household, tmp_path):
+    people.register_person(vault, name="Michael A. Delgado", dob=date(1994, 8, 6))
+    out = tmp_path / "out"
+    out.mkdir()
+    # receipts name no one: the gym membership is Monica's through her letter, the ibuprofen is no one's
+    gym = claims.new_claim(vault, account="HSA")
+    pdf, bundle = claims.export(vault, gym["id"], out)
+    with pdfplumber.open(pdf) as doc:
+        cover = doc.pages[0].extract_text()
+    assert "Claimant Monica Delgado" in cover and "Account holder" not in cover
+    with zipfile.ZipFile(bundle) as z:
+        assert json.loads(z.read("manifest.json"))["claimant"] == "Monica Delgado"
+
+    claims.delete_claim(vault, gym["id"])
+    otc = claims.new_claim(vault, account="HSA", item_ids=household["pharmacy_items"])
+    pdf, _bundle = claims.export(vault, otc["id"], out)
+    with pdfplumber.open(pdf) as doc:
+        cover = doc.pages[0].extract_text()
+    assert "Claimant Monica Delgado, Michael A. Delgado" in cover  # an expense of the household

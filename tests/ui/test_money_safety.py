@@ -228,3 +228,69 @@ def test_a_dismissed_warning_still_guards_the_export(qtbot, ctx, tmp_path):
         cover = pdf.pages[0].extract_text()
     assert "Exported anyway" in cover and "signature" in cover
     assert len(claims.list_claims(ctx.vault)) == 1
+
+
+def test_a_letter_for_someone_not_in_people_covers_nothing_until_added_or_assigned(qtbot, ctx):
+    from hsawallet.services import coverage, people
+    from hsawallet.services.records import links_json
+    from hsawallet.ui.main_window import MainWindow
+    from tests.ui import helpers
+
+    vault = ctx.vault
+    _person_id, account_id = helpers.add_household(vault)
+    sam = people.register_person(vault, name="Sam Whitfield")
+    # Two letters for people the vault does not know; a purchase that names no one, bought after both.
+    _d1, kevins = helpers.insert_letter(vault, document_name="kevin.pdf", person_id=None, patient_name="Kevin Young",
+                                        issued=date(2026, 2, 1), categories=["sleep"])
+    _d2, nicknamed = helpers.insert_letter(vault, document_name="sammy.pdf", person_id=None,
+                                           patient_name="Sammy Whitfeld-Ortiz", issued=date(2026, 1, 5),
+                                           categories=["orthopedic"])
+    _r, _receipt_id, (pillow_id, insoles_id) = helpers.insert_receipt(
+        vault, document_name="shop.pdf", merchant="Restwell Supply", on=date(2026, 3, 20), person_id=None,
+        account_id=account_id, items=[("Cervical sleep pillow", "60.00", "sleep", True),
+                                      ("Orthotic insoles", "45.00", "orthopedic", True)])
+    helpers.recompute(vault)
+
+    def link(item_id):
+        with vault.session() as session:
+            return next(l for l in links_json(session) if l["item_id"] == item_id)
+
+    assert link(pillow_id)["status"] == "no_letter" and "Kevin Young, who is not in People" in link(pillow_id)["reason"]
+    assert link(insoles_id)["status"] == "no_letter"
+
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    dashboard = window.show_section("dashboard")
+    qtbot.waitUntil(lambda: sum(w["type"] == "letter_unknown_person" for w in dashboard.warnings_shown()) == 2,
+                    timeout=20000)
+
+    def select_unknown(letter_id):
+        row = next(i for i, w in enumerate(dashboard.warnings_shown())
+                   if w["type"] == "letter_unknown_person" and w["letter_id"] == letter_id)
+        dashboard.attention.setCurrentRow(row)
+
+    select_unknown(kevins)
+    assert dashboard.add_person_button.isVisible() and dashboard.assign_button.isVisible()
+    assert dashboard.add_person_button.text() == "&Add Kevin Young to People"
+    dashboard.add_person_button.click()
+    qtbot.waitUntil(lambda: sum(w["type"] == "letter_unknown_person" for w in dashboard.warnings_shown()) == 1,
+                    timeout=20000)
+    assert link(pillow_id)["status"] == "covered"
+    assert "covered by Laura M. Bennett's letter for Kevin Young, 2026-02-01 to 2027-01-31" in link(pillow_id)["reason"]
+
+    select_unknown(nicknamed)
+    action = next(a for a in dashboard.assign_menu.actions() if a.text() == "Sam Whitfield")
+    action.trigger()
+    qtbot.waitUntil(lambda: not any(w["type"] == "letter_unknown_person" for w in dashboard.warnings_shown()),
+                    timeout=20000)
+    assert (link(insoles_id)["status"], link(insoles_id)["letter_id"]) == ("covered", nicknamed)
+    assert "for Sam Whitfield" in link(insoles_id)["reason"]
+    assert not dashboard.add_person_button.isVisible()
+    with vault.session() as session:
+        from hsawallet.store.models import Letter
+
+        assert session.get(Letter, nicknamed).assigned_person_id == sam.id
+    # the assignment survives a recomputation
+    coverage.recompute_links(vault)
+    assert link(insoles_id)["status"] == "covered"

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QListView,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QPushButton,
     QSplitter,
     QStyle,
@@ -54,6 +55,7 @@ class DashboardData:
     deadlines: list[dict] = field(default_factory=list)  # {"due", "what", "kind", "id"}
     chart: list[BarGroup] = field(default_factory=list)  # per (account, year): claimed, unclaimed
     year: int = 0
+    people: list[tuple[int, str]] = field(default_factory=list)  # for "Assign to…"
 
 
 def load_dashboard(vault, today: date | None = None, include_dismissed: bool = False) -> DashboardData:
@@ -62,7 +64,7 @@ def load_dashboard(vault, today: date | None = None, include_dismissed: bool = F
 
     from hsawallet.services import claims, coverage, records
     from hsawallet.services.people import list_accounts
-    from hsawallet.store.models import Document, LineItem, Receipt
+    from hsawallet.store.models import Document, Letter, LineItem, Person, Receipt
 
     today = today or date.today()
     data = DashboardData(year=today.year)
@@ -70,10 +72,14 @@ def load_dashboard(vault, today: date | None = None, include_dismissed: bool = F
     with vault.session() as session:
         dismissed = coverage.dismissed_keys(session)
         files = records.file_maps(session)
+        letters = {l.id: l for l in session.exec(select(Letter))}
         for warning in warnings:
             entry = records.warning_json(session, warning, files, dismissed)
             entry["account_id"] = getattr(warning, "account_id", None)
+            if warning.type == WarningType.LETTER_UNKNOWN_PERSON and warning.letter_id in letters:
+                entry["patient_name"] = letters[warning.letter_id].patient_name
             data.warnings.append(entry)
+        data.people = [(p.id, p.name) for p in session.exec(select(Person).order_by(Person.id))]
         accounts = list_accounts(session)
         spent: dict[int | None, Decimal] = defaultdict(Decimal)
         rows = session.exec(select(LineItem.amount, Document.account_id)
@@ -156,12 +162,23 @@ class DashboardView(QWidget):
         self.dismiss_button = QPushButton("&Dismiss")
         self.dismiss_button.setToolTip("Hide this warning; it stays hidden until you restore it (Delete)")
         self.dismiss_button.clicked.connect(self.dismiss_current)
+        # One-click answers to "whose letter is this?" (letter_unknown_person).
+        self.add_person_button = QPushButton("&Add person")
+        self.add_person_button.setToolTip("Add the patient this letter names to People")
+        self.add_person_button.clicked.connect(self.add_letter_patient)
+        self.assign_button = QPushButton("Assign &to…")
+        self.assign_button.setToolTip("Say which household member this letter is for")
+        self.assign_menu = QMenu(self.assign_button)
+        self.assign_menu.triggered.connect(lambda action: self.assign_letter(action.data()))
+        self.assign_button.setMenu(self.assign_menu)
         self.show_dismissed = QCheckBox("Show dis&missed")
         self.show_dismissed.toggled.connect(lambda _on: self.reload())
         self.attention_summary = QLabel()
         buttons = QHBoxLayout()
         buttons.addWidget(self.attention_summary, 1)
         buttons.addWidget(self.show_dismissed)
+        buttons.addWidget(self.add_person_button)
+        buttons.addWidget(self.assign_button)
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.dismiss_button)
         attention_box = QGroupBox("Needs attention")
@@ -248,6 +265,33 @@ class DashboardView(QWidget):
         if target is not None:
             self.ctx.open_record(*target)
 
+    def _current_warning(self) -> dict | None:
+        item = self.attention.currentItem()
+        return item.data(WARNING_ROLE) if item else None
+
+    def add_letter_patient(self) -> None:
+        """Add the current letter_unknown_person warning's patient to People (the letter then covers)."""
+        warning = self._current_warning()
+        if not warning or warning["type"] != WarningType.LETTER_UNKNOWN_PERSON:
+            return
+        from hsawallet.services import coverage
+
+        letter_id, name = warning["letter_id"], warning.get("patient_name")
+        self.ctx.change(self, lambda vault: coverage.add_letter_patient(vault, letter_id),
+                        lambda _id: self.ctx.show_status(f"{name} added to People.")).run_in_background()
+
+    def assign_letter(self, person_id: int) -> None:
+        """Assign the current letter_unknown_person warning's letter to a household member."""
+        warning = self._current_warning()
+        if not warning or warning["type"] != WarningType.LETTER_UNKNOWN_PERSON:
+            return
+        from hsawallet.services import coverage
+
+        letter_id = warning["letter_id"]
+        name = dict(self.data.people).get(person_id, "")
+        self.ctx.change(self, lambda vault: coverage.assign_letter(vault, letter_id, person_id),
+                        lambda _r: self.ctx.show_status(f"Letter assigned to {name}.")).run_in_background()
+
     def dismiss_current(self) -> None:
         item = self.attention.currentItem()
         warning = item.data(WARNING_ROLE) if item else None
@@ -330,3 +374,13 @@ class DashboardView(QWidget):
         self.open_button.setEnabled(bool(warning) and record_for_warning(warning) is not None)
         self.dismiss_button.setEnabled(bool(warning))
         self.dismiss_button.setText("&Restore" if warning and warning.get("dismissed") else "&Dismiss")
+        unknown = bool(warning) and warning["type"] == WarningType.LETTER_UNKNOWN_PERSON
+        self.add_person_button.setVisible(unknown and bool(warning.get("patient_name")))
+        if unknown and warning.get("patient_name"):
+            self.add_person_button.setText(f"&Add {warning['patient_name']} to People")
+        self.assign_button.setVisible(unknown)
+        self.assign_button.setEnabled(unknown and bool(self.data.people))
+        self.assign_menu.clear()
+        for person_id, name in self.data.people:
+            action = self.assign_menu.addAction(name)
+            action.setData(person_id)
