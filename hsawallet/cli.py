@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from hsawallet.vocab import AccountType, ClaimStatus, ImportStatus
+from hsawallet.vocab import AccountType, ClaimStatus, DocumentKind, ImportStatus
 
 EXIT_OK, EXIT_USER, EXIT_LOCKED, EXIT_PARTIAL = 0, 1, 3, 4
 
@@ -130,14 +130,24 @@ def cmd_person(args):
     from hsawallet.services import people
 
     vault = open_vault(args)
-    with vault.session() as session:
-        if args.person_cmd == "add":
-            person = people.register_person(vault, name=args.name, dob=args.dob)
-            emit(args, {"id": person.id, "name": person.name, "dob": _d(person.dob)},
-                 f"Added {person.name} (id {person.id})")
-        else:
-            rows = [{"id": p.id, "name": p.name, "dob": _d(p.dob)} for p in people.list_people(session)]
-            emit(args, rows, lambda r: table([[x["id"], x["name"], x["dob"]] for x in r], ["id", "name", "dob"]))
+    if args.person_cmd == "add":
+        person = people.register_person(vault, name=args.name, dob=args.dob)
+        emit(args, person_json(person), f"Added {person.name} (id {person.id})")
+    elif args.person_cmd == "edit":
+        changes = {"dob": args.dob} if "dob" in args else {}
+        person = people.edit_person(vault, args.who, name=getattr(args, "new_name", None), **changes)
+        emit(args, person_json(person), f"Saved {person.name} (id {person.id})")
+    elif args.person_cmd == "remove":
+        person = people.remove_person(vault, args.who)
+        emit(args, person_json(person), f"Removed {person.name}; their documents stay in the vault.")
+    else:
+        with vault.session() as session:
+            rows = [person_json(p) for p in people.list_people(session)]
+        emit(args, rows, lambda r: table([[x["id"], x["name"], x["dob"]] for x in r], ["id", "name", "dob"]))
+
+
+def person_json(p) -> dict:
+    return {"id": p.id, "name": p.name, "dob": _d(p.dob)}
 
 
 def _d(value):
@@ -154,18 +164,39 @@ def cmd_account(args):
     from hsawallet.services import people
 
     vault = open_vault(args)
-    with vault.session() as session:
-        if args.account_cmd == "add":
-            account = people.register_account(
-                vault, name=args.name, type=args.type, plan_start=args.plan_start, plan_end=args.plan_end,
-                grace_end=args.grace_end, carryover=args.carryover, runout_end=args.runout_end,
-                established=args.established)
-            emit(args, account_json(account), f"Added {account.type.upper()} account {account.name} (id {account.id})")
-        else:
+    if args.account_cmd == "add":
+        account = people.register_account(
+            vault, name=args.name, type=args.type, plan_start=args.plan_start, plan_end=args.plan_end,
+            grace_end=args.grace_end, carryover=args.carryover, runout_end=args.runout_end,
+            established=args.established)
+        emit(args, account_json(account), f"Added {account.type.upper()} account {account.name} (id {account.id})")
+    elif args.account_cmd == "edit":
+        terms = {field: getattr(args, field) for field in people.ACCOUNT_TERMS if field in args}
+        account = people.edit_account(vault, args.who, name=getattr(args, "new_name", None), **terms)
+        emit(args, account_json(account), f"Saved account {account.name} (id {account.id})")
+    elif args.account_cmd == "remove":
+        account = people.remove_account(vault, args.who)
+        emit(args, account_json(account), f"Removed account {account.name}.")
+    else:
+        with vault.session() as session:
             rows = [account_json(a) for a in people.list_accounts(session)]
-            emit(args, rows, lambda r: table(
-                [[x["id"], x["name"], x["type"], x["plan_start"], x["plan_end"], x["runout_end"]] for x in r],
-                ["id", "name", "type", "plan start", "plan end", "run-out end"]))
+        emit(args, rows, lambda r: table(
+            [[x["id"], x["name"], x["type"], x["plan_start"], x["plan_end"], x["runout_end"]] for x in r],
+            ["id", "name", "type", "plan start", "plan end", "run-out end"]))
+
+
+def cmd_document(args):
+    from hsawallet.services import documents
+
+    vault = open_vault(args)
+    if args.document_cmd == "remove":
+        removed = documents.remove_document(vault, args.id)
+        emit(args, {"id": removed.document_id, "file": removed.file_name, "removed": True},
+             f"Removed document {removed.document_id} ({removed.file_name}).")
+    else:
+        doc = documents.reclassify_document(vault, args.id, args.kind)
+        emit(args, {"id": doc.id, "file": doc.file_name, "kind": doc.kind},
+             f"Document {doc.id} ({doc.file_name}) is now read as a {doc.kind}.")
 
 
 def cmd_import(args):
@@ -462,22 +493,48 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("name")
     a.add_argument("--dob", type=iso_date)
     s.add_parser("list", parents=[common])
+    a = s.add_parser("edit", parents=[common], help="rename, or change the date of birth")
+    a.add_argument("who", metavar="NAME|ID")
+    a.add_argument("--name", dest="new_name", default=argparse.SUPPRESS)
+    a.add_argument("--dob", type=iso_date, default=argparse.SUPPRESS)
+    a = s.add_parser("remove", parents=[common], help="remove (refused while a claim names them)")
+    a.add_argument("who", metavar="NAME|ID")
     p.set_defaults(func=cmd_person)
 
     p = sub.add_parser("account", parents=[common], help="HSA/FSA/HRA accounts")
     s = p.add_subparsers(dest="account_cmd", required=True)
+    def account_terms(a: argparse.ArgumentParser, *, edit: bool = False) -> None:
+        # edit: a term not given is absent from the namespace (SUPPRESS), so only the options given change
+        unset: dict[str, Any] = {"default": argparse.SUPPRESS} if edit else {}
+        a.add_argument("--type", choices=[t.value for t in AccountType], required=not edit, **unset)
+        a.add_argument("--plan-start", type=iso_date, **unset)
+        a.add_argument("--plan-end", type=iso_date, **unset)
+        g = a.add_mutually_exclusive_group()
+        g.add_argument("--grace-end", type=iso_date, **unset)
+        g.add_argument("--carryover", type=amount, **unset)
+        a.add_argument("--runout-end", type=iso_date, **unset)
+        a.add_argument("--established", type=iso_date, **unset)
+
     a = s.add_parser("add", parents=[common])
     a.add_argument("name")
-    a.add_argument("--type", required=True, choices=[t.value for t in AccountType])
-    a.add_argument("--plan-start", type=iso_date)
-    a.add_argument("--plan-end", type=iso_date)
-    g = a.add_mutually_exclusive_group()
-    g.add_argument("--grace-end", type=iso_date)
-    g.add_argument("--carryover", type=amount)
-    a.add_argument("--runout-end", type=iso_date)
-    a.add_argument("--established", type=iso_date)
+    account_terms(a)
     s.add_parser("list", parents=[common])
+    a = s.add_parser("edit", parents=[common], help="rename, or change the plan terms given")
+    a.add_argument("who", metavar="NAME|ID")
+    a.add_argument("--name", dest="new_name", default=argparse.SUPPRESS)
+    account_terms(a, edit=True)
+    a = s.add_parser("remove", parents=[common], help="remove (refused while it holds claims)")
+    a.add_argument("who", metavar="NAME|ID")
     p.set_defaults(func=cmd_account)
+
+    p = sub.add_parser("document", parents=[common], help="remove a document, or say what it is")
+    s = p.add_subparsers(dest="document_cmd", required=True)
+    a = s.add_parser("remove", parents=[common], help="remove (refused while a claim relies on it)")
+    a.add_argument("id", type=int)
+    a = s.add_parser("reclassify", parents=[common], help="read it again as a receipt, letter or other")
+    a.add_argument("id", type=int)
+    a.add_argument("kind", choices=[k.value for k in DocumentKind])
+    p.set_defaults(func=cmd_document)
 
     p = sub.add_parser("import", parents=[common], help="import files or folders (recursive); an .eml or .mbox gives its attachments")
     p.add_argument("paths", nargs="+")

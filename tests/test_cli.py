@@ -149,3 +149,35 @@ def test_settings(cli_vault):
     assert values["date_order"] == "dmy" and values["expiring_days"] == 60
     bad = run(cli_vault, "settings", "set", "expiring_days", "soon")
     assert bad.returncode == 1 and "whole number" in bad.stderr
+
+
+def test_people_accounts_and_documents_can_be_fixed_and_removed(cli_vault, tmp_path):
+    assert run(cli_vault, "person", "add", "Pat Exampel", "--dob", "1980-01-01").returncode == 0
+    edited = run(cli_vault, "person", "edit", "Pat Exampel", "--name", "Pat Example", "--json")
+    assert edited.returncode == 0, edited.stderr
+    assert json.loads(edited.stdout) == {"id": 1, "name": "Pat Example", "dob": "1980-01-01"}
+    assert run(cli_vault, "account", "add", "HSA", "--type", "hsa").returncode == 0
+    account = run(cli_vault, "account", "edit", "HSA", "--established", "2019-01-01", "--json")
+    assert account.returncode == 0, account.stderr
+    got = json.loads(account.stdout)
+    assert got["established"] == "2019-01-01" and got["type"] == "hsa"  # terms not given are kept
+    refused = run(cli_vault, "account", "edit", "HSA", "--plan-start", "2026-02-01", "--plan-end", "2026-01-01")
+    assert refused.returncode == 1 and "ends before it starts" in refused.stderr
+
+    pdf = make_text_pdf(tmp_path / "gym.pdf", [RECEIPT_LINES])
+    assert run(cli_vault, "import", str(pdf)).returncode == 0
+    other = run(cli_vault, "document", "reclassify", "1", "other", "--json")
+    assert other.returncode == 0 and json.loads(other.stdout)["kind"] == "other"
+    assert json.loads(run(cli_vault, "list", "receipts", "--json").stdout) == []
+    assert run(cli_vault, "document", "reclassify", "1", "receipt").returncode == 0
+    assert json.loads(run(cli_vault, "list", "receipts", "--json").stdout)[0]["total"] == "49.00"
+
+    removed = run(cli_vault, "document", "remove", "1")
+    assert removed.returncode == 0 and "gym.pdf" in removed.stdout
+    assert json.loads(run(cli_vault, "list", "documents", "--json").stdout) == []
+    missing = run(cli_vault, "document", "remove", "1")
+    assert missing.returncode == 1 and "no document 1" in missing.stderr
+    assert run(cli_vault, "person", "remove", "Pat Example").returncode == 0
+    assert run(cli_vault, "account", "remove", "1").returncode == 0
+    assert json.loads(run(cli_vault, "person", "list", "--json").stdout) == []
+    assert json.loads(run(cli_vault, "account", "list", "--json").stdout) == []

@@ -577,3 +577,97 @@ def search(session: Session, query: str, *, limit: int = 200) -> list[tuple[int,
 
 def person_names(session: Session) -> dict[int, str]:
     return {p.id: p.name for p in session.exec(select(Person))}
+
+
+# ---------------------------------------------------------------- removing and reclassifying
+
+
+@dataclass(frozen=True)
+class RemovedDocument:
+    """What a removal took out of the vault: enough to import the document again (the GUI's undo)."""
+
+    document_id: int
+    file_name: str
+    data: bytes
+    person_id: int | None
+    account_id: int | None
+
+
+def _claims_holding(session: Session, document_id: int) -> list[int]:
+    """Claims that hold one of the document's expenses, or an expense its letter covers."""
+    from hsawallet.store.models import ClaimItem, ItemLink
+
+    item_ids = select(LineItem.id).join(Receipt, LineItem.receipt_id == Receipt.id).where(
+        Receipt.document_id == document_id)
+    letter_ids = select(Letter.id).where(Letter.document_id == document_id)
+    covered = select(ItemLink.item_id).where(ItemLink.letter_id.in_(letter_ids))  # type: ignore[union-attr]
+    rows = session.exec(select(ClaimItem.claim_id).where(
+        ClaimItem.item_id.in_(item_ids) | ClaimItem.item_id.in_(covered)).distinct())  # type: ignore[attr-defined]
+    return sorted(rows)
+
+
+def remove_document(vault: Vault, document_id: int) -> RemovedDocument:
+    """Remove a document with everything read from it and the user's corrections of it. Refused
+    while a claim holds its expenses or relies on its letter: the claim's packet would change."""
+    with vault.session() as session:
+        doc = session.get(Document, document_id)
+        if doc is None:
+            raise UserError(f"There is no document {document_id}.")
+        claims = _claims_holding(session, document_id)
+        if claims:
+            raise UserError(f"Document {document_id} ({doc.file_name}) is part of claim "
+                            f"{', '.join(map(str, claims))}; remove it from the claim (or delete a draft claim) "
+                            f"first. Nothing was removed.")
+        blob = session.get(DocumentBlob, document_id)
+        removed = RemovedDocument(document_id, doc.file_name, blob.data if blob else b"", doc.person_id,
+                                  doc.account_id)
+        _forget_edits(session, document_id)
+        session.delete(doc)  # blob, pages, receipt, items, letter and links go with it (ON DELETE CASCADE)
+        session.commit()
+    from hsawallet.services.coverage import recompute_links
+
+    recompute_links(vault)
+    events.publish(events.DOCUMENTS_CHANGED)
+    return removed
+
+
+def _forget_edits(session: Session, document_id: int) -> None:
+    receipt_ids = list(session.exec(select(Receipt.id).where(Receipt.document_id == document_id)))
+    letter_ids = list(session.exec(select(Letter.id).where(Letter.document_id == document_id)))
+    item_ids = list(session.exec(select(LineItem.id).where(LineItem.receipt_id.in_(receipt_ids))))  # type: ignore[attr-defined]
+    for target, ids in (("receipt", receipt_ids), ("letter", letter_ids), ("item", item_ids)):
+        if ids:
+            session.exec(delete(FieldEdit).where(FieldEdit.target == target,
+                                                 FieldEdit.target_id.in_(ids)))  # type: ignore[attr-defined]
+
+
+def reclassify_document(vault: Vault, document_id: int, kind: str) -> Document:
+    """Say what a document is (receipt, letter or other) and read its text again as that kind; the
+    text is not OCR'd again. Refused while a claim holds its expenses or relies on its letter."""
+    from hsawallet.ingest.model import PageText as ReadPage
+    from hsawallet.ingest.pipeline import parse_as
+
+    if kind not in tuple(DocumentKind):
+        raise UserError(f"A document is one of {', '.join(DocumentKind)}, not '{kind}'.")
+    with vault.session() as session:
+        doc = session.get(Document, document_id)
+        if doc is None:
+            raise UserError(f"There is no document {document_id}.")
+        if doc.status != DocumentStatus.READ:
+            raise UserError(f"Document {document_id} has not been read yet; import it again first.")
+        if doc.kind != kind:
+            claims = _claims_holding(session, document_id)
+            if claims:
+                raise UserError(f"Document {document_id} is part of claim {', '.join(map(str, claims))}; "
+                                f"its kind cannot change while a claim relies on it.")
+            pages = [ReadPage(index=p.page_index, text=p.text, source=p.source, confidence=p.confidence)
+                     for p in session.exec(select(PageText).where(PageText.document_id == document_id)
+                                           .order_by(PageText.page_index))]
+            result = parse_as(pages, kind, media_type=doc.media_type or "", date_order=config.get(session, "date_order"))
+            store_read_result(session, doc, result)
+        session.refresh(doc)
+    from hsawallet.services.coverage import recompute_links
+
+    recompute_links(vault)
+    events.publish(events.DOCUMENTS_CHANGED)
+    return doc
