@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench setup system-deps clean package package-check package-deps
+.PHONY: run test lint bench screenshots setup system-deps clean package package-check package-deps
 
 run: setup
 	$(BIN)/hsawallet gui
@@ -23,6 +23,10 @@ bench: setup
 	$(BIN)/python bench/scenarios.py
 	$(BIN)/python bench/export.py
 	$(BIN)/python bench/mail_open.py
+
+# PNGs of the main views after importing ../shared/corpus/h04 (offscreen, 1280x800 and 1.5x), into screenshots/
+screenshots: setup
+	$(BIN)/python bench/screenshots.py
 
 setup: system-deps $(STAMP)
 

@@ -42,7 +42,7 @@ def test_selecting_a_receipt_shows_its_fields_items_and_pages(qtbot, imported_ct
     assert view.form.editor("total").text() == "180.00"
     assert view.items.rowCount() == 2
     categories = {view.items.item(row, 4).text() for row in range(2)}
-    assert categories == {"fitness", "massage"}
+    assert categories == {"Fitness", "Massage"}  # human names, not identifiers
     # bought after the letter of 2026-03-02: both items covered, with the reason shown
     assert {view.items.item(row, 3).text() for row in range(2)} == {"Covered"}
     assert view.items.item(0, 7).text()

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from hsawallet.coverage.audit import audit_letter
+from hsawallet.ui.labels import category_label
 from hsawallet.ui.widgets.document_viewer import DocumentViewer
 from hsawallet.ui.widgets.field_form import LETTER_FIELDS, FieldForm
 from hsawallet.ui.widgets.record_table import Column, RecordTable, list_pane
@@ -96,7 +97,7 @@ class LettersView(QWidget):
             Column("Status", lambda r: STATE_TEXT[validity_state(r)], foreground=_state_brush),
             Column("Checklist", checklist_text,
                    foreground=lambda r: QBrush(GOOD if not r.get("missing") else BAD)),
-            Column("Covers", lambda r: ", ".join(c.replace("_", " ") for c in r.get("categories") or []) or "—"),
+            Column("Covers", lambda r: ", ".join(category_label(c) for c in r.get("categories") or []) or "—"),
         ])
         list_box, self.count_label = list_pane(self.table, self.filter_edit, "Letters")
 
@@ -165,11 +166,12 @@ class LettersView(QWidget):
         right_layout.addWidget(self.detail_splitter, 1)
         self.detail_splitter.hide()
 
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        # the list above the details: every column fits the width at 1280x800 and at 1.5x
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(list_box)
         self.splitter.addWidget(right)
-        self.splitter.setSizes([340, 940])
-        for column, width in enumerate((86, 120, 120, 90, 90, 80)):
+        self.splitter.setSizes([240, 560])
+        for column, width in enumerate((96, 160, 170, 124, 110, 120)):
             self.table.setColumnWidth(column, width)
 
         layout = QVBoxLayout(self)

@@ -11,6 +11,7 @@ from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QStyledItemDelegate,
     QTableWidget,
@@ -26,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hsawallet.ui.labels import category_label, category_name
 from hsawallet.ui.widgets.document_viewer import DocumentViewer
 from hsawallet.ui.widgets.field_form import RECEIPT_FIELDS, FieldForm
 from hsawallet.ui.widgets.record_table import Column, RecordTable, list_pane, money_sort, money_text
@@ -68,7 +71,7 @@ def _summary_color(receipt: dict):
     statuses = {i.get("link_status") or LinkStatus.NO_LETTER for i in receipt.get("items", []) if i.get("needs_lmn")}
     if not statuses:
         return QBrush(MUTED)
-    return QBrush(GOOD if statuses <= COVERING_LINK_STATUSES else BAD)
+    return QBrush(GOOD if statuses <= set(COVERING_LINK_STATUSES) else BAD)
 
 
 def letter_choice_label(letter: dict) -> str:
@@ -87,7 +90,7 @@ class _CategoryDelegate(QStyledItemDelegate):
 
     def createEditor(self, parent, option, index):  # noqa: N802
         combo = QComboBox(parent)
-        combo.addItems(self._names)
+        combo.addItems([category_label(name) for name in self._names])
         return combo
 
     def setEditorData(self, editor, index):  # noqa: N802
@@ -212,10 +215,16 @@ class ReceiptsView(QWidget):
         top_layout.addWidget(self.title_label)
         top_layout.addWidget(self.source_label)
         top_layout.addWidget(fields_box, 1)
-        details.addWidget(top)
+        # the fields scroll so the line items keep room when the window is short
+        top_scroll = QScrollArea()
+        top_scroll.setWidgetResizable(True)
+        top_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        top_scroll.setWidget(top)
+        details.addWidget(top_scroll)
         details.addWidget(items_box)
         details.setStretchFactor(0, 0)
         details.setStretchFactor(1, 1)
+        details.setSizes([170, 430])
 
         self.detail_splitter = QSplitter(Qt.Orientation.Horizontal)
         self.detail_splitter.addWidget(self.viewer)
@@ -234,14 +243,15 @@ class ReceiptsView(QWidget):
         right_layout.addWidget(self.detail_splitter, 1)
         self.detail_splitter.hide()
 
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        # the list above the details: every column fits the width at 1280x800 and at 1.5x
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(list_box)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 5)
-        self.splitter.setSizes([340, 940])
-        self.detail_splitter.setSizes([420, 430])
-        for column, width in enumerate((86, 140, 76, 110)):
+        self.splitter.setSizes([240, 560])
+        self.detail_splitter.setSizes([380, 640])
+        for column, width in enumerate((96, 240, 96, 170)):
             self.table.setColumnWidth(column, width)
 
         layout = QVBoxLayout(self)
@@ -368,7 +378,7 @@ class ReceiptsView(QWidget):
                 str(row + 1), item.get("description") or "", money_text(item.get("amount")),
                 OUTSIDE_TERMS_LABEL if outside else
                 LINK_LABELS.get(status, status or ("not needed" if not needs else "No letter")),
-                item.get("category") or "", "yes" if needs else "no",
+                category_label(item.get("category")), "yes" if needs else "no",
                 f"#{letter['id']} {letter.get('file')}" if letter else "—", reason,
             ]
             for column, text in enumerate(cells):
@@ -530,5 +540,7 @@ class ReceiptsView(QWidget):
 
         document_id, number = self._receipt["document_id"], cell.row() + 1
         value = cell.text().replace("✎", "").strip()
+        if field == "category":
+            value = category_name(value)
         self._run_link_change(lambda vault: documents.set_field(vault, document_id, f"items.{number}.{field}", value),
                               f"Item {number} corrected.")
