@@ -631,6 +631,24 @@ def remove_document(vault: Vault, document_id: int) -> RemovedDocument:
     return removed
 
 
+def restore_document(vault: Vault, removed: RemovedDocument) -> int:
+    """Put a removed document back from the bytes ``remove_document`` returned (the GUI's undo):
+    stored and read again like an import, never written to disk. Returns its new id."""
+    sha = hashlib.sha256(removed.data).hexdigest()
+    with vault.session() as session:
+        existing = session.exec(select(Document).where(Document.sha256 == sha)).first()
+        if existing is not None:
+            return int(existing.id)  # type: ignore[arg-type]
+        doc = _store_document(session, removed.file_name, removed.data, sha, removed.person_id, removed.account_id)
+        document_id = int(doc.id)  # type: ignore[arg-type]
+    # an import of nothing reads what is stored but unread: this document
+    outcome = next((o for o in import_files(vault, []) if o.document_id == document_id), None)
+    if outcome is None or outcome.error:
+        raise UserError(f"{removed.file_name} could not be read again: "
+                        f"{outcome.error if outcome else 'it was not found'}")
+    return document_id
+
+
 def _forget_edits(session: Session, document_id: int) -> None:
     receipt_ids = list(session.exec(select(Receipt.id).where(Receipt.document_id == document_id)))
     letter_ids = list(session.exec(select(Letter.id).where(Letter.document_id == document_id)))

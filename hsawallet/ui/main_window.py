@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 import hsawallet
 from hsawallet.services import documents
-from hsawallet.ui import ops, style
+from hsawallet.ui import ops, style, undo
 from hsawallet.ui.context import AppContext, describe_error
 from hsawallet.ui.views import RECORD_SECTIONS, SECTIONS, Section, load_view
 
@@ -211,6 +211,14 @@ class MainWindow(QMainWindow):
         quit_action.setMenuRole(QAction.MenuRole.QuitRole)
 
         edit_menu = menu.addMenu("&Edit")
+        self.undo_stack = undo.stack(self.ctx)
+        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        edit_menu.addSeparator()
         self.find_action = edit_menu.addAction(style.icon("search"), "&Find…", self.focus_search)
         self.find_action.setShortcut(QKeySequence.StandardKey.Find)
 

@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QTableView,
@@ -25,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from hsawallet.services import documents
-from hsawallet.ui import ops, style
+from hsawallet.ui import ops, style, undo
 from hsawallet.ui.context import AppContext, describe_error
 from hsawallet.ui.models.documents_model import (
     COL_ERROR,
@@ -255,6 +257,12 @@ class DocumentsView(QWidget):
         layout.addWidget(self.import_panel)
 
         QShortcut(QKeySequence("Ctrl+L"), self, activated=lambda: self.name_filter.setFocus())
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
+        delete = QShortcut(QKeySequence.StandardKey.Delete, self.table)
+        delete.setContext(Qt.ShortcutContext.WidgetShortcut)
+        delete.activated.connect(self.remove_selected)
+        self.table.doubleClicked.connect(lambda index: self.open_document(self.proxy.data(index, ID_ROLE)))
         ctx.bridge.documentsChanged.connect(self.reload)
         self.setTabOrder(self.import_button, self.kind)
         self.setTabOrder(self.kind, self.name_filter)
@@ -303,6 +311,100 @@ class DocumentsView(QWidget):
                 index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
             self.table.scrollTo(index)
             self.table.setFocus()
+
+    # -- removing, reclassifying (Edit > Undo reverses either)
+    def _context_menu(self, pos) -> None:
+        index = self.table.indexAt(pos)
+        if not index.isValid():
+            return
+        if not self.table.selectionModel().isRowSelected(index.row(), index.parent()):
+            self.table.selectRow(index.row())
+        doc_id = self.proxy.data(index, ID_ROLE)
+        menu = QMenu(self.table)
+        menu.addAction("&Open", lambda: self.open_document(doc_id))
+        kinds = menu.addMenu("&Reclassify as")
+        for label, kind in KIND_CHOICES[1:]:
+            kinds.addAction(label.rstrip("s") if kind != DocumentKind.OTHER else "Other",
+                            lambda k=kind: self.reclassify(doc_id, k))
+        menu.addSeparator()
+        menu.addAction("Re&move…", self.remove_selected)
+        menu.exec(self.table.viewport().mapToGlobal(pos))
+
+    def _file_name(self, doc_id: int) -> str:
+        row = self.model.row_for_id(doc_id)
+        name = self.model.index(row, COL_FILE).data() if row is not None else None
+        return name or f"document {doc_id}"
+
+    def open_document(self, doc_id: int) -> None:
+        """Show a receipt or letter in its own view; anything else stays selected here."""
+        def find(session):
+            from sqlmodel import select
+
+            from hsawallet.store.models import Letter, Receipt
+            receipt = session.exec(select(Receipt.id).where(Receipt.document_id == doc_id)).first()
+            if receipt is not None:
+                return "receipt", receipt
+            letter = session.exec(select(Letter.id).where(Letter.document_id == doc_id)).first()
+            return ("letter", letter) if letter is not None else None
+
+        def show(found) -> None:
+            if found is not None:
+                self.ctx.open_record(*found)
+
+        self.ctx.query(self, find, show).run_in_background()
+
+    def remove_selected(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        names = [self._file_name(i) for i in ids]
+        what = names[0] if len(ids) == 1 else f"{len(ids)} documents ({', '.join(names[:3])}{'…' if len(ids) > 3 else ''})"
+        if not undo.confirm(self, "Remove document", f"Remove {what} from the vault, with everything read from it? "
+                            "Edit > Undo puts it back.", "&Remove"):
+            return
+        for doc_id, name in zip(ids, names):
+            self._remove(doc_id, name)
+
+    def _remove(self, doc_id: int, name: str) -> None:
+        state: dict = {"id": doc_id, "removed": None}
+
+        def remove(vault):
+            state["removed"] = documents.remove_document(vault, state["id"])
+
+        def put_back(vault):
+            state["id"] = documents.restore_document(vault, state["removed"])
+
+        def removed(_result) -> None:
+            self.reload()
+            self.ctx.show_status(f"Removed {name}. Edit > Undo puts it back.", 5000)
+            undo.record(self.ctx, f"Remove {name}", put_back, remove, self.reload, self)
+
+        self.ctx.change(self, remove, removed).failure(
+            lambda exc: QMessageBox.warning(self, "Not removed", describe_error(exc))).run_in_background()
+
+    def reclassify(self, doc_id: int, kind: str) -> None:
+        name = self._file_name(doc_id)
+
+        def change(vault) -> str:
+            from hsawallet.store.models import Document
+
+            with vault.session() as session:
+                doc = session.get(Document, doc_id)
+                before = doc.kind if doc is not None else ""
+            documents.reclassify_document(vault, doc_id, kind)
+            return before
+
+        def done(before: str) -> None:
+            self.reload()
+            self.ctx.show_status(f"{name} is now read as {kind}.", 5000)
+            if before and before != kind:
+                undo.record(self.ctx, f"Reclassify {name}",
+                            lambda vault: documents.reclassify_document(vault, doc_id, before),
+                            lambda vault: documents.reclassify_document(vault, doc_id, kind), self.reload, self)
+
+        self.ctx.change(self, change, done).failure(
+            lambda exc: QMessageBox.warning(self, "Not reclassified", describe_error(exc))) \
+            .with_progress("Reading again").run_in_background()
 
     def selected_ids(self) -> list[int]:
         rows = self.table.selectionModel().selectedRows()

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -18,6 +20,8 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
+    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -26,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from hsawallet.services import events, people
-from hsawallet.ui import style
+from hsawallet.ui import style, undo
 from hsawallet.ui.context import AppContext, describe_error
 from hsawallet.vocab import AccountType
 
@@ -66,7 +70,7 @@ class OptionalDate(QWidget):
 
 
 class _FormDialog(QDialog):
-    def __init__(self, title: str, parent: QWidget | None) -> None:
+    def __init__(self, title: str, parent: QWidget | None, action: str = "&Add") -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setMinimumWidth(440)
@@ -81,7 +85,7 @@ class _FormDialog(QDialog):
         self.error.setWordWrap(True)
         self.error.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.ok = self.buttons.addButton("&Add", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok = self.buttons.addButton(action, QDialogButtonBox.ButtonRole.AcceptRole)
         self.ok.setProperty("primary", True)
         self.ok.setDefault(True)
         self.buttons.rejected.connect(self.reject)
@@ -97,8 +101,9 @@ class _FormDialog(QDialog):
 
 
 class PersonDialog(_FormDialog):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Add a person", parent)
+    def __init__(self, parent: QWidget | None = None, person=None) -> None:
+        super().__init__("Add a person" if person is None else f"Edit {person.name}", parent,
+                         "&Add" if person is None else "&Save")
         self.name = QLineEdit()
         self.name.setPlaceholderText("e.g. Alex Rivera")
         self.dob = OptionalDate("Known:")
@@ -107,14 +112,18 @@ class PersonDialog(_FormDialog):
         self.form.addRow(name_label, self.name)
         self.form.addRow("Date of birth:", self.dob)
         self.finish_layout()
+        if person is not None:
+            self.name.setText(person.name)
+            self.dob.set_value(person.dob)
 
     def values(self) -> dict:
         return {"name": self.name.text(), "dob": self.dob.value()}
 
 
 class AccountDialog(_FormDialog):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Add an account", parent)
+    def __init__(self, parent: QWidget | None = None, account=None) -> None:
+        super().__init__("Add an account" if account is None else f"Edit {account.name}", parent,
+                         "&Add" if account is None else "&Save")
         self.name = QLineEdit()
         self.name.setPlaceholderText("e.g. Employer FSA 2026")
         self.type = QComboBox()
@@ -144,6 +153,12 @@ class AccountDialog(_FormDialog):
         self.type.currentIndexChanged.connect(self._type_changed)
         self._type_changed()
         self.finish_layout()
+        if account is not None:
+            self.name.setText(account.name)
+            self.type.setCurrentIndex(max(0, self.type.findData(account.type)))
+            for field in ("plan_start", "plan_end", "grace_end", "runout_end", "established"):
+                getattr(self, field).set_value(getattr(account, field))
+            self.carryover.setText(f"{account.carryover:.2f}" if account.carryover is not None else "")
 
     def _type_changed(self) -> None:
         kind = self.type.currentData()
@@ -222,6 +237,19 @@ class PeopleView(QWidget):
         self.accounts_table = _table(ACCOUNT_HEADERS)
         layout.addWidget(self.accounts_table, 1)
 
+        self._persons: dict[int, Any] = {}
+        self._accounts: dict[int, Any] = {}
+        for table, edit, remove in ((self.people_table, self.edit_person, self.remove_person),
+                                    (self.accounts_table, self.edit_account, self.remove_account)):
+            table.setToolTip("Double-click to edit; Delete removes (Edit > Undo puts it back)")
+            table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            table.customContextMenuRequested.connect(
+                lambda pos, t=table, e=edit, r=remove: self._context_menu(t, pos, e, r))
+            table.itemDoubleClicked.connect(lambda item, e=edit: e(item.data(Qt.ItemDataRole.UserRole)))
+            delete = QShortcut(QKeySequence.StandardKey.Delete, table)
+            delete.setContext(Qt.ShortcutContext.WidgetShortcut)
+            delete.activated.connect(lambda t=table, r=remove: self._on_selected(t, r))
+
         ctx.bridge.peopleChanged.connect(self.reload)
         self.reload()
 
@@ -233,6 +261,8 @@ class PeopleView(QWidget):
 
     def _show(self, data) -> None:
         persons, accounts = data
+        self._persons = {p.id: p for p in persons}
+        self._accounts = {a.id: a for a in accounts}
         self.people_table.setRowCount(len(persons))
         for row, person in enumerate(persons):
             name = QTableWidgetItem(person.name)
@@ -270,7 +300,7 @@ class PeopleView(QWidget):
         dialog.open()
         self._dialog = dialog
 
-    def _save(self, dialog: _FormDialog, add) -> None:
+    def _save(self, dialog: _FormDialog, add, then=None) -> None:
         try:
             values = dialog.values()  # type: ignore[attr-defined]
         except ValueError as exc:
@@ -282,6 +312,113 @@ class PeopleView(QWidget):
             dialog.accept()
             self.ctx.bridge.emit_now(events.PEOPLE_CHANGED)
             self.ctx.show_status("Saved.", 3000)
+            if then is not None:
+                then(values)
 
         self.ctx.change(self, lambda vault: add(vault, values), saved) \
             .failure(lambda exc: dialog.show_error(describe_error(exc))).run_in_background()
+
+    # -- editing and removing (each change can be undone: Edit > Undo)
+    @staticmethod
+    def _selected_id(table: QTableWidget) -> int | None:
+        rows = table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        item = table.item(rows[0].row(), 0)
+        return None if item is None else item.data(Qt.ItemDataRole.UserRole)
+
+    def _on_selected(self, table: QTableWidget, action) -> None:
+        record_id = self._selected_id(table)
+        if record_id is not None:
+            action(record_id)
+
+    def _context_menu(self, table: QTableWidget, pos, edit, remove) -> None:
+        item = table.itemAt(pos)
+        if item is None:
+            return
+        table.selectRow(item.row())
+        record_id = item.data(Qt.ItemDataRole.UserRole)
+        menu = QMenu(table)
+        menu.addAction("&Edit…", lambda: edit(record_id))
+        menu.addAction("&Remove…", lambda: remove(record_id))
+        menu.exec(table.viewport().mapToGlobal(pos))
+
+    def _changed(self) -> None:
+        self.ctx.bridge.emit_now(events.PEOPLE_CHANGED)
+
+    def edit_person(self, person_id: int) -> PersonDialog | None:
+        old = self._persons.get(person_id)
+        if old is None:
+            return None
+        dialog = PersonDialog(self, old)
+        key = str(person_id)
+        before = {"name": old.name, "dob": old.dob}
+
+        def save(vault, values):
+            return people.edit_person(vault, key, name=values["name"], dob=values["dob"])
+
+        def saved(values) -> None:
+            undo.record(self.ctx, f"Edit {old.name}",
+                        lambda vault: people.edit_person(vault, key, **before),
+                        lambda vault: people.edit_person(vault, key, **values), self._changed, self)
+
+        dialog.ok.clicked.connect(lambda: self._save(dialog, save, saved))
+        dialog.open()
+        self._dialog = dialog
+        return dialog
+
+    def edit_account(self, account_id: int) -> AccountDialog | None:
+        old = self._accounts.get(account_id)
+        if old is None:
+            return None
+        dialog = AccountDialog(self, old)
+        key = str(account_id)
+        before = {"name": old.name, **{term: getattr(old, term) for term in people.ACCOUNT_TERMS}}
+
+        def save(vault, values):
+            return people.edit_account(vault, key, **values)
+
+        def saved(values) -> None:
+            undo.record(self.ctx, f"Edit {old.name}",
+                        lambda vault: people.edit_account(vault, key, **before),
+                        lambda vault: people.edit_account(vault, key, **values), self._changed, self)
+
+        dialog.ok.clicked.connect(lambda: self._save(dialog, save, saved))
+        dialog.open()
+        self._dialog = dialog
+        return dialog
+
+    def remove_person(self, person_id: int) -> None:
+        old = self._persons.get(person_id)
+        if old is None or not undo.confirm(
+                self, "Remove person", f"Remove {old.name} from the household? Their documents stay and are "
+                "matched again without them.", "&Remove"):
+            return
+        state = {"id": person_id}
+        fields = {"name": old.name, "dob": old.dob}
+
+        def put_back(vault):
+            state["id"] = people.register_person(vault, **fields).id
+
+        self._remove(lambda vault: people.remove_person(vault, str(state["id"])), put_back, f"Remove {old.name}")
+
+    def remove_account(self, account_id: int) -> None:
+        old = self._accounts.get(account_id)
+        if old is None or not undo.confirm(self, "Remove account", f"Remove the account {old.name}?", "&Remove"):
+            return
+        state = {"id": account_id}
+        fields = {"name": old.name, **{term: getattr(old, term) for term in people.ACCOUNT_TERMS}}
+
+        def put_back(vault):
+            state["id"] = people.register_account(vault, **fields).id
+
+        self._remove(lambda vault: people.remove_account(vault, str(state["id"])), put_back, f"Remove {old.name}")
+
+    def _remove(self, remove, put_back, text: str) -> None:
+        def removed(_record) -> None:
+            self._changed()
+            self.ctx.show_status(f"{text}: done. Edit > Undo puts it back.", 5000)
+            undo.record(self.ctx, text, put_back, remove, self._changed, self)
+
+        self.ctx.change(self, remove, removed).failure(
+            lambda exc: QMessageBox.warning(self, text, describe_error(exc))).run_in_background()
