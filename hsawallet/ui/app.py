@@ -93,6 +93,7 @@ def run(vault: str | None = None) -> int:
         ctx = AppContext(opened)
         window = MainWindow(ctx)
         window.show()
+        window.start_reminders()  # on unlock; again after each Lock now
         code = app.exec()
         ops.shutdown()
         ctx.close()

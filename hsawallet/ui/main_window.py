@@ -137,6 +137,8 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_status_bar()
 
+        self.reminders = None  # the reminder scheduler, started on unlock (start_reminders)
+        self._locked = False
         ctx.recordRequested.connect(self.open_record)
         ctx.statusMessage.connect(lambda text, ms: self.statusBar().showMessage(text, ms))
         ops.set_progress_host(self)
@@ -206,6 +208,9 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.import_action)
         self.backup_action = file_menu.addAction(style.icon("backup"), "&Back up vault…", self.choose_backup)
         file_menu.addSeparator()
+        self.lock_action = file_menu.addAction("&Lock now", self.lock)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.setToolTip("Close the vault and forget what is shown until the passphrase is typed again")
         quit_action = file_menu.addAction("&Quit", self.close)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.setMenuRole(QAction.MenuRole.QuitRole)
@@ -361,6 +366,67 @@ class MainWindow(QMainWindow):
         self.ctx.change(self, lambda vault: backup_vault(vault, out), done).failure(failed) \
             .with_progress("Backing up").run_in_background()
 
+    # -- reminders
+    def start_reminders(self, **options) -> None:
+        """Start the start-up and daily warning check (ui/notifications.py); the check itself
+        honours the ``notifications`` setting and the warning windows in Settings."""
+        from hsawallet.ui.notifications import start_reminders
+
+        self.stop_reminders()
+        self.reminders = start_reminders(self.ctx, self, **options)
+
+    def stop_reminders(self) -> None:
+        if self.reminders is not None:
+            self.reminders.stop()
+            self.reminders = None
+
+    # -- lock
+    def lock(self) -> None:
+        """Close the vault and drop every view (and the undo history, which holds document bytes),
+        then ask for the passphrase again; work in progress finishes first."""
+        if self._locked:
+            return
+        if ops.pending_ops():
+            self.statusBar().showMessage("Locking when the work in progress has finished…", 5000)
+            QTimer.singleShot(500, self.lock)
+            return
+        self._locked = True
+        reminders_were_on = self.reminders is not None
+        self.stop_reminders()
+        self.undo_stack.clear()
+        for widget in list(self._views.values()):
+            widget.setParent(None)
+            widget.deleteLater()
+        self._views.clear()
+        self.search_results.results.clear()
+        self.search_box.clear()
+        path = self.ctx.vault.path
+        self.ctx.vault.close()
+        self.vault_label.setText("Vault locked")
+        self.hide()
+        QTimer.singleShot(0, lambda: self._unlock_again(path, reminders_were_on))
+
+    def ask_passphrase(self, path: Path):
+        """The unlock dialog; the vault it opened, or None when the user gives up."""
+        from hsawallet.ui.unlock import UnlockDialog
+
+        dialog = UnlockDialog(path, None)
+        return dialog.vault if dialog.exec() == UnlockDialog.DialogCode.Accepted else None
+
+    def _unlock_again(self, path: Path, start_reminders: bool) -> None:
+        vault = self.ask_passphrase(path)
+        if vault is None:
+            QApplication.quit()
+            return
+        self.ctx.vault = vault
+        self._locked = False
+        self.vault_label.setText(f"Vault unlocked\n{vault.path.name}")
+        self.show()
+        row = self.sidebar.currentRow()
+        self._section_changed(row if row >= 0 else 0)
+        if start_reminders:
+            self.start_reminders()
+
     # -- about
     def show_about(self) -> None:
         QMessageBox.about(self, "About HSA Wallet",
@@ -409,6 +475,7 @@ class MainWindow(QMainWindow):
             if answer != QMessageBox.StandardButton.Yes:
                 event.ignore()
                 return
+        self.stop_reminders()
         ops.set_progress_host(None)
         ops.set_default_failure_handler(None)
         event.accept()

@@ -69,3 +69,22 @@ def test_imported_letter_shows_its_fields_and_a_complete_checklist(qtbot, import
     assert view.form.editor("issue_date").text() == "2026-03-02"
     assert all(ok for _label, ok, _why in view.checklist_entries())
     qtbot.waitUntil(lambda: view.viewer.page_count == 1)
+
+
+def test_expiring_soon_follows_the_expiring_days_setting(qtbot, ctx):
+    from datetime import timedelta
+
+    from hsawallet import config
+
+    person_id, _ = helpers.add_household(ctx.vault)
+    today = date.today()
+    helpers.insert_letter(ctx.vault, document_name="a.pdf", person_id=person_id, issued=today - timedelta(days=200),
+                          categories=["fitness"], valid_through=today + timedelta(days=100), stated=True)
+    view = _open_view(qtbot, ctx)
+    assert view.table.model().index(0, 4).data() == "Valid"  # 100 days away; the default window is shorter
+
+    with ctx.vault.session() as session:
+        config.set_value(session, "expiring_days", "120")
+        session.commit()
+    view.reload()
+    qtbot.waitUntil(lambda: view.table.model().index(0, 4).data() == "Expiring soon")

@@ -256,7 +256,7 @@ class DocumentsView(QWidget):
         self.import_panel.finished.connect(lambda outcomes: self.reload())
         layout.addWidget(self.import_panel)
 
-        QShortcut(QKeySequence("Ctrl+L"), self, activated=lambda: self.name_filter.setFocus())
+        QShortcut(QKeySequence("Ctrl+Shift+F"), self, activated=lambda: self.name_filter.setFocus())
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
         delete = QShortcut(QKeySequence.StandardKey.Delete, self.table)

@@ -37,8 +37,13 @@ LABEL_ROLE = Qt.ItemDataRole.UserRole + 1
 OK_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
-def validity_state(letter: dict, today: date | None = None, expiring_days: int = 60) -> str:
-    """'active' | 'expiring' | 'expired' | 'not yet valid' | 'unknown'."""
+def validity_state(letter: dict, today: date | None = None, expiring_days: int | None = None) -> str:
+    """'active' | 'expiring' | 'expired' | 'not yet valid' | 'unknown'; 'expiring' within the
+    ``expiring_days`` setting (the view puts it on each row it loads)."""
+    from hsawallet import config
+
+    if expiring_days is None:
+        expiring_days = int(letter.get("expiring_days") or config.OPTIONS["expiring_days"].default)
     today = today or date.today()
     end = letter.get("valid_through")
     start = letter.get("issue_date")
@@ -87,7 +92,7 @@ class LettersView(QWidget):
         self._pending_select: int | None = None
 
         self.filter_edit = QLineEdit()
-        self.filter_edit.setPlaceholderText("Filter letters (patient, provider, category…)  Ctrl+L")
+        self.filter_edit.setPlaceholderText("Filter letters (patient, provider, category…)  Ctrl+Shift+F")
         self.filter_edit.setClearButtonEnabled(True)
         self.table = RecordTable([
             Column("Issued", lambda r: r.get("issue_date") or "—"),
@@ -178,8 +183,8 @@ class LettersView(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.splitter)
 
-        # Ctrl+F belongs to the window's document search; Ctrl+L filters this list.
-        find = QShortcut(QKeySequence("Ctrl+L"), self)
+        # Ctrl+F belongs to the window's document search; Ctrl+Shift+F filters this list (Ctrl+L locks).
+        find = QShortcut(QKeySequence("Ctrl+Shift+F"), self)
         find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         find.activated.connect(lambda: (self.filter_edit.setFocus(), self.filter_edit.selectAll()))
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
@@ -211,9 +216,14 @@ class LettersView(QWidget):
         return out
 
     def reload(self) -> None:
+        from hsawallet import config
         from hsawallet.services import records
 
-        self.ctx.query(self, records.list_letters, self._show_rows).run_in_background()
+        def load(session) -> list[dict]:
+            days = config.get(session, "expiring_days")
+            return [{**letter, "expiring_days": days} for letter in records.list_letters(session)]
+
+        self.ctx.query(self, load, self._show_rows).run_in_background()
 
     # ------------------------------------------------------------------ internals
 

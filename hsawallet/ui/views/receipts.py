@@ -116,7 +116,7 @@ class ReceiptsView(QWidget):
 
         # ---- list
         self.filter_edit = QLineEdit()
-        self.filter_edit.setPlaceholderText("Filter receipts (merchant, person, date…)  Ctrl+L")
+        self.filter_edit.setPlaceholderText("Filter receipts (merchant, person, date…)  Ctrl+Shift+F")
         self.filter_edit.setClearButtonEnabled(True)
         self.table = RecordTable([
             Column("Date", lambda r: r.get("date") or "—"),
@@ -258,8 +258,8 @@ class ReceiptsView(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.splitter)
 
-        # Ctrl+F belongs to the window's document search; Ctrl+L filters this list.
-        find = QShortcut(QKeySequence("Ctrl+L"), self)
+        # Ctrl+F belongs to the window's document search; Ctrl+Shift+F filters this list (Ctrl+L locks).
+        find = QShortcut(QKeySequence("Ctrl+Shift+F"), self)
         find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         find.activated.connect(lambda: (self.filter_edit.setFocus(), self.filter_edit.selectAll()))
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
