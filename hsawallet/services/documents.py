@@ -631,6 +631,15 @@ def remove_document(vault: Vault, document_id: int) -> RemovedDocument:
     return removed
 
 
+def record_of_document(session: Session, document_id: int) -> tuple[str, int] | None:
+    """("receipt", id) or ("letter", id) read from the document; None for an "other" document."""
+    receipt = session.exec(select(Receipt.id).where(Receipt.document_id == document_id)).first()
+    if receipt is not None:
+        return "receipt", int(receipt)
+    letter = session.exec(select(Letter.id).where(Letter.document_id == document_id)).first()
+    return ("letter", int(letter)) if letter is not None else None
+
+
 def restore_document(vault: Vault, removed: RemovedDocument) -> int:
     """Put a removed document back from the bytes ``remove_document`` returned (the GUI's undo):
     stored and read again like an import, never written to disk. Returns its new id."""

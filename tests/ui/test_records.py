@@ -188,3 +188,13 @@ def test_reclassify_a_letter_as_other_and_undo(qtbot, imported_ctx):  # noqa: F8
     with ctx.vault.session() as session:
         assert session.get(Document, doc_id).kind == "letter"
 
+
+
+def test_opening_a_document_shows_its_receipt_or_letter(qtbot, imported_ctx):  # noqa: F811
+    ctx, prepared = imported_ctx
+    window = _window(qtbot, ctx)
+    view = _documents_view(window)
+    view.open_document(prepared.document_ids["letter-bennett.pdf"])
+    qtbot.waitUntil(lambda: window.current_section() == "letters")
+    view.open_document(prepared.document_ids["receipt-harborview.pdf"])
+    qtbot.waitUntil(lambda: window.current_section() == "receipts")

@@ -337,21 +337,12 @@ class DocumentsView(QWidget):
 
     def open_document(self, doc_id: int) -> None:
         """Show a receipt or letter in its own view; anything else stays selected here."""
-        def find(session):
-            from sqlmodel import select
-
-            from hsawallet.store.models import Letter, Receipt
-            receipt = session.exec(select(Receipt.id).where(Receipt.document_id == doc_id)).first()
-            if receipt is not None:
-                return "receipt", receipt
-            letter = session.exec(select(Letter.id).where(Letter.document_id == doc_id)).first()
-            return ("letter", letter) if letter is not None else None
-
         def show(found) -> None:
             if found is not None:
                 self.ctx.open_record(*found)
 
-        self.ctx.query(self, find, show).run_in_background()
+        self.ctx.query(self, lambda session: documents.record_of_document(session, doc_id), show) \
+            .run_in_background()
 
     def remove_selected(self) -> None:
         ids = self.selected_ids()
@@ -386,10 +377,8 @@ class DocumentsView(QWidget):
         name = self._file_name(doc_id)
 
         def change(vault) -> str:
-            from hsawallet.store.models import Document
-
             with vault.session() as session:
-                doc = session.get(Document, doc_id)
+                doc = documents.documents_by_id(session, [doc_id]).get(doc_id)
                 before = doc.kind if doc is not None else ""
             documents.reclassify_document(vault, doc_id, kind)
             return before
