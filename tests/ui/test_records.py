@@ -155,8 +155,8 @@ def test_remove_a_document_then_undo_imports_its_bytes_again(qtbot, imported_ctx
     window = _window(qtbot, ctx)
     view = _documents_view(window)
     doc_id = prepared.document_ids["receipt-harborview.pdf"]
-    view.select_record(doc_id)
-    assert view.selected_ids() == [doc_id]
+    window.open_record("document", doc_id)
+    qtbot.waitUntil(lambda: view.selected_ids() == [doc_id])
     view.remove_selected()
     ops.wait_idle()
     assert "receipt-harborview.pdf" in asked[0]
