@@ -48,6 +48,17 @@ def test_default_table_has_the_contract_categories():
         ("Office visit copay", "medical_service"),
         ("Gratuity", "not_eligible"),
         ("DISH SOAP 24OZ", "not_eligible"),
+        # broad synonyms and till abbreviations (none of them a corpus description)
+        ("DIGITAL THERMO ORAL", "otc_eligible"),
+        ("OMEGA3 FISH 90CT", "supplements"),
+        ("CALCIUM CITRATE 500MG", "supplements"),
+        ("Smart sleep ring, gen 3", "wearable"),
+        ("Reformer class, 50 min", "fitness"),
+        ("MNT reassessment, 30 min", "nutrition"),
+        ("Manual therapy techniques, 2 units", "massage"),
+        ("Memory foam neck pillow", "sleep"),
+        ("Contact lens fitting, toric", "medical_service"),
+        ("Sports drink 12-pack", "not_eligible"),
     ],
 )
 def test_categorize_real_world_descriptions(description, category):
