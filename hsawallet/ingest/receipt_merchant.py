@@ -268,7 +268,15 @@ def find_merchant(lines: list[Line]) -> tuple[str | None, float]:
                 if _fold(text).startswith(_fold(other) + " "):
                     score += 0.4
         scored.append((score, position, text))
-    score, _, text = max(scored, key=lambda c: (c[0], -c[1]))
+    score, best_position, text = max(scored, key=lambda c: (c[0], -c[1]))
+    completed = _completed_by_next_line(text, head, best_position)
+    if not completed and best_position > 0:
+        # the line above may be the display name that this one completes
+        above = [t for _, p, t in scored if p == best_position - 1]
+        if above and _fold(text) in _fold(_completed_by_next_line(above[0], head, best_position - 1) or ""):
+            completed = _completed_by_next_line(above[0], head, best_position - 1)
+    if completed:
+        text = completed
     name = strip_legal_suffix(text)
     # agreement: the document says the same name again in words or in its web domain
     key = _fold(name)
@@ -279,9 +287,35 @@ def find_merchant(lines: list[Line]) -> tuple[str | None, float]:
     runner_up = max((s for s, p, t in scored if _fold(strip_legal_suffix(t)) != key), default=-9.0)
     margin = score - runner_up
     confidence = 0.45 + 0.2 * min(score, 1.5) + 0.15 * min(margin, 1.0)
-    if not (said_again or in_domain) and margin < 0.5:
+    if (not (said_again or in_domain) and margin < 0.5) or completed:
         confidence = min(confidence, 0.7)
     return name, round(max(0.3, min(0.92, confidence)), 2)
+
+
+def _completed_by_next_line(text: str, head: list[Line], position: int) -> str | None:
+    """A short display name without a business word ("BLUE HERON") completed by the line set under
+    it, flush with it, that says what kind of business it is ("Hearing Studio"): "BLUE HERON Hearing Studio".
+    Not when that line repeats the name (the legal name under a logo), is only trade words
+    ("Pharmacy & Wellness"), a person with credentials, or an address."""
+    if position + 1 >= len(head) or BUSINESS_WORD.search(text) or LEGAL_FORM.search(text) or len(text.split()) > 4:
+        return None
+    if re.search(r"\d", text) or _letters(text) < 5 or _name_quality(text) < 1.0:
+        return None
+    if not all(w[:1].isupper() or w == "&" for w in text.split()):
+        return None
+    line, below = head[position], head[position + 1]
+    segment = _segments(below)[0]
+    following = clean_name(_cut_address_tail(segment.strip(" .,;:|'\"")))
+    words = following.split()
+    if not (1 <= len(words) <= 4) or not all(w[:1].isupper() or w == "&" for w in words):
+        return None
+    if not BUSINESS_WORD.search(following) or _only_trade_words(following) or not _plausible(following):
+        return None
+    if re.search(r"[\d,]", following) or _fold(following).startswith(_fold(text)):
+        return None
+    if line.measured and below.measured and abs(line.words[0].x0 - below.words[0].x0) > 2 * below.words[0].height:
+        return None  # not flush under the name
+    return f"{text} {following}"
 
 
 def _size_bonus(line: Line, body: float) -> float:

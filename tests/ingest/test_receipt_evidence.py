@@ -114,6 +114,20 @@ def test_a_logo_line_gives_way_to_the_fuller_name_without_its_legal_suffix():
     assert fields.merchant == "Kestrel Outfitters"
 
 
+def test_a_display_name_is_completed_by_the_line_flush_under_it_that_says_the_trade():
+    pages = read_placed([[
+        (60, 50, "BLUE HERON", 22),
+        (61, 70, "Hearing Studio", 9), (380, 70, "9 Dock St, Bath, ME 04530", 8),
+        (60, 120, "Hearing test", 10), (400, 120, "90.00", 10),
+        (60, 140, "Total", 10), (400, 140, "90.00", 10),
+    ]])
+    fields = parse_receipt(pages)
+    assert fields.merchant == "BLUE HERON Hearing Studio"
+    assert fields.confidence["merchant"] < 0.8  # joining two lines is a guess
+    tagline = parse_receipt(text_page("BLUE HERON\nPharmacy & Wellness\nSaline spray 4.00\nTotal 4.00\n", "ocr"))
+    assert tagline.merchant == "BLUE HERON"
+
+
 def test_legal_suffixes_are_dropped_but_a_malaysian_registered_name_is_kept():
     assert strip_legal_suffix("Harrow & Finch Apothecary, LLC") == "Harrow & Finch Apothecary"
     assert strip_legal_suffix("Bluegate Optics Co., Ltd.") == "Bluegate Optics"
