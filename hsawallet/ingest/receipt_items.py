@@ -189,6 +189,8 @@ def find_items(
 ) -> list[ItemFields]:
     """The line items of a receipt whose lines are ``texts``; the summary spans first..last_summary."""
     before = _rows(texts, 0, first_summary, categories)
+    if subtotal is not None and before and _sum(before) < subtotal:
+        before = _recover_misread_row(texts, first_summary, before, subtotal - _sum(before), categories)
     if subtotal is not None and last_summary + 1 < len(texts):
         after = _rows(texts, last_summary + 1, len(texts), categories)
         if after and _sum(before) != subtotal:
@@ -197,6 +199,29 @@ def find_items(
             if _sum(before) + _sum(after) == subtotal:
                 return [item for item, _ in before + after]
     return [item for item, _ in before]
+
+
+def _recover_misread_row(
+    texts: list[str], stop: int, rows: list[tuple[ItemFields, int]], missing: Decimal, categories: Categories
+) -> list[tuple[ItemFields, int]]:
+    """The rows fall short of the subtotal by ``missing``, and one row above the summary whose amount
+    the reading garbled ("3.291;") still shows those digits: that row is the missing item."""
+    used = {index for _, index in rows}
+    digits = f"{missing:.2f}"
+    found = [
+        index for index in range(stop)
+        if index not in used and not find_amounts(texts[index]) and not SKIP_ITEM.search(texts[index])
+        and not PAYMENT.search(texts[index]) and re.search(rf"(?<![\d.]){re.escape(digits)}", texts[index])
+    ]
+    if len(found) != 1:
+        return rows
+    index = found[0]
+    text = texts[index]
+    description = item_description(text, AmountMatch(missing, text.index(digits), len(text), False), False)
+    if _letters(description) < 3:
+        return rows
+    recovered = (_item(description, missing, categories, 0.35), index)
+    return sorted(rows + [recovered], key=lambda row: row[1])
 
 
 def _sum(rows: list[tuple[ItemFields, int]]) -> Decimal:

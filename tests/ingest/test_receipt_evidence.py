@@ -222,3 +222,12 @@ def test_cash_handed_over_is_not_the_total():
         "Harrow Supply\nSocks 18.00\nTotal payable 18.00\nAmount paid 20.00\nChange 2.00\n"
     ))
     assert fields.total == Decimal("18.00")
+
+
+def test_a_row_whose_amount_the_reading_garbled_is_recovered_from_the_subtotal():
+    fields = parse_receipt(text_page(
+        "Harrow Supply\nSALINE SPRAY 6.49\nWOOL SOCKS 12.991;\nKNEE SLEEVE 20.00\nSUBTOTAL 39.48\nTOTAL 39.48\n", "ocr"
+    ))
+    assert [(i.description, i.amount) for i in fields.items] == [
+        ("SALINE SPRAY", Decimal("6.49")), ("WOOL SOCKS", Decimal("12.99")), ("KNEE SLEEVE", Decimal("20.00"))]
+    assert fields.items[1].confidence < fields.items[0].confidence
