@@ -159,7 +159,7 @@ _MASKED_DIGITS = re.compile(r"(?:[*xX#•·.]{2,}[\s*xX#•·.-]*)(\d{4}|(?=[\dO
 # letters a reading makes of digits ("****Q141" for "****0141")
 _DIGIT_LOOKALIKES = str.maketrans("OQDGIlSBZ", "000011582")
 _LABELLED_DIGITS = re.compile(
-    r"(?:\bending\s+(?:in|with)\b|\blast\s*(?:4|four)(?:\s+digits)?\b|\bcard\s*(?:no\.?|number|#)|"
+    r"(?:\bending(?:\s+(?:in|with))?\b|\blast\s*(?:4|four)(?:\s+digits)?\b|\bcard\s*(?:no\.?|number|#)|"
     + CARD_BRAND.pattern
     + r")\s*[:#\-–—]?\s*(?:[*xX#•·.]+\s*)?(\d{4})(?![\d]|[.,]\d)",
     _I,
@@ -224,6 +224,13 @@ def left_text(lines: list[Line], candidate: Candidate) -> str:
 def header_above(lines: list[Line], candidate: Candidate, reach: int = 6) -> str:
     """The words of the nearest line above, on the same page, that stand over the candidate's
     column and carry no value of its kind: a column header ("AMOUNT PAID" over "$48.03")."""
+    found = header_line_above(lines, candidate, reach)
+    return found[1] if found else ""
+
+
+def header_line_above(lines: list[Line], candidate: Candidate, reach: int = 6) -> tuple[Line, str] | None:
+    """(the header line, its words over the candidate's column), as ``header_above``; None when
+    there is no header (nothing above, or a value of the same kind right above: a column's rows)."""
     own = lines[candidate.line]
     for line in reversed(lines[max(0, candidate.line - reach): candidate.line]):
         if line.page != own.page:
@@ -233,11 +240,11 @@ def header_above(lines: list[Line], candidate: Candidate, reach: int = 6) -> str
             continue
         text = " ".join(w.text for w in over)
         if candidate.kind == "money" and find_amounts(text):
-            return ""  # an amount above: the candidate is a row of a column, not under its header
+            return None  # an amount above: the candidate is a row of a column, not under its header
         if candidate.kind == "date" and find_dates(text):
-            return ""
-        return _column_phrase(line, over)
-    return ""
+            return None
+        return line, _column_phrase(line, over)
+    return None
 
 
 def _column_phrase(line: Line, over: list[Word]) -> str:

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from hsawallet.ingest.candidates import document_lines
+from hsawallet.ingest.candidates import Line, document_lines, header_line_above, money_candidates
 from hsawallet.ingest.categories import Categories, load_categories
 from hsawallet.ingest.dates import find_dates
 from hsawallet.ingest.model import PageText, ReceiptFields
@@ -202,9 +202,33 @@ def _cash_handed_over(lines: list[_Line], index: int) -> bool:
     return False
 
 
-def _summary_candidates(lines: list[_Line]) -> dict[str, list[tuple[int, Decimal, bool]]]:
+_ITEM_TABLE_WORDS = re.compile(r"\b(description|items?|products?|services?|qty|quantity|price|units?|code|sku|each)\b", _I)
+
+
+def _column_totals(layout: list[Line]) -> list[tuple[int, Decimal, bool]]:
+    """Amounts under a column header that says paid or charged ("AMOUNT PAID" over "$48.03"),
+    outside an item table (whose "Total" column holds each row's amount)."""
+    found = []
+    for candidate in money_candidates(layout):
+        found_header = header_line_above(layout, candidate)
+        if found_header is None:
+            continue
+        above, header = found_header
+        if _ITEM_TABLE_WORDS.search(above.text) or find_amounts(above.text) or ":" in above.text:
+            continue
+        row = layout[candidate.line].text
+        if not above.measured and (len(header.split()) > 4 or len(find_amounts(row)) + len(find_dates(row)) < 2):
+            continue  # columns made from characters: only a header over a row of several values counts
+        if (_PAID_ONLY.search(header) or _TOTAL_STRONG.search(header)) and not _TOTAL_NOT.search(header):
+            found.append((candidate.line, candidate.value, True))
+    return found
+
+
+def _summary_candidates(lines: list[_Line], layout: list[Line] | None = None) -> dict[str, list[tuple[int, Decimal, bool]]]:
     """Labelled summary amounts: {"subtotal"|"total"|"tax"|"shipping": [(line, amount, strong)]}."""
     found: dict[str, list[tuple[int, Decimal, bool]]] = {"subtotal": [], "total": [], "tax": [], "shipping": []}
+    if layout is not None and len(layout) == len(lines):
+        found["total"] += _column_totals(layout)
     for index, line in enumerate(lines):
         text = line.text
         if _SUBTOTAL.search(text):
@@ -213,8 +237,8 @@ def _summary_candidates(lines: list[_Line]) -> dict[str, list[tuple[int, Decimal
                 found["subtotal"].append((index, amount, True))
             continue
         if _TOTAL.search(text) and (not _TOTAL_NOT.search(text) or _total_including_tax(text)):
-            if _cash_handed_over(lines, index):
-                continue
+            if _cash_handed_over(lines, index) or any(c[0] in (index, index + 1) for c in found["total"]):
+                continue  # the cash handed over; a column header (its value is taken from the column)
             amount = _amount_of(lines, index, lenient=True)
             if amount is not None:
                 strong = bool(_TOTAL_STRONG.search(text)) or _total_including_tax(text)
@@ -478,14 +502,16 @@ def parse_receipt(
     result.merchant, merchant_confidence = find_merchant(layout)
     result.date, date_confidence = find_purchase_date(layout, date_order, any(p.source == "ocr" for p in pages))
 
-    summary = _summary_candidates(lines)
+    summary = _summary_candidates(lines, layout)
     subtotal = summary["subtotal"][-1][1] if summary["subtotal"] else None
     shipping = summary["shipping"][-1][1] if summary["shipping"] else None
     tax_values = [amount for _, amount, _ in summary["tax"]]
     tax = tax_values[-1] if tax_values else None
     ocr = any(p.source == "ocr" for p in pages)
+    # an amount under a "paid" column header stands in the document's head, not in its summary
+    in_head = {index for index, _, _ in (_column_totals(layout) if len(layout) == len(lines) else [])}
     first_summary = min(
-        [c[0] for key in ("subtotal", "total", "tax") for c in summary[key]] or [len(lines)]
+        [c[0] for key in ("subtotal", "total", "tax") for c in summary[key] if c[0] not in in_head] or [len(lines)]
     )
     total, total_confidence = _pick_total(
         lines, summary["total"], subtotal, tax, shipping, ocr, _items_sum(lines, first_summary)
@@ -504,7 +530,7 @@ def parse_receipt(
         tax_confidence = 0.95
     result.subtotal, result.tax, result.total = subtotal, tax, total
 
-    summary_lines = [c[0] for key in summary for c in summary[key]] + [
+    summary_lines = [c[0] for key in summary for c in summary[key] if c[0] not in in_head] + [
         i for i, line in enumerate(lines) if SUMMARY_LABEL.search(line.text) and find_amounts(line.text)
     ]
     first_row_end = min([first_summary] + [i for i in summary_lines if i > 0])

@@ -74,6 +74,7 @@ _NAMED = re.compile(
     r"\b(?:receipt|invoice|order|purchase|payment)\s+from\s+(?P<a>[^|·•\n]+?)\s*$"
     r"|\b(?:sold|shipped|fulfilled|provided)\s+by:?\s+(?P<b>[^|·•\n,]+?)\s*(?:[|·•,]|$)"
     r"|\bseller:\s*(?P<c>[^|·•\n,]+?)\s*(?:[|·•,]|$)"
+    r"|\b(?:thank\s+you\s+for\s+(?:shopping|visiting|choosing|dining)\s+(?:at|with)|welcome\s+to)\s+(?P<e>[^|·•\n!,.]+)"
     r"|\|\s*(?P<d>[^|\n]+?)\s*$",
     _I,
 )

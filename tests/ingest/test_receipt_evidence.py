@@ -231,3 +231,28 @@ def test_a_row_whose_amount_the_reading_garbled_is_recovered_from_the_subtotal()
     assert [(i.description, i.amount) for i in fields.items] == [
         ("SALINE SPRAY", Decimal("6.49")), ("WOOL SOCKS", Decimal("12.99")), ("KNEE SLEEVE", Decimal("20.00"))]
     assert fields.items[1].confidence < fields.items[0].confidence
+
+
+def test_an_amount_under_a_paid_column_header_is_the_total():
+    pages = read_placed([[
+        (60, 50, "Harrow Supply", 20),
+        (60, 100, "ORDER NO", 8), (200, 100, "CHARGED ON", 8), (340, 100, "AMOUNT CHARGED", 8),
+        (60, 112, "H-77120", 10), (200, 112, "04/11/2027", 10), (340, 112, "$52.40", 10),
+        (60, 150, "Item", 8), (200, 150, "Qty", 8), (340, 150, "Total", 8),
+        (60, 162, "Wool socks", 10), (200, 162, "2", 10), (340, 162, "$24.00", 10),
+        (60, 174, "Knee sleeve", 10), (200, 174, "1", 10), (340, 174, "$25.00", 10),
+        (60, 200, "Tax", 10), (340, 200, "$3.40", 10),
+    ]])
+    fields = parse_receipt(pages)
+    assert fields.total == Decimal("52.40")
+    assert fields.date == date(2027, 4, 11)
+    assert [i.amount for i in fields.items] == [Decimal("24.00"), Decimal("25.00")]
+
+
+def test_the_name_a_slip_thanks_you_for_visiting_confirms_the_merchant():
+    fields = parse_receipt(text_page(
+        "Quillon Sleep Lab\nSleep study 450.00\nTotal 450.00\nThank you for visiting Quillon Sleep Lab!\n"
+    ))
+    assert fields.merchant == "Quillon Sleep Lab"
+    assert fields.confidence["merchant"] >= 0.8
+    assert parse_receipt(text_page("Harrow Supply\nTotal 9.00\nDebit card ending 5561\n")).card_last4 == "5561"
