@@ -44,6 +44,19 @@ class Category:
     patterns: list[re.Pattern[str]] = field(default_factory=list)
 
 
+_ALTERNATIVE = re.compile(r"(\w+)\s*/\s*(\w+)")
+
+
+def _readings(text: str) -> list[list[str]]:
+    """The words of ``text``, and, where a slash joins alternatives sharing what follows
+    ("enrollment / processing fee"), each alternative read on its own ("enrollment fee")."""
+    readings = [words_of(text)]
+    if "/" in text:
+        readings.append(words_of(_ALTERNATIVE.sub(r"\1", text)))
+        readings.append(words_of(_ALTERNATIVE.sub(r"\2", text)))
+    return readings
+
+
 def _word_matches(pattern: str, word: str) -> bool:
     if pattern.endswith("*"):
         return word.startswith(pattern[:-1])
@@ -106,15 +119,15 @@ class Categories:
         for category in self._categories.values():
             if any(p.search(text) for p in category.patterns):
                 return category.name, 0.95
-        words = words_of(text)
-        present = set(words)
         best: dict[str, int] = {}
-        for phrase in self._phrases:
-            first = phrase.words[0]
-            if not first.endswith("*") and first not in present:
-                continue  # most phrases fail on their first word: a set lookup instead of a scan
-            if phrase.weight > best.get(phrase.category, 0) and _phrase_in(phrase.words, words):
-                best[phrase.category] = phrase.weight
+        for words in _readings(text):
+            present = set(words)
+            for phrase in self._phrases:
+                first = phrase.words[0]
+                if not first.endswith("*") and first not in present:
+                    continue  # most phrases fail on their first word: a set lookup instead of a scan
+                if phrase.weight > best.get(phrase.category, 0) and _phrase_in(phrase.words, words):
+                    best[phrase.category] = phrase.weight
         if not best:
             return self.default, 0.3
         ranked = sorted(best.items(), key=lambda kv: kv[1], reverse=True)

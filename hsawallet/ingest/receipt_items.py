@@ -131,8 +131,14 @@ def _letters(text: str) -> int:
     return sum(ch.isalpha() for ch in text)
 
 
-def _item(description: str, amount: Decimal, categories: Categories, base: float) -> ItemFields:
+# a CPT procedure code (five digits) billed in a code column: the row is a service, not goods
+_PROCEDURE_CODE = re.compile(r"^\W*(?:\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}\s+)?\d{5}\s+[A-Za-z]")
+
+
+def _item(description: str, amount: Decimal, categories: Categories, base: float, service: bool = False) -> ItemFields:
     category, category_confidence = categories.categorize(description)
+    if service and category in ("otc_eligible", categories.default) and categories.get("medical_service"):
+        category = "medical_service"  # "Rapid strep test" billed as a procedure is the test done, not a kit sold
     return ItemFields(
         description=description,
         amount=amount,
@@ -180,7 +186,8 @@ def _rows(texts: list[str], start: int, stop: int, categories: Categories) -> li
         description = item_description(body, first, bool(table and table.code_column))
         if _letters(description) < 3:
             continue
-        items.append((_item(description, _row_amount(find_amounts(body), table), categories, 0.5), index))
+        service = bool(table and table.code_column and _PROCEDURE_CODE.match(text))
+        items.append((_item(description, _row_amount(find_amounts(body), table), categories, 0.5, service), index))
     return items
 
 

@@ -59,6 +59,9 @@ def test_default_table_has_the_contract_categories():
         ("Memory foam neck pillow", "sleep"),
         ("Contact lens fitting, toric", "medical_service"),
         ("Sports drink 12-pack", "not_eligible"),
+        # alternatives joined by a slash share the noun that follows
+        ("Yoga / spin class pass", "fitness"),
+        ("Enrollment/registration fee", "fitness"),
     ],
 )
 def test_categorize_real_world_descriptions(description, category):

@@ -256,3 +256,12 @@ def test_the_name_a_slip_thanks_you_for_visiting_confirms_the_merchant():
     assert fields.merchant == "Quillon Sleep Lab"
     assert fields.confidence["merchant"] >= 0.8
     assert parse_receipt(text_page("Harrow Supply\nTotal 9.00\nDebit card ending 5561\n")).card_last4 == "5561"
+
+
+def test_a_row_billed_under_a_procedure_code_is_a_service_not_goods():
+    fields = parse_receipt(text_page(
+        "Copperleaf Family Clinic\nDate Code Description Amount\n"
+        "02/02/27 87880 Rapid strep test 30.00\n02/02/27 Digital thermometer 12.00\nPaid today 42.00\n"
+    ))
+    assert [(i.description, i.category) for i in fields.items] == [
+        ("Rapid strep test", "medical_service"), ("Digital thermometer", "otc_eligible")]
