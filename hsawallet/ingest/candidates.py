@@ -158,10 +158,15 @@ CARD_BRAND = re.compile(
 _MASKED_DIGITS = re.compile(r"(?:[*xX#•·.]{2,}[\s*xX#•·.-]*)(\d{4}|(?=[\dOQDGIlSBZ]{4}\b)[\dOQDGIlSBZ]*\d[\dOQDGIlSBZ]*)(?![\d.,]\d)")
 # letters a reading makes of digits ("****Q141" for "****0141")
 _DIGIT_LOOKALIKES = str.maketrans("OQDGIlSBZ", "000011582")
+_BRANDS = (
+    r"visa|master\s*card|mastercard|mc|amex|american\s+express|discover|jcb|diners|union\s*pay|maestro|interac|eftpos"
+)
+# digits right after a brand or an "ending in" / "last 4" / "card no." label ("VISA 1234", "DISCOVER – 1234");
+# a bare "card" or "account" needs a mask or a number label ("Gift card 1234" is not a card's digits)
 _LABELLED_DIGITS = re.compile(
-    r"(?:\bending(?:\s+(?:in|with))?\b|\blast\s*(?:4|four)(?:\s+digits)?\b|\bcard\s*(?:no\.?|number|#)|"
-    + CARD_BRAND.pattern
-    + r")\s*[:#\-–—]?\s*(?:[*xX#•·.]+\s*)?(\d{4})(?![\d]|[.,]\d)",
+    r"(?:\bending(?:\s+(?:in|with))?\b|\blast\s*(?:4|four)(?:\s+digits)?\b|"
+    r"\b(?:card|acct|account)\s*(?:no\.?|number|#)|\b(?:" + _BRANDS + r")\b)"
+    r"\s*[:#\-–—]?\s*(?:[*xX#•·.]+\s*)?(\d{4})(?![\d]|[.,]\d)",
     _I,
 )
 # a brand, masked digits that the reading turned into letters or symbols ("VISA KKK 6150 76.26"), the last four

@@ -25,7 +25,8 @@ _I = re.IGNORECASE
 
 PAYMENT = re.compile(
     r"\b(visa|master\s*card|mastercard|amex|american\s+express|discover|debit|credit|cash|tender(ed)?|change|"
-    r"paid\s+by|payment|card\s*(#|no\b|number|ending|type)|auth|approval|rounding|round\s+adj|balance|account|acct|"
+    r"paid\s+by|payment|card\s*(#|no\b|number|ending|type)|auth|approval|rounding|round\s+adj|account|acct|"
+    r"balance(?=\s*(due|forward|paid|remaining|owing|:|\$|-?\d))|"
     r"eligible|qualified|you\s+saved|savings)\b|[*xX#]{4}",
     _I,
 )
@@ -36,7 +37,8 @@ SKIP_ITEM = re.compile(
 )
 # a summary line: where the rows end ("Charges", "Adjustments", "Net charges", "Amount paid")
 SUMMARY_LABEL = re.compile(
-    r"^\W*(sub\s*-?\s*total|total|net\s+(charges|amount|total|sales)|charges|adjustments?|discounts?|balance|"
+    r"^\W*(sub\s*-?\s*total|total|net\s+(charges|amount|total|sales)|charges|adjustments?|discounts?|"
+    r"balance(?=\s*(due|forward|paid|remaining|owing|:|\$|\d))|"
     r"amount\s+(paid|due|charged|drafted)|paid\s+today|tax|sales\s+tax|shipping|postage)\b",
     _I,
 )

@@ -265,3 +265,15 @@ def test_a_row_billed_under_a_procedure_code_is_a_service_not_goods():
     ))
     assert [(i.description, i.category) for i in fields.items] == [
         ("Rapid strep test", "medical_service"), ("Digital thermometer", "otc_eligible")]
+
+
+def test_a_gift_card_number_is_not_the_payment_cards_digits():
+    fields = parse_receipt(text_page("Harrow Supply\nGift card 1234 25.00\nTotal 25.00\nMaestro 8812 25.00\n"))
+    assert fields.card_last4 == "8812"
+
+
+def test_an_item_named_balance_does_not_end_the_rows():
+    fields = parse_receipt(text_page(
+        "Harrow Supply\nBalance board 39.00\nWobble cushion 21.00\nSubtotal 60.00\nBalance due 0.00\nTotal 60.00\n"
+    ))
+    assert [i.description for i in fields.items] == ["Balance board", "Wobble cushion"]
