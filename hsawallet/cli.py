@@ -82,10 +82,9 @@ def _prompt() -> str | None:
 
 
 def open_vault(args: argparse.Namespace):
-    from hsawallet.store.keys import passphrase_from_env
-    from hsawallet.store.vault import unlock_vault
+    from hsawallet.services import vault
 
-    return unlock_vault(vault_path(args), passphrase=passphrase_from_env(), prompt=_prompt)
+    return vault.unlock(vault_path(args), passphrase=vault.passphrase_from_env(), prompt=_prompt)
 
 
 def progress_bar(args: argparse.Namespace, total: int, unit: str):
@@ -100,21 +99,20 @@ def progress_bar(args: argparse.Namespace, total: int, unit: str):
 # ---------------------------------------------------------------- commands
 
 def cmd_init(args):
-    from hsawallet.store.keys import keychain_usable, passphrase_from_env
-    from hsawallet.store.vault import create_vault
+    from hsawallet.services import vault as vaults
 
     path = vault_path(args)
     if path.exists():
         raise CliError(f"A vault already exists at {path}; HSA Wallet never overwrites one.")
-    passphrase = passphrase_from_env()
-    if passphrase is None and (args.passphrase or not keychain_usable()):
+    passphrase = vaults.passphrase_from_env()
+    if passphrase is None and (args.passphrase or not vaults.keychain_usable()):
         if not sys.stdin.isatty():
             raise CliError("No usable OS keychain and no terminal to ask for a passphrase: set "
                            "HSAWALLET_PASSPHRASE to create a passphrase vault.")
         passphrase = getpass.getpass("New vault passphrase: ")
         if passphrase != getpass.getpass("Repeat the passphrase: "):
             raise CliError("The two passphrases differ; nothing was created.")
-    vault = create_vault(path, passphrase=passphrase)
+    vault = vaults.create(path, passphrase=passphrase)
     vault.close()
     mode = "passphrase" if passphrase is not None else "keychain"
     emit(args, {"vault": str(path), "mode": mode}, f"Created a {mode} vault at {path}")
@@ -365,31 +363,26 @@ def cmd_settings(args):
 
 
 def cmd_backup(args):
-    from hsawallet.store.vault import backup_vault
+    from hsawallet.services import vault as vaults
 
     vault = open_vault(args)
-    report = backup_vault(vault, Path(args.out))
+    report = vaults.backup(vault, out=Path(args.out))
     emit(args, {"backup": str(Path(args.out).resolve()), "documents_verified": report.documents_checked},
          f"Backup written and verified ({report.documents_checked} documents): {args.out}")
 
 
 def cmd_restore(args):
-    from hsawallet.store.keys import passphrase_from_env
-    from hsawallet.store.vault import resolve_key, restore_vault
+    from hsawallet.services import vault as vaults
 
     path = vault_path(args)
-    key = resolve_key(Path(args.backup), passphrase=passphrase_from_env(), prompt=_prompt)
-    kept = restore_vault(Path(args.backup), path, key, force=args.force)
-    if key.mode == "keychain" and Path(args.backup).resolve() != path:
-        from hsawallet.store.keys import keychain_set
-
-        keychain_set(path, key.key)
+    kept = vaults.restore(Path(args.backup), to=path, passphrase=vaults.passphrase_from_env(), prompt=_prompt,
+                          force=args.force)
     emit(args, {"vault": str(path), "kept_aside": str(kept) if kept else None},
          f"Restored {args.backup} to {path}" + (f"; the previous vault is kept at {kept}" if kept else ""))
 
 
 def cmd_passwd(args):
-    from hsawallet.store.vault import change_key
+    from hsawallet.services import vault as vaults
 
     vault = open_vault(args)
     new = os.environ.get("HSAWALLET_NEW_PASSPHRASE")
@@ -399,17 +392,17 @@ def cmd_passwd(args):
         new = getpass.getpass("New passphrase: ")
         if new != getpass.getpass("Repeat the new passphrase: "):
             raise CliError("The two passphrases differ; the key was not changed.")
-    vault = change_key(vault, new_passphrase=None if args.keychain else new)
+    vault = vaults.change_key(vault, new_passphrase=None if args.keychain else new)
     vault.close()
     mode = "keychain" if args.keychain else "passphrase"
     emit(args, {"vault": str(vault.path), "mode": mode}, f"The vault now opens with the new {mode} key only.")
 
 
 def cmd_verify(args):
-    from hsawallet.store.vault import verify_vault
+    from hsawallet.services import vault as vaults
 
     vault = open_vault(args)
-    report = verify_vault(vault)
+    report = vaults.verify(vault)
     data = {"ok": report.ok, "cipher_errors": report.cipher_errors, "integrity_errors": report.integrity_errors,
             "documents_checked": report.documents_checked,
             "bad_documents": [{"id": i, "file": f} for i, f in report.bad_documents]}
@@ -639,7 +632,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     from hsawallet.ingest.model import IngestError
     from hsawallet.services.errors import UserError
-    from hsawallet.store.engine import VaultError, VaultLockedError
+    from hsawallet.services.vault import VaultError, VaultLockedError
 
     parser = build_parser()
     args = parser.parse_args(argv)

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from hsawallet.store.models import Setting
+from hsawallet.store.settings import read_setting, write_setting
 
 
 class SettingError(ValueError):
@@ -64,11 +64,11 @@ OPTIONS: dict[str, Option] = {
 
 def get(session: Session, key: str) -> Any:
     option = OPTIONS[key]
-    row = session.get(Setting, key)
-    if row is None:
+    stored = read_setting(session, key)
+    if stored is None:
         return option.default
     try:
-        return option.parse(row.value)
+        return option.parse(stored)
     except SettingError:
         return option.default
 
@@ -80,10 +80,7 @@ def set_value(session: Session, key: str, value: str) -> Any:
         parsed = OPTIONS[key].parse(str(value))
     except SettingError as exc:
         raise SettingError(f"{key} {exc}") from None
-    row = session.get(Setting, key) or Setting(key=key, value="")
-    row.value = str(parsed)
-    session.add(row)
-    session.commit()
+    write_setting(session, key, str(parsed))
     return parsed
 
 

@@ -109,7 +109,7 @@ def explain_write_error(exc: OSError, folder: Path | str) -> str:
         errno.ENAMETOOLONG: "the file name is too long",
         errno.EIO: "input/output error",
     }
-    reason = reasons.get(exc.errno) or exc.strerror or exc.__class__.__name__
+    reason = (reasons.get(exc.errno) if exc.errno is not None else None) or exc.strerror or exc.__class__.__name__
     return f"cannot write to {folder}: {reason}"
 
 

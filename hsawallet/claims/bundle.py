@@ -208,6 +208,9 @@ def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
 
 
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
+# Well under the 255-byte name limit of common file systems, leaving room for _unique's " (2)".
+MAX_NAME_CHARS = 150
+MAX_SUFFIX_CHARS = 9  # a longer "suffix" is part of the name, not a file type
 
 
 def _safe_name(file: str) -> str:
@@ -217,9 +220,10 @@ def _safe_name(file: str) -> str:
     if name.split(".")[0].upper() in {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
                                       *(f"LPT{i}" for i in range(1, 10))}:
         name = "_" + name
-    if len(name) > 150:
+    if len(name) > MAX_NAME_CHARS:
         stem, dot, suffix = name.rpartition(".")
-        name = (stem[:140] + dot + suffix[:9]) if dot and len(suffix) <= 9 else name[:150]
+        keep = MAX_NAME_CHARS - 1 - MAX_SUFFIX_CHARS  # what the stem keeps beside the longest suffix
+        name = (stem[:keep] + dot + suffix) if dot and len(suffix) <= MAX_SUFFIX_CHARS else name[:MAX_NAME_CHARS]
     return name
 
 

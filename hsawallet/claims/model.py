@@ -7,6 +7,7 @@ only ever see them.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -80,7 +81,7 @@ class ClaimPacketInput:
         return _ordered(self.letters, ids, "letter")
 
 
-def _ordered(documents: list[ClaimDocument], wanted_ids, role: str) -> list[ClaimDocument]:
+def _ordered(documents: list[ClaimDocument], wanted_ids: Iterable[int], role: str) -> list[ClaimDocument]:
     by_id = {d.document_id: d for d in documents}
     ordered: list[ClaimDocument] = []
     seen: set[int] = set()

@@ -5,7 +5,7 @@ Pure functions over plain rows; the store maps vault rows onto ShoeboxExpense.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -53,7 +53,7 @@ class FsaUnclaimed:
     amount: Decimal
     count: int
 
-    def __iter__(self):  # unpacks as (plan_year, deadline, amount)
+    def __iter__(self) -> Iterator[object]:  # unpacks as (plan_year, deadline, amount)
         return iter((self.plan_year, self.deadline, self.amount))
 
 
@@ -122,7 +122,7 @@ def fsa_unclaimed(
     by_start = sorted(range(len(years)), key=lambda i: years[i].start)
     for expense in fsa:
         for i in by_start:
-            if years[i].start <= expense.date <= years[i].end:
+            if expense.date is not None and years[i].start <= expense.date <= years[i].end:
                 assigned[i].append(expense)
                 break
     result = []

@@ -23,8 +23,8 @@ MAX_GRACE = relativedelta(months=2, days=15)
 # Plan types whose unclaimed money is forfeited after the run-out period.
 
 
-def _shift(d: date | None, years: int) -> date | None:
-    return None if d is None else d + relativedelta(years=years)
+def _shift(d: date, years: int) -> date:
+    return d + relativedelta(years=years)
 
 
 def _offset(account: Account, plan_year: PlanYear) -> int | None:
@@ -66,7 +66,7 @@ def claim_deadline(account: Account, plan_year: PlanYear) -> date | None:
     if account.type not in DEADLINE_ACCOUNT_TYPES:
         return None
     years = _offset(account, plan_year)
-    runout = _shift(account.runout_end, years) if years is not None else None
+    runout = _shift(account.runout_end, years) if years is not None and account.runout_end is not None else None
     if runout is not None:
         return runout
     return incurred_window(account, plan_year)[1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from sqlalchemy import delete
@@ -257,3 +258,8 @@ def mark_notified(vault: Vault, keys: set[str]) -> None:
             row.notified = True
             session.add(row)
         session.commit()
+
+
+def letter_checklist(missing: Iterable[str]) -> list[rules.ChecklistEntry]:
+    """The administrator's checklist of a letter, element by element, from its ``missing`` keys."""
+    return rules.audit_letter(missing)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, text
 from sqlmodel import Session, select
@@ -32,6 +33,9 @@ from hsawallet.store.models import (
     Receipt,
 )
 from hsawallet.vocab import DocumentKind, DocumentStatus, ImportStatus, SourceKind
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 
@@ -553,6 +557,22 @@ def document_bytes(session: Session, document_id: int) -> bytes:
         raise UserError(f"Document {document_id} ({doc.file_name}) is damaged in the vault: its bytes no "
                         "longer match their SHA-256. Restore it from a backup.")
     return blob.data
+
+
+def page_images(session: Session, document_id: int, *, dpi: int) -> list[Image.Image]:
+    """The stored document drawn as upright page images (its bytes hash-verified first)."""
+    from hsawallet.ingest.render import page_images as draw
+
+    data = document_bytes(session, document_id)
+    doc = session.get(Document, document_id)
+    return draw(data, doc.media_type if doc is not None else None, dpi=dpi)
+
+
+def category_names() -> list[str]:
+    """The categories a line item may be given: the built-in ones and any added to the categories file."""
+    from hsawallet.ingest.categories import load_categories
+
+    return list(load_categories().names)
 
 
 def search(session: Session, query: str, *, limit: int = 200) -> list[tuple[int, str]]:

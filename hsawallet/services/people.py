@@ -6,14 +6,14 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from hsawallet.services.errors import UserError
 from hsawallet.store.models import Account, Claim, Person
 from hsawallet.vocab import AccountType
 
 if TYPE_CHECKING:
-    from hsawallet.store.vault import Vault
+    from hsawallet.store.engine import Vault
 
 
 def add_person(session: Session, *, name: str, dob: date | None = None) -> Person:
@@ -27,7 +27,7 @@ def add_person(session: Session, *, name: str, dob: date | None = None) -> Perso
 
 
 def list_people(session: Session) -> list[Person]:
-    return list(session.exec(select(Person).order_by(Person.id)))
+    return list(session.exec(select(Person).order_by(col(Person.id))))
 
 
 def find_person(session: Session, name_or_id: str) -> Person:
@@ -97,7 +97,7 @@ def _add_months(day: date, months: int, *, extra_days: int = 0) -> date:
 
 
 def list_accounts(session: Session) -> list[Account]:
-    return list(session.exec(select(Account).order_by(Account.id)))
+    return list(session.exec(select(Account).order_by(col(Account.id))))
 
 
 def find_account(session: Session, name_or_id: str) -> Account:
@@ -109,7 +109,7 @@ def find_account(session: Session, name_or_id: str) -> Account:
     raise UserError(f"No account named '{name_or_id}' (known: {known}). Add one with 'account add'.")
 
 
-def register_person(vault, *, name: str, dob: date | None = None) -> Person:
+def register_person(vault: Vault, *, name: str, dob: date | None = None) -> Person:
     """Add a household member, then re-resolve whose documents are whose and relink."""
     from hsawallet.services import events
     from hsawallet.services.coverage import recompute_links
@@ -121,7 +121,7 @@ def register_person(vault, *, name: str, dob: date | None = None) -> Person:
     return person
 
 
-def register_account(vault, **fields) -> Account:
+def register_account(vault: Vault, **fields: Any) -> Account:
     """Add an account; warnings that depend on plan years follow on the next check."""
     from hsawallet.services import events
 

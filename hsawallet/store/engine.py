@@ -7,7 +7,6 @@ as it was, and the user is told both possible causes (wrong key, damaged file).
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,13 +14,11 @@ from pathlib import Path
 
 import sqlcipher3
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import QueuePool
 from sqlmodel import Session
 
 from hsawallet.store.keys import VaultKey
-
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 class VaultError(Exception):
@@ -88,11 +85,11 @@ def make_engine(path: Path, key: VaultKey) -> Engine:
     )
 
     @event.listens_for(engine, "connect")
-    def _no_pysqlite_transactions(dbapi_con, _record):  # let SQLAlchemy emit BEGIN
+    def _no_pysqlite_transactions(dbapi_con: sqlcipher3.Connection, _record: object) -> None:  # let SQLAlchemy emit BEGIN
         dbapi_con.isolation_level = None
 
     @event.listens_for(engine, "begin")
-    def _begin(conn):
+    def _begin(conn: Connection) -> None:
         conn.exec_driver_sql("BEGIN")
 
     return engine
@@ -130,19 +127,10 @@ class Vault:
             con.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
-def open_vault(path: Path, key: VaultKey, *, migrate: bool = True) -> Vault:
-    from hsawallet.store import migrations
-
+def connect(path: Path, key: VaultKey) -> Vault:
+    """The vault as it is, schema untouched (store.vault.open_vault migrates): the key is checked first."""
     probe(path, key)
-    engine = make_engine(path, key)
-    vault = Vault(path=path, key=key, engine=engine)
-    if migrate:
-        try:
-            migrations.upgrade_if_needed(vault)
-        except Exception:
-            engine.dispose()
-            raise
-    return vault
+    return Vault(path=path, key=key, engine=make_engine(path, key))
 
 
 def export_copy(vault: Vault, out: Path, key: VaultKey | None = None) -> None:
@@ -157,6 +145,7 @@ def export_copy(vault: Vault, out: Path, key: VaultKey | None = None) -> None:
         raw = vault.engine.raw_connection()
         try:
             dbapi = raw.driver_connection
+            assert dbapi is not None  # a pooled connection that is open
             dbapi.execute(f"ATTACH DATABASE ? AS backup KEY {key.pragma_value()}", (str(out),))
             try:
                 dbapi.execute("SELECT sqlcipher_export('backup')")
@@ -172,12 +161,3 @@ def export_copy(vault: Vault, out: Path, key: VaultKey | None = None) -> None:
         out.unlink(missing_ok=True)
         raise
 
-
-def copy_file_safely(src: Path, dst: Path) -> None:
-    """Plain byte copy of an (encrypted) vault file with fsync; used before migrations."""
-    tmp = dst.with_name(dst.name + ".part")
-    shutil.copyfile(src, tmp)
-    os.chmod(tmp, 0o600)
-    with open(tmp, "rb+") as fh:
-        os.fsync(fh.fileno())
-    os.replace(tmp, dst)

@@ -11,18 +11,30 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from hsawallet.store import keys
+from hsawallet.store import keys, migrations
 from hsawallet.store.engine import (
     Vault,
     VaultError,
     VaultLockedError,
+    connect,
     create_vault_file,
     export_copy,
-    open_vault,
     probe,
 )
 
 PassphrasePrompt = Callable[[], "str | None"]
+
+
+def open_vault(path: Path, key: keys.VaultKey, *, migrate: bool = True) -> Vault:
+    """The vault opened and, unless ``migrate`` is False, brought to the newest schema (a copy kept first)."""
+    vault = connect(path, key)
+    if migrate:
+        try:
+            migrations.upgrade_if_needed(vault)
+        except Exception:
+            vault.close()
+            raise
+    return vault
 
 
 def _wal_files(path: Path) -> list[Path]:
@@ -90,9 +102,9 @@ def resolve_key(
         key = keys.derive_key(passphrase, salt)
         probe(path, key)
         return key
-    key = _keychain_key(path)
-    if key is not None:
-        return key
+    stored = _keychain_key(path)
+    if stored is not None:
+        return stored
     if prompt is not None:
         entered = prompt()
         if entered:

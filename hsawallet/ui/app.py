@@ -10,7 +10,7 @@ from PySide6.QtCore import QLockFile
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from hsawallet.paths import resolve_vault_path
-from hsawallet.store.engine import Vault, VaultError, VaultLockedError, VaultNewerError
+from hsawallet.services.vault import Vault, VaultError, VaultLockedError, VaultNewerError
 from hsawallet.ui import ops, style
 from hsawallet.ui.unlock import WRONG_OR_DAMAGED, CreateVaultDialog, UnlockDialog, open_without_prompt
 

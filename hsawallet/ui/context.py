@@ -2,7 +2,7 @@
 and a way to ask the main window to show a record.
 
 Views are ``View(ctx: AppContext, parent=None)`` QWidgets; views that show records expose
-``select_record(id: int)``. Example::
+``select_record(kind: str, id: int)``. Example::
 
     ctx.query(self, lambda s: records.list_receipts(s), self._show).run_in_background()
     ctx.change(self, lambda v: documents.set_field(v, doc_id, "total", "12.50"),
@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from PySide6.QtCore import QObject, Signal
 from sqlmodel import Session
 
-from hsawallet.store.engine import Vault
+from hsawallet.services.vault import Vault
 from hsawallet.ui import ops as ops_module
 from hsawallet.ui.bridge import EventBridge
 from hsawallet.ui.ops import CollectionOp, QueryOp

@@ -296,7 +296,7 @@ class MainWindow(QMainWindow):
         view = self.show_section(key)
         select = getattr(view, "select_record", None)
         if callable(select):
-            select(record_id)
+            select(kind, record_id)
 
     # -- search
     def focus_search(self) -> None:
@@ -354,7 +354,7 @@ class MainWindow(QMainWindow):
             self.backup_to(Path(out))
 
     def backup_to(self, out: Path) -> None:
-        from hsawallet.store.vault import backup_vault
+        from hsawallet.services import vault as vaults
 
         def done(report) -> None:
             self.statusBar().showMessage(
@@ -363,7 +363,7 @@ class MainWindow(QMainWindow):
         def failed(exc: BaseException) -> None:
             QMessageBox.warning(self, "Backup not written", f"The backup was not written.\n\n{describe_error(exc)}")
 
-        self.ctx.change(self, lambda vault: backup_vault(vault, out), done).failure(failed) \
+        self.ctx.change(self, lambda vault: vaults.backup(vault, out=out), done).failure(failed) \
             .with_progress("Backing up").run_in_background()
 
     # -- reminders

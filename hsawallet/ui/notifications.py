@@ -50,8 +50,7 @@ class Reminders:
 
     def __init__(self, ctx, tray_parent, *, tray_available: bool | None = None,
                  scheduler=None, start: bool = True) -> None:
-        from hsawallet.coverage.reminders import ReminderService
-        from hsawallet.services import coverage
+        from hsawallet.services.reminders import reminder_service
 
         self.ctx = ctx
         self.shown: list[tuple[str, str]] = []  # (title, body) of what was shown, newest last
@@ -66,14 +65,7 @@ class Reminders:
         vault = ctx.vault
         if scheduler is None:
             scheduler = make_qt_scheduler()
-        self.service = ReminderService(
-            check=lambda as_of: (coverage.check(vault, as_of=as_of, include_dismissed=False)
-                                 if _notifications_on(vault) else []),
-            notify=self._notify_from_any_thread,
-            scheduler=scheduler,
-            notified_keys=coverage.notified_keys(vault),
-            save_notified=lambda keys: coverage.mark_notified(vault, set(keys)),
-        )
+        self.service = reminder_service(vault, notify=self._notify_from_any_thread, scheduler=scheduler)
         if start:
             self.service.start()
 
@@ -162,14 +154,6 @@ def make_qt_scheduler():
             self._on_main(self._wake_timer.stop)
 
     return MainThreadQtScheduler()
-
-
-def _notifications_on(vault) -> bool:
-    """Worker-side: the user's setting; while off, warnings stay un-notified and show once turned on."""
-    from hsawallet import config
-
-    with vault.session() as session:
-        return config.get(session, "notifications") != "off"
 
 
 def _icon_for(parent) -> QIcon:

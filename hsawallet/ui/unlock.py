@@ -23,9 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hsawallet.store import keys
-from hsawallet.store.engine import Vault, VaultError, VaultLockedError, VaultNewerError
-from hsawallet.store.vault import create_vault, unlock_vault
+from hsawallet.services import vault as vaults
+from hsawallet.services.vault import Vault, VaultError, VaultLockedError, VaultNewerError
 from hsawallet.ui import style
 
 MIN_PASSPHRASE = 8
@@ -84,7 +83,7 @@ class CreateVaultDialog(QDialog):
         super().__init__(parent)
         self.path = Path(path)
         self.vault: Vault | None = None
-        self.keychain_ok = keys.keychain_usable() if keychain_ok is None else keychain_ok
+        self.keychain_ok = vaults.keychain_usable() if keychain_ok is None else keychain_ok
         self.setWindowTitle("Create your vault — HSA Wallet")
         self.setMinimumWidth(520)
 
@@ -176,7 +175,7 @@ class CreateVaultDialog(QDialog):
             return
         passphrase = self.passphrase.text() if self.use_passphrase() else None
         try:
-            self.vault = _busy(lambda: create_vault(self.path, passphrase=passphrase))
+            self.vault = _busy(lambda: vaults.create(self.path, passphrase=passphrase))
         except VaultError as exc:
             self.error.setText(str(exc))
             self.error.show()
@@ -234,7 +233,7 @@ class UnlockDialog(QDialog):
             return
         self.attempts += 1
         try:
-            self.vault = _busy(lambda: unlock_vault(self.path, passphrase=entered))
+            self.vault = _busy(lambda: vaults.unlock(self.path, passphrase=entered))
         except VaultNewerError as exc:
             self.error.setText(str(exc))
             self.error.show()
@@ -258,11 +257,11 @@ def open_without_prompt(path: Path) -> Vault | None:
 
     Raises VaultNewerError, and VaultLockedError when the environment's passphrase is wrong.
     """
-    env = keys.passphrase_from_env()
+    env = vaults.passphrase_from_env()
     if env is not None:
-        return _busy(lambda: unlock_vault(path, passphrase=env))
+        return _busy(lambda: vaults.unlock(path, passphrase=env))
     try:
-        return _busy(lambda: unlock_vault(path))
+        return _busy(lambda: vaults.unlock(path))
     except VaultNewerError:
         raise
     except VaultLockedError:

@@ -11,12 +11,13 @@ from sqlalchemy import text
 
 from hsawallet.services.documents import _store_document, document_bytes
 from hsawallet.store import keys
-from hsawallet.store.engine import VaultLockedError, VaultNewerError, open_vault
+from hsawallet.store.engine import VaultLockedError, VaultNewerError
 from hsawallet.store.vault import (
     backup_vault,
     change_key,
     create_vault,
     document_hashes,
+    open_vault,
     restore_vault,
     unlock_vault,
     verify_vault,

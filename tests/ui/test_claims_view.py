@@ -59,18 +59,18 @@ def test_claims_list_marks_submitted_reimbursed_and_denied(qtbot, ctx):
     qtbot.addWidget(view)
     view.show()
     qtbot.waitUntil(lambda: view.claims_table.rowCount() == 2)
-    view.select_record(first["id"])
+    view.select_record("claim", first["id"])
     assert view.tabs.currentIndex() == 1
     assert view.mark_submitted.isEnabled()
 
     view.mark_selected("submitted", on=date(2026, 6, 1))
     qtbot.waitUntil(lambda: view.claims_table.item(0, 3).text() == "Submitted")
-    view.select_record(first["id"])
+    view.select_record("claim", first["id"])
     view.mark_selected("reimbursed", amount=Decimal("10.00"), on=date(2026, 6, 20))
     qtbot.waitUntil(lambda: view.claims_table.item(0, 3).text() == "Reimbursed")
     assert view.claims_table.item(0, 7).text() == "$10.00 on 2026-06-20"
 
-    view.select_record(second["id"])
+    view.select_record("claim", second["id"])
     view.mark_selected("denied", reason="no itemized receipt")
     qtbot.waitUntil(lambda: view.claims_table.item(1, 3).text() == "Denied")
     assert view.claims_table.item(1, 8).text().endswith(": no itemized receipt")

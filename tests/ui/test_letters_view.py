@@ -20,7 +20,7 @@ def _open_view(qtbot, ctx):
 
 
 def _select(qtbot, view, letter_id):
-    view.select_record(letter_id)
+    view.select_record("letter", letter_id)
     qtbot.waitUntil(lambda: view.form.document_id is not None
                     and (view.current_letter() or {}).get("id") == letter_id)
 

@@ -49,7 +49,7 @@ def test_a_submitted_claim_is_withdrawn_then_deleted_and_its_expenses_come_back(
     _window, view = _claims_section(qtbot, ctx)
     claim = claims.new_claim(ctx.vault, account=prepared.account_id)
     qtbot.waitUntil(lambda: view.claims_table.rowCount() == 1 and view.expenses.rowCount() == 0, timeout=20000)
-    view.select_record(claim["id"])
+    view.select_record("claim", claim["id"])
     assert view.delete_button.isEnabled() and not view.withdraw_button.isEnabled()
 
     # Submitted on a chosen day through the date picker.
@@ -61,7 +61,7 @@ def test_a_submitted_claim_is_withdrawn_then_deleted_and_its_expenses_come_back(
     view.mark_submitted.click()
     qtbot.waitUntil(lambda: view.claims_table.item(0, 3).text() == "Submitted", timeout=20000)
     assert view.claims_table.item(0, 6).text() == "2026-06-01"
-    view.select_record(claim["id"])
+    view.select_record("claim", claim["id"])
     assert view.withdraw_button.isEnabled() and not view.delete_button.isEnabled()
 
     asked = []
@@ -72,7 +72,7 @@ def test_a_submitted_claim_is_withdrawn_then_deleted_and_its_expenses_come_back(
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     view.withdraw_button.click()
     qtbot.waitUntil(lambda: view.claims_table.item(0, 3).text() == "Draft", timeout=20000)
-    view.select_record(claim["id"])
+    view.select_record("claim", claim["id"])
     view.delete_button.click()
     qtbot.waitUntil(lambda: view.claims_table.rowCount() == 0, timeout=20000)
     assert f"Claim {claim['id']} deleted" in view.claim_message.text()
@@ -85,7 +85,7 @@ def test_marking_denied_takes_a_date_and_a_reason(qtbot, imported_ctx, monkeypat
     _window, view = _claims_section(qtbot, ctx)
     claim = claims.new_claim(ctx.vault, account=prepared.account_id)
     qtbot.waitUntil(lambda: view.claims_table.rowCount() == 1, timeout=20000)
-    view.select_record(claim["id"])
+    view.select_record("claim", claim["id"])
 
     def deny(dialog):
         dialog.on.setDate(QDate(2026, 7, 3))

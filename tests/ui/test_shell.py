@@ -145,11 +145,30 @@ def test_sidebar_shortcuts_and_record_navigation(qtbot, window, ctx):
         assert window.section_actions[number - 1].shortcut().toString() == f"Ctrl+{number}"
         window.section_actions[number - 1].trigger()
         assert window.current_section() == sec.key
-        assert window.stack.currentWidget().layout().count() == 1  # a real view or a placeholder
+        assert window.stack.currentWidget().layout().count() == 1  # the section's view
     ctx.open_record("document", 1)
     assert window.current_section() == "documents"
     window.find_action.trigger()
     assert window.search_box.hasFocus() or not window.isActiveWindow()
+
+
+def test_opening_an_account_selects_the_account_not_the_person_with_its_id(qtbot, window, ctx):
+    from hsawallet.services import people
+
+    with ctx.vault.session() as session:
+        for name in ("Ada Park", "Ben Park"):
+            people.add_person(session, name=name)
+        for name in ("Family HSA", "Work HSA"):
+            people.add_account(session, name=name, type="hsa")
+    ctx.open_record("account", 2)
+    view = window.view("people")
+    qtbot.waitUntil(lambda: view.accounts_table.rowCount() == 2 and view.people_table.rowCount() == 2)
+    ctx.open_record("account", 2)
+    assert window.current_section() == "people"
+    assert [i.row() for i in view.accounts_table.selectionModel().selectedRows()] == [1]
+    assert view.people_table.selectionModel().selectedRows() == []
+    ctx.open_record("person", 1)
+    assert [i.row() for i in view.people_table.selectionModel().selectedRows()] == [0]
 
 
 def test_search_runs_in_the_background_and_shows_results(qtbot, window):

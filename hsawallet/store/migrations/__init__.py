@@ -9,35 +9,36 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Connection
+
+from hsawallet.store.engine import Vault, VaultNewerError, export_copy
 
 HERE = Path(__file__).resolve().parent
 
 
-def alembic_config(connection=None) -> Config:
+def alembic_config(connection: Connection | None = None) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(HERE))
     cfg.attributes["connection"] = connection
     return cfg
 
 
-def head_revision() -> str:
+def head_revision() -> str | None:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
-def current_revision(vault) -> str | None:
+def current_revision(vault: Vault) -> str | None:
     with vault.engine.connect() as con:
         return MigrationContext.configure(con).get_current_revision()
 
 
-def upgrade(vault, revision: str = "head") -> None:
+def upgrade(vault: Vault, revision: str = "head") -> None:
     with vault.engine.begin() as con:
         command.upgrade(alembic_config(con), revision)
 
 
-def upgrade_if_needed(vault) -> Path | None:
+def upgrade_if_needed(vault: Vault) -> Path | None:
     """Bring the vault to the newest schema; returns the backup made first, if any."""
-    from hsawallet.store.engine import VaultNewerError, export_copy
-
     script = ScriptDirectory.from_config(alembic_config())
     current = current_revision(vault)
     head = script.get_current_head()

@@ -1,20 +1,16 @@
 """The app's sections. Each view is ``View(ctx: AppContext, parent=None)``; views that show
-records also have ``select_record(id)``. A view module that does not exist yet (or fails to
-import) is replaced by a placeholder that says what the section will hold, so the shell
-runs while the views are being written.
+records also have ``select_record(kind, id)`` (kind: a RecordKind). A view's module is imported
+the first time its section is shown.
 """
 
 from __future__ import annotations
 
 import importlib
-import logging
 from dataclasses import dataclass
 
 from PySide6.QtWidgets import QWidget
 
 from hsawallet.vocab import RecordKind
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -24,29 +20,19 @@ class Section:
     module: str
     class_name: str
     icon: str
-    blurb: str  # what the placeholder says until the view exists
 
 
 SECTIONS: tuple[Section, ...] = (
-    Section("dashboard", "Dashboard", "hsawallet.ui.views.dashboard", "DashboardView", "dashboard",
-            "What needs your attention: letters about to expire, receipts without a letter, "
-            "claim deadlines and what you could still reimburse."),
-    Section("documents", "Documents", "hsawallet.ui.views.documents", "DocumentsView", "documents",
-            "Every file in the vault."),
-    Section("receipts", "Receipts", "hsawallet.ui.views.receipts", "ReceiptsView", "receipts",
-            "Your receipts with merchant, date, total and line items, each checked against "
-            "your Letters of Medical Necessity."),
-    Section("letters", "Letters", "hsawallet.ui.views.letters", "LettersView", "letters",
-            "Letters of Medical Necessity: who they cover, what for and until when."),
-    Section("claims", "Claims", "hsawallet.ui.views.claims", "ClaimsView", "claims",
-            "Build a reimbursement claim from eligible expenses and export the packet."),
-    Section("people", "People & Accounts", "hsawallet.ui.views.people", "PeopleView", "people",
-            "Household members and HSA/FSA/HRA accounts."),
-    Section("settings", "Settings", "hsawallet.ui.views.settings", "SettingsView", "settings",
-            "Preferences."),
+    Section("dashboard", "Dashboard", "hsawallet.ui.views.dashboard", "DashboardView", "dashboard"),
+    Section("documents", "Documents", "hsawallet.ui.views.documents", "DocumentsView", "documents"),
+    Section("receipts", "Receipts", "hsawallet.ui.views.receipts", "ReceiptsView", "receipts"),
+    Section("letters", "Letters", "hsawallet.ui.views.letters", "LettersView", "letters"),
+    Section("claims", "Claims", "hsawallet.ui.views.claims", "ClaimsView", "claims"),
+    Section("people", "People & Accounts", "hsawallet.ui.views.people", "PeopleView", "people"),
+    Section("settings", "Settings", "hsawallet.ui.views.settings", "SettingsView", "settings"),
 )
 
-RECORD_SECTIONS = {RecordKind.DOCUMENT: "documents", RecordKind.RECEIPT: "receipts", RecordKind.LETTER: "letters",
+RECORD_SECTIONS: dict[str, str] = {RecordKind.DOCUMENT: "documents", RecordKind.RECEIPT: "receipts", RecordKind.LETTER: "letters",
                    RecordKind.CLAIM: "claims", RecordKind.PERSON: "people", RecordKind.ACCOUNT: "people"}
 
 
@@ -57,22 +43,8 @@ def section(key: str) -> Section:
     raise KeyError(key)
 
 
-def load_view(sec: Section, ctx, parent: QWidget | None = None) -> QWidget:
-    """The section's view, or a placeholder if its module is not there (yet)."""
-    try:
-        module = importlib.import_module(sec.module)
-        cls = getattr(module, sec.class_name)
-    except ModuleNotFoundError as exc:
-        if exc.name and sec.module.startswith(exc.name):
-            log.info("%s is not available yet; showing a placeholder", sec.module)
-        else:
-            log.exception("could not import %s", sec.module)
-        cls = None
-    except Exception:  # a half-written view must not keep the app from starting
-        log.exception("could not import %s", sec.module)
-        cls = None
-    if cls is None:
-        from hsawallet.ui.views.placeholder import PlaceholderView
-
-        return PlaceholderView(ctx, parent, title=sec.title, blurb=sec.blurb, icon=sec.icon)
-    return cls(ctx, parent)
+def load_view(sec: Section, ctx: object, parent: QWidget | None = None) -> QWidget:
+    """The section's view, its module imported on first use."""
+    cls = getattr(importlib.import_module(sec.module), sec.class_name)
+    view: QWidget = cls(ctx, parent)
+    return view

@@ -323,7 +323,7 @@ class ClaimsView(QWidget):
 
     # ------------------------------------------------------------------ public API
 
-    def select_record(self, claim_id: int) -> None:
+    def select_record(self, kind: str, claim_id: int) -> None:
         self.tabs.setCurrentIndex(1)
         self._select_claim(claim_id)
 

@@ -244,9 +244,6 @@ class DashboardView(QWidget):
 
     # ------------------------------------------------------------------ public API
 
-    def select_record(self, _id: int) -> None:
-        """The dashboard has no records of its own; kept for the view protocol."""
-
     def warnings_shown(self) -> list[dict]:
         return [self.attention.item(i).data(WARNING_ROLE) for i in range(self.attention.count())]
 

@@ -40,7 +40,7 @@ from hsawallet.ui.models.documents_model import (
     DocumentsModel,
     DocumentsProxy,
 )
-from hsawallet.vocab import DocumentKind, ImportStatus
+from hsawallet.vocab import DocumentKind, ImportStatus, RecordKind
 
 IMPORT_FILTER = ("Documents and e-mail (*.pdf *.png *.jpg *.jpeg *.tif *.tiff *.heic *.heif *.webp *.bmp *.gif "
                  "*.eml *.mbox);;E-mail (*.eml *.mbox);;All files (*)")
@@ -282,7 +282,7 @@ class DocumentsView(QWidget):
         self.table.setVisible(not empty)
         if self._select_after_reload is not None:
             wanted, self._select_after_reload = self._select_after_reload, None
-            self.select_record(wanted)
+            self.select_record(RecordKind.DOCUMENT, wanted)
 
     # -- actions
     def choose_files(self) -> None:
@@ -293,7 +293,7 @@ class DocumentsView(QWidget):
     def import_files(self, paths: list[str]) -> None:
         self.import_panel.start([str(p) for p in paths])
 
-    def select_record(self, id: int) -> None:
+    def select_record(self, kind: str, id: int) -> None:
         """Select document ``id`` (after the ids arrive if they are still loading)."""
         if self.model.loading:
             self._select_after_reload = id

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hsawallet.coverage.audit import audit_letter
+from hsawallet.services.coverage import letter_checklist
 from hsawallet.ui.labels import category_label
 from hsawallet.ui.widgets.document_viewer import DocumentViewer
 from hsawallet.ui.widgets.field_form import LETTER_FIELDS, FieldForm
@@ -69,7 +69,7 @@ def _state_brush(letter: dict):
 
 
 def checklist_text(letter: dict) -> str:
-    missing = [e for e in audit_letter(letter.get("missing") or []) if not e.ok]
+    missing = [e for e in letter_checklist(letter.get("missing") or []) if not e.ok]
     return "complete" if not missing else f"{len(missing)} missing"
 
 
@@ -195,7 +195,7 @@ class LettersView(QWidget):
 
     # ------------------------------------------------------------------ public API
 
-    def select_record(self, letter_id: int) -> None:
+    def select_record(self, kind: str, letter_id: int) -> None:
         self._pending_select = letter_id
         if self.table.select_id(letter_id):
             self.filter_edit.blockSignals(True)
@@ -286,7 +286,7 @@ class LettersView(QWidget):
 
     def _fill_checklist(self, letter: dict) -> None:
         self.checklist.clear()
-        entries = audit_letter(letter.get("missing") or [])
+        entries = letter_checklist(letter.get("missing") or [])
         # Missing elements first: they are what the user has to act on.
         for entry in sorted(entries, key=lambda e: e.ok):
             text = f"{TICK}  {entry.label}" if entry.ok else f"{CROSS}  {entry.label}\n      {entry.why}"

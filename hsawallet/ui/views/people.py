@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from hsawallet.services import events, people
 from hsawallet.ui import style, undo
 from hsawallet.ui.context import AppContext, describe_error
-from hsawallet.vocab import AccountType
+from hsawallet.vocab import AccountType, RecordKind
 
 ACCOUNT_TYPE_LABELS = {AccountType.HSA: "HSA", AccountType.FSA: "Health FSA", AccountType.LPFSA: "Limited-purpose FSA",
                        AccountType.HRA: "HRA"}
@@ -280,13 +280,14 @@ class PeopleView(QWidget):
                 item.setData(Qt.ItemDataRole.UserRole, account.id)
                 self.accounts_table.setItem(row, column, item)
 
-    def select_record(self, id: int) -> None:
-        for table in (self.people_table, self.accounts_table):
-            for row in range(table.rowCount()):
-                item = table.item(row, 0)
-                if item is not None and item.data(Qt.ItemDataRole.UserRole) == id:
-                    table.selectRow(row)
-                    return
+    def select_record(self, kind: str, id: int) -> None:
+        """Select person ``id`` or account ``id`` (the two share ids, so the kind decides the table)."""
+        table = self.accounts_table if kind == RecordKind.ACCOUNT else self.people_table
+        for row in range(table.rowCount()):
+            item = table.item(row, 0)
+            if item is not None and item.data(Qt.ItemDataRole.UserRole) == id:
+                table.selectRow(row)
+                return
 
     def add_person(self) -> None:
         dialog = PersonDialog(self)

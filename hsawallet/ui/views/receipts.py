@@ -155,9 +155,9 @@ class ReceiptsView(QWidget):
         self.items.itemChanged.connect(self._item_edited)
         self.items.itemSelectionChanged.connect(self._update_link_buttons)
         try:
-            from hsawallet.ingest.categories import load_categories
+            from hsawallet.services import documents
 
-            names = list(load_categories().names)
+            names = documents.category_names()
         except Exception:  # a damaged categories file must not stop the view
             names = []
         self.items.setItemDelegateForColumn(COL_CATEGORY, _CategoryDelegate(names, self.items))
@@ -273,7 +273,7 @@ class ReceiptsView(QWidget):
 
     # ------------------------------------------------------------------ public API
 
-    def select_record(self, receipt_id: int) -> None:
+    def select_record(self, kind: str, receipt_id: int) -> None:
         """Show receipt ``receipt_id`` (e.g. from a Dashboard warning)."""
         self._pending_select = receipt_id
         if self.table.select_id(receipt_id):

@@ -32,15 +32,11 @@ def pil_to_qimage(image) -> QImage:
 
 def render_document_pages(vault, document_id: int, dpi: int = RENDER_DPI) -> list[QImage]:
     """Worker-side: the stored bytes (hash-verified) drawn as page images. Never on the UI thread."""
-    from hsawallet.ingest.render import page_images
     from hsawallet.services import documents
-    from hsawallet.store.models import Document
 
     with vault.session() as session:
-        data = documents.document_bytes(session, document_id)
-        doc = session.get(Document, document_id)
-        media_type = doc.media_type if doc is not None else None
-    return [pil_to_qimage(image) for image in page_images(data, media_type, dpi=dpi)]
+        images = documents.page_images(session, document_id, dpi=dpi)
+    return [pil_to_qimage(image) for image in images]
 
 
 class DocumentViewer(QWidget):
