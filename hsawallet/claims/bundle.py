@@ -14,11 +14,12 @@ from concurrent.futures import ThreadPoolExecutor
 from contextvars import copy_context
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from hsawallet.claims.model import ClaimPacketInput
 from hsawallet.claims.packet import PacketInfo, verify_document
 
+ManifestRow = dict[str, Any]  # one file of the bundle: MANIFEST_FIELDS
 MANIFEST_FIELDS = ["file", "role", "sha256", "date", "merchant", "amount", "letter", "packet_page", "expenses"]
 # Already-compressed payloads are stored; deflating them again only costs time.
 _STORED_SUFFIXES = {".pdf", ".jpg", ".jpeg", ".heic", ".heif", ".png", ".webp", ".zip"}
@@ -33,7 +34,7 @@ def build_bundle(
     *,
     started: StartedBundle | None = None,
     packet: bytes | memoryview | None = None,
-) -> list[dict]:
+) -> list[ManifestRow]:
     """Write the ZIP to `out`; return the manifest rows (also written as CSV and JSON).
 
     Layout: <packet>.pdf, originals/<file> (names made unique), manifest.csv,
@@ -92,13 +93,16 @@ class StartedBundle:
         finally:
             helper.shutdown(cancel_futures=True)
 
-    def finish(self, packet: bytes | memoryview, info: PacketInfo | None = None) -> list[dict]:
+    def finish(self, packet: bytes | memoryview, info: PacketInfo | None = None) -> list[ManifestRow]:
         """Add the packet and the manifests, close the archive; return the manifest rows."""
         inp = self.inp
+        archive = self._archive
+        if archive is None:
+            raise RuntimeError("the bundle was abandoned")
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="claim-bundle") as helper:
             digest = helper.submit(_sha256, packet)  # while the packet is stored (both release the GIL)
             try:
-                _add(self._archive, self.packet_name, packet)
+                _add(archive, self.packet_name, packet)
             except BaseException:
                 self.abandon()
                 raise
@@ -118,7 +122,6 @@ class StartedBundle:
             "exported_anyway": list(inp.exported_anyway),
             "files": rows,
         }
-        archive = self._archive
         try:
             _add(archive, "manifest.csv", _csv(rows).encode("utf-8"))
             _add(archive, "manifest.json",
@@ -140,11 +143,11 @@ class StartedBundle:
     def __enter__(self) -> StartedBundle:
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.abandon()
 
 
-def _plan_originals(inp: ClaimPacketInput, packet_name: str) -> list[tuple[str, str, int, dict, bytes]]:
+def _plan_originals(inp: ClaimPacketInput, packet_name: str) -> list[tuple[str, str, int, ManifestRow, bytes]]:
     """(name in the ZIP, role, document_id, manifest row without its page, bytes) per original."""
     taken: set[str] = {packet_name.casefold(), "manifest.csv", "manifest.json"}
     originals = []
@@ -180,14 +183,14 @@ def _sha256(data: bytes | memoryview) -> str:
 
 
 def _row(file: str, role: str, sha256: str, *, date: str = "", merchant: str = "", amount: str = "",
-         letter: str = "", page: int | None = None, expenses: list[int] | None = None) -> dict:
+         letter: str = "", page: int | None = None, expenses: list[int] | None = None) -> ManifestRow:
     return {
         "file": file, "role": role, "sha256": sha256, "date": date, "merchant": merchant,
         "amount": amount, "letter": letter, "packet_page": page, "expenses": expenses or [],
     }
 
 
-def _csv(rows: list[dict]) -> str:
+def _csv(rows: list[ManifestRow]) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=MANIFEST_FIELDS, lineterminator="\r\n")
     writer.writeheader()
@@ -199,7 +202,7 @@ def _csv(rows: list[dict]) -> str:
     return buffer.getvalue()
 
 
-def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
+def _add(archive: zipfile.ZipFile, name: str, data: bytes | memoryview) -> None:
     info = zipfile.ZipInfo(name, date_time=time.localtime()[:6])
     stored = PurePosixPath(name).suffix.lower() in _STORED_SUFFIXES
     info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED

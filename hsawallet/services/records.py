@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from hsawallet.coverage.model import Warning
 from hsawallet.store.models import Document, DocumentSource, ItemLink, Letter, LineItem, Person, Receipt
+
+JsonObject = dict[str, Any]  # one record as the CLI prints it
+Names = dict[int | None, str]  # id -> name or file (ids of stored rows, never None in practice)
 
 
 def money(value: Decimal | None) -> str | None:
@@ -18,30 +23,30 @@ def day(value: date | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def document_json(doc: Document) -> dict:
+def document_json(doc: Document) -> JsonObject:
     imported = doc.imported_at.isoformat(timespec="seconds") if isinstance(doc.imported_at, datetime) else None
     return {"id": doc.id, "file": doc.file_name, "sha256": doc.sha256, "kind": doc.kind, "pages": doc.page_count,
             "status": doc.status, "imported_at": imported, "error": doc.error,
             "media_type": doc.media_type, "size": doc.size}
 
 
-def list_documents(session: Session) -> list[dict]:
-    return [document_json(d) for d in session.exec(select(Document).order_by(Document.id))]
+def list_documents(session: Session) -> list[JsonObject]:
+    return [document_json(d) for d in session.exec(select(Document).order_by(col(Document.id)))]
 
 
-def _people(session: Session) -> dict[int, str]:
+def _people(session: Session) -> Names:
     return {p.id: p.name for p in session.exec(select(Person))}
 
 
-def receipt_json(session: Session, receipt: Receipt, doc: Document, people: dict[int, str] | None = None,
-                 items: list[LineItem] | None = None, links: dict[int, ItemLink] | None = None) -> dict:
+def receipt_json(session: Session, receipt: Receipt, doc: Document, people: Names | None = None,
+                 items: list[LineItem] | None = None, links: dict[int | None, ItemLink] | None = None) -> JsonObject:
     """One receipt; list_receipts passes items and links loaded in bulk to avoid a query per row."""
     people = people if people is not None else _people(session)
     if items is None:
         items = list(session.exec(select(LineItem).where(LineItem.receipt_id == receipt.id)
-                                  .order_by(LineItem.position)))
+                                  .order_by(col(LineItem.position))))
     if links is None:
-        links = {l.item_id: l for l in session.exec(select(ItemLink).where(ItemLink.item_id.in_([i.id for i in items])))}
+        links = {l.item_id: l for l in session.exec(select(ItemLink).where(col(ItemLink.item_id).in_([i.id for i in items])))}
     item_rows = []
     for item in items:
         link = links.get(item.id)
@@ -63,18 +68,18 @@ def receipt_json(session: Session, receipt: Receipt, doc: Document, people: dict
     }
 
 
-def list_receipts(session: Session) -> list[dict]:
+def list_receipts(session: Session) -> list[JsonObject]:
     people = _people(session)
-    items: dict[int, list[LineItem]] = {}
-    for item in session.exec(select(LineItem).order_by(LineItem.receipt_id, LineItem.position)):
+    items: dict[int | None, list[LineItem]] = {}
+    for item in session.exec(select(LineItem).order_by(col(LineItem.receipt_id), col(LineItem.position))):
         items.setdefault(item.receipt_id, []).append(item)
-    links = {l.item_id: l for l in session.exec(select(ItemLink))}
-    rows = session.exec(select(Receipt, Document).join(Document, Document.id == Receipt.document_id)
-                        .order_by(Receipt.id))
+    links: dict[int | None, ItemLink] = {l.item_id: l for l in session.exec(select(ItemLink))}
+    rows = session.exec(select(Receipt, Document).join(Document, col(Document.id) == Receipt.document_id)
+                        .order_by(col(Receipt.id)))
     return [receipt_json(session, r, d, people, items.get(r.id, []), links) for r, d in rows]
 
 
-def letter_json(letter: Letter, doc: Document, people: dict[int, str]) -> dict:
+def letter_json(letter: Letter, doc: Document, people: Names) -> JsonObject:
     return {
         "id": letter.id, "document_id": doc.id, "file": doc.file_name,
         "person": people.get(letter.person_id) if letter.person_id else None,
@@ -91,14 +96,14 @@ def letter_json(letter: Letter, doc: Document, people: dict[int, str]) -> dict:
     }
 
 
-def list_letters(session: Session) -> list[dict]:
+def list_letters(session: Session) -> list[JsonObject]:
     people = _people(session)
-    rows = session.exec(select(Letter, Document).join(Document, Document.id == Letter.document_id)
-                        .order_by(Letter.id))
+    rows = session.exec(select(Letter, Document).join(Document, col(Document.id) == Letter.document_id)
+                        .order_by(col(Letter.id)))
     return [letter_json(l, d, people) for l, d in rows]
 
 
-def show_document(session: Session, document_id: int) -> dict | None:
+def show_document(session: Session, document_id: int) -> JsonObject | None:
     doc = session.get(Document, document_id)
     if doc is None:
         return None
@@ -107,39 +112,39 @@ def show_document(session: Session, document_id: int) -> dict | None:
     letter = session.exec(select(Letter).where(Letter.document_id == doc.id)).first()
     out["receipt"] = receipt_json(session, receipt, doc) if receipt else None
     out["letter"] = letter_json(letter, doc, _people(session)) if letter else None
-    out["source"] = source_json(session, doc.id)
+    out["source"] = source_json(session, document_id)
     return out
 
 
-def source_json(session: Session, document_id: int) -> dict | None:
+def source_json(session: Session, document_id: int) -> JsonObject | None:
     """Where the document came from when not a file of its own (an e-mail); None for a file."""
     source = session.get(DocumentSource, document_id)
     return None if source is None else _source_json(source)
 
 
-def sources_json(session: Session, document_ids: list[int]) -> dict[int, dict]:
+def sources_json(session: Session, document_ids: list[int]) -> dict[int, JsonObject]:
     """``source_json`` of many documents in one query (those that have one)."""
     if not document_ids:
         return {}
-    rows = session.exec(select(DocumentSource).where(DocumentSource.document_id.in_(document_ids)))
+    rows = session.exec(select(DocumentSource).where(col(DocumentSource.document_id).in_(document_ids)))
     return {row.document_id: _source_json(row) for row in rows}
 
 
-def _source_json(source: DocumentSource) -> dict:
+def _source_json(source: DocumentSource) -> JsonObject:
     return {"kind": source.kind, "date": day(source.message_date), "from": source.sender,
             "subject": source.subject, "file": source.container}
 
 
-def links_json(session: Session) -> list[dict]:
+def links_json(session: Session) -> list[JsonObject]:
     rows = session.exec(
         select(ItemLink, LineItem, Receipt, Document)
-        .join(LineItem, LineItem.id == ItemLink.item_id)
-        .join(Receipt, Receipt.id == LineItem.receipt_id)
-        .join(Document, Document.id == Receipt.document_id)
-        .order_by(Receipt.id, LineItem.position)
+        .join(LineItem, col(LineItem.id) == ItemLink.item_id)
+        .join(Receipt, col(Receipt.id) == LineItem.receipt_id)
+        .join(Document, col(Document.id) == Receipt.document_id)
+        .order_by(col(Receipt.id), col(LineItem.position))
     )
     letter_files = {l.id: d.file_name for l, d in session.exec(
-        select(Letter, Document).join(Document, Document.id == Letter.document_id))}
+        select(Letter, Document).join(Document, col(Document.id) == Letter.document_id))}
     return [{
         "item_id": link.item_id, "receipt_id": receipt.id, "receipt_file": doc.file_name,
         "letter_id": link.letter_id, "letter_file": letter_files.get(link.letter_id),
@@ -148,8 +153,8 @@ def links_json(session: Session) -> list[dict]:
     } for link, item, receipt, doc in rows]
 
 
-def warning_json(session: Session, warning, files: tuple[dict, dict] | None = None,
-                 dismissed: set[str] | frozenset[str] | None = None) -> dict:
+def warning_json(session: Session, warning: Warning, files: tuple[Names, Names] | None = None,
+                 dismissed: set[str] | frozenset[str] | None = None) -> JsonObject:
     """One warning in the `check --json` shape; ``dismissed``: the dismissed keys (read when not given)."""
     receipt_files, letter_files = files or file_maps(session)
     from hsawallet.services.coverage import dismissed_keys, warning_key
@@ -166,9 +171,9 @@ def warning_json(session: Session, warning, files: tuple[dict, dict] | None = No
     }
 
 
-def file_maps(session: Session) -> tuple[dict[int, str], dict[int, str]]:
+def file_maps(session: Session) -> tuple[Names, Names]:
     receipts = {r.id: d.file_name for r, d in session.exec(
-        select(Receipt, Document).join(Document, Document.id == Receipt.document_id))}
+        select(Receipt, Document).join(Document, col(Document.id) == Receipt.document_id))}
     letters = {l.id: d.file_name for l, d in session.exec(
-        select(Letter, Document).join(Document, Document.id == Letter.document_id))}
+        select(Letter, Document).join(Document, col(Document.id) == Letter.document_id))}
     return receipts, letters

@@ -18,7 +18,7 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
-class Money(TypeDecorator):
+class Money(TypeDecorator[Decimal]):
     """Decimal money stored as exact text ("42.17"); SQLite has no decimal type."""
 
     impl = String(24)
@@ -33,7 +33,7 @@ class Money(TypeDecorator):
         return None if value is None else Decimal(value)
 
 
-class JSONList(TypeDecorator):
+class JSONList(TypeDecorator[list[Any]]):
     """A short JSON list (codes, categories, checklist keys) kept as text."""
 
     impl = Text
@@ -42,18 +42,18 @@ class JSONList(TypeDecorator):
     def process_bind_param(self, value: Any, dialect: Any) -> str:
         return json.dumps(list(value or []))
 
-    def process_result_value(self, value: Any, dialect: Any) -> list:
+    def process_result_value(self, value: Any, dialect: Any) -> list[Any]:
         return json.loads(value) if value else []
 
 
-class JSONDict(TypeDecorator):
+class JSONDict(TypeDecorator[dict[str, Any]]):
     impl = Text
     cache_ok = True
 
     def process_bind_param(self, value: Any, dialect: Any) -> str:
         return json.dumps(dict(value or {}), sort_keys=True)
 
-    def process_result_value(self, value: Any, dialect: Any) -> dict:
+    def process_result_value(self, value: Any, dialect: Any) -> dict[str, Any]:
         return json.loads(value) if value else {}
 
 
@@ -135,7 +135,7 @@ class Receipt(SQLModel, table=True):
     card_last4: str | None = None
     patient: str | None = None
     person_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
-    confidence: dict = Field(default_factory=dict, sa_column=Column(JSONDict, nullable=False))
+    confidence: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSONDict, nullable=False))
 
 
 class LineItem(SQLModel, table=True):
@@ -160,9 +160,9 @@ class Letter(SQLModel, table=True):
     provider_npi: str | None = None
     provider_contact: str | None = None
     diagnosis: str | None = None
-    icd10: list = Field(default_factory=list, sa_column=Column(JSONList, nullable=False))
-    items: list = Field(default_factory=list, sa_column=Column(JSONList, nullable=False))
-    categories: list = Field(default_factory=list, sa_column=Column(JSONList, nullable=False))
+    icd10: list[Any] = Field(default_factory=list, sa_column=Column(JSONList, nullable=False))
+    items: list[Any] = Field(default_factory=list, sa_column=Column(JSONList, nullable=False))
+    categories: list[Any] = Field(default_factory=list, sa_column=Column(JSONList, nullable=False))
     frequency: str | None = None
     duration_months: int | None = None
     issue_date: Date | None = None
@@ -170,11 +170,11 @@ class Letter(SQLModel, table=True):
     valid_through_stated: bool = False
     signed: bool = False
     medical_necessity_statement: bool = False
-    missing: list = Field(default_factory=list, sa_column=Column(JSONList, nullable=False))
+    missing: list[Any] = Field(default_factory=list, sa_column=Column(JSONList, nullable=False))
     person_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
     # The user's answer to "whose letter is this?"; wins over matching the printed patient name.
     assigned_person_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
-    confidence: dict = Field(default_factory=dict, sa_column=Column(JSONDict, nullable=False))
+    confidence: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSONDict, nullable=False))
 
 
 class ItemLink(SQLModel, table=True):
@@ -187,7 +187,7 @@ class ItemLink(SQLModel, table=True):
     reason: str
     manual: bool = False
     # A manual link the letter's own terms do not support: why (category, dates, patient).
-    outside_terms: list = Field(default_factory=list, sa_column=Column(JSONList, nullable=False, server_default="[]"))
+    outside_terms: list[Any] = Field(default_factory=list, sa_column=Column(JSONList, nullable=False, server_default="[]"))
 
 
 class ManualLink(SQLModel, table=True):
