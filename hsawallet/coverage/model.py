@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from hsawallet.vocab import AccountType, LinkStatus, Severity, WarningType
+from hsawallet.vocab import AccountType, Category, LinkStatus, Severity, WarningType
 
 # Short names for the link statuses the rules speak of (best first: the order they prefer).
 COVERED, BEFORE_LETTER, AFTER_EXPIRY, NO_LETTER, MANUAL, UNLINKED, UNDATED = LinkStatus
@@ -58,7 +58,7 @@ class Item:
     id: int
     description: str
     amount: Decimal | None = None
-    category: str = "not_eligible"
+    category: str = Category.NOT_ELIGIBLE.value
     needs_lmn: bool = False
 
 

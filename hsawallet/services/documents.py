@@ -32,7 +32,7 @@ from hsawallet.store.models import (
     Person,
     Receipt,
 )
-from hsawallet.vocab import DocumentKind, DocumentStatus, ImportStatus, SourceKind
+from hsawallet.vocab import Category, DocumentKind, DocumentStatus, ImportStatus, SourceKind
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -318,7 +318,7 @@ def store_read_result(session: Session, doc: Document, result: ReadResult) -> No
                                   .order_by(LineItem.position)))
         for position, item_fields in enumerate(fields.items):
             item = items[position] if position < len(items) else LineItem(receipt_id=receipt.id, position=position,
-                                                                            description="", category="not_eligible",
+                                                                            description="", category=Category.NOT_ELIGIBLE,
                                                                             needs_lmn=False)
             for name in ITEM_FIELDS:
                 setattr(item, name, getattr(item_fields, name))

@@ -25,7 +25,7 @@ from hsawallet.services.coverage import letter_checklist
 from hsawallet.ui.labels import category_label
 from hsawallet.ui.widgets.document_viewer import DocumentViewer
 from hsawallet.ui.widgets.field_form import LETTER_FIELDS, FieldForm
-from hsawallet.ui.widgets.record_table import Column, RecordTable, list_pane
+from hsawallet.ui.widgets.record_table import Column, RecordTable, list_pane, select_and_clear_filter
 from hsawallet.ui.widgets.source_label import SourceLabel
 from hsawallet.vocab import RecordKind
 
@@ -197,10 +197,7 @@ class LettersView(QWidget):
 
     def select_record(self, kind: str, letter_id: int) -> None:
         self._pending_select = letter_id
-        if self.table.select_id(letter_id):
-            self.filter_edit.blockSignals(True)
-            self.filter_edit.clear()
-            self.filter_edit.blockSignals(False)
+        if select_and_clear_filter(self.table, self.filter_edit, letter_id):
             self._pending_select = None
             self._selection_changed()
 

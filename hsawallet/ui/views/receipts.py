@@ -31,7 +31,14 @@ from PySide6.QtWidgets import (
 from hsawallet.ui.labels import category_label, category_name
 from hsawallet.ui.widgets.document_viewer import DocumentViewer
 from hsawallet.ui.widgets.field_form import RECEIPT_FIELDS, FieldForm
-from hsawallet.ui.widgets.record_table import Column, RecordTable, list_pane, money_sort, money_text
+from hsawallet.ui.widgets.record_table import (
+    Column,
+    RecordTable,
+    list_pane,
+    money_sort,
+    money_text,
+    select_and_clear_filter,
+)
 from hsawallet.ui.widgets.source_label import SourceLabel
 from hsawallet.vocab import COVERING_LINK_STATUSES, USER_LINK_STATUSES, LinkStatus, RecordKind
 
@@ -276,10 +283,7 @@ class ReceiptsView(QWidget):
     def select_record(self, kind: str, receipt_id: int) -> None:
         """Show receipt ``receipt_id`` (e.g. from a Dashboard warning)."""
         self._pending_select = receipt_id
-        if self.table.select_id(receipt_id):
-            self.filter_edit.blockSignals(True)
-            self.filter_edit.clear()
-            self.filter_edit.blockSignals(False)
+        if select_and_clear_filter(self.table, self.filter_edit, receipt_id):
             self._pending_select = None
             self._selection_changed()
 

@@ -154,6 +154,16 @@ class RecordTable(QTableView):
         return True
 
 
+def select_and_clear_filter(table: RecordTable, filter_edit: QLineEdit, record_id: int) -> bool:
+    """Select the record (False when the table does not have it); the filter box is emptied, quietly."""
+    if not table.select_id(record_id):
+        return False
+    filter_edit.blockSignals(True)
+    filter_edit.clear()
+    filter_edit.blockSignals(False)
+    return True
+
+
 def list_pane(table: RecordTable, filter_edit: QLineEdit, name: str) -> tuple[QWidget, QLabel]:
     """The left pane of a record view: the filter box over the table, newest first, and a count."""
     table.setAccessibleName(name)
