@@ -18,7 +18,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageMath, ImageOps
 
 from hsawallet.ingest import tesseract
 from hsawallet.ingest.classify import reads_as_letter
-from hsawallet.ingest.model import IngestError, PageText
+from hsawallet.ingest.model import IngestError, PageText, Word
 
 OCR_MAX_PIXELS = 40_000_000  # larger images are scaled down first; tesseract gains nothing above this
 # One uniform block: the automatic layout (psm 3) drops the right-hand amount column of
@@ -67,11 +67,20 @@ class OcrResult:
     words: int
     line_height: float = 0.0  # median height in pixels of the words read
     lines: list[OcrLine] = field(default_factory=list)
+    width: int = 0  # of the page image the words' boxes are on (read_image_text sets them)
+    height: int = 0
 
     def page_text(self, index: int) -> PageText:
-        """This read as the text of page ``index`` of a document."""
+        """This read as the text of page ``index`` of a document, with its words' boxes in the
+        read page's pixels, in the order of the text (line by line, as joined)."""
+        words = tuple(
+            Word(word.text, float(word.left), float(word.top), float(word.right), float(word.bottom),
+                 max(0.0, word.confidence) / 100.0)
+            for line in self.lines for word in line.words
+        )
         return PageText(index=index, text=self.text, source="ocr", confidence=self.confidence,
-                        scrawled_lines=self.scrawled_lines())
+                        scrawled_lines=self.scrawled_lines(), words=words,
+                        width=float(self.width), height=float(self.height))
 
     def scrawled_lines(self) -> tuple[str, ...]:
         """Lines with a wide unread mark in their row: a handwritten signature beside its date."""
@@ -90,7 +99,9 @@ def ocr_tsv(
         tsv = tesseract.read_tsv(image, psm=psm or DEFAULT_PSM, dpi=dpi, thresholding=thresholding)
     except tesseract.TesseractFailed:
         raise IngestError("OCR failed on this page") from None
-    return _parse_tsv(tsv)
+    result = _parse_tsv(tsv)
+    result.width, result.height = image.size
+    return result
 
 
 def _parse_tsv(tsv: str) -> OcrResult:
@@ -248,6 +259,7 @@ def read_image_text(image: Image.Image, *, dpi: int | None = None, psm: int | No
             result = reread_lines_with_unread_ink(page, result, dpi=dpi, thresholding=thresholding)
             for line in result.lines:
                 line.unread_ink = marks.get(id(line), 0)  # a line read again had its print read
+    result.width, result.height = page.size
     return result
 
 
@@ -402,7 +414,7 @@ def recover_missed_lines(
         return result
     # All bands stacked in one image and read in one pass: a pass has a fixed cost (set-up,
     # layout analysis) that a band alone does not repay.
-    strips: list[tuple[Image.Image, int]] = []  # band image, page row of its top
+    strips: list[tuple[Image.Image, int, int]] = []  # band image, page column and row of its corner
     for top, bottom in sorted(bands):
         pad = max(4, int(result.line_height // 4))
         crop_top, crop_bottom = max(0, top - pad), min(page.height, bottom + pad)
@@ -414,18 +426,20 @@ def recover_missed_lines(
         # Tesseract finds no line in print that fills its image from edge to edge: a margin
         # of paper instead of more of the page, which would bring parts of the lines around.
         margin = max(10, (bottom - top) // 2)
-        strips.append((ImageOps.expand(_level(band), border=margin, fill=255), crop_top - margin))
+        strips.append((ImageOps.expand(_level(band), border=margin, fill=255), -margin, crop_top - margin))
     if not strips:
         return result
-    stacked, starts = _stack([strip for strip, _ in strips])
+    stacked, starts = _stack([strip for strip, _, _ in strips])
     stacked_read = ocr_tsv(stacked, psm=SINGLE_COLUMN_PSM, dpi=dpi, thresholding=thresholding)
     added: list[OcrLine] = []
     for read_line in stacked_read.lines:
         # a scrawl beside a value (a signature by its date) reads as doubtful words; the value stays
         index = bisect.bisect_right(starts, (read_line.top + read_line.bottom) // 2) - 1
-        offset = strips[index][1] - starts[index]
+        _, x_offset, corner_row = strips[index]
+        offset = corner_row - starts[index]
         line = _line_of([
-            word._replace(top=word.top + offset, bottom=word.bottom + offset)
+            word._replace(left=word.left + x_offset, right=word.right + x_offset,
+                          top=word.top + offset, bottom=word.bottom + offset)
             for word in read_line.words
             if word.confidence >= NOISE_CONFIDENCE or any(ch.isdigit() for ch in word.text)
         ], True)
