@@ -47,6 +47,9 @@ class PageText:
     # Freehand drawings and pictures on a text-layer page, (x0, top, x1, bottom) in points: a
     # hand signature in a PDF is one of these, never text.
     marks: tuple[tuple[float, float, float, float], ...] = ()
+    # An OCR'd page that does not read as a letter's is also read by a second engine (PP-OCRv4,
+    # ingest/rapid.py); the pipeline weighs the two readings field by field. Never stored.
+    second_reading: PageText | None = None
 
 
 @dataclass

@@ -6,7 +6,7 @@ which runs this in a worker process with time and memory limits.
 
 from __future__ import annotations
 
-from hsawallet.ingest.model import IngestError, PageText, ReadResult
+from hsawallet.ingest.model import IngestError, PageText, ReadResult, ReceiptFields
 from hsawallet.ingest.sniff import PDF, sniff
 
 
@@ -54,6 +54,9 @@ def read_document(data: bytes, *, filename: str, date_order: str = "mdy") -> Rea
         from hsawallet.ingest.receipt import parse_receipt
 
         result.receipt = parse_receipt(pages, date_order=date_order)
+        if any(page.second_reading for page in pages):
+            second_pages = [page.second_reading or page for page in pages]
+            weigh_second_reading(result.receipt, parse_receipt(second_pages, date_order=date_order))
     elif kind == "letter":
         from hsawallet.ingest.letter import parse_letter
 
@@ -64,6 +67,32 @@ def read_document(data: bytes, *, filename: str, date_order: str = "mdy") -> Rea
             second_pages = extract_pages(data, media_type, psm=AUTO_LAYOUT_PSM)
             _fill_letter_gaps(result.letter, parse_letter(second_pages, date_order=date_order))
     return result
+
+
+# Receipt fields two OCR engines' readings are weighed on, one by one. The item list stays the
+# first reading's: tesseract keeps a line's words in their columns, which item rows need.
+_WEIGHED_RECEIPT_FIELDS = ("merchant", "date", "total", "subtotal", "tax", "card_last4")
+# Two engines reading a field differently is doubt, whichever is taken: below "sure" (0.8),
+# so the field is shown for review.
+DISAGREEMENT_CONFIDENCE = 0.7
+
+
+def weigh_second_reading(first: ReceiptFields, second: ReceiptFields) -> None:
+    """Each field from the engine more sure of it. Where the two agree the first stands; where
+    only one found a value it is taken as that engine read it; where they differ the more
+    confident value is taken, and marked doubtful."""
+    for name in _WEIGHED_RECEIPT_FIELDS:
+        mine, theirs = getattr(first, name), getattr(second, name)
+        if theirs is None or mine == theirs:
+            continue
+        my_confidence, their_confidence = first.confidence.get(name, 0.0), second.confidence.get(name, 0.0)
+        if mine is None:
+            setattr(first, name, theirs)
+            first.confidence[name] = their_confidence
+            continue
+        if their_confidence > my_confidence:
+            setattr(first, name, theirs)
+        first.confidence[name] = min(max(my_confidence, their_confidence), DISAGREEMENT_CONFIDENCE)
 
 
 # Fields that are read together: a group comes from the second pass only when the first
