@@ -6,6 +6,8 @@ which runs this in a worker process with time and memory limits.
 
 from __future__ import annotations
 
+import re
+
 from hsawallet.ingest.model import IngestError, PageText, ReadResult, ReceiptFields
 from hsawallet.ingest.sniff import PDF, sniff
 
@@ -80,10 +82,11 @@ DISAGREEMENT_CONFIDENCE = 0.7
 def weigh_second_reading(first: ReceiptFields, second: ReceiptFields) -> None:
     """Each field from the engine more sure of it. Where the two agree the first stands; where
     only one found a value it is taken as that engine read it; where they differ the more
-    confident value is taken, and marked doubtful."""
+    confident value is taken, and marked doubtful. Text that differs only in spaces and
+    punctuation agrees: the line recogniser drops the spaces between words that tesseract keeps."""
     for name in _WEIGHED_RECEIPT_FIELDS:
         mine, theirs = getattr(first, name), getattr(second, name)
-        if theirs is None or mine == theirs:
+        if theirs is None or mine == theirs or (isinstance(mine, str) and _letters(mine) == _letters(theirs)):
             continue
         my_confidence, their_confidence = first.confidence.get(name, 0.0), second.confidence.get(name, 0.0)
         if mine is None:
@@ -93,6 +96,10 @@ def weigh_second_reading(first: ReceiptFields, second: ReceiptFields) -> None:
         if their_confidence > my_confidence:
             setattr(first, name, theirs)
         first.confidence[name] = min(max(my_confidence, their_confidence), DISAGREEMENT_CONFIDENCE)
+
+
+def _letters(text: object) -> str:
+    return re.sub(r"[\W_]+", "", str(text)).casefold()
 
 
 # Fields that are read together: a group comes from the second pass only when the first

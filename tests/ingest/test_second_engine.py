@@ -100,3 +100,11 @@ def test_a_value_only_the_first_reading_found_is_kept():
     second = _receipt(total=None, confidence={"total": 0.0})
     weigh_second_reading(first, second)
     assert (first.total, first.confidence["total"]) == (Decimal("7.83"), 0.9)
+
+
+def test_readings_that_differ_only_in_spaces_agree_and_keep_the_first():
+    # the line recogniser drops spaces between words ("QUARRY HILLSUPERCENTER")
+    first = _receipt(merchant="Birch Lane Pharmacy", confidence={"merchant": 0.77})
+    second = _receipt(merchant="BIRCH LANEPHARMACY.", confidence={"merchant": 0.81})
+    weigh_second_reading(first, second)
+    assert (first.merchant, first.confidence["merchant"]) == ("Birch Lane Pharmacy", 0.77)
