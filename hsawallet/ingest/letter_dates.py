@@ -94,20 +94,20 @@ def issue_date(doc: LetterDoc, date_order: str) -> tuple[date | None, float]:
 _END_LABEL = re.compile(
     r"valid\s+(?:through|thru|until|till|to)|good\s+(?:through|thru|until)|(?:remains?|is|stays?)\s+(?:valid|in\s+effect)\s+(?:until|through|thru|to)"
     r"|relied\s+(?:up)?on\s+(?:through|until)|used\s+(?:through|until)|expir(?:es|ation(?:\s+date)?|y(?:\s+date)?)(?:\s+on)?"
-    r"|end\s+date|ends?\s+on|effective\s+(?:through|until|thru|to)|valid\s+(?:date\s+)?range|(?:period|dates?)\s+ends?",
+    r"|(?:end|stop|expiration|through)\s+date|ends?\s+on|effective\s+(?:through|until|thru|to)|valid\s+(?:date\s+)?range|(?:period|dates?)\s+ends?",
     _I,
 )
-_RANGE_LINE = re.compile(r"period|valid|effective|certif|cover", _I)
+_RANGE_LINE = re.compile(r"period|valid|effective|certif|cover|\bfrom\b", _I)
 _RANGE_JOIN = re.compile(r"^\s*(?:through|thru|until|till|to|[-–—])\s*$", _I)
 _WORD_NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "eleven": 11, "twelve": 12, "eighteen": 18, "twenty-four": 24, "twenty four": 24,
+    "eleven": 11, "twelve": 12, "a": 1, "an": 1, "eighteen": 18, "twenty-four": 24, "twenty four": 24,
 }
-_NUMBER = r"(\d{1,2}|" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")"
+_NUMBER = r"(\d{1,2}|" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")\b"
 _VALID_MONTHS = (
-    re.compile(rf"\bvalid(?:ity)?\s*(?:period)?\s*(?:for|of|:)?\s*(?:a\s+period\s+of\s+)?{_NUMBER}\s*(?:\(\d+\)\s*)?[\s-]*months?", _I),
-    re.compile(rf"(?:letter|certificat\w*|recommendation|attestation|form)\b[^.]{{0,40}}?\bfor\s+{_NUMBER}\s*(?:\(\d+\)\s*)?[\s-]*months?\s+(?:from|after|following)", _I),
-    re.compile(rf"{_NUMBER}\s*(?:\(\d+\)\s*)?[\s-]*months?\s+(?:from|after|following)\s+(?:the\s+)?(?:date|issue|signature|signing|it\s+was)", _I),
+    re.compile(rf"\b(?:valid(?:ity)?|good|effective|in\s+effect)\s*(?:period)?\s*(?:for|of|:)?\s*(?:a\s+period\s+of\s+)?{_NUMBER}\s*(?:\(\d+\)\s*)?[\s-]*(months?|years?)", _I),
+    re.compile(rf"(?:letter|certificat\w*|recommendation|attestation|form)\b[^.]{{0,40}}?\bfor\s+{_NUMBER}\s*(?:\(\d+\)\s*)?[\s-]*(months?|years?)\s+(?:from|after|following)", _I),
+    re.compile(rf"{_NUMBER}\s*(?:\(\d+\)\s*)?[\s-]*(months?|years?)\s+(?:from|after|following)\s+(?:the\s+)?(?:date|issue|signature|signing|it\s+was)", _I),
 )
 
 
@@ -139,7 +139,7 @@ def stated_months(doc: LetterDoc) -> int | None:
     for pattern in _VALID_MONTHS:
         match = pattern.search(doc.flat)
         if match:
-            months = number(match.group(1))
+            months = number(match.group(1)) * (12 if match.group(2).lower().startswith("year") else 1)
             if 1 <= months <= 36:
                 return months
     return None

@@ -24,6 +24,8 @@ CREDENTIALS = (
     "PA", "DPT", "PT", "MPT", "OTR", "OTR/L", "OT", "DC", "D.C.", "LAc", "L.Ac.", "L.Ac", "DAOM", "DACM", "RD",
     "RDN", "LD", "LDN", "CDCES", "CDE", "ND", "NMD", "DPM", "OD", "DDS", "DMD", "PhD", "PsyD", "LCSW", "LMFT",
     "LPC", "LMHC", "MSW", "LMT", "CMT", "ATC", "CSCS", "CEP", "RCEP", "RRT", "FACP", "FAAFP", "FACS", "MPH",
+    "NP-C", "ANP-C", "AGNP-BC", "AGPCNP-BC", "AGACNP-BC", "PMHNP-BC", "CPNP", "WHNP-BC", "APRN-BC", "APRN-CNP",
+    "DPT", "OTD", "DCN", "CNS", "CCN", "IFMCP", "MS RD", "DABSM", "RPSGT", "RCP",
 )
 _CRED_ALT = "|".join(re.escape(c) for c in sorted(CREDENTIALS, key=len, reverse=True))
 CREDENTIAL = re.compile(rf"(?<![\w.])(?:{_CRED_ALT})(?![\w-])")
@@ -49,6 +51,7 @@ intervention icd code codes cpt telehealth televisit video secure page continued
 dependent state mi last first middle suffix street st ave avenue road rd suite ste blvd drive dr lane ln
 benefits benefit reviewer administrator administrators department insurance savings bank spending flexible
 health-savings hsa fsa hra lmn to-whom questions support verify note notes comments explanation yes no
+mr mrs ms miss mx prof sir madam
 january february march april may june july august september october november december
 jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday
 """)
@@ -102,9 +105,15 @@ def name_at(text: str, start: int = 0) -> NameSpan | None:
         if not _name_word(core):
             break
         tokens.append((core, position + match.start(), position + match.start() + len(raw.rstrip(",;:"))))
+        if len(core) == 2 and core.isalpha() and core.isupper() and not text[position:].split(",")[0].isupper():
+            tokens.pop()
+            break  # a state's code ("Springfield, IL"), not a name in mixed case
         if token.endswith(",") or raw.endswith(","):
-            if comma_seen or len(tokens) != 1 or not core.isupper():
+            if comma_seen or len(tokens) != 1:
                 break  # only "LAST, FIRST" puts a comma inside a name
+            following = re.match(r"\s*(\S+)", text[position + match.end():])
+            if not following or not _name_word(following.group(1).rstrip(",.;:")) or CREDENTIAL.match(following.group(1)):
+                break
             comma_seen = True
         elif raw.endswith((";", ":")):
             break

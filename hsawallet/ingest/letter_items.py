@@ -49,7 +49,8 @@ _RECOMMEND_LEAD = re.compile(
 _BULLET = re.compile(r"^\s*(?:[•*¢©·\-–+»o]|e(?=\s)|\d+[.)])\s+\S")
 _PROSE_VERBS = re.compile(
     r"\b(?:I\s+(?:have\s+|am\s+)?(?:strongly\s+)?(?:prescrib\w*|recommend\w*|order\w*|refer\w*|advis\w*)"
-    r"|(?:is|are)\s+(?:prescribed|recommended|ordered)\s*:?|may\s+find|would\s+benefit\s+from|(?:should|to)\s+(?:use|begin|start|continue|receive|attend))\s+",
+    r"|(?:is|are)\s+(?:prescribed|recommended|ordered)\s*:?|may\s+find|would\s+benefit\s+from|(?:should|to)\s+(?:use|begin|start|continue|receive|attend)"
+    r"|request(?:ing)?\s+(?:coverage|reimbursement|approval|authori[sz]ation)\s+(?:of|for)|(?:he|she|they|patient)\s+(?:requires|needs|will\s+need))\s+",
     _I,
 )
 _LEAD_WORDS = re.compile(
@@ -139,7 +140,7 @@ def _bullets(doc: LetterDoc, found: _Items) -> None:
         taken = 0
         for line in texts[index + 1: index + 10]:
             if _BULLET.match(line):
-                item, frequency = split_frequency(line)
+                item, frequency = _bullet_item(re.sub(r"^\s*(?:[•*¢©·\-–+»o]|e(?=\s)|\d+[.)])\s+", "", line))
                 found.add(item, frequency)
                 taken += 1
             elif taken:
@@ -164,6 +165,22 @@ def _split_list(text: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
+_QUANTITY = re.compile(r"\d+(?:[.,]\d+)?\s*(?:minutes?|mins?|hours?|hrs?|mg|mcg|g|ml|iu|units?|capsules?|tablets?|sessions?|visits?|days?|weeks?|months?)\b.*", _I)
+_ACTION_LEAD = re.compile(
+    r"^(?:enrol+(?:ment)?\s+in|start(?:ing)?|begin(?:ning)?|continue|use\s+of|use|obtain|order|prescribe|refer(?:ral)?\s+(?:to|for)|trial\s+of|add)\s+(?:an?\s+|the\s+)?",
+    _I,
+)
+
+
+def _bullet_item(line: str) -> tuple[str, str | None]:
+    """A bullet's item; a plan line "Diagnosis (code) - action" gives the action's object."""
+    parts = re.split(r"\s+[—–-]\s+|:\s+", line, maxsplit=1)
+    if len(parts) == 2 and re.search(r"\b[A-TV-Z]\d{2}(?:\.\w{1,4})?\b", parts[0]):
+        line = parts[1]
+    item, frequency = split_frequency(line)
+    return _ACTION_LEAD.sub("", item), frequency
+
+
 def _prose(doc: LetterDoc, found: _Items) -> None:
     sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z])", doc.flat)
     for sentence in sentences:
@@ -178,6 +195,9 @@ def _prose(doc: LetterDoc, found: _Items) -> None:
             for part in _split_list(segment):
                 part = re.sub(r"^(?:an?|the)\s+", "", part, flags=_I)
                 item, frequency = split_frequency(part)
+                if found.items and (not item or _QUANTITY.fullmatch(item) or FREQUENCY.match(part) or DURATION.match(part)):
+                    found.frequencies.append(part)  # "60 minutes", "once weekly": the last item's terms
+                    continue
                 found.add(item, frequency)
     if not found.items:
         stated = re.search(r"(?:evaluation|opinion|assessment),?\s+(.+?)\s+(?:is|are)\s+medically\s+necessary", doc.flat, _I)
@@ -186,7 +206,11 @@ def _prose(doc: LetterDoc, found: _Items) -> None:
 
 
 def _labelled(doc: LetterDoc, found: _Items) -> None:
-    label = re.compile(r"^\W*(?:recommended\s+(?:items?|services?|treatments?|equipment)(?:\s+or\s+services?)?|items?\s*(?:or|/)\s*services?)(?:\s*\d)?\s*[:\-]\s*(\S.*)$", _I)
+    label = re.compile(
+        r"^\W*(?:recommended\s+(?:items?|services?|treatments?|equipment)(?:\s+or\s+services?)?|items?\s*(?:or|/)\s*services?"
+        r"|rx|prescription|prescribed|recommendations?|orders?|treatment|therapy|equipment)(?:\s*\d)?\s*[:\-]\s*(\S.*)$",
+        _I,
+    )
     for text in doc.texts:
         match = label.match(text)
         if match:

@@ -76,11 +76,13 @@ _PATIENT_LABEL = re.compile(
     r"|\bname\s+of\s+(?:the\s+)?patient\s*[:\-–]?",
     _I,
 )
+# the insured person a plan's form names: usually, not always, the patient
+_MEMBER_LABEL = re.compile(r"(?<![\w-])(?:member|insured|beneficiary|enrollee)(?:'s)?(?:\s+name)?\s*[:#\-–]", _I)
 _REGARDING = re.compile(r"(?:^|\s)(?:re|regarding|subject)\s*:\s*", _I)
 _DOB_CUE = re.compile(r"\b(?:date\s+of\s+birth|birth\s*date|d\.?o\.?b\b\.?|born(?:\s+on)?)", _I)
 _PROSE_BEFORE = re.compile(
     r"(?:\bmy\s+patient|\bour\s+patient|\bcertif(?:y|ies)\s+that|\bon\s+behalf\s+of|\btreating|\bevaluated|\bexamined"
-    r"|\bseen|\bregarding)\s*,?\s*(?:(?:my|our)\s+patient\s*,?\s*)?$",
+    r"|\bseen|\bregarding)\s*,?\s*(?:(?:my|our)\s+patient\s*,?\s*)?(?:(?:mr|mrs|ms|miss|mx)\.?\s+)?$",
     _I,
 )
 _PROSE_AFTER = re.compile(
@@ -97,6 +99,10 @@ def find_patient(doc: LetterDoc, date_order: str, provider_keys: set[str]) -> tu
         span = name_at(value)
         if span and not credentials_after(value, span.end):
             evidence.append(Evidence(span.text, 0.9, "label", line=index))
+    for index, value in doc.labelled(_MEMBER_LABEL):
+        span = name_at(value)
+        if span and not credentials_after(value, span.end):
+            evidence.append(Evidence(span.text, 0.7, "member", line=index))
     for index, value in doc.labelled(_REGARDING):
         span = name_at(value)
         if span:
@@ -109,6 +115,7 @@ def find_patient(doc: LetterDoc, date_order: str, provider_keys: set[str]) -> tu
     for match in _DOB_CUE.finditer(doc.flat):
         before = doc.flat[max(0, match.start() - 60): match.start()]
         before = re.sub(r"[\s,(\-–]+$", "", before)
+        before = re.sub(r"(?:\s+(?:patient|member|client|insured)(?:'s)?)+$", "", before, flags=_I)
         span = name_before(before)
         if span:
             evidence.append(Evidence(span.text, 0.85, "dob"))
@@ -153,7 +160,11 @@ _PROVIDER_LABEL = re.compile(
     _I,
 )
 _NAME_LABEL = re.compile(r"(?:^|\s)(?:\d{1,2}\s?\.\s?)?name\s*[:#\-–]?(?=\s)", _I)
-_CLOSING = re.compile(r"^\W*(?:sincerely|respectfully|regards|best\s+regards|kind\s+regards|yours\s+(?:truly|sincerely)|cordially|warm\s+regards)\b", _I)
+_CLOSING = re.compile(
+    r"^\W*(?:(?:sincerely|respectfully|regards|best\s+regards|kind\s+regards|yours\s+(?:truly|sincerely)|cordially|warm\s+regards)\b"
+    r"|(?:thank\s+you|thanks|with\s+thanks|best|warmly)\W*$)",
+    _I,
+)
 _ROLE_WORD = re.compile(r"\b(patient|participant|account\s+holder|member|employee|practitioner|provider|physician|prescriber|clinician)", _I)
 
 
@@ -316,7 +327,10 @@ def find_signed(doc: LetterDoc, provider: str | None) -> tuple[bool, float]:
     if _UNSIGNED.search(doc.text):
         return False, 0.8
     if not doc.ocr:
-        return _drawn_signature(doc, provider)
+        signed, confidence = _drawn_signature(doc, provider)
+        if not signed and re.search(r"\bsignature\s*:\s*[A-Z][a-z]+\s+[A-Z]", doc.text):
+            return True, 0.6  # a typed name on the signature line: an electronic signature, doubtfully
+        return signed, confidence
     lines = doc.texts
     for index, line in enumerate(lines):
         if _SIGNATURE_ROW.search(line):

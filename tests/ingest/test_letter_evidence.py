@@ -236,3 +236,77 @@ def test_text_pdf_signature_is_a_drawing_near_the_signature_block():
 ])
 def test_classification_by_evidence(body, kind):
     assert classify(text(body))[0] == kind
+
+
+# ---- wordings and layouts of other letters ------------------------------------------------
+
+REQUEST = """\
+HOLLOWAY SPORTS MEDICINE, P.C.
+1200 Alder Way, Suite 4 | Tacoma, WA 98402 | Tel: 253-555-0110
+October 3, 2026
+RE: Medical necessity for massage therapy
+Patient Name: Thornbury, Eloise       DOB: 04/11/1977
+Dear Sir or Madam:
+Ms. Thornbury is a patient in my practice with chronic myofascial pain syndrome (M79.18).
+I am requesting coverage for therapeutic massage, 60 minutes, once weekly for six months.
+This treatment is medically necessary to reduce pain and restore function.
+This letter will remain valid for one year from the date signed.
+Thank you,
+Dr. Rafferty Okonjo-Blake
+Rafferty Okonjo-Blake, NP-C
+WA License AP60123456
+NPI: {npi}
+"""
+
+
+def test_request_for_coverage_with_last_first_name_and_a_title():
+    letter = parse_letter(text(REQUEST.format(npi=NPI)))
+    assert letter.patient_name == "Eloise Thornbury"  # "Last, First" in mixed case; "Ms." is no name
+    assert letter.patient_dob == date(1977, 4, 11)
+    assert letter.provider_name == "Rafferty Okonjo-Blake"
+    assert letter.provider_credentials == "NP-C"
+    assert letter.provider_license == "AP60123456"
+    assert letter.items == ["therapeutic massage"]  # "60 minutes" and "once weekly" are its terms
+    assert letter.categories == ["massage"]
+    assert letter.duration_months == 6
+    assert letter.valid_through == date(2027, 10, 2)  # one year from the date
+
+
+STATEMENT = """\
+Statement of Medical Necessity
+Member: Aurelio Fenwick-Dunn    Member DOB: 1989-02-17
+Prescribing clinician: Noor Haddadin, ND
+Diagnosis: Iron deficiency anemia (D50.9)
+Rx: Iron bisglycinate 25 mg, 1 capsule daily x 90 days
+Start date: 2026-01-10   Stop date: 2026-04-10
+NPI {npi}    License ND-00871 (OR)
+"""
+
+
+def test_statement_with_member_rx_line_and_stop_date():
+    letter = parse_letter(text(STATEMENT.format(npi=NPI)))
+    assert letter.patient_name == "Aurelio Fenwick-Dunn"  # the member with a date of birth beside
+    assert letter.provider_name == "Noor Haddadin"
+    assert letter.provider_credentials == "ND"
+    assert letter.categories == ["supplements"]
+    assert letter.issue_date == date(2026, 1, 10)
+    assert letter.valid_through == date(2026, 4, 10) and letter.valid_through_stated
+
+
+def test_plan_lines_name_the_diagnosis_then_the_action():
+    note = """\
+Patient: Ignatius Q. Mbeki-Rowe
+Date of service: 08/02/2026
+Assessment and Plan:
+1. Obesity, BMI 35 (E66.9) - Enroll in medically supervised weight management program, weekly, 12 months.
+2. Prediabetes (R73.03) - Nutrition counseling with registered dietitian, monthly.
+I certify that the above services are medically necessary for the treatment of the listed diagnoses.
+Electronically signed: Priyanka Wetherell, MD 08/05/2026 14:02
+"""
+    letter = parse_letter(text(note))
+    assert letter.patient_name == "Ignatius Q. Mbeki-Rowe"
+    assert letter.provider_name == "Priyanka Wetherell"
+    assert letter.categories == ["weight_loss", "nutrition"]
+    assert letter.issue_date == date(2026, 8, 5)  # signed, not the date of service
+    assert letter.duration_months == 12
+    assert letter.signed and letter.medical_necessity_statement
