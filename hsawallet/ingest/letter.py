@@ -19,7 +19,13 @@ from hsawallet.ingest.dates import default_valid_through
 from hsawallet.ingest.letter_dates import issue_date, stated_end, stated_months
 from hsawallet.ingest.letter_doc import LetterDoc
 from hsawallet.ingest.letter_entities import icd10_codes
-from hsawallet.ingest.letter_items import duration_months, item_categories, necessity_stated, recommended_items
+from hsawallet.ingest.letter_items import (
+    categories_from_text,
+    duration_months,
+    item_categories,
+    necessity_stated,
+    recommended_items,
+)
 from hsawallet.ingest.letter_roles import (
     find_contact,
     find_license,
@@ -66,9 +72,14 @@ def _diagnosis(doc: LetterDoc, codes: list[str]) -> str | None:
 
 
 def parse_letter(
-    pages: list[PageText], *, date_order: str = "mdy", categories: Categories | None = None
+    pages: list[PageText],
+    *,
+    date_order: str = "mdy",
+    categories: Categories | None = None,
+    people: tuple[str, ...] | list[str] = (),
 ) -> LetterFields:
-    """The fields of a Letter of Medical Necessity, with the checklist items it lacks."""
+    """The fields of a Letter of Medical Necessity, with the checklist items it lacks. ``people``
+    are names the patient is likely among (the vault's people): evidence, never a constraint."""
     categories = categories or load_categories()
     doc = LetterDoc.of(pages)
     result = LetterFields()
@@ -79,7 +90,7 @@ def parse_letter(
     confidence["provider_credentials"] = confidence["provider_name"] if credentials else 0.0
     provider_keys = {name.split()[-1].lower()} if name else set()
     result.patient_name, result.patient_dob, confidence["patient_name"], confidence["patient_dob"] = find_patient(
-        doc, date_order, provider_keys
+        doc, date_order, provider_keys, people
     )
     result.provider_npi, confidence["provider_npi"] = find_npi(doc)
     result.provider_license, confidence["provider_license"] = find_license(doc, result.provider_npi)
@@ -96,6 +107,10 @@ def parse_letter(
     result.categories, every_item_known = item_categories(result.items, categories)
     confidence["items"] = 0.85 if result.items and how != "prose" else (0.7 if result.items else 0.0)
     confidence["categories"] = (confidence["items"] if every_item_known else 0.5) if result.categories else 0.0
+    if not result.items:
+        # no item stands out as one: the categories the recommending sentences name, doubtfully
+        result.categories = categories_from_text(doc, categories)
+        confidence["categories"] = 0.5 if result.categories else 0.0
 
     result.issue_date, confidence["issue_date"] = issue_date(doc, date_order)
     end, end_confidence = stated_end(doc, date_order)

@@ -264,6 +264,25 @@ def item_categories(items: list[str], categories: Categories) -> tuple[list[str]
     return result, every
 
 
+_RECOMMENDING = re.compile(r"recommend|prescri|necessar|order|request|treat|therapy|use\b|require|need", _I)
+_DIAGNOSIS_LINE = re.compile(r"\b[A-TV-Z]\d{2}(?:\.\w{1,4})?\b|diagnos|condition|icd", _I)
+
+
+def categories_from_text(doc: LetterDoc, categories: Categories) -> list[str]:
+    """Categories named anywhere in the letter's recommending sentences, when no item was found
+    as such: each sentence that recommends, prescribes or calls something necessary, but not one
+    that names the diagnosis, nor a denial ("not for general fitness")."""
+    found: list[str] = []
+    text = _DENIED_VAGUE.sub(" ", doc.flat)
+    for sentence in re.split(r"(?<=[.!?;])\s+", text):
+        if not _RECOMMENDING.search(sentence) or _DIAGNOSIS_LINE.search(sentence):
+            continue
+        category, _ = categories.categorize(sentence)
+        if category != categories.default and categories.needs_lmn(category) and category not in found:
+            found.append(category)
+    return found
+
+
 def duration_months(doc: LetterDoc, frequencies: list[str]) -> int | None:
     # a form's checkbox row: "Duration of treatment: 3 months 6 months X 12 months"
     for line in doc.texts:
@@ -305,4 +324,4 @@ def necessity_stated(doc: LetterDoc) -> bool:
     return answered_yes or bool(_NECESSITY.search(statements))
 
 
-__all__ = ["DURATION", "FREQUENCY", "duration_months", "item_categories", "necessity_stated", "recommended_items", "split_frequency"]
+__all__ = ["DURATION", "FREQUENCY", "categories_from_text", "duration_months", "item_categories", "necessity_stated", "recommended_items", "split_frequency"]

@@ -27,6 +27,7 @@ from hsawallet.ingest.letter_entities import (
     names_in,
     ten_digit_numbers,
 )
+from hsawallet.ingest.receipt import natural_name
 from hsawallet.ingest.validate import npi_is_valid
 
 _I = re.IGNORECASE
@@ -63,7 +64,9 @@ def decide(evidence: list[Evidence], exclude: frozenset[str] | set[str] = frozen
     ranked = sorted(groups.values(), key=score, reverse=True)
     best = ranked[0]
     confidence = min(0.97, score(best))
-    if len(ranked) > 1 and max(e.weight for e in ranked[1]) >= 0.75:
+    # a rival named by evidence of its own (a vault's person merely printed is no rival)
+    rivals = [e for group in ranked[1:] for e in group if e.source != "roster" and e.weight >= 0.75]
+    if rivals:
         confidence = min(confidence, 0.6)
     top = max(best, key=lambda e: (e.weight, len(e.name)))
     return top, round(confidence, 2)
@@ -92,9 +95,28 @@ _PROSE_AFTER = re.compile(
 )
 
 
-def find_patient(doc: LetterDoc, date_order: str, provider_keys: set[str]) -> tuple[str | None, date | None, float, float]:
+def roster_names(doc: LetterDoc, people: tuple[str, ...] | list[str]) -> list[Evidence]:
+    """The vault's people whose names the letter prints, in either order ("Jane Q. Roe", "ROE, JANE")."""
+    found: list[Evidence] = []
+    for person in people:
+        words = [w for w in re.findall(r"[A-Za-z][A-Za-z'\-]+", person) if len(w) > 1]
+        if len(words) < 2:
+            continue
+        first, last = re.escape(words[0]), re.escape(words[-1])
+        pattern = re.compile(
+            rf"\b{first}\b(?:\s+[A-Za-z]\.?){{0,2}}(?:\s+[A-Za-z'\-]+)?\s+{last}\b|\b{last}\s*,\s*{first}\b(?:\s+[A-Z]\b\.?)?", _I
+        )
+        match = pattern.search(doc.flat)
+        if match:
+            found.append(Evidence(natural_name(match.group(0)), 0.8, "roster"))
+    return found
+
+
+def find_patient(
+    doc: LetterDoc, date_order: str, provider_keys: set[str], people: tuple[str, ...] | list[str] = ()
+) -> tuple[str | None, date | None, float, float]:
     """(name, date of birth, name confidence, dob confidence)."""
-    evidence: list[Evidence] = []
+    evidence: list[Evidence] = roster_names(doc, people)
     for index, value in doc.labelled(_PATIENT_LABEL):
         span = name_at(value)
         if span and not credentials_after(value, span.end):

@@ -39,8 +39,9 @@ def _image_dpi(image) -> int | None:
     return value if value and 150 <= value <= 1200 else None
 
 
-def read_document(data: bytes, *, filename: str, date_order: str = "mdy") -> ReadResult:
-    """Everything the app reads from one document. ``filename`` is not trusted for the type."""
+def read_document(data: bytes, *, filename: str, date_order: str = "mdy", people: tuple[str, ...] = ()) -> ReadResult:
+    """Everything the app reads from one document. ``filename`` is not trusted for the type;
+    ``people`` are the names of the vault's people (a letter's patient is likely one of them)."""
     media_type = sniff(data)
     pages = extract_pages(data, media_type)
     if not any(page.text.strip() for page in pages):
@@ -62,12 +63,12 @@ def read_document(data: bytes, *, filename: str, date_order: str = "mdy") -> Rea
     elif kind == "letter":
         from hsawallet.ingest.letter import parse_letter
 
-        result.letter = parse_letter(pages, date_order=date_order)
+        result.letter = parse_letter(pages, date_order=date_order, people=people)
         if _letter_gaps(result.letter) and any(page.source == "ocr" for page in pages):
             # A single-block read (psm 6) can drop whole value rows of a form; the automatic
             # layout keeps them. Worth a second OCR pass only when key fields are missing.
             second_pages = extract_pages(data, media_type, psm=AUTO_LAYOUT_PSM)
-            _fill_letter_gaps(result.letter, parse_letter(second_pages, date_order=date_order))
+            _fill_letter_gaps(result.letter, parse_letter(second_pages, date_order=date_order, people=people))
     return result
 
 

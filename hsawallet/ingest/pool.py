@@ -33,7 +33,7 @@ OPEN_MAIL = "mail"  # ... or open an e-mail message or mailbox (hsawallet.ingest
 
 
 def _worker_main(connection: Connection, memory_mb: int) -> None:
-    """Child process: set limits, then read (data, filename, date_order) jobs until told to stop."""
+    """Child process: set limits, then read (data, filename, date_order, task, people) jobs until told to stop."""
     os.setsid()  # own process group, so a kill reaches tesseract too
     if memory_mb:
         import resource
@@ -50,14 +50,14 @@ def _worker_main(connection: Connection, memory_mb: int) -> None:
             return
         if job is None:
             return
-        data, filename, date_order, task = job
+        data, filename, date_order, task, people = job
         try:
             if task == OPEN_MAIL:
                 from hsawallet.ingest.mail import open_mail
 
                 outcome = open_mail(data, filename=filename)
             else:
-                outcome = read_document(data, filename=filename, date_order=date_order)
+                outcome = read_document(data, filename=filename, date_order=date_order, people=people)
         except IngestError as error:
             outcome = error
         except MemoryError:
@@ -92,10 +92,10 @@ class _Worker:
         self.job_sent_at = 0.0
 
     def send(self, key: object, data: bytes, filename: str, date_order: str, timeout_s: float,
-             task: str = READ) -> None:
+             task: str = READ, people: tuple[str, ...] = ()) -> None:
         """Queue a job in the pipe; a worker still starting reads it once ready."""
         self.job, self.job_timeout_s, self.job_sent_at = key, timeout_s, time.monotonic()
-        self.connection.send((data, filename, date_order, task))
+        self.connection.send((data, filename, date_order, task, people))
 
     @property
     def deadline(self) -> float:
@@ -136,9 +136,11 @@ def read_many(
     memory_mb: int = 1536,
     date_order: str = "mdy",
     task: str = READ,
+    people: tuple[str, ...] = (),
 ) -> Iterator[tuple[K, ReadResult | IngestError]]:
     """Read (key, data, filename) jobs in parallel; yield (key, result or IngestError) as each finishes.
-    ``task`` OPEN_MAIL opens e-mail files instead, under the same limits (results are MailContents)."""
+    ``task`` OPEN_MAIL opens e-mail files instead, under the same limits (results are MailContents).
+    ``people``: the names of the vault's people, evidence for a letter's patient."""
     source = iter(jobs)  # consumed lazily, so a caller may stream files from disk
 
     def next_job() -> tuple[K, bytes, str] | None:
@@ -162,7 +164,7 @@ def read_many(
                     worker = _Worker(memory_mb)
                     started += 1
                 try:
-                    worker.send(key, data, filename, date_order, timeout_s, task)
+                    worker.send(key, data, filename, date_order, timeout_s, task, people)
                 except (OSError, ValueError):
                     worker.kill()
                     yield key, IngestError("the document could not be handed to a reader process")

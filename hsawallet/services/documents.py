@@ -117,6 +117,7 @@ def import_files(
     with vault.session() as session:
         date_order = config.get(session, "date_order")
         workers = workers or config.get(session, "ocr_workers")
+        people = tuple(person.name for person in session.exec(select(Person)))
         messages: list[tuple[ImportOutcome, Path]] = []  # e-mail files, opened together below
 
         def stage(outcome: ImportOutcome, data: bytes) -> None:
@@ -172,7 +173,7 @@ def import_files(
                 data = blob.data if blob else b""
             yield index, data, path.name
 
-    for index, result in read_many(jobs(), workers=workers, date_order=date_order):
+    for index, result in read_many(jobs(), workers=workers, date_order=date_order, people=people):
         outcome = outcomes[index]
         with vault.session() as session:
             if isinstance(result, IngestError):

@@ -310,3 +310,32 @@ Electronically signed: Priyanka Wetherell, MD 08/05/2026 14:02
     assert letter.issue_date == date(2026, 8, 5)  # signed, not the date of service
     assert letter.duration_months == 12
     assert letter.signed and letter.medical_necessity_statement
+
+
+def test_categories_from_the_recommending_sentences_when_no_item_stands_out():
+    note = """\
+Patient: Casper Lindqvist-Moe
+Sleep apnea, obstructive (G47.33).
+Nightly positive airway pressure with a CPAP machine is medically necessary for this patient.
+This is not for general fitness or wellness.
+Hazel Ngata, NP-C
+"""
+    letter = parse_letter(text(note))
+    assert letter.categories == ["cpap"]
+    assert letter.confidence["categories"] < 0.8
+
+
+def test_a_vault_persons_name_printed_anywhere_is_evidence_for_the_patient():
+    note = """\
+Ilse Vantongeren, DPT - Willowmere Physical Therapy
+The exercise program below is medically necessary after knee surgery for BRANDVOLD, OTTILIE.
+Aquatic exercise classes twice a week.
+"""
+    alone = parse_letter(text(note))
+    assert alone.patient_name is None or alone.confidence["patient_name"] < 0.8
+    known = parse_letter(text(note), people=("Ottilie Brandvold", "Edgar Brandvold"))
+    assert known.patient_name == "Ottilie Brandvold"
+    assert known.confidence["patient_name"] >= 0.8
+    # a household member named beside a labelled patient is no rival for the label
+    labelled = parse_letter(text(PROSE.format(npi=NPI)), people=("Wendeline Farquhar",))
+    assert labelled.patient_name == "Ottilie Brandvold"

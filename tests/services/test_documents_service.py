@@ -144,3 +144,22 @@ def test_documents_left_unread_by_an_interrupted_import_are_read_by_the_next(vau
     with vault.session() as s:
         assert s.get(Document, pending_id).status == "read"
         assert s.exec(select(Receipt).where(Receipt.document_id == pending_id)).one().total == Decimal("49.00")
+
+
+def test_import_reads_letters_with_the_vaults_people_as_evidence(vault, tmp_path):
+    from hsawallet.services import people
+    from hsawallet.store.models import Letter
+
+    with vault.session() as s:
+        people.add_person(s, name="Ottilie Brandvold", dob=date(1958, 7, 14))
+    lines = ["Letter of Medical Necessity",
+             "Ilse Vantongeren, DPT - Willowmere Physical Therapy",
+             "Aquatic exercise classes twice a week are medically necessary for BRANDVOLD, OTTILIE.",
+             "Dated 02/09/2026"]
+    pdf = make_text_pdf(tmp_path / "lmn.pdf", [lines])
+    (outcome,) = documents.import_files(vault, [pdf])
+    assert outcome.kind == "letter"
+    with vault.session() as s:
+        letter = s.exec(select(Letter).where(Letter.document_id == outcome.document_id)).one()
+        assert letter.patient_name == "Ottilie Brandvold"
+        assert letter.confidence["patient_name"] >= 0.8
