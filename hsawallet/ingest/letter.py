@@ -103,7 +103,7 @@ def parse_letter(
 
     result.items, frequencies, how = recommended_items(doc)
     result.frequency = "; ".join(dict.fromkeys(frequencies)) if frequencies else None
-    result.duration_months = duration_months(doc, frequencies)
+    result.duration_months = duration_months(doc, frequencies, result.items)
     result.categories, every_item_known = item_categories(result.items, categories)
     confidence["items"] = 0.85 if result.items and how != "prose" else (0.7 if result.items else 0.0)
     confidence["categories"] = (confidence["items"] if every_item_known else 0.5) if result.categories else 0.0

@@ -29,7 +29,7 @@ FREQUENCY = re.compile(
 DURATION = re.compile(
     r"\bfor\s+(?:a\s+period\s+of\s+|the\s+next\s+)?(\d{1,2}|one|two|three|six|nine|twelve|eighteen)\s*(?:\(\d+\)\s*)?months?\b"
     r"|\b(\d{1,2}|one|three|six|nine|twelve)[\s-]*months?\s+(?:course|program|programme|plan|supply|treatment|trial|period)\b"
-    r"|\b(?:length\s+of\s+need|duration(?:\s+of\s+(?:treatment|need|therapy))?)\s*:?\s*(\d{1,2})\s*months?\b",
+    r"|\b(?:length\s+of\s+(?:need|treatment|therapy|use)|duration(?:\s+of\s+(?:treatment|need|therapy|use))?)\s*:?\s*(\d{1,2})\s*months?\b",
     _I,
 )
 _ITEM_HEADER = re.compile(r"\b(item|service|intervention|treatment|equipment|product|therap(?:y|ies)|supplies|prescribed|recommend\w*)\b", _I)
@@ -283,7 +283,7 @@ def categories_from_text(doc: LetterDoc, categories: Categories) -> list[str]:
     return found
 
 
-def duration_months(doc: LetterDoc, frequencies: list[str]) -> int | None:
+def duration_months(doc: LetterDoc, frequencies: list[str], items: tuple[str, ...] | list[str] = ()) -> int | None:
     # a form's checkbox row: "Duration of treatment: 3 months 6 months X 12 months"
     for line in doc.texts:
         if re.search(r"duration\s+of\s+(?:treatment|need|therapy)", line, _I):
@@ -299,6 +299,11 @@ def duration_months(doc: LetterDoc, frequencies: list[str]) -> int | None:
         if match:
             value = next(g for g in match.groups() if g)
             return number(value)
+    for item in items:
+        # "a 12-month membership"
+        match = re.search(r"\b(\d{1,2})[\s-]months?\b", item, _I)
+        if match:
+            return int(match.group(1))
     for text in frequencies:
         # a table's "Length of need" column: the row ends with its months
         match = re.search(r"\b(\d{1,2})\s*months?\s*$", text, _I)

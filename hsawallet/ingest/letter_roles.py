@@ -121,6 +121,14 @@ def find_patient(
         span = name_at(value)
         if span and not credentials_after(value, span.end):
             evidence.append(Evidence(span.text, 0.9, "label", line=index))
+    for index, text in enumerate(doc.texts):
+        # "Name: ..." in the patient's part of a form
+        for match in _NAME_LABEL.finditer(text):
+            if _section_role(doc, index + 1) == "patient" and not re.search(r"provider|physician|practitioner", text[: match.start()], _I):
+                value = text[match.end():]
+                span = name_at(value)
+                if span and not credentials_after(value, span.end):
+                    evidence.append(Evidence(span.text, 0.85, "form", line=index))
     for index, value in doc.labelled(_MEMBER_LABEL):
         span = name_at(value)
         if span and not credentials_after(value, span.end):

@@ -339,3 +339,30 @@ Aquatic exercise classes twice a week.
     # a household member named beside a labelled patient is no rival for the label
     labelled = parse_letter(text(PROSE.format(npi=NPI)), people=("Wendeline Farquhar",))
     assert labelled.patient_name == "Ottilie Brandvold"
+
+
+def test_a_form_in_sections_with_plain_name_labels():
+    form = """\
+Flexible Spending Account - Letter of Medical Necessity
+PATIENT INFORMATION
+Name: Philippa Achterberg
+Employer: Quillfeather Analytics
+PROVIDER INFORMATION
+Name: Tobiah Feldkamp
+Credentials: DC
+NPI: {npi}
+License #: CHI-44120
+Condition: Lumbar disc herniation   ICD-10: M51.26
+Recommended treatment: Orthotic shoe inserts, custom molded
+Length of treatment: 12 months
+I certify that the above treatment is medically necessary.
+Provider signature: /s/ Tobiah Feldkamp   Date: 5th March 2026
+"""
+    letter = parse_letter(text(form.format(npi=NPI)))
+    assert letter.patient_name == "Philippa Achterberg"
+    assert letter.provider_name == "Tobiah Feldkamp"
+    assert letter.provider_credentials == "DC"
+    assert letter.provider_license == "CHI-44120"
+    assert letter.categories == ["orthopedic"]
+    assert letter.duration_months == 12
+    assert letter.issue_date == date(2026, 3, 5)
