@@ -181,7 +181,7 @@ def find_dob(doc: LetterDoc, date_order: str, patient: str | None) -> tuple[date
 
 SIGNATURE_CUE = re.compile(
     r"/s/|(?:electronically|digitally)\s+(?:signed|authenticated|approved)(?:\s+by)?|signed\s+(?:electronically\s+|digitally\s+)?by"
-    r"|authenticated\s+(?:electronically\s+)?by|e-?\s?signed(?:\s+by)?|e-?signature(?:\s+on\s+file)?|signature\s+on\s+file",
+    r"|authenticated\s+(?:electronically\s+)?by|\be-?\s?signed(?:\s+by)?|\be-?signature(?:\s+on\s+file)?|signature\s+on\s+file",
     _I,
 )
 _PROVIDER_LABEL = re.compile(

@@ -366,3 +366,10 @@ Provider signature: /s/ Tobiah Feldkamp   Date: 5th March 2026
     assert letter.categories == ["orthopedic"]
     assert letter.duration_months == 12
     assert letter.issue_date == date(2026, 3, 5)
+
+
+def test_signature_words_inside_other_words_are_no_signature():
+    from hsawallet.ingest.letter_roles import SIGNATURE_CUE
+
+    assert SIGNATURE_CUE.search("a program designed for joint pain") is None
+    assert SIGNATURE_CUE.search("E-signature on file: Ilse Vantongeren") is not None
