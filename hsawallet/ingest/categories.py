@@ -113,14 +113,10 @@ class Categories:
         found = self._categories.get(category)
         return bool(found and found.needs_lmn)
 
-    def categorize(self, description: str) -> tuple[str, float]:
-        """(category, confidence) of a line item or recommended item description."""
-        text = description or ""
-        for category in self._categories.values():
-            if any(p.search(text) for p in category.patterns):
-                return category.name, 0.95
+    def keyword_weights(self, description: str) -> dict[str, int]:
+        """Each category whose keywords ``description`` contains, with its longest phrase's weight."""
         best: dict[str, int] = {}
-        for words in _readings(text):
+        for words in _readings(description or ""):
             present = set(words)
             for phrase in self._phrases:
                 first = phrase.words[0]
@@ -128,6 +124,15 @@ class Categories:
                     continue  # most phrases fail on their first word: a set lookup instead of a scan
                 if phrase.weight > best.get(phrase.category, 0) and _phrase_in(phrase.words, words):
                     best[phrase.category] = phrase.weight
+        return best
+
+    def categorize(self, description: str) -> tuple[str, float]:
+        """(category, confidence) of a line item or recommended item description."""
+        text = description or ""
+        for category in self._categories.values():
+            if any(p.search(text) for p in category.patterns):
+                return category.name, 0.95
+        best = self.keyword_weights(text)
         if not best:
             return self.default, 0.3
         ranked = sorted(best.items(), key=lambda kv: kv[1], reverse=True)

@@ -49,7 +49,7 @@ _RECEIPT_CUES = [
     (r"\bitems?\s+sold\b|\bqty\b", 1),
     (r"\binvoice\b", 1),
     (r"\bthank\s+you\b", 1),
-    (r"\bending\s+in\s+\d{4}\b|[x*#]{2,}\s*\d{4}\b|\blast\s*(4|four)\b", 2),
+    (r"\bending\s+(in\s+)?\d{4}\b|[x*#]{2,}\s*\d{4}\b|\blast\s*(4|four)\b", 2),
     # a payment made: the amount drafted / charged / debited, or a card charged
     (r"\b(amount|total)\s+(drafted|charged|debited|collected|received|processed)\b", 3),
     (r"\b(drafted|charged|debited)\s+(\S+\s+)?(to|from|on)\b", 2),
@@ -59,6 +59,7 @@ _OTHER_CUES = [
     (r"explanation\s+of\s+benefits", 8),
     (r"this\s+is\s+not\s+a\s+bill", 8),
     (r"this\s+is\s+not\s+a\s+receipt", 8),
+    (r"not\s+a\s+request\s+for\s+payment", 8),
     (r"not\s+a\s+receipt", 5),
     (r"\bplan\s+(paid|pays|discount)\b", 3),
     (r"\ballowed\s+amount\b", 3),
@@ -83,6 +84,14 @@ _OTHER_CUES = [
 ]
 
 
+# A payment taken: a letter never records one.
+_PAYMENT_MADE = re.compile(
+    r"\bpayment\s+(received|applied|taken)\b|\b(amount|total)\s+paid\b|\bpaid\s+(by|with|in\s+full|today)\b|\bchange\s+due\b"
+    r"|\b(visa|mastercard|master\s*card|amex|american\s+express|discover)\b[^\n]{0,30}\b\d{4}\b",
+    re.IGNORECASE,
+)
+
+
 def _score(text: str, cues: list[tuple[str, int]]) -> int:
     return sum(weight for pattern, weight in cues if re.search(pattern, text, re.IGNORECASE))
 
@@ -96,8 +105,14 @@ def classify(pages: list[PageText]) -> tuple[str, float]:
     receipt = _score(text, _RECEIPT_CUES)
     other = _score(text, _OTHER_CUES)
     # A letter quotes no till lines; a receipt at a clinic may name a diagnosis code.
-    if re.search(r"letter\s+of\s+medical\s+necessity|certificate\s+of\s+medical\s+necessity", text, re.I):
+    titled_letter = re.search(r"letter\s+of\s+medical\s+necessity|certificate\s+of\s+medical\s+necessity", text, re.I)
+    if titled_letter:
         letter += 4
+    elif _PAYMENT_MADE.search(text) and not re.search(
+        r"not\s+a\s+(bill|receipt|request\s+for\s+payment)|explanation\s+of\s+benefits", text, re.I
+    ):
+        # a clinic's bill or superbill with the payment taken is a receipt, whatever codes it cites
+        receipt += 6
     # a till slip in any language: a labelled total and a date, several amounts
     if receipt < 4 and re.search(r"\btotal\b[^\n]*\d+[.,]\d{2}", text, re.I) and len(re.findall(r"\d+[.,]\d{2}\b", text)) >= 3:
         receipt += 2

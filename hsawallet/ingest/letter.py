@@ -33,6 +33,7 @@ from hsawallet.ingest.letter_roles import (
     find_patient,
     find_provider,
     find_signed,
+    person_key,
 )
 from hsawallet.ingest.model import LetterFields, PageText
 from hsawallet.ingest.validate import describe_icd10
@@ -88,7 +89,7 @@ def parse_letter(
     name, credentials, confidence["provider_name"], _ = find_provider(doc)
     result.provider_name, result.provider_credentials = name, credentials
     confidence["provider_credentials"] = confidence["provider_name"] if credentials else 0.0
-    provider_keys = {name.split()[-1].lower()} if name else set()
+    provider_keys = {person_key(name)} if name else set()
     result.patient_name, result.patient_dob, confidence["patient_name"], confidence["patient_dob"] = find_patient(
         doc, date_order, provider_keys, people
     )

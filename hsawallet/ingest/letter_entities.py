@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from hsawallet.ingest.receipt import natural_name
-from hsawallet.ingest.validate import normalize_icd10, npi_is_valid
+from hsawallet.ingest.validate import normalize_icd10
 
 _I = re.IGNORECASE
 
@@ -30,7 +30,8 @@ CREDENTIALS = (
 _CRED_ALT = "|".join(re.escape(c) for c in sorted(CREDENTIALS, key=len, reverse=True))
 CREDENTIAL = re.compile(rf"(?<![\w.])(?:{_CRED_ALT})(?![\w-])")
 # "Jane Roe, MD", "Jane Roe MD, FACP", "Jane Roe, PA-C" (a name followed by its credentials)
-CREDENTIAL_RUN = re.compile(rf"^\s*,?\s*((?:{_CRED_ALT})(?![\w-])(?:\s*,?\s*(?:{_CRED_ALT})(?![\w-]))*)")
+# (OCR of a form reads its cell borders as "|": "Jane Roe | | MD")
+CREDENTIAL_RUN = re.compile(rf"^[\s|]*,?[\s|]*((?:{_CRED_ALT})(?![\w-])(?:\s*,?\s*(?:{_CRED_ALT})(?![\w-]))*)")
 
 def _word_set(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -92,8 +93,11 @@ def name_at(text: str, start: int = 0) -> NameSpan | None:
     """The person's name that begins at ``start`` of ``text`` (leading spaces skipped): two to
     five name words ("Jane Q. Roe", "ROE, JANE Q."), stopping at the first word that is not one."""
     position = start
-    while position < len(text) and text[position] in " \t:-–—#":
+    while position < len(text) and text[position] in " \t:-–—#|[{(":
         position += 1
+    title = re.match(r"(?:dr|mr|mrs|ms|miss|mx|prof)\.?\s+(?=[A-Z])", text[position:], _I)
+    if title:  # "Dr. Jane Roe": the title is not part of the name
+        position += title.end()
     tokens: list[tuple[str, int, int]] = []
     comma_seen = False
     for match in re.finditer(r"\S+", text[position:]):
@@ -169,12 +173,9 @@ _TEN_DIGITS = re.compile(r"(?<![\d\-/.])(\d{10})(?![\d\-/]|\.\d)")
 NPI_LABEL = re.compile(r"\bN\s?P\s?[I1l|](?![a-z])|national\s+provider\s+(?:identifier|id|number)", _I)
 
 
-def npi_numbers(text: str) -> list[tuple[str, int, int]]:
-    """Every 10-digit number in ``text`` whose NPI check digit is right: (npi, start, end)."""
-    return [(m.group(1), m.start(1), m.end(1)) for m in _TEN_DIGITS.finditer(text) if npi_is_valid(m.group(1))]
-
-
 def ten_digit_numbers(text: str) -> list[tuple[str, int, int]]:
+    """Every 10-digit number in ``text`` (an NPI's shape; its check digit is tested by the caller,
+    who also wants to know that an NPI was printed with a wrong one): (number, start, end)."""
     return [(m.group(1), m.start(1), m.end(1)) for m in _TEN_DIGITS.finditer(text)]
 
 
@@ -271,5 +272,5 @@ def icd10_codes(text: str, ocr: bool = False) -> list[str]:
 __all__ = [
     "CREDENTIAL", "CREDENTIALS", "ICD_LABEL", "LICENSE_LABEL", "NOT_NAME_WORDS", "NPI_LABEL", "NameSpan",
     "US_STATES", "credentials_after", "icd10_codes", "license_value", "name_at", "name_before", "names_in",
-    "npi_numbers", "ten_digit_numbers",
+    "ten_digit_numbers",
 ]

@@ -66,7 +66,7 @@ _PROSE_END = re.compile(
 _NECESSITY = re.compile(
     r"medically\s+necessary|medical(?:ly)?\s+necess|required\s+to\s+(?:treat|manage|unload|correct|control)|necessary\s+(?:to|for)\s+(?:treat|manage)"
     r"|\bto\s+treat\b|\btreat(?:s|ing)?\s+(?:the|this|a|his|her|their)\s+(?:diagnosed\s+)?(?:condition|disease|disorder)|treatment\s+of\b"
-    r"|first-line\s+treatment|part\s+of\s+(?:the\s+)?treat|is\s+needed\s+to|needed\s+to\s+(?:treat|relieve|correct)|prescrib"
+    r"|first-line\s+treatment|part\s+of\s+(?:\w+\s+){0,2}treat|is\s+needed\s+to|needed\s+to\s+(?:treat|relieve|correct)|prescrib"
     r"|mainly\s+for\s+treating[^?]*\?\s*(?:[✓✔xX☒■]|\[\s*[xX✓]\s*\])\s*yes",
     _I,
 )
@@ -208,14 +208,16 @@ def _prose(doc: LetterDoc, found: _Items) -> None:
 def _labelled(doc: LetterDoc, found: _Items) -> None:
     label = re.compile(
         r"^\W*(?:recommended\s+(?:items?|services?|treatments?|equipment)(?:\s+or\s+services?)?|items?\s*(?:or|/)\s*services?"
-        r"|rx|prescription|prescribed|recommendations?|orders?|treatment|therapy|equipment)(?:\s*\d)?\s*[:\-]\s*(\S.*)$",
+        r"|rx|prescription|prescribed|recommendations?|orders?|treatment|therapy|equipment|supplies)"
+        r"(?:\s+(?:ordered|prescribed|recommended|requested|needed))?(?:\s*\d)?\s*[:\-]\s*(\S.*)$",
         _I,
     )
     for text in doc.texts:
         match = label.match(text)
         if match:
-            item, frequency = split_frequency(match.group(1))
-            found.add(item, frequency)
+            for part in re.split(r"\s*;\s*", match.group(1)):  # "CPAP; full face mask; filters monthly"
+                item, frequency = split_frequency(part)
+                found.add(item, frequency)
 
 
 def _caption_rows(doc: LetterDoc, found: _Items) -> None:
@@ -256,6 +258,11 @@ def item_categories(items: list[str], categories: Categories) -> tuple[list[str]
     every = True
     for item in items:
         category, _ = categories.categorize(item)
+        if not categories.needs_lmn(category):
+            # a letter recommends what needs a letter: "CPAP with heated humidifier" is CPAP supplies
+            wanted = {c: w for c, w in categories.keyword_weights(item).items() if categories.needs_lmn(c)}
+            if wanted:
+                category = max(wanted, key=lambda c: wanted[c])
         if category == categories.default:
             every = False
             continue

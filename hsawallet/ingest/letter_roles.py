@@ -42,8 +42,10 @@ class Evidence:
     line: int = -1
 
 
-def _key(name: str) -> str:
-    return name.split()[-1].lower()
+def person_key(name: str) -> str:
+    """Who a name is: first and last name (a household shares its surname)."""
+    words = [w for w in name.lower().split() if len(w.rstrip(".")) > 1]
+    return f"{words[0]} {words[-1]}" if len(words) > 1 else name.lower()
 
 
 def decide(evidence: list[Evidence], exclude: frozenset[str] | set[str] = frozenset()) -> tuple[Evidence | None, float]:
@@ -51,9 +53,9 @@ def decide(evidence: list[Evidence], exclude: frozenset[str] | set[str] = frozen
     sources name the same person, lowered when strong evidence names someone else."""
     groups: dict[str, list[Evidence]] = {}
     for item in evidence:
-        if _key(item.name) in exclude:
+        if person_key(item.name) in exclude:
             continue
-        groups.setdefault(_key(item.name), []).append(item)
+        groups.setdefault(person_key(item.name), []).append(item)
     if not groups:
         return None, 0.0
 
@@ -156,25 +158,44 @@ def find_patient(
         if _PROSE_BEFORE.search(doc.flat[max(0, span.start - 40): span.start]) or _PROSE_AFTER.match(doc.flat[span.end: span.end + 40]):
             evidence.append(Evidence(span.text, 0.75, "prose"))
     best, confidence = decide(evidence, exclude=provider_keys)
-    dob, dob_confidence = find_dob(doc, date_order, best.name if best else None)
+    dob, dob_confidence, among_several = find_dob(doc, date_order, best.name if best else None)
+    if among_several:
+        dob_confidence = min(dob_confidence, max(confidence, 0.6))  # no surer than whose birth date it is
     return (best.name if best else None), dob, confidence, dob_confidence
 
 
-def find_dob(doc: LetterDoc, date_order: str, patient: str | None) -> tuple[date | None, float]:
+def find_dob(doc: LetterDoc, date_order: str, patient: str | None) -> tuple[date | None, float, bool]:
+    """The patient's date of birth: the date after a birth-date cue; when the letter gives several
+    (the account holder's too), the one on the patient's line or after a patient's label.
+    Returns (date, confidence, whether it was chosen among several)."""
+    found: list[tuple[date, float, str]] = []  # (date, confidence, text before it on its line)
     for index, line in enumerate(doc.texts):
         for match in _DOB_CUE.finditer(line):
             dates = find_dates(line[match.end(): match.end() + 40], date_order)
             if dates:
-                return dates[0].value, 0.9
-            if not line[match.end():].strip(" :()/-.MDYmdy") and index + 1 < len(doc.texts):
+                found.append((dates[0].value, 0.9, line[: match.start()]))
+            elif not line[match.end():].strip(" :()/-.MDYmdy") and index + 1 < len(doc.texts):
                 dates = find_dates(doc.texts[index + 1], date_order)
                 if dates:
-                    return dates[0].value, 0.8
-    for _, value in doc.under_caption(re.compile(r"date\s+of\s+birth|\bdob\b|birth\s*date", _I)):
-        dates = find_dates(value, date_order)
-        if dates:
-            return dates[-1].value if len(dates) > 1 and patient else dates[0].value, 0.8
-    return None, 0.0
+                    found.append((dates[0].value, 0.8, line[: match.start()]))
+    if not found:
+        for _, row in doc.under_caption(re.compile(r"date\s+of\s+birth|\bdob\b|birth\s*date", _I)):
+            dates = find_dates(row, date_order)
+            if dates:
+                found.append((dates[-1].value if len(dates) > 1 and patient else dates[0].value, 0.8, ""))
+                break
+    if not found:
+        return None, 0.0, False
+    if len({born for born, _, _ in found}) == 1:
+        return found[0][0], found[0][1], False
+    for born, confidence, before in found:
+        if re.search(r"patient|client", before[-30:], _I):
+            return born, confidence, True
+    names = [w.lower() for w in (patient or "").split() if len(w.rstrip(".")) > 1]
+    for born, confidence, before in found:
+        if names and all(n in before.lower() for n in names):
+            return born, confidence, True
+    return found[0][0], 0.6, True  # several people's birth dates, none clearly the patient's
 
 
 # ---- provider --------------------------------------------------------------------------------
@@ -255,7 +276,7 @@ def find_provider(doc: LetterDoc) -> tuple[str | None, str | None, float, list[E
     best, confidence = decide(evidence)
     if best is None:
         return None, None, 0.0, evidence
-    same = [e for e in evidence if _key(e.name) == _key(best.name)]
+    same = [e for e in evidence if person_key(e.name) == person_key(best.name)]
     credentials = _credentials_of(doc, same)
     return best.name, credentials, confidence, evidence
 
@@ -404,5 +425,7 @@ def _drawn_signature(doc: LetterDoc, provider: str | None) -> tuple[bool, float]
     return False, 0.7
 
 
-__all__ = ["Evidence", "SIGNATURE_CUE", "decide", "find_contact", "find_license", "find_npi", "find_patient",
-           "find_provider", "find_signed"]
+__all__ = [
+    "SIGNATURE_CUE", "Evidence", "decide", "find_contact", "find_license", "find_npi", "find_patient", "find_provider",
+    "find_signed", "person_key",
+]

@@ -106,7 +106,7 @@ def _letters(text: object) -> str:
 # Fields that are read together: a group comes from the second pass only when the first
 # pass found nothing for its lead field, so a value read the first time is never replaced.
 _LETTER_FIELD_GROUPS = (
-    ("patient_name",), ("patient_dob",), ("provider_name", "provider_credentials"), ("provider_npi",),
+    ("patient_name",), ("patient_dob",), ("provider_name",), ("provider_credentials",), ("provider_npi",),
     ("provider_license",), ("provider_contact",), ("icd10", "diagnosis"),
     ("items", "categories", "frequency", "duration_months"),
     ("issue_date", "valid_through", "valid_through_stated"),
@@ -127,7 +127,9 @@ def _fill_letter_gaps(first, second) -> None:
 
 
 AUTO_LAYOUT_PSM = 3
-_LETTER_KEY_FIELDS = ("patient_name", "provider_name", "provider_npi", "issue_date", "icd10", "categories")
+_LETTER_KEY_FIELDS = (
+    "patient_name", "provider_name", "provider_credentials", "provider_npi", "issue_date", "icd10", "categories",
+)
 
 
 def _letter_gaps(letter) -> int:

@@ -45,6 +45,7 @@ def test_person_names_in_any_order_and_stopping_at_label_words():
     ("Ilse Vantongeren, RD, LDN", "RD, LDN"),
     ("Ilse Vantongeren, FNP-BC", "FNP-BC"),
     ("Ilse Vantongeren, Director", None),
+    ("| Ilse Vantongeren | | DPT | | (555) 555-0100", "DPT"),  # a form's cells as OCR reads their borders
 ])
 def test_credentials_after_a_name(line, credentials):
     span = name_at(line)
@@ -231,6 +232,8 @@ def test_text_pdf_signature_is_a_drawing_near_the_signature_block():
      "01/05 POS DEBIT HARBOR DRUG 12.40\nEnding balance 1,191.71", "other"),
     ("Harbor Physical Therapy\nAppointment reminder\nYou're scheduled for Monday, March 2 at 9:00.\n"
      "Reply Y to confirm.", "other"),
+    ("Harbor Health Plan\nClaim summary - not a request for payment\nService 03/02/2026 Physical therapy\n"
+     "Amount billed 120.00  Amount paid by plan 80.00\nYou may owe 40.00", "other"),
     ("Plan of care\nPatient: Beatrix Oyelaran\nDiagnosis: lumbar radiculopathy (M54.16)\nI have prescribed "
      "aquatic therapy twice a week.\nIlse Vantongeren, DPT\nNPI " + NPI, "letter"),
 ])
@@ -373,3 +376,47 @@ def test_signature_words_inside_other_words_are_no_signature():
 
     assert SIGNATURE_CUE.search("a program designed for joint pain") is None
     assert SIGNATURE_CUE.search("E-signature on file: Ilse Vantongeren") is not None
+
+
+def test_certificate_with_a_titled_physician_and_equipment_list():
+    certificate = """\
+CERTIFICATE OF MEDICAL NECESSITY
+Patient: Hollis Grimsrud              Date of birth: 11-22-1970
+Diagnosis: Obstructive sleep apnea, severe (G47.33)
+Equipment ordered: CPAP with heated humidifier; full face mask; replacement cushions monthly
+Physician: Dr. Marguerite Oyelowo-Tran    NPI: {npi}
+As part of his treatment plan these supplies are required.
+Date signed: 01/15/2026
+"""
+    letter = parse_letter(ocr(certificate.format(npi=NPI)))
+    assert letter.patient_name == "Hollis Grimsrud"
+    assert letter.provider_name == "Marguerite Oyelowo-Tran"  # the title is not part of the name
+    assert letter.items == ["CPAP with heated humidifier", "full face mask", "replacement cushions"]
+    assert letter.categories == ["cpap"]  # a humidifier for a CPAP: the category that needs the letter
+    assert letter.issue_date == date(2026, 1, 15)
+    assert letter.medical_necessity_statement
+
+
+def test_the_patients_birth_date_among_several():
+    form = """\
+Account holder: Edgar Brandvold   Account holder DOB: 03/03/1955
+Patient: Ottilie Brandvold   Patient DOB: 07/14/1958
+"""
+    letter = parse_letter(text(form))
+    assert letter.patient_dob == date(1958, 7, 14)
+    unclear = parse_letter(text("Edgar Brandvold, DOB 03/03/1955\nOttilie Brandvold, DOB 07/14/1958\n"))
+    assert unclear.confidence["patient_dob"] < 0.8
+
+
+def test_a_superbill_with_its_payment_is_a_receipt_despite_its_codes():
+    superbill = """\
+Cedarline Chiropractic  NPI 1234567893  Tax ID 12-3456789
+SUPERBILL / STATEMENT OF SERVICES
+Patient: Ottilie Brandvold   DOB 07/14/1958
+Diagnosis codes (ICD-10): M54.50, M99.03
+CPT 98940 Chiropractic manipulation 1 unit 65.00
+Total charges 110.00
+Payment received - Visa ending 4421 110.00
+Provider signature: Ilse Vantongeren, DC
+"""
+    assert classify(text(superbill))[0] == "receipt"
