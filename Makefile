@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench screenshots setup system-deps clean package package-check package-deps
+.PHONY: run test lint soak bench screenshots setup system-deps clean package package-check package-deps
 
 run: setup
 	$(BIN)/hsawallet gui
@@ -16,6 +16,10 @@ test: lint
 lint: setup
 	$(BIN)/ruff check -q hsawallet resources tests bench
 	$(BIN)/mypy
+
+# The fault-injection suite at full counts (tests/reliability/); prints the table, exit 1 on any failure.
+soak: setup
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.reliability.soak
 
 bench: setup
 	$(BIN)/python bench/accuracy.py

@@ -59,7 +59,10 @@ def emit(args: argparse.Namespace, data: Any, text: Callable[[Any], str] | str |
 
 
 def table(rows: list[list[Any]], headers: list[str]) -> str:
-    cells = [[("" if c is None else str(c)) for c in row] for row in rows]
+    from hsawallet.safeio import printable_name
+
+    # A cell never breaks the table or reaches the terminal as a control sequence (file names).
+    cells = [[("" if c is None else printable_name(str(c))) for c in row] for row in rows]
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
     lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths)),
              "  ".join("-" * w for w in widths)]
@@ -81,10 +84,20 @@ def _prompt() -> str | None:
     return getpass.getpass("Vault passphrase: ")
 
 
+_opened: list = []  # closed when the command ends: the WAL is folded into the file and the lock let go
+
+
 def open_vault(args: argparse.Namespace):
     from hsawallet.services import vault
 
-    return vault.unlock(vault_path(args), passphrase=vault.passphrase_from_env(), prompt=_prompt)
+    opened = vault.unlock(vault_path(args), passphrase=vault.passphrase_from_env(), prompt=_prompt, notify=_tell)
+    _opened.append(opened)
+    return opened
+
+
+def _tell(message: str) -> None:
+    """Waits and other notes while a command runs ("another import is running, waiting...")."""
+    print(f"hsawallet: {message}", file=sys.stderr, flush=True)
 
 
 def progress_bar(args: argparse.Namespace, total: int, unit: str):
@@ -232,8 +245,14 @@ def cmd_import(args):
     return EXIT_PARTIAL if errors else EXIT_OK
 
 
+def _name(file_name: str | None) -> str:
+    from hsawallet.safeio import printable_name
+
+    return printable_name(file_name or "")
+
+
 def _outcome_line(o) -> str:
-    name = f"{o.file} (in {o.container})" if o.container and o.container != o.file else o.file
+    name = f"{_name(o.file)} (in {_name(o.container)})" if o.container and o.container != o.file else _name(o.file)
     if o.status == ImportStatus.ERROR:
         return f"error      {name}: {o.error}"
     return f"{o.status:<10} {name} -> document {o.document_id} ({o.kind or 'unknown'})"
@@ -293,7 +312,7 @@ def cmd_links(args):
     vault = open_vault(args)
     with vault.session() as session:
         rows = records.links_json(session)
-    emit(args, rows, lambda r: "\n".join(f"item {x['item_id']} ({x['receipt_file']}): {x['reason']}" for x in r)
+    emit(args, rows, lambda r: "\n".join(f"item {x['item_id']} ({_name(x['receipt_file'])}): {x['reason']}" for x in r)
          or "(no items that need a letter)")
 
 
@@ -344,7 +363,7 @@ def cmd_search(args):
         hits = documents.search(session, " ".join(args.query))
         docs = documents.documents_by_id(session, [h[0] for h in hits])
     rows = [{"document_id": i, "file": docs[i].file_name, "kind": docs[i].kind, "snippet": s} for i, s in hits]
-    emit(args, rows, lambda r: "\n".join(f"{x['document_id']:>5}  {x['file']}: {x['snippet']}" for x in r)
+    emit(args, rows, lambda r: "\n".join(f"{x['document_id']:>5}  {_name(x['file'])}: {x['snippet']}" for x in r)
          or "No matches.")
 
 
@@ -413,7 +432,7 @@ def cmd_verify(args):
         lines = ["Vault problems found:"]
         lines += [f"  encryption: {e}" for e in d["cipher_errors"]]
         lines += [f"  database: {e}" for e in d["integrity_errors"]]
-        lines += [f"  document {b['id']} ({b['file']}): bytes do not match their SHA-256" for b in d["bad_documents"]]
+        lines += [f"  document {b['id']} ({_name(b['file'])}): bytes do not match their SHA-256" for b in d["bad_documents"]]
         return "\n".join(lines)
 
     emit(args, data, text)
@@ -463,6 +482,8 @@ def build_parser() -> argparse.ArgumentParser:
         options.add_argument("--vault", help="vault file (default: $HSAWALLET_VAULT or the platform data folder)",
                              **defaults)
         options.add_argument("--json", action="store_true", help="machine-readable output", **defaults)
+        options.add_argument("--debug", action="store_true", help="on an error, print where it happened",
+                             **defaults)
         return options
 
     top = global_options()
@@ -630,32 +651,59 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from hsawallet.ingest.model import IngestError
-    from hsawallet.services.errors import UserError
-    from hsawallet.services.vault import VaultError, VaultLockedError
-
+    """Run one command; every error ends as one line on stderr and an exit code (a traceback only
+    with --debug)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         args.func = cmd_gui
     try:
-        code = args.func(args)
-    except VaultLockedError as exc:
-        print(f"hsawallet: {exc}", file=sys.stderr)
-        return EXIT_LOCKED
-    except CliError as exc:
-        print(f"hsawallet: {exc}", file=sys.stderr)
-        return exc.code
-    except (UserError, VaultError, IngestError) as exc:
-        print(f"hsawallet: {exc}", file=sys.stderr)
+        try:
+            return args.func(args) or EXIT_OK
+        finally:
+            while _opened:
+                _opened.pop().close()
+            sys.stdout.flush()  # a closed pipe (| head) surfaces here, inside the handler
+    except BaseException as exc:  # noqa: BLE001 - the one place every error is turned into a message
+        return _report_failure(args, exc)
+
+
+def _report_failure(args: argparse.Namespace, exc: BaseException) -> int:
+    from hsawallet.ingest.model import IngestError
+    from hsawallet.services.errors import UserError, describe_failure, safe_traceback
+    from hsawallet.services.vault import VaultError, VaultLockedError
+    from hsawallet.store.locks import VaultBusyError
+
+    if isinstance(exc, SystemExit):
+        raise exc
+    if isinstance(exc, BrokenPipeError):  # the reader of our output went away: nothing left to tell
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except OSError:
+            pass
         return EXIT_USER
-    except KeyboardInterrupt:
+    if getattr(args, "debug", False):
+        print(safe_traceback(exc), file=sys.stderr)
+    if isinstance(exc, KeyboardInterrupt):
         print("hsawallet: interrupted", file=sys.stderr)
         return 130
-    except OSError as exc:
-        print(f"hsawallet: {exc.strerror or exc}: {exc.filename or ''}", file=sys.stderr)
-        return EXIT_USER
-    return code or EXIT_OK
+    if isinstance(exc, VaultLockedError):
+        message, code = str(exc), EXIT_LOCKED
+    elif isinstance(exc, CliError):
+        message, code = str(exc), exc.code
+    elif isinstance(exc, (UserError, VaultError, IngestError, VaultBusyError)):
+        message, code = str(exc), EXIT_USER
+    else:
+        try:
+            path = vault_path(args)
+        except Exception:  # noqa: BLE001 - the message is still useful without the path
+            path = None
+        failure = describe_failure(exc, path)
+        message, code = failure.message, EXIT_LOCKED if failure.damaged else EXIT_USER
+        if failure.internal and not getattr(args, "debug", False):
+            message += " Run the command again with --debug for details."
+    print(f"hsawallet: {message}", file=sys.stderr)
+    return code
 
 
 if __name__ == "__main__":

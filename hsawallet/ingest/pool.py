@@ -9,12 +9,16 @@ through a pipe and write nothing to disk.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
 import signal
+import sys
+import threading
 import time
 import traceback
+import warnings
 from collections.abc import Iterable, Iterator
 from multiprocessing.connection import Connection, wait
 from typing import TypeVar
@@ -30,47 +34,146 @@ _READY = "ready"
 STARTUP_TIMEOUT_S = 60.0  # spawning Python and importing the readers; generous for slow disks
 READ = "read"  # a job's task: read one document (ReadResult) ...
 OPEN_MAIL = "mail"  # ... or open an e-mail message or mailbox (hsawallet.ingest.mail.MailContents)
+_PR_SET_PDEATHSIG = 1
 
 
-def _worker_main(connection: Connection, memory_mb: int) -> None:
-    """Child process: set limits, then read (data, filename, date_order, task, people) jobs until told to stop."""
+def _worker_main(connection: Connection, memory_mb: int, cpu_s: int, parent_pid: int) -> None:
+    """Child process: set limits, then run (data, filename, date_order, task) jobs until told to stop.
+
+    The parent gone (pipe closed, killed), the worker ends at once and quietly: it is of no use
+    to anyone, and its output would land on a terminal that has moved on.
+    """
     os.setsid()  # own process group, so a kill reaches tesseract too
+    _die_with_parent(parent_pid)
+    # Libraries warn about each oddity of a damaged file, sometimes quoting its bytes: not for the terminal.
+    logging.disable(logging.WARNING)
+    warnings.simplefilter("ignore")
     if memory_mb:
         import resource
 
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    try:
+        import hsawallet.ingest.pipeline  # noqa: F401 - loaded before the first job's clock starts
+
+        connection.send(_READY)  # the parent starts a job's clock only now, not during start-up
+        while True:
+            try:
+                job = connection.recv()
+            except (EOFError, OSError):
+                return
+            if job is None:
+                return
+            _limit_cpu(cpu_s)
+            data, filename, date_order, task, people = job
+            outcome = _run(task, data, filename, date_order, people, memory_mb)
+            del data, job
+            try:
+                connection.send(outcome)
+            except MemoryError:
+                connection.send(_memory_error(memory_mb))
+    except (OSError, EOFError, KeyboardInterrupt):  # the pipe broke: the parent is gone
+        _exit_quietly()
+
+
+def _run(task: str, data: bytes, filename: str, date_order: str, people: tuple[str, ...], memory_mb: int) -> object:
     from hsawallet.ingest.pipeline import read_document
 
-    connection.send(_READY)  # the parent starts a job's clock only now, not during start-up
-    while True:
-        try:
-            job = connection.recv()
-        except (EOFError, OSError):
-            return
-        if job is None:
-            return
-        data, filename, date_order, task, people = job
-        try:
-            if task == OPEN_MAIL:
-                from hsawallet.ingest.mail import open_mail
+    try:
+        if task == OPEN_MAIL:
+            from hsawallet.ingest.mail import open_mail
 
-                outcome = open_mail(data, filename=filename)
-            else:
-                outcome = read_document(data, filename=filename, date_order=date_order, people=people)
-        except IngestError as error:
-            outcome = error
-        except MemoryError:
-            outcome = _memory_error(memory_mb)
-        except Exception as error:  # a bug or a library choking on odd input; no document text in the message
-            # Frames only: an exception's message may quote document text.
-            log.error("reading a document failed: %s\n%s", type(error).__name__, "".join(traceback.format_tb(error.__traceback__)))
-            outcome = IngestError(f"the document could not be read (internal error: {type(error).__name__})")
-        del data, job
+            return open_mail(data, filename=filename)
+        return read_document(data, filename=filename, date_order=date_order, people=people)
+    except IngestError as error:
+        return error
+    except MemoryError:
+        return _memory_error(memory_mb)
+    except RecursionError:
+        return IngestError("the document is damaged: its structure refers back to itself (a loop), so it "
+                           "cannot be read")
+    except Exception as error:  # a library choking on damaged input; no document text in the message
+        # Frames only, at debug level: an exception's message may quote document text.
+        log.debug("reading a document failed: %s\n%s", type(error).__name__,
+                  "".join(traceback.format_tb(error.__traceback__)))
+        return IngestError(_damaged(data, error))
+
+
+def _damaged(data: bytes, error: Exception) -> str:
+    """A clear reason for a reader library's failure on a damaged file (a failure in our own code
+    is called what it is)."""
+    from hsawallet.ingest.sniff import PDF, sniff
+
+    innermost = traceback.extract_tb(error.__traceback__)[-1:] if error.__traceback__ else []
+    if innermost and f"{os.sep}hsawallet{os.sep}" in innermost[0].filename:
+        return f"the document could not be read (internal error: {type(error).__name__})"
+    try:
+        media_type = sniff(data)
+    except IngestError:
+        media_type = None
+    if media_type == PDF:
+        return ("the PDF is damaged: its structure (pages, page tree or cross-reference table) could not be read; "
+                "open it in a PDF viewer and save or print it to a new PDF")
+    if media_type is not None:
+        what = media_type.split("/")[1].upper()
+        return (f"the {what} image is damaged or cut short and could not be decoded; "
+                "open it in an image viewer and save it again")
+    return f"the document could not be read (internal error: {type(error).__name__})"
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """End this worker when the process that started it ends, even if that one is killed (-9).
+
+    Linux: the kernel's parent-death signal (no Python needed, works while C code runs). Everywhere:
+    a thread waiting on the parent's sentinel (a pipe the parent's death closes). RLIMIT_CPU per job
+    (_limit_cpu) is the last fence.
+    """
+    if sys.platform.startswith("linux"):
         try:
-            connection.send(outcome)
-        except MemoryError:
-            connection.send(_memory_error(memory_mb))
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent_pid:  # died before the signal was armed
+        _exit_quietly()
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        sentinel = parent.sentinel
+
+        def watch() -> None:
+            wait([sentinel])
+            _exit_quietly()
+
+        threading.Thread(target=watch, name="parent-watchdog", daemon=True).start()
+
+
+def _exit_quietly() -> None:
+    """Kill this worker's group (it and any helper it started), printing nothing."""
+    if hasattr(os, "killpg"):
+        try:
+            os.killpg(os.getpid(), signal.SIGKILL)  # the worker leads its group (setsid)
+        except OSError:
+            pass
+    os._exit(0)
+
+
+def _limit_cpu(cpu_s: int) -> None:
+    """Allow ``cpu_s`` more seconds of CPU from now (the soft RLIMIT_CPU; SIGXCPU ends the worker)."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    soft = int(used.ru_utime + used.ru_stime) + cpu_s
+    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    if hard != resource.RLIM_INFINITY:
+        soft = min(soft, hard)
+    try:
+        resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+    except (ValueError, OSError):
+        pass
 
 
 def _memory_error(memory_mb: int) -> IngestError:
@@ -79,11 +182,42 @@ def _memory_error(memory_mb: int) -> IngestError:
     )
 
 
+_spawn_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def _stderr_to_devnull() -> Iterator[None]:
+    """Start a worker with its stderr on /dev/null: a worker whose parent is killed while it starts
+    dies in multiprocessing's own start-up code, before any of ours could keep it quiet. (For the
+    instant of the spawn this process's stderr goes there too; the worker has nothing to say.)"""
+    if not hasattr(os, "fork"):
+        yield
+        return
+    with _spawn_lock:
+        sys.stderr.flush()
+        saved = os.dup(2)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, 2)
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            os.close(devnull)
+
+
+def _cpu_budget(timeout_s: float) -> int:
+    # CPU seconds of a job: its wall time on every core (OCR may use threads), plus start-up slack.
+    return int(timeout_s * (os.cpu_count() or 1)) + 60
+
+
 class _Worker:
-    def __init__(self, memory_mb: int) -> None:
+    def __init__(self, memory_mb: int, cpu_s: int) -> None:
         self.connection, child_end = _CONTEXT.Pipe(duplex=True)
-        self.process = _CONTEXT.Process(target=_worker_main, args=(child_end, memory_mb), daemon=True)
-        self.process.start()
+        self.process = _CONTEXT.Process(target=_worker_main, args=(child_end, memory_mb, cpu_s, os.getpid()),
+                                        daemon=True)
+        with _stderr_to_devnull():
+            self.process.start()
         child_end.close()
         self.ready = False
         self.started_at = time.monotonic()
@@ -161,7 +295,7 @@ def read_many(
                 key, data, filename = job
                 worker = idle.pop() if idle else None
                 if worker is None:
-                    worker = _Worker(memory_mb)
+                    worker = _Worker(memory_mb, _cpu_budget(timeout_s))
                     started += 1
                 try:
                     worker.send(key, data, filename, date_order, timeout_s, task, people)

@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 from hsawallet import config
 from hsawallet.ingest.model import IngestError, ReadResult
 from hsawallet.ingest.sniff import mail_kind, sniff
+from hsawallet.safeio import FileTooLarge, NotARegularFile, name_bytes, read_regular_file, storable_name
 from hsawallet.services import events
 from hsawallet.services.errors import UserError
 from hsawallet.store.engine import Vault
@@ -42,17 +43,22 @@ MAX_FILE_BYTES = 200 * 1024 * 1024
 
 @dataclass
 class ImportOutcome:
-    file: str  # the file's name, no folder
+    file: str  # the file's name, no folder (bytes that are not UTF-8 kept as surrogate escapes)
     path: str
     status: ImportStatus
     document_id: int | None = None
     kind: str | None = None
     error: str | None = None
     container: str | None = None  # the e-mail file (.eml, .mbox) this document came out of
+    duplicate_of: int | None = None  # a duplicate's document (stored earlier or earlier in this batch)
 
     def as_json(self) -> dict:
-        return {"file": self.file, "status": self.status, "document_id": self.document_id,
-                "kind": self.kind, "error": self.error, "container": self.container}
+        line = {"file": storable_name(self.file), "status": self.status, "document_id": self.document_id,
+                "kind": self.kind, "error": self.error,
+                "container": None if self.container is None else storable_name(self.container)}
+        if self.status == ImportStatus.DUPLICATE:
+            line["duplicate_of"] = self.duplicate_of
+        return line
 
 
 Progress = Callable[[int, int, ImportOutcome], None]
@@ -74,13 +80,14 @@ def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
 
 def _read_file(path: Path) -> bytes:
     try:
-        size = path.stat().st_size
-        if path.is_dir():
-            raise IngestError("it is a folder, not a file")
-        if size > MAX_FILE_BYTES:
-            raise IngestError(f"the file is too large ({size // (1024 * 1024)} MB; the limit is "
-                              f"{MAX_FILE_BYTES // (1024 * 1024)} MB)")
-        data = path.read_bytes()
+        data = read_regular_file(path, MAX_FILE_BYTES)
+    except NotARegularFile as exc:
+        if exc.strerror == "a folder":
+            raise IngestError("it is a folder, not a file") from None
+        raise IngestError(f"it is {exc.strerror}, not a regular file; only saved files are imported") from None
+    except FileTooLarge as exc:
+        raise IngestError(f"the file is too large ({exc.size // (1024 * 1024)} MB; the limit is "
+                          f"{exc.limit // (1024 * 1024)} MB)") from None
     except FileNotFoundError:
         raise IngestError("the file was not found (moved or deleted before it could be read)") from None
     except PermissionError:
@@ -88,7 +95,7 @@ def _read_file(path: Path) -> bytes:
     except IsADirectoryError:
         raise IngestError("it is a folder, not a file") from None
     except OSError as exc:
-        raise IngestError(f"the file could not be read ({exc.strerror or exc})") from None
+        raise IngestError(f"the file could not be read ({exc.strerror or type(exc).__name__})") from None
     if not data:
         raise IngestError("the file is empty")
     return data
@@ -106,14 +113,33 @@ def import_files(
     """Store each file (one transaction per file), then read the new ones in worker processes.
 
     One bad file never stops the batch; an interruption leaves stored-but-unread documents
-    that the next import of the same file reads again.
+    that the next import of the same file reads again. One import runs at a time per vault:
+    a second one waits for the first (told through ``vault.notify``).
     """
+    from hsawallet.store import locks
+
+    with locks.writing(vault.path, on_wait=vault.tell):
+        return _import_files(vault, paths, person_id, account_id, progress, workers)
+
+
+def _import_files(vault: Vault, paths: Iterable[str | os.PathLike], person_id: int | None,
+                  account_id: int | None, progress: Progress | None, workers: int | None) -> list[ImportOutcome]:
     from hsawallet.ingest.pool import read_many
 
     files = expand_paths(paths)
     total = len(files)
     outcomes: list[ImportOutcome] = []
-    to_read: list[tuple[int, Path]] = []  # (outcome index, path)
+    to_read: list[tuple[int, str]] = []  # (outcome index, file name)
+    first_by_sha: dict[str, int] = {}  # sha256 -> index of the outcome that stores it in this batch
+    copies: dict[int, list[ImportOutcome]] = {}  # that index -> later copies, told once it is read
+    told = 0
+
+    def report(outcome: ImportOutcome) -> None:
+        nonlocal told
+        told += 1
+        if progress:
+            progress(told, total, outcome)
+
     with vault.session() as session:
         date_order = config.get(session, "date_order")
         workers = workers or config.get(session, "ocr_workers")
@@ -121,23 +147,38 @@ def import_files(
         messages: list[tuple[ImportOutcome, Path]] = []  # e-mail files, opened together below
 
         def stage(outcome: ImportOutcome, data: bytes) -> None:
+            """Store ``data`` as a new document to read, or make ``outcome`` a duplicate or an error.
+
+            A new document is told once read; a copy of a file earlier in this batch is its
+            duplicate (read once, the first name kept), told once that file has been read."""
+            settled = True
             try:
                 if outcome.error is not None:
                     raise IngestError(outcome.error)
                 sniff(data)  # refuse what is not a document before it is stored
                 sha = hashlib.sha256(data).hexdigest()
                 existing = session.exec(select(Document).where(Document.sha256 == sha)).first()
-                if existing is not None and existing.status != DocumentStatus.STORED:
+                if (first := first_by_sha.get(sha)) is not None:
+                    outcome.status = ImportStatus.DUPLICATE
+                    outcome.document_id = outcome.duplicate_of = outcomes[first].document_id
+                    copies.setdefault(first, []).append(outcome)
+                    settled = False
+                elif existing is not None and existing.status != DocumentStatus.STORED:
                     outcome.status, outcome.document_id, outcome.kind = ImportStatus.DUPLICATE, existing.id, existing.kind
+                    outcome.duplicate_of = existing.id
                 else:
                     doc = existing or _store_document(session, outcome.file, data, sha, person_id, account_id)
                     outcome.document_id = doc.id
-                    to_read.append((len(outcomes), Path(outcome.file)))
+                    first_by_sha[sha] = len(outcomes)
+                    to_read.append((len(outcomes), outcome.file))
+                    settled = False
             except IngestError as exc:
                 outcome.error = str(exc)
+            finally:
+                session.commit()  # ends the transaction: no write lock held while the next file is read
             outcomes.append(outcome)
-            if progress and _done(outcome):
-                progress(sum(map(_done, outcomes)), total, outcome)
+            if settled:
+                report(outcome)
 
         for path in files:
             outcome = ImportOutcome(file=path.name, path=str(path), status=ImportStatus.ERROR)
@@ -161,17 +202,17 @@ def import_files(
         queued = {outcomes[index].document_id for index, _ in to_read}
         for doc in session.exec(select(Document).where(Document.status == DocumentStatus.STORED)):
             if doc.id not in queued:
-                to_read.append((len(outcomes), Path(doc.file_name)))
+                to_read.append((len(outcomes), doc.file_name))
                 outcomes.append(ImportOutcome(file=doc.file_name, path="(left unread by an earlier import)",
                                               status=ImportStatus.ERROR, document_id=doc.id))
                 total += 1
 
     def jobs() -> Iterator[tuple[int, bytes, str]]:
-        for index, path in to_read:
+        for index, name in to_read:
             with vault.session() as session:
                 blob = session.get(DocumentBlob, outcomes[index].document_id)
                 data = blob.data if blob else b""
-            yield index, data, path.name
+            yield index, data, storable_name(name)
 
     for index, result in read_many(jobs(), workers=workers, date_order=date_order, people=people):
         outcome = outcomes[index]
@@ -183,8 +224,14 @@ def import_files(
                 doc = session.get(Document, outcome.document_id)
                 store_read_result(session, doc, result)
                 outcome.status, outcome.kind = ImportStatus.IMPORTED, result.kind
-        if progress:
-            progress(sum(map(_done, outcomes)), total, outcome)
+        report(outcome)
+        for copy in copies.pop(index, ()):
+            if outcome.status == ImportStatus.IMPORTED:
+                copy.kind = outcome.kind
+            else:
+                copy.status, copy.document_id, copy.duplicate_of = ImportStatus.ERROR, None, None
+                copy.error = f"the same bytes as {storable_name(outcome.file)}, which could not be read: {outcome.error}"
+            report(copy)
 
     if any(o.status == ImportStatus.IMPORTED for o in outcomes):
         from hsawallet.services.coverage import recompute_links
@@ -247,14 +294,10 @@ def _remember_source(session: Session, document_id: int, source: DocumentSource)
         session.commit()
 
 
-def _done(outcome: ImportOutcome) -> bool:
-    return outcome.status in (ImportStatus.IMPORTED, ImportStatus.DUPLICATE) or outcome.error is not None
-
-
 def _store_document(session: Session, name: str, data: bytes, sha: str,
                     person_id: int | None, account_id: int | None) -> Document:
-    doc = Document(file_name=name, size=len(data), sha256=sha, status=DocumentStatus.STORED,
-                   person_id=person_id, account_id=account_id)
+    doc = Document(file_name=storable_name(name), file_name_bytes=name_bytes(name), size=len(data), sha256=sha,
+                   status=DocumentStatus.STORED, person_id=person_id, account_id=account_id)
     session.add(doc)
     session.flush()
     session.add(DocumentBlob(document_id=doc.id, data=data))

@@ -27,7 +27,9 @@ def document_json(doc: Document) -> JsonObject:
     imported = doc.imported_at.isoformat(timespec="seconds") if isinstance(doc.imported_at, datetime) else None
     return {"id": doc.id, "file": doc.file_name, "sha256": doc.sha256, "kind": doc.kind, "pages": doc.page_count,
             "status": doc.status, "imported_at": imported, "error": doc.error,
-            "media_type": doc.media_type, "size": doc.size}
+            "media_type": doc.media_type, "size": doc.size,
+            # The name's exact bytes (hex) when they are not UTF-8 and "file" shows them as U+FFFD.
+            "file_bytes_hex": doc.file_name_bytes.hex() if doc.file_name_bytes else None}
 
 
 def list_documents(session: Session) -> list[JsonObject]:

@@ -5,6 +5,8 @@ The CLI and the GUI call these and never the store; the store does the work (sto
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from pathlib import Path
 
 from hsawallet.store import keys
@@ -33,9 +35,11 @@ def create(path: Path, *, passphrase: str | None = None) -> Vault:
     return store.create_vault(Path(path), passphrase=passphrase)
 
 
-def unlock(path: Path, *, passphrase: str | None = None, prompt: PassphrasePrompt | None = None) -> Vault:
-    """Open the vault: the passphrase given, else the keychain's key, else ``prompt()``; VaultLockedError if none."""
-    return store.unlock_vault(Path(path), passphrase=passphrase, prompt=prompt)
+def unlock(path: Path, *, passphrase: str | None = None, prompt: PassphrasePrompt | None = None,
+           notify: Callable[[str], None] | None = None) -> Vault:
+    """Open the vault: the passphrase given, else the keychain's key, else ``prompt()``; VaultLockedError if none.
+    ``notify`` is told of waits (a key change or restore elsewhere, another import)."""
+    return store.unlock_vault(Path(path), passphrase=passphrase, prompt=prompt, notify=notify)
 
 
 def backup(vault: Vault, *, out: Path) -> VerifyReport:

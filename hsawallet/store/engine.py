@@ -6,19 +6,25 @@ as it was, and the user is told both possible causes (wrong key, damaged file).
 
 from __future__ import annotations
 
+import logging
 import os
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlcipher3
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import QueuePool
 from sqlmodel import Session
 
+from hsawallet.store import locks
 from hsawallet.store.keys import VaultKey
+
+log = logging.getLogger(__name__)
 
 
 class VaultError(Exception):
@@ -68,7 +74,45 @@ def probe(path: Path, key: VaultKey) -> None:
     con.close()
 
 
-def make_engine(path: Path, key: VaultKey) -> Engine:
+BUSY_TIMEOUT_S = 30  # SQLite's own wait per attempt (PRAGMA busy_timeout)
+BUSY_GIVE_UP_S = 30 * 60
+# Left behind by a key change or restore that was killed; removed on the next open.
+STALE_SUFFIXES = (".rekey", ".rekey-wal", ".rekey-shm", ".restoring")
+
+Notify = Callable[[str], None]
+
+
+def _begin_immediate(conn, notify: Notify | None) -> None:
+    """Every transaction takes the write lock up front (BEGIN IMMEDIATE).
+
+    A deferred transaction that reads and then writes fails at once with "database is
+    locked" when another process committed in between (the busy timeout does not apply);
+    an immediate one waits its turn. A lock held longer than the busy timeout is waited
+    for again, with a note, rather than failing the work.
+    """
+    started = time.monotonic()
+    told = False
+    while True:
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        except OperationalError as exc:
+            message = str(getattr(exc, "orig", exc))
+            if "readonly" in message:  # a vault on read-only media can still be read
+                conn.exec_driver_sql("BEGIN")
+                return
+            if "locked" not in message and "busy" not in message:
+                raise
+            if time.monotonic() - started > BUSY_GIVE_UP_S:
+                raise
+            if not told:
+                told = True
+                log.info("vault busy; waiting")
+                if notify is not None:
+                    notify("the vault is busy (another program is writing to it), waiting...")
+
+
+def make_engine(path: Path, key: VaultKey, notify: Notify | None = None) -> Engine:
     def creator() -> sqlcipher3.Connection:
         con = _raw_connect(path, key)
         _check_key(con, path)
@@ -80,6 +124,7 @@ def make_engine(path: Path, key: VaultKey) -> Engine:
         creator=creator,
         module=sqlcipher3.dbapi2,
         poolclass=QueuePool,
+        hide_parameters=True,  # an error's text never carries file names or hashes
         pool_size=4,
         max_overflow=4,
     )
@@ -90,7 +135,7 @@ def make_engine(path: Path, key: VaultKey) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN")
+        _begin_immediate(conn, notify)
 
     return engine
 
@@ -113,6 +158,13 @@ class Vault:
     path: Path
     key: VaultKey
     engine: Engine
+    held: bool = False  # this Vault counts in the process's shared "open" lock (store/locks.py)
+    # Where waits are told ("another import is running, waiting..."); the CLI prints them.
+    notify: Notify | None = field(default=None, repr=False)
+
+    def tell(self, message: str) -> None:
+        if self.notify is not None:
+            self.notify(message)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -121,16 +173,49 @@ class Vault:
 
     def close(self) -> None:
         self.engine.dispose()
+        if self.held:
+            self.held = False
+            locks.release_open(self.path)
 
     def checkpoint(self) -> None:
-        with self.engine.connect() as con:
-            con.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        # Outside any transaction: inside one (they all begin IMMEDIATE) the checkpoint would wait on itself.
+        raw = self.engine.raw_connection()
+        try:
+            raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            raw.close()
 
 
-def connect(path: Path, key: VaultKey) -> Vault:
-    """The vault as it is, schema untouched (store.vault.open_vault migrates): the key is checked first."""
-    probe(path, key)
-    return Vault(path=path, key=key, engine=make_engine(path, key))
+def connect(path: Path, key: VaultKey, *, hold: bool = True, notify: Notify | None = None) -> Vault:
+    """The vault as it is, schema untouched (store.vault.open_vault migrates): the key is checked first.
+
+    ``hold``: count as a process that has the vault open (a key change or restore elsewhere is
+    refused meanwhile); copies being written or checked are opened with hold=False."""
+    if hold:
+        locks.hold_open(path, on_wait=notify)
+    try:
+        if hold and not locks.is_exclusive(path):
+            _remove_stale_files(path)
+        probe(path, key)
+        return Vault(path=path, key=key, engine=make_engine(path, key, notify), held=hold, notify=notify)
+    except BaseException:
+        if hold:
+            locks.release_open(path)
+        raise
+
+
+def _remove_stale_files(path: Path) -> None:
+    """Staged copies of a key change or restore that was killed (no one else can be writing them:
+    those hold the vault exclusively)."""
+    for suffix in STALE_SUFFIXES:
+        stale = path.with_name(path.name + suffix)
+        try:
+            stale.unlink()
+            log.info("removed %s left by an interrupted key change or restore", suffix)
+        except FileNotFoundError:
+            pass
+        except OSError:
+            pass  # removed next time; never a reason not to open
 
 
 def export_copy(vault: Vault, out: Path, key: VaultKey | None = None) -> None:

@@ -83,7 +83,9 @@ class Account(SQLModel, table=True):
 
 class Document(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    file_name: str
+    file_name: str  # as shown: bytes that were not UTF-8 appear as U+FFFD
+    # The name's exact bytes when they were not valid UTF-8 (safeio.name_bytes), else None.
+    file_name_bytes: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
     media_type: str | None = None
     size: int
     sha256: str = Field(unique=True, index=True)

@@ -11,8 +11,9 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from hsawallet.store import keys, migrations
+from hsawallet.store import keys, locks, migrations
 from hsawallet.store.engine import (
+    Notify,
     Vault,
     VaultError,
     VaultLockedError,
@@ -25,13 +26,15 @@ from hsawallet.store.engine import (
 PassphrasePrompt = Callable[[], "str | None"]
 
 
-def open_vault(path: Path, key: keys.VaultKey, *, migrate: bool = True) -> Vault:
-    """The vault opened and, unless ``migrate`` is False, brought to the newest schema (a copy kept first)."""
-    vault = connect(path, key)
+def open_vault(path: Path, key: keys.VaultKey, *, migrate: bool = True, hold: bool = True,
+               notify: Notify | None = None) -> Vault:
+    """The vault opened and, unless ``migrate`` is False, brought to the newest schema (a copy kept first).
+    ``hold`` and ``notify``: see engine.connect."""
+    vault = connect(path, key, hold=hold, notify=notify)
     if migrate:
         try:
             migrations.upgrade_if_needed(vault)
-        except Exception:
+        except BaseException:
             vault.close()
             raise
     return vault
@@ -118,9 +121,10 @@ def resolve_key(
 
 
 def unlock_vault(
-    path: Path, *, passphrase: str | None = None, prompt: PassphrasePrompt | None = None
+    path: Path, *, passphrase: str | None = None, prompt: PassphrasePrompt | None = None,
+    notify: Notify | None = None,
 ) -> Vault:
-    return open_vault(Path(path), resolve_key(path, passphrase=passphrase, prompt=prompt))
+    return open_vault(Path(path), resolve_key(path, passphrase=passphrase, prompt=prompt), notify=notify)
 
 
 @dataclass
@@ -194,9 +198,15 @@ def backup_vault(vault: Vault, out: Path) -> VerifyReport:
     tmp.unlink(missing_ok=True)
     if out.exists():
         raise VaultError(f"{out} already exists; choose another name.")
-    export_copy(vault, tmp)
     try:
-        copy = open_vault(tmp, vault.key, migrate=False)
+        export_copy(vault, tmp)
+    except OSError as exc:
+        from hsawallet.safeio import explain_write_error
+
+        # The reason names the folder the user chose, never the temp file.
+        raise VaultError(f"The backup was not written: {explain_write_error(exc, out.parent)}.") from None
+    try:
+        copy = open_vault(tmp, vault.key, migrate=False, hold=False)
         try:
             report = verify_vault(copy)
             same = document_hashes(copy) == document_hashes(vault)
@@ -223,17 +233,22 @@ def restore_vault(backup: Path, path: Path, key: keys.VaultKey, *, force: bool =
             f"A vault already exists at {path}. Use --force to restore anyway; "
             "the current vault will be kept aside, not deleted."
         )
-    copy = open_vault(backup, key, migrate=False)
+    copy = open_vault(backup, key, migrate=False, hold=False)
     try:
         report = verify_vault(copy)
     finally:
         copy.close()
     if not report.ok:
         raise VaultError(f"The backup {backup} is damaged; nothing was restored.")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with locks.exclusive(path, "restore over the vault"):
+        return _swap_in_backup(backup, path)
+
+
+def _swap_in_backup(backup: Path, path: Path) -> Path | None:
     kept = None
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     staged = path.with_name(path.name + ".restoring")
-    path.parent.mkdir(parents=True, exist_ok=True)
     with open(backup, "rb") as src, open(staged, "wb") as dst:
         while chunk := src.read(1 << 20):
             dst.write(chunk)
@@ -267,11 +282,17 @@ def change_key(vault: Vault, *, new_passphrase: str | None) -> Vault:
         if not keys.keychain_usable():
             raise VaultError("No usable OS keychain; give a new passphrase instead.")
         new_key = keys.new_random_key(salt)
+    with locks.exclusive(path, "change the key", own_opens=1 if vault.held else 0):
+        return _rekey(vault, new_key)
+
+
+def _rekey(vault: Vault, new_key: keys.VaultKey) -> Vault:
+    path = vault.path
     staged = path.with_name(path.name + ".rekey")
     staged.unlink(missing_ok=True)
     export_copy(vault, staged, key=new_key)
     before = document_hashes(vault)
-    copy = open_vault(staged, new_key, migrate=False)
+    copy = open_vault(staged, new_key, migrate=False, hold=False)
     try:
         if document_hashes(copy) != before or not verify_vault(copy).ok:
             raise VaultError("The re-encrypted copy did not verify; the vault was not changed.")
@@ -291,4 +312,4 @@ def change_key(vault: Vault, *, new_passphrase: str | None) -> Vault:
         keys.keychain_delete(path, pending=True)
     else:
         keys.keychain_delete(path)
-    return open_vault(path, new_key)
+    return open_vault(path, new_key, notify=vault.notify)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 from pathlib import Path
 
-from PySide6.QtCore import QLockFile
+from PySide6.QtCore import QLockFile, Qt
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from hsawallet.paths import resolve_vault_path
@@ -66,10 +67,45 @@ def open_vault_interactively(path: Path, parent: QWidget | None = None) -> Vault
     except VaultError as exc:
         _error(parent, "Cannot open the vault", str(exc))
         return None
+    except Exception as exc:  # noqa: BLE001 - busy (key change elsewhere), damaged pages, disk errors
+        from hsawallet.ui.context import describe_error
+
+        _error(parent, "Cannot open the vault", describe_error(exc))
+        return None
     if vault is not None:
         return vault
     dialog = UnlockDialog(path, parent)
     return dialog.vault if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+def install_error_handler() -> None:
+    """The GUI's one top-level handler: an exception no view caught is logged without its message
+    (frames and SQLite's reason only; never SQL text or parameters) and shown as one readable line."""
+    from hsawallet.services.errors import safe_traceback
+    from hsawallet.ui.context import describe_error
+
+    def show(exc: BaseException) -> None:
+        log.error("unhandled error: %s", safe_traceback(exc))
+        if QApplication.instance() is not None:
+            box = QMessageBox(QMessageBox.Icon.Warning, "Something went wrong", describe_error(exc),
+                              QMessageBox.StandardButton.Ok)
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.open()
+
+    def excepthook(kind, exc, tb) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            QApplication.quit()
+            return
+        exc.__traceback__ = tb
+        show(exc)
+
+    def thread_hook(hook_args) -> None:
+        if hook_args.exc_value is not None:
+            exc = hook_args.exc_value
+            log.error("unhandled error in a thread: %s", safe_traceback(exc))
+
+    sys.excepthook = excepthook
+    threading.excepthook = thread_hook
 
 
 def run(vault: str | None = None) -> int:
@@ -78,6 +114,7 @@ def run(vault: str | None = None) -> int:
     from hsawallet.ui.main_window import MainWindow
 
     app = make_application()
+    install_error_handler()
     path = resolve_vault_path(vault)
     lock = instance_lock(path)
     if lock is None:

@@ -24,13 +24,14 @@ import itertools
 import logging
 import threading
 import time
-import traceback
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Generic, Protocol, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, Signal
+
+from hsawallet.services.errors import safe_traceback
 
 log = logging.getLogger(__name__)
 
@@ -216,7 +217,7 @@ class _BaseOp(Generic[T]):
             result = self._op()
         except BaseException as exc:  # delivered to the main thread, never lost
             error = exc
-            error.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
+            error.__traceback_text__ = safe_traceback(error)  # type: ignore[attr-defined]
             run_on_main(lambda: self._finish(None, error))
         else:
             run_on_main(lambda: self._finish(result, None))

@@ -14,6 +14,7 @@ from typing import NamedTuple
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from sqlmodel import Session
 
+from hsawallet.safeio import printable_name
 from hsawallet.services import documents
 from hsawallet.ui.ops import QueryOp
 from hsawallet.vocab import DocumentKind, DocumentStatus
@@ -207,7 +208,8 @@ class DocumentsModel(QAbstractTableModel):
             if column == COL_ERROR and row.error:
                 return row.error
             if column == COL_FILE:
-                return f"{row.file_name}\n{row.source}" if row.source else row.file_name
+                name = printable_name(row.file_name)
+                return f"{name}\n{row.source}" if row.source else name
         if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_PAGES:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -215,7 +217,7 @@ class DocumentsModel(QAbstractTableModel):
     @staticmethod
     def _display(row: DocumentRow, column: int):
         if column == COL_FILE:
-            return row.file_name
+            return printable_name(row.file_name)
         if column == COL_KIND:
             return KIND_LABELS.get(row.kind, row.kind or "—")
         if column == COL_PAGES:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hsawallet.safeio import printable_name
 from hsawallet.services import documents
 from hsawallet.ui import ops, style, undo
 from hsawallet.ui.context import AppContext, describe_error
@@ -124,8 +125,8 @@ class ImportPanel(QFrame):
     def _show_outcome(self, outcome) -> None:
         item = self._rows.get(outcome.path)
         if item is None:
-            item = QTreeWidgetItem([outcome.file, "", ""])
-            item.setToolTip(0, outcome.path)
+            item = QTreeWidgetItem([printable_name(outcome.file), "", ""])
+            item.setToolTip(0, printable_name(outcome.path))
             self._rows[outcome.path] = item
             self.results.addTopLevelItem(item)
         if outcome.status == ImportStatus.IMPORTED:
