@@ -78,6 +78,9 @@ def open_vault_interactively(path: Path, parent: QWidget | None = None) -> Vault
     return dialog.vault if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
+_open_boxes: set[QMessageBox] = set()
+
+
 def install_error_handler() -> None:
     """The GUI's one top-level handler: an exception no view caught is logged without its message
     (frames and SQLite's reason only; never SQL text or parameters) and shown as one readable line."""
@@ -88,8 +91,10 @@ def install_error_handler() -> None:
         log.error("unhandled error: %s", safe_traceback(exc))
         if QApplication.instance() is not None:
             box = QMessageBox(QMessageBox.Icon.Warning, "Something went wrong", describe_error(exc),
-                              QMessageBox.StandardButton.Ok)
+                              QMessageBox.StandardButton.Ok, QApplication.activeWindow())
             box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            _open_boxes.add(box)  # a box without a parent window lives as long as Python holds it
+            box.finished.connect(lambda _result, shown=box: _open_boxes.discard(shown))
             box.open()
 
     def excepthook(kind, exc, tb) -> None:
