@@ -6,7 +6,6 @@ The CLI and the GUI call these and never the store; the store does the work (sto
 from __future__ import annotations
 
 from collections.abc import Callable
-
 from pathlib import Path
 
 from hsawallet.store import keys

@@ -82,7 +82,7 @@ STALE_SUFFIXES = (".rekey", ".rekey-wal", ".rekey-shm", ".restoring")
 Notify = Callable[[str], None]
 
 
-def _begin_immediate(conn, notify: Notify | None) -> None:
+def _begin_immediate(conn: Connection, notify: Notify | None) -> None:
     """Every transaction takes the write lock up front (BEGIN IMMEDIATE).
 
     A deferred transaction that reads and then writes fails at once with "database is
@@ -181,7 +181,9 @@ class Vault:
         # Outside any transaction: inside one (they all begin IMMEDIATE) the checkpoint would wait on itself.
         raw = self.engine.raw_connection()
         try:
-            raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            dbapi = raw.driver_connection
+            assert dbapi is not None  # a pooled connection that is open
+            dbapi.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             raw.close()
 

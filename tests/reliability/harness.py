@@ -162,9 +162,9 @@ def read_document_ids(vault: Path, passphrase: str = PASS) -> set[int] | None:
     """Ids of the documents read, opened in this process (quicker than a CLI run); None if it fails."""
     from sqlmodel import select
 
-    from hsawallet.store.vault import open_vault
     from hsawallet.store.keys import read_salt
     from hsawallet.store.models import Document
+    from hsawallet.store.vault import open_vault
 
     try:
         opened = open_vault(vault, _key(passphrase, read_salt(vault)))
@@ -179,9 +179,8 @@ def read_document_ids(vault: Path, passphrase: str = PASS) -> set[int] | None:
 
 def verifies(vault: Path, passphrase: str = PASS) -> bool:
     """`hsawallet verify`'s checks (encryption, structure, every document's SHA-256), in this process."""
-    from hsawallet.store.vault import open_vault
     from hsawallet.store.keys import read_salt
-    from hsawallet.store.vault import verify_vault
+    from hsawallet.store.vault import open_vault, verify_vault
 
     try:
         opened = open_vault(vault, _key(passphrase, read_salt(vault)))
