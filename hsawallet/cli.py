@@ -671,8 +671,7 @@ def main(argv: list[str] | None = None) -> int:
 def _report_failure(args: argparse.Namespace, exc: BaseException) -> int:
     from hsawallet.ingest.model import IngestError
     from hsawallet.services.errors import UserError, describe_failure, safe_traceback
-    from hsawallet.services.vault import VaultError, VaultLockedError
-    from hsawallet.store.locks import VaultBusyError
+    from hsawallet.services.vault import VaultBusyError, VaultError, VaultLockedError
 
     if isinstance(exc, SystemExit):
         raise exc

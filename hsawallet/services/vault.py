@@ -11,10 +11,11 @@ from pathlib import Path
 from hsawallet.store import keys
 from hsawallet.store import vault as store
 from hsawallet.store.engine import Vault, VaultError, VaultLockedError, VaultNewerError
+from hsawallet.store.locks import VaultBusyError
 from hsawallet.store.vault import PassphrasePrompt, VerifyReport
 
 __all__ = [
-    "PassphrasePrompt", "Vault", "VaultError", "VaultLockedError", "VaultNewerError", "VerifyReport",
+    "PassphrasePrompt", "Vault", "VaultBusyError", "VaultError", "VaultLockedError", "VaultNewerError", "VerifyReport",
     "backup", "change_key", "create", "keychain_usable", "passphrase_from_env", "restore", "unlock", "verify",
 ]
 

@@ -87,12 +87,10 @@ class AppContext(QObject):
 
 def describe_error(exc: BaseException) -> str:
     """A user-facing one-liner for an exception from the core (never a database error's SQL text)."""
-    from hsawallet.ingest.model import IngestError
     from hsawallet.services.errors import UserError, describe_failure
-    from hsawallet.store.engine import VaultError
-    from hsawallet.store.locks import VaultBusyError
+    from hsawallet.services.vault import VaultBusyError, VaultError
 
-    if isinstance(exc, (UserError, VaultError, IngestError, VaultBusyError, ValueError)) and str(exc).strip():
+    if isinstance(exc, (UserError, VaultError, VaultBusyError, ValueError)) and str(exc).strip():
         return str(exc).strip()
     return describe_failure(exc).message
 
