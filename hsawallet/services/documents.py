@@ -64,18 +64,32 @@ class ImportOutcome:
 Progress = Callable[[int, int, ImportOutcome], None]
 
 
+# What a folder walk takes: documents and saved e-mail. A file named as given is always tried (its
+# content decides); in a folder, a file named as something else (notes, spreadsheets, a scanner's
+# .json sidecars) is not a document the user meant, and an error line for each would bury the real ones.
+# A name without a suffix is tried too: mail clients keep mailboxes so ("Inbox").
+DOCUMENT_SUFFIXES = frozenset({".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".heic", ".heif", ".webp",
+                               ".bmp", ".gif", ".eml", ".mbox"})
+
+
 def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
-    """Files as given, folders walked recursively (hidden entries skipped), in a stable order."""
+    """Files as given, folders walked recursively (hidden entries and files named as something other
+    than a document skipped), in a stable order."""
     out: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                out.extend(Path(root) / f for f in sorted(files) if not f.startswith("."))
+                out.extend(Path(root) / f for f in sorted(files) if not f.startswith(".") and _named_as_document(f))
         else:
             out.append(path)
     return out
+
+
+def _named_as_document(name: str) -> bool:
+    suffix = os.path.splitext(name)[1].lower()
+    return not suffix or suffix in DOCUMENT_SUFFIXES
 
 
 def _read_file(path: Path) -> bytes:

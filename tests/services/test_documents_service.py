@@ -163,3 +163,14 @@ def test_import_reads_letters_with_the_vaults_people_as_evidence(vault, tmp_path
         letter = s.exec(select(Letter).where(Letter.document_id == outcome.document_id)).one()
         assert letter.patient_name == "Ottilie Brandvold"
         assert letter.confidence["patient_name"] >= 0.8
+
+
+def test_a_folder_gives_its_documents_not_its_other_files(tmp_path):
+    folder = tmp_path / "Receipts 2026"
+    (folder / "sub").mkdir(parents=True)
+    for name in ("a.PDF", "notes.txt", "scan.json", "sub/photo.jpeg", "sub/Inbox", "sub/budget.xlsx", ".hidden.pdf"):
+        (folder / name).write_bytes(b"x")
+    loose = tmp_path / "letter.txt"  # named on purpose: tried, and its content decides
+    loose.write_bytes(b"x")
+    got = [p.relative_to(tmp_path).as_posix() for p in documents.expand_paths([folder, loose])]
+    assert got == ["Receipts 2026/a.PDF", "Receipts 2026/sub/Inbox", "Receipts 2026/sub/photo.jpeg", "letter.txt"]

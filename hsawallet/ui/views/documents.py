@@ -43,8 +43,9 @@ from hsawallet.ui.models.documents_model import (
 )
 from hsawallet.vocab import DocumentKind, ImportStatus, RecordKind
 
-IMPORT_FILTER = ("Documents and e-mail (*.pdf *.png *.jpg *.jpeg *.tif *.tiff *.heic *.heif *.webp *.bmp *.gif "
-                 "*.eml *.mbox);;E-mail (*.eml *.mbox);;All files (*)")
+IMPORT_FILTER = ("Documents and e-mail ("
+                 + " ".join(f"*{suffix}" for suffix in sorted(documents.DOCUMENT_SUFFIXES))
+                 + ");;E-mail (*.eml *.mbox);;All files (*)")
 KIND_CHOICES = (("All documents", None), ("Receipts", DocumentKind.RECEIPT), ("Letters", DocumentKind.LETTER),
                 ("Other", DocumentKind.OTHER))
 
