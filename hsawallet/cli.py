@@ -310,6 +310,10 @@ def cmd_links(args):
     from hsawallet.services import records
 
     vault = open_vault(args)
+    if args.recompute:
+        from hsawallet.services import coverage
+
+        coverage.recompute_links(vault)
     with vault.session() as session:
         rows = records.links_json(session)
     emit(args, rows, lambda r: "\n".join(f"item {x['item_id']} ({_name(x['receipt_file'])}): {x['reason']}" for x in r)
@@ -570,6 +574,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_set)
 
     p = sub.add_parser("links", parents=[common], help="line item -> letter links, with the reason")
+    p.add_argument("--recompute", action="store_true",
+                   help="relink every item of the vault first (changes relink only what they touch)")
     p.set_defaults(func=cmd_links)
     p = sub.add_parser("link", parents=[common], help="link an item to a letter by hand (or unlink)")
     p.add_argument("item", type=int)

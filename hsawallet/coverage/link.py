@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 from rapidfuzz import fuzz, utils
@@ -48,8 +49,10 @@ def effective_end(letter: Letter) -> date | None:
     return letter.issue_date + DEFAULT_VALIDITY - relativedelta(days=1)
 
 
-def _words(text: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z0-9]+", text.casefold()) if len(w) >= 3}
+@lru_cache(maxsize=1 << 16)
+def _words(text: str) -> frozenset[str]:
+    # Cached: a letter's listed items are compared with every item, so each is tokenised once.
+    return frozenset({w for w in re.findall(r"[a-z0-9]+", text.casefold()) if len(w) >= 3})
 
 
 def item_matches_letter_items(description: str, letter_items: Iterable[str]) -> bool:

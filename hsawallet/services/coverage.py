@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
+from dataclasses import replace
 from datetime import date
 
 from sqlalchemy import delete
@@ -10,6 +11,7 @@ from sqlmodel import Session, select
 
 from hsawallet import config
 from hsawallet import coverage as rules
+from hsawallet.coverage.link import item_matches_letter_items
 from hsawallet.services import events
 from hsawallet.services.errors import UserError
 from hsawallet.store.engine import Vault
@@ -55,15 +57,21 @@ def load_letters(session: Session) -> list[rules.Letter]:
     return out
 
 
-def load_receipts(session: Session) -> list[rules.Receipt]:
+def load_receipts(session: Session, receipt_ids: Collection[int] | None = None) -> list[rules.Receipt]:
+    """Every receipt with its items, or only those in ``receipt_ids``."""
+    items_query = select(LineItem).order_by(LineItem.receipt_id, LineItem.position)
+    receipts_query = (select(Receipt, Document).join(Document, Document.id == Receipt.document_id)
+                      .order_by(Receipt.id))
+    if receipt_ids is not None:
+        items_query = items_query.where(LineItem.receipt_id.in_(receipt_ids))
+        receipts_query = receipts_query.where(Receipt.id.in_(receipt_ids))
     items_by_receipt: dict[int, list[rules.Item]] = {}
-    for item in session.exec(select(LineItem).order_by(LineItem.receipt_id, LineItem.position)):
+    for item in session.exec(items_query):
         items_by_receipt.setdefault(item.receipt_id, []).append(rules.Item(
             id=item.id, description=item.description, amount=item.amount, category=item.category,
             needs_lmn=item.needs_lmn))
     out = []
-    for receipt, doc in session.exec(select(Receipt, Document).join(Document, Document.id == Receipt.document_id)
-                                     .order_by(Receipt.id)):
+    for receipt, doc in session.exec(receipts_query):
         out.append(rules.Receipt(
             id=receipt.id, file=doc.file_name, person_id=receipt.person_id, merchant=receipt.merchant,
             date=receipt.date, total=receipt.total, account_id=doc.account_id,
@@ -71,16 +79,21 @@ def load_receipts(session: Session) -> list[rules.Receipt]:
     return out
 
 
-def _resolve_people(session: Session, people: list[rules.Person]) -> None:
-    """Who each letter and receipt belongs to; recomputed because people can change."""
+def _resolve_people(session: Session, people: list[rules.Person], document_ids: Collection[int] | None = None) -> None:
+    """Who each letter and receipt belongs to (of ``document_ids``, else all); redone because people can change."""
+    letters_query = select(Letter)
+    receipts_query = select(Receipt, Document).join(Document, Document.id == Receipt.document_id)
+    if document_ids is not None:
+        letters_query = letters_query.where(Letter.document_id.in_(document_ids))
+        receipts_query = receipts_query.where(Receipt.document_id.in_(document_ids))
     known = {p.id for p in people}
-    for letter in session.exec(select(Letter)):
+    for letter in session.exec(letters_query):
         assigned = letter.assigned_person_id if letter.assigned_person_id in known else None
         person_id = assigned or rules.match_person(letter.patient_name, letter.patient_dob, people)
         if letter.person_id != person_id:
             letter.person_id = person_id
             session.add(letter)
-    for receipt, doc in session.exec(select(Receipt, Document).join(Document, Document.id == Receipt.document_id)):
+    for receipt, doc in session.exec(receipts_query):
         person_id = rules.resolve_receipt_person(receipt.patient, doc.person_id, people)
         if receipt.person_id != person_id:
             receipt.person_id = person_id
@@ -88,14 +101,62 @@ def _resolve_people(session: Session, people: list[rules.Person]) -> None:
     session.flush()
 
 
-def recompute_links(vault: Vault) -> list[rules.LinkResult]:
+def _items_touched(session: Session, document_ids: Collection[int], item_ids: Collection[int],
+                   letters: list[rules.Letter]) -> set[int]:
+    """Line items whose link a change of these documents (or of these items' manual links) can alter:
+    the items of changed receipts, and for a changed letter every item of its categories (any patient:
+    reasons name other people's letters), every item linked or related to it, and every item whose
+    description the letter lists."""
+    touched = set(item_ids)
+    touched |= set(session.exec(select(LineItem.id).join(Receipt, Receipt.id == LineItem.receipt_id)
+                                .where(Receipt.document_id.in_(document_ids))))
+    changed = [l for l in letters if l.id in set(session.exec(
+        select(Letter.id).where(Letter.document_id.in_(document_ids))))]
+    if not changed:
+        return touched
+    letter_ids = [l.id for l in changed]
+    categories = {c for l in changed for c in l.categories}
+    touched |= set(session.exec(select(ItemLink.item_id).where(
+        ItemLink.letter_id.in_(letter_ids) | ItemLink.related_letter_id.in_(letter_ids))))
+    touched |= set(session.exec(select(ManualLink.item_id).where(ManualLink.letter_id.in_(letter_ids))))
+    touched |= set(session.exec(select(LineItem.id).where(LineItem.needs_lmn, LineItem.category.in_(categories))))
+    listed = [i for l in changed for i in l.items]
+    if listed:
+        for item_id, description in session.exec(select(LineItem.id, LineItem.description).where(LineItem.needs_lmn)):
+            if item_id not in touched and item_matches_letter_items(description, listed):
+                touched.add(item_id)
+    return touched
+
+
+def recompute_links(vault: Vault, *, document_ids: Collection[int] | None = None,
+                    item_ids: Collection[int] = ()) -> list[rules.LinkResult]:
+    """Relink line items to letters and store the results.
+
+    With neither ``document_ids`` nor ``item_ids``: the whole vault (``links --recompute``, and after a
+    change of people). Otherwise only the items these new or edited documents, or these manual links,
+    can change; the result is the same as a full recompute (tests/services/test_links_incremental.py).
+    Returns the results written.
+    """
+    full = document_ids is None and not item_ids
     with vault.session() as session:
         people = load_people(session)
-        _resolve_people(session, people)
-        receipts, letters = load_receipts(session), load_letters(session)
-        manual = [rules.ManualLink(item_id=m.item_id, letter_id=m.letter_id) for m in session.exec(select(ManualLink))]
+        _resolve_people(session, people, None if full else list(document_ids or ()))
+        letters = load_letters(session)
+        if full:
+            receipts = load_receipts(session)
+            manual_rows = list(session.exec(select(ManualLink)))
+        else:
+            touched = _items_touched(session, list(document_ids or ()), item_ids, letters)
+            receipt_ids = set(session.exec(select(LineItem.receipt_id).where(LineItem.id.in_(touched))))
+            receipts = [replace(r, items=tuple(i for i in r.items if i.id in touched))
+                        for r in load_receipts(session, receipt_ids)]
+            manual_rows = list(session.exec(select(ManualLink).where(ManualLink.item_id.in_(touched))))
+        manual = [rules.ManualLink(item_id=m.item_id, letter_id=m.letter_id) for m in manual_rows]
         results = rules.compute_links(receipts, letters, manual, people=people)
-        session.exec(delete(ItemLink))
+        if full:
+            session.exec(delete(ItemLink))
+        else:
+            session.exec(delete(ItemLink).where(ItemLink.item_id.in_(touched)))
         for link in results:
             session.add(ItemLink(item_id=link.item_id, letter_id=link.letter_id,
                                  related_letter_id=link.related_letter_id, status=link.status,
@@ -117,9 +178,10 @@ class OutsideTermsError(UserError):
 def link_outside_terms(session: Session, item_id: int, letter_id: int) -> tuple[str, ...]:
     """Why linking this item to this letter goes beyond the letter's terms (empty: it does not)."""
     people = load_people(session)
-    _resolve_people(session, people)
     item = session.get(LineItem, item_id)
-    receipt = next(r for r in load_receipts(session) if r.id == item.receipt_id)
+    _resolve_people(session, people, [session.get(Receipt, item.receipt_id).document_id,
+                                      session.get(Letter, letter_id).document_id])
+    receipt = load_receipts(session, [item.receipt_id])[0]
     letter = next(l for l in load_letters(session) if l.id == letter_id)
     rule_item = next(i for i in receipt.items if i.id == item_id)
     return rules.outside_terms(letter, receipt, rule_item, {p.id: p for p in people})
@@ -148,7 +210,7 @@ def set_manual_link(vault: Vault, item_id: int, letter_id: int | None, *, force:
         row.letter_id = letter_id
         session.add(row)
         session.commit()
-    recompute_links(vault)
+    recompute_links(vault, item_ids=[item_id])
 
 
 def assign_letter(vault: Vault, letter_id: int, person: str | int | None) -> None:
@@ -162,7 +224,8 @@ def assign_letter(vault: Vault, letter_id: int, person: str | int | None) -> Non
         letter.assigned_person_id = find_person(session, str(person)).id if person is not None else None
         session.add(letter)
         session.commit()
-    recompute_links(vault)
+        document_id = letter.document_id
+    recompute_links(vault, document_ids=[document_id])
     events.publish(events.DOCUMENTS_CHANGED)
 
 
@@ -189,7 +252,7 @@ def clear_manual_link(vault: Vault, item_id: int) -> None:
         if row is not None:
             session.delete(row)
             session.commit()
-    recompute_links(vault)
+    recompute_links(vault, item_ids=[item_id])
 
 
 def stored_links(session: Session) -> list[ItemLink]:
@@ -197,14 +260,12 @@ def stored_links(session: Session) -> list[ItemLink]:
 
 
 def links_as_results(session: Session) -> list[rules.LinkResult]:
-    return [rules.LinkResult(item_id=l.item_id, receipt_id=_receipt_of(session, l.item_id), letter_id=l.letter_id,
+    rows = session.exec(select(ItemLink, LineItem.receipt_id).join(LineItem, LineItem.id == ItemLink.item_id)
+                        .order_by(ItemLink.item_id))
+    return [rules.LinkResult(item_id=l.item_id, receipt_id=receipt_id, letter_id=l.letter_id,
                              status=l.status, related_letter_id=l.related_letter_id, reason=l.reason,
                              outside_terms=tuple(l.outside_terms))
-            for l in stored_links(session)]
-
-
-def _receipt_of(session: Session, item_id: int) -> int:
-    return session.get(LineItem, item_id).receipt_id
+            for l, receipt_id in rows]
 
 
 def claimed_item_ids(session: Session) -> frozenset[int]:

@@ -250,7 +250,8 @@ def _import_files(vault: Vault, paths: Iterable[str | os.PathLike], person_id: i
     if any(o.status == ImportStatus.IMPORTED for o in outcomes):
         from hsawallet.services.coverage import recompute_links
 
-        recompute_links(vault)
+        recompute_links(vault, document_ids=[o.document_id for o in outcomes
+                                             if o.status == ImportStatus.IMPORTED and o.document_id is not None])
         events.publish(events.DOCUMENTS_CHANGED)
     return outcomes
 
@@ -538,7 +539,7 @@ def set_field(vault: Vault, document_id: int, field: str, raw_value: str) -> Non
         session.commit()
     from hsawallet.services.coverage import recompute_links
 
-    recompute_links(vault)
+    recompute_links(vault, document_ids=[document_id])
     events.publish(events.DOCUMENTS_CHANGED)
 
 
