@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint soak bench screenshots setup system-deps clean package package-check package-deps
+.PHONY: run test lint soak bench scale screenshots setup system-deps clean package package-check package-deps
 
 run: setup
 	$(BIN)/hsawallet gui
@@ -31,6 +31,10 @@ bench: setup
 # PNGs of the main views after importing ../shared/corpus/h04 (offscreen, 1280x800 and 1.5x), into screenshots/
 screenshots: setup
 	$(BIN)/python bench/screenshots.py
+
+# issue 14's table (vaults of 1k and 10k documents built by bench/big_vault.py; several minutes)
+scale: setup
+	$(BIN)/python bench/scale.py 1000 10000
 
 setup: system-deps $(STAMP)
 
