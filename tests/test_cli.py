@@ -94,8 +94,9 @@ def test_import_twice_stores_once_and_bad_files_do_not_stop_the_batch(cli_vault,
     make_text_image(folder / "sub" / "pharmacy.png", ["Corner Pharmacy", "Date: 04/05/2026",
                                                       "Ibuprofen 200mg   8.99", "TOTAL   8.99"])
     (folder / "empty.pdf").write_bytes(b"")
-    (folder / "notes.txt").write_text("not a document")
-    result = run(cli_vault, "import", str(folder), "--json")
+    (folder / "budget.csv").write_text("passed over: in a folder, only what is named as a document is taken")
+    (tmp_path / "notes.txt").write_text("not a document")  # named on purpose: tried, and refused
+    result = run(cli_vault, "import", str(folder), str(tmp_path / "notes.txt"), "--json")
     assert result.returncode == 4, result.stderr  # partial failure
     rows = {r["file"]: r for r in json_lines(result.stdout)}
     assert set(rows) == {"gym.pdf", "pharmacy.png", "empty.pdf", "notes.txt"}
