@@ -69,11 +69,13 @@ def test_reminders_start_on_unlock_show_new_warnings_once_and_restart_after_a_lo
         window.ask_passphrase = lambda path: reopened.append(unlock_vault(path, passphrase=TEST_PASSPHRASE)) \
             or reopened[-1]
         first = window.reminders
-        ops.wait_idle()  # Lock now waits for work in progress
+        ops.wait_idle()
+        # Lock now puts itself off while work is in progress (a view still loading), so wait for it
+        # to have happened: the vault reopened and the reminders started again
         window.lock()
-        assert window.reminders is None and not first.service.scheduler.running
-        qtbot.waitUntil(lambda: window.reminders is not None, timeout=10000)
-        assert window.reminders is not first
+        qtbot.waitUntil(lambda: bool(reopened) and window.reminders is not None and window.reminders is not first,
+                        timeout=30000)
+        assert not first.service.scheduler.running
     finally:
         window.stop_reminders()
         ops.wait_idle()
