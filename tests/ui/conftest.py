@@ -80,3 +80,17 @@ def _drain_ops(qapp):
     from hsawallet.ui import ops
 
     ops.wait_idle()
+
+
+@pytest.fixture
+def window(qtbot, ctx):
+    """The main window on the test's vault; its background work is waited for before it closes."""
+    from hsawallet.ui import ops
+    from hsawallet.ui.main_window import MainWindow
+
+    win = MainWindow(ctx)
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    ops.wait_idle(timeout=300)
+    win.close()

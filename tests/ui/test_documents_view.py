@@ -120,18 +120,6 @@ def drop_files(window, paths) -> bool:
     return drop.isAccepted()
 
 
-@pytest.fixture
-def window(qtbot, ctx):
-    from hsawallet.ui.main_window import MainWindow
-
-    win = MainWindow(ctx)
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    ops.wait_idle(timeout=300)
-    win.close()
-
-
 # PySide6 flags the only QDragEnterEvent constructor it offers as deprecated
 @pytest.mark.filterwarnings("ignore:Function.*QDragEnterEvent:DeprecationWarning")
 def test_dropped_files_are_imported_off_the_ui_thread_and_listed(qtbot, window, tmp_path):

@@ -6,7 +6,6 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
-from hsawallet.ui import ops
 from hsawallet.ui.models.documents_model import COL_FILE
 from tests.conftest import RECEIPT_LINES, text_pdf_bytes
 from tests.ingest.mail_messages import attach_pdf, message, write_mbox
@@ -14,18 +13,6 @@ from tests.ui.test_documents_view import drop_files
 
 LETTER_LINES = ["LETTER OF MEDICAL NECESSITY", "Patient: Jordan Example",
                 "Diagnosis: lumbar radiculopathy M54.16", "Recommended: therapeutic massage weekly"]
-
-
-@pytest.fixture
-def window(qtbot, ctx):
-    from hsawallet.ui.main_window import MainWindow
-
-    win = MainWindow(ctx)
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    ops.wait_idle(timeout=300)
-    win.close()
 
 
 @pytest.mark.filterwarnings("ignore:Function.*QDragEnterEvent:DeprecationWarning")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import threading
 
-import pytest
 from PySide6.QtCore import Qt
 
 from hsawallet.services import events
@@ -122,18 +121,6 @@ def test_second_instance_is_refused(vault_path):
     again = instance_lock(vault_path)
     assert again is not None
     again.unlock()
-
-
-@pytest.fixture
-def window(qtbot, ctx):
-    from hsawallet.ui.main_window import MainWindow
-
-    win = MainWindow(ctx)
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    ops.wait_idle()
-    win.close()
 
 
 def test_sidebar_shortcuts_and_record_navigation(qtbot, window, ctx):
