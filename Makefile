@@ -15,6 +15,7 @@ test: lint
 # the linter and the type checker, configured in pyproject.toml ([tool.ruff], [tool.mypy])
 lint: setup
 	$(BIN)/ruff check -q hsawallet resources tests bench
+	$(BIN)/ruff format --check -q hsawallet resources tests bench
 	$(BIN)/mypy
 
 # The fault-injection suite at full counts (tests/reliability/); prints the table, exit 1 on any failure.

@@ -43,8 +43,20 @@ SROIE_GROUPS = ("all", "half1", "half2")  # half1: ids 001, 005, ...; half2: ids
 # so that this bench and the judge agree; the info fields are printed, without a target.
 RECEIPT_KEY = ("merchant", "date", "total", "card_last4", "item_category")
 RECEIPT_INFO = ("subtotal", "tax", "patient", "item_amounts")
-LETTER_KEY = ("patient_name", "patient_dob", "provider_name", "provider_credentials", "provider_license",
-              "provider_npi", "icd10", "issue_date", "valid_through", "categories", "signed", "missing")
+LETTER_KEY = (
+    "patient_name",
+    "patient_dob",
+    "provider_name",
+    "provider_credentials",
+    "provider_license",
+    "provider_npi",
+    "icd10",
+    "issue_date",
+    "valid_through",
+    "categories",
+    "signed",
+    "missing",
+)
 LETTER_INFO = ("duration_months", "valid_through_stated")
 
 SURE = 0.8  # a field marked at least this sure must be right
@@ -186,8 +198,13 @@ def score_sroie_document(tally: Tally, truth: dict, result, image: Path) -> None
     total_ok = bool(got and got.total is not None and got.total == money(truth.get("total")))
     tally.add(groups, "sroie.total", total_ok, label, confidence.get("total"))
     want_date = _sroie_date(truth.get("date"))
-    tally.add(groups, "sroie.date", bool(got and got.date is not None and got.date == want_date), label,
-              confidence.get("date"))
+    tally.add(
+        groups,
+        "sroie.date",
+        bool(got and got.date is not None and got.date == want_date),
+        label,
+        confidence.get("date"),
+    )
     merchant_ok = bool(got and got.merchant and fuzz.ratio(fold(got.merchant), fold(truth.get("company"))) >= 90)
     tally.add(groups, "sroie.merchant", merchant_ok, label, confidence.get("merchant"))
 
@@ -308,8 +325,10 @@ def print_report(tally: Tally, family: str, show_misses: bool) -> None:
         counts = sum(tally.counts.get((group, f), 0) for f in fields)
         worst = min(measured, key=lambda x: x[0])
         verdict = "PASS" if worst[0] >= threshold else "FAIL"
-        print(f"  {verdict}  {label}: target >= {threshold:.0%} per field; "
-              f"pooled {hits / counts:.1%}, weakest {worst[1]} {worst[0]:.1%}")
+        print(
+            f"  {verdict}  {label}: target >= {threshold:.0%} per field; "
+            f"pooled {hits / counts:.1%}, weakest {worst[1]} {worst[0]:.1%}"
+        )
     for group in groups:
         sure = tally.sure.get(group, 0)
         wrong = len(tally.sure_wrong.get(group, ()))
@@ -319,8 +338,10 @@ def print_report(tally: Tally, family: str, show_misses: bool) -> None:
             continue  # the target is per family; the halves of SROIE are families of their own
         share = wrong / sure
         verdict = "PASS" if share <= CALIBRATION_TARGET else "FAIL"
-        print(f"  {verdict}  calibration, {group}: {wrong} of {sure} fields marked >= {SURE} sure are wrong "
-              f"({share:.1%}; target <= {CALIBRATION_TARGET:.0%})")
+        print(
+            f"  {verdict}  calibration, {group}: {wrong} of {sure} fields marked >= {SURE} sure are wrong "
+            f"({share:.1%}; target <= {CALIBRATION_TARGET:.0%})"
+        )
     if show_misses:
         print("\n  misses:")
         listed = ["sroie/all"] if family == "sroie" else [f"{family}/{r}" for r in RENDERINGS]

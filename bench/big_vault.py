@@ -27,12 +27,28 @@ from hsawallet.store.models import Document, LineItem, Person, Receipt  # noqa: 
 from hsawallet.store.models import Letter as LetterRow  # noqa: E402
 from hsawallet.vocab import DocumentKind, DocumentStatus  # noqa: E402
 
-PEOPLE = [("Avery Quill", date(1981, 4, 2)), ("Jordan Quill", date(1983, 9, 17)),
-          ("Sam Quill", date(2012, 1, 30)), ("Riley Quill", date(2015, 6, 8))]
-DESCRIPTIONS = ["monthly membership", "deep tissue session", "meal plan consult", "program fee",
-                "sleep study supplies", "vitamin pack", "custom insoles", "treatment visit",
-                "activity tracker", "mask and tubing", "pain relief gel", "prescription refill",
-                "office visit copay", "gift card"]
+PEOPLE = [
+    ("Avery Quill", date(1981, 4, 2)),
+    ("Jordan Quill", date(1983, 9, 17)),
+    ("Sam Quill", date(2012, 1, 30)),
+    ("Riley Quill", date(2015, 6, 8)),
+]
+DESCRIPTIONS = [
+    "monthly membership",
+    "deep tissue session",
+    "meal plan consult",
+    "program fee",
+    "sleep study supplies",
+    "vitamin pack",
+    "custom insoles",
+    "treatment visit",
+    "activity tracker",
+    "mask and tubing",
+    "pain relief gel",
+    "prescription refill",
+    "office visit copay",
+    "gift card",
+]
 START = date(2016, 1, 1)
 
 
@@ -54,25 +70,48 @@ def populate(vault: Vault, n: int, *, seed: int = 7, batch: int = 500) -> None:
                 day = START + timedelta(days=rng.randrange(3650))
                 who, dob = rng.choice(PEOPLE)
                 if rng.random() < 0.03:
-                    doc = Document(file_name=f"letter-{tag}.pdf", size=1000, sha256=sha, kind=DocumentKind.LETTER,
-                                   status=DocumentStatus.READ, page_count=1)
+                    doc = Document(
+                        file_name=f"letter-{tag}.pdf",
+                        size=1000,
+                        sha256=sha,
+                        kind=DocumentKind.LETTER,
+                        status=DocumentStatus.READ,
+                        page_count=1,
+                    )
                     session.add(doc)
                     session.flush()
                     cats = rng.sample(needs, rng.choice((1, 1, 2)))
                     patient = who if rng.random() < 0.9 else "Morgan Elsewhere"
-                    session.add(LetterRow(
-                        document_id=doc.id, patient_name=patient, patient_dob=dob if patient == who else None,
-                        provider_name=f"Dr. Provider {k % 40}", categories=cats,
-                        items=[DESCRIPTIONS[needs.index(c)] for c in cats],
-                        issue_date=None if rng.random() < 0.05 else day, signed=True,
-                        medical_necessity_statement=True))
+                    session.add(
+                        LetterRow(
+                            document_id=doc.id,
+                            patient_name=patient,
+                            patient_dob=dob if patient == who else None,
+                            provider_name=f"Dr. Provider {k % 40}",
+                            categories=cats,
+                            items=[DESCRIPTIONS[needs.index(c)] for c in cats],
+                            issue_date=None if rng.random() < 0.05 else day,
+                            signed=True,
+                            medical_necessity_statement=True,
+                        )
+                    )
                 else:
-                    doc = Document(file_name=f"receipt-{tag}.pdf", size=1000, sha256=sha, kind=DocumentKind.RECEIPT,
-                                   status=DocumentStatus.READ, page_count=1)
+                    doc = Document(
+                        file_name=f"receipt-{tag}.pdf",
+                        size=1000,
+                        sha256=sha,
+                        kind=DocumentKind.RECEIPT,
+                        status=DocumentStatus.READ,
+                        page_count=1,
+                    )
                     session.add(doc)
                     session.flush()
-                    receipt = Receipt(document_id=doc.id, merchant=f"Store {k % 120}", date=day,
-                                      patient=who if rng.random() < 0.3 else None)
+                    receipt = Receipt(
+                        document_id=doc.id,
+                        merchant=f"Store {k % 120}",
+                        date=day,
+                        patient=who if rng.random() < 0.3 else None,
+                    )
                     session.add(receipt)
                     session.flush()
                     total = Decimal("0.00")
@@ -81,9 +120,16 @@ def populate(vault: Vault, n: int, *, seed: int = 7, batch: int = 500) -> None:
                         amount = Decimal(rng.randrange(100, 20000)) / 100
                         total += amount
                         description = DESCRIPTIONS[categories.names.index(category)]
-                        session.add(LineItem(receipt_id=receipt.id, position=position, description=description,
-                                             amount=amount, category=category,
-                                             needs_lmn=categories.needs_lmn(category)))
+                        session.add(
+                            LineItem(
+                                receipt_id=receipt.id,
+                                position=position,
+                                description=description,
+                                amount=amount,
+                                category=category,
+                                needs_lmn=categories.needs_lmn(category),
+                            )
+                        )
                     receipt.total = total
                     session.add(receipt)
             session.commit()

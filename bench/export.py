@@ -37,15 +37,35 @@ from hsawallet.claims.export import export_claim  # noqa: E402
 from hsawallet.claims.model import ClaimDocument, ClaimExpense, ClaimPacketInput  # noqa: E402
 from hsawallet.claims.packet import build_packet  # noqa: E402
 
-MERCHANTS = ["Corner Pharmacy", "Lakeside Clinic", "Bright Smile Dental", "Vision Center", "Fresh Mart",
-             "City Physical Therapy", "Valley Lab Services", "Northside Urgent Care"]
-ITEMS = ["Prescription copay", "Office visit", "Cleaning and x-rays", "Contact lenses", "Glucose strips",
-         "Therapy session", "Blood panel", "Bandages and gauze", "Allergy tablets", "Orthotic insoles"]
+MERCHANTS = [
+    "Corner Pharmacy",
+    "Lakeside Clinic",
+    "Bright Smile Dental",
+    "Vision Center",
+    "Fresh Mart",
+    "City Physical Therapy",
+    "Valley Lab Services",
+    "Northside Urgent Care",
+]
+ITEMS = [
+    "Prescription copay",
+    "Office visit",
+    "Cleaning and x-rays",
+    "Contact lenses",
+    "Glucose strips",
+    "Therapy session",
+    "Blood panel",
+    "Bandages and gauze",
+    "Allergy tablets",
+    "Orthotic insoles",
+]
 
 
 def font(size: int):
-    for path in ("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf",
-                 "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"):
+    for path in (
+        "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf",
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    ):
         try:
             return ImageFont.truetype(path, size)
         except OSError:
@@ -107,15 +127,32 @@ def make_claim(rng: random.Random) -> ClaimPacketInput:
             doc = _doc(n + 1, f"IMG_{n:04}.jpg", data, "image/jpeg")
         receipts.append(doc)
         letter = letters[n % 4] if n % 3 == 0 else None
-        expenses.append(ClaimExpense(
-            n + 1, n + 1, doc.document_id, date(2025, 1, 1) + timedelta(days=3 * n), rng.choice(MERCHANTS),
-            rng.choice(ITEMS), total, "Alex", letter.document_id if letter else None,
-            f"Dr. Lee, 2025-0{1 + n % 4}-15" if letter else None,
-        ))
+        expenses.append(
+            ClaimExpense(
+                n + 1,
+                n + 1,
+                doc.document_id,
+                date(2025, 1, 1) + timedelta(days=3 * n),
+                rng.choice(MERCHANTS),
+                rng.choice(ITEMS),
+                total,
+                "Alex",
+                letter.document_id if letter else None,
+                f"Dr. Lee, 2025-0{1 + n % 4}-15" if letter else None,
+            )
+        )
     return ClaimPacketInput(
-        claim_id=1, title="Bench claim 2025", claimant="Alex Example", account_name="Bench HSA",
-        account_type="HSA", plan_year="2025", created=date(2026, 1, 5), expenses=expenses,
-        warnings=["Two receipts have no covering letter."], receipts=receipts, letters=letters,
+        claim_id=1,
+        title="Bench claim 2025",
+        claimant="Alex Example",
+        account_name="Bench HSA",
+        account_type="HSA",
+        plan_year="2025",
+        created=date(2026, 1, 5),
+        expenses=expenses,
+        warnings=["Two receipts have no covering letter."],
+        receipts=receipts,
+        letters=letters,
     )
 
 
@@ -171,10 +208,13 @@ def real_photos_claim() -> ClaimPacketInput | None:
     if not files:
         return None
     receipts = [_doc(i + 1, f.name, f.read_bytes(), "image/jpeg") for i, f in enumerate(files)]
-    expenses = [ClaimExpense(i + 1, i + 1, d.document_id, None, None, "Receipt", Decimal("1.00"), None, None, None)
-                for i, d in enumerate(receipts)]
-    return ClaimPacketInput(2, "Real receipts", "Bench", "Bench HSA", "HSA", None, date(2026, 1, 5),
-                            expenses, [], receipts, [])
+    expenses = [
+        ClaimExpense(i + 1, i + 1, d.document_id, None, None, "Receipt", Decimal("1.00"), None, None, None)
+        for i, d in enumerate(receipts)
+    ]
+    return ClaimPacketInput(
+        2, "Real receipts", "Bench", "Bench HSA", "HSA", None, date(2026, 1, 5), expenses, [], receipts, []
+    )
 
 
 def main() -> None:
@@ -199,8 +239,10 @@ def main() -> None:
         pdf, zipped = out_dir / "bench-claim.pdf", out_dir / "bench-claim.zip"
         pages = len(PdfReader(pdf).pages)
         print(f"bare merge (pypdf + JPEG pages): {bare:6.2f} s  {bare_path.stat().st_size / 1e6:6.1f} MB")
-        print(f"export_claim (packet + bundle):  {export:6.2f} s  packet {pdf.stat().st_size / 1e6:.1f} MB, "
-              f"{pages} pages; bundle {zipped.stat().st_size / 1e6:.1f} MB")
+        print(
+            f"export_claim (packet + bundle):  {export:6.2f} s  packet {pdf.stat().st_size / 1e6:.1f} MB, "
+            f"{pages} pages; bundle {zipped.stat().st_size / 1e6:.1f} MB"
+        )
         print(f"build_packet alone (in memory):  {packet_only:6.2f} s")
         print(f"ratio export/bare: {export / bare:.2f} (target <= 1.5); packet/bare: {packet_only / bare:.2f}")
 
@@ -211,8 +253,10 @@ def main() -> None:
             real_time = timed(lambda: export_claim(real, out_dir, "bench-real"), 1)
             size = (out_dir / "bench-real.pdf").stat().st_size / 1e6
             real_in = sum(len(d.data) for d in real.receipts) / 1e6
-            print(f"real receipts: {len(real.receipts)} photos ({real_in:.1f} MB) exported in {real_time:.2f} s, "
-                  f"packet {size:.1f} MB")
+            print(
+                f"real receipts: {len(real.receipts)} photos ({real_in:.1f} MB) exported in {real_time:.2f} s, "
+                f"packet {size:.1f} MB"
+            )
 
 
 if __name__ == "__main__":

@@ -47,8 +47,9 @@ def attachment_mailbox(path: Path, limit_bytes: int) -> int:
     while (path.stat().st_size if path.exists() else 0) < limit_bytes - 600_000:
         m = _message(n)
         m.set_content("Your receipt is attached.")
-        m.add_attachment(b"%PDF-1.4\n" + os.urandom(300_000), maintype="application", subtype="pdf",
-                         filename=f"receipt-{n}.pdf")
+        m.add_attachment(
+            b"%PDF-1.4\n" + os.urandom(300_000), maintype="application", subtype="pdf", filename=f"receipt-{n}.pdf"
+        )
         box.add(m)
         box.flush()
         n += 1
@@ -72,8 +73,9 @@ def open_once(path: Path) -> tuple[float, int, int]:
 
     data = path.read_bytes()
     started = time.perf_counter()
-    [(_, contents)] = list(read_many([(0, data, path.name)], workers=1, timeout_s=TIME_LIMIT_S,
-                                     memory_mb=MEMORY_MB, task=OPEN_MAIL))
+    [(_, contents)] = list(
+        read_many([(0, data, path.name)], workers=1, timeout_s=TIME_LIMIT_S, memory_mb=MEMORY_MB, task=OPEN_MAIL)
+    )
     elapsed = time.perf_counter() - started
     if isinstance(contents, Exception):
         raise SystemExit(f"{path.name}: {contents}")
@@ -100,9 +102,11 @@ def main() -> None:
             peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
             fits = elapsed < TIME_LIMIT_S / 2 and peak_mb < MEMORY_MB / 2
             ok &= fits and documents == messages and problems == 0
-            print(f"{label:20} {messages:5d} messages, {size_mb:5.1f} MB: {elapsed:6.1f} s "
-                  f"({messages / elapsed:6.1f} messages/s), {documents} documents, {problems} problems, "
-                  f"peak worker memory so far {peak_mb:.0f} MB -> {'ok' if fits else 'OVER TARGET'}")
+            print(
+                f"{label:20} {messages:5d} messages, {size_mb:5.1f} MB: {elapsed:6.1f} s "
+                f"({messages / elapsed:6.1f} messages/s), {documents} documents, {problems} problems, "
+                f"peak worker memory so far {peak_mb:.0f} MB -> {'ok' if fits else 'OVER TARGET'}"
+            )
     sys.exit(0 if ok else 1)
 
 

@@ -37,8 +37,14 @@ def receipt_pdf(path: Path, k: int) -> Path:
     from reportlab.pdfgen import canvas
 
     c = canvas.Canvas(str(path), pagesize=letter)
-    lines = ["Lakeside Wellness Shop", f"Receipt {k}", "Date: 03/02/2024", "Deep tissue session   60.00",
-             "TOTAL   60.00", "VISA **** 4242"]
+    lines = [
+        "Lakeside Wellness Shop",
+        f"Receipt {k}",
+        "Date: 03/02/2024",
+        "Deep tissue session   60.00",
+        "TOTAL   60.00",
+        "VISA **** 4242",
+    ]
     for i, line in enumerate(lines):
         c.drawString(72, 720 - 18 * i, line)
     c.save()
@@ -55,18 +61,27 @@ def measure(n: int, folder: Path) -> dict[str, float]:
         receipt_doc = session.exec(select(Receipt.document_id).order_by(Receipt.id)).first()
     days = iter(range(1, 28))
     out["edit a receipt (relink included)"] = best(
-        lambda: documents.set_field(vault, receipt_doc, "date", f"2020-01-{next(days):02d}"))
+        lambda: documents.set_field(vault, receipt_doc, "date", f"2020-01-{next(days):02d}")
+    )
     out["edit a letter (relink included)"] = best(
-        lambda: documents.set_field(vault, letter_doc, "issue_date", f"2020-02-{next(days):02d}"))
+        lambda: documents.set_field(vault, letter_doc, "issue_date", f"2020-02-{next(days):02d}")
+    )
     counter = iter(range(1000))
     out["import of 1 new document"] = statistics.median(
-        [best(lambda: documents.import_files(vault, [receipt_pdf(folder / f"new{next(counter)}.pdf", n)], workers=1), 1)
-         for _ in range(3)])
+        [
+            best(
+                lambda: documents.import_files(vault, [receipt_pdf(folder / f"new{next(counter)}.pdf", n)], workers=1),
+                1,
+            )
+            for _ in range(3)
+        ]
+    )
     out["check"] = best(lambda: coverage.check(vault))
 
     def list_receipts() -> None:
         with vault.session() as session:
             records.list_receipts(session)
+
     out["list receipts"] = best(list_receipts, 2)
     vault.close()
     return out

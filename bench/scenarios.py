@@ -110,20 +110,24 @@ class Household:
         self.people = self.scenario["people"]
 
     def expected(self, with_status: bool) -> tuple[set, set]:
-        links = {(Path(l["receipt"]).name, l["item_index"], _base(l["letter"]), l["status"] if with_status else None)
-                 for l in self.scenario["expected"]["links"]}
+        links = {
+            (Path(l["receipt"]).name, l["item_index"], _base(l["letter"]), l["status"] if with_status else None)
+            for l in self.scenario["expected"]["links"]
+        }
         warnings = {(w["type"], _base(w["receipt"]), _base(w["letter"])) for w in self.scenario["expected"]["warnings"]}
         return links, warnings
 
     def letters_for(self, categories: set[str]) -> set[str]:
-        return {f for f, gt in self.truth.items() if gt["kind"] == "letter" and set(gt["letter"]["categories"]) & categories}
+        return {
+            f for f, gt in self.truth.items() if gt["kind"] == "letter" and set(gt["letter"]["categories"]) & categories
+        }
 
     def lmn_categories(self, receipt_file: str, index: int | None = None) -> set[str]:
         gt = self.truth.get(receipt_file)
         if not gt or gt["kind"] != "receipt":
             return set()
         items = gt["receipt"]["items"]
-        chosen = items if index is None else items[index:index + 1]
+        chosen = items if index is None else items[index : index + 1]
         return {i["category"] for i in chosen if i["needs_lmn"]}
 
 
@@ -133,13 +137,22 @@ def _base(path: str | None) -> str | None:
 
 # ---- the rules alone, on ground truth ----
 
+
 def run_ground_truth(hh: Household) -> Outcome:
     ids = {p["id"]: n for n, p in enumerate(hh.people, start=1)}
     people = [Person(ids[p["id"]], p["name"], _d(p["dob"])) for p in hh.people]
     acc = hh.scenario["account"]
-    account = Account(1, acc.get("administrator") or "Account", acc["type"].lower(), _d(acc.get("plan_year_start")),
-                      _d(acc.get("plan_year_end")), _d(acc.get("grace_period_end")), _m(acc.get("carryover_max")),
-                      _d(acc.get("runout_end")), _d(acc.get("established")))
+    account = Account(
+        1,
+        acc.get("administrator") or "Account",
+        acc["type"].lower(),
+        _d(acc.get("plan_year_start")),
+        _d(acc.get("plan_year_end")),
+        _d(acc.get("grace_period_end")),
+        _m(acc.get("carryover_max")),
+        _d(acc.get("runout_end")),
+        _d(acc.get("established")),
+    )
     receipts, letters, files = [], [], {}
     item_index = {}
     next_id = 1
@@ -157,18 +170,46 @@ def run_ground_truth(hh: Household) -> Outcome:
                 item_id = doc_id * 1000 + n
                 item_index[item_id] = (path.name, n)
                 items.append(Item(item_id, it["description"], _m(it["amount"]), it["category"], it["needs_lmn"]))
-            receipts.append(Receipt(doc_id, path.name, resolve_receipt_person(r.get("patient"), None, people),
-                                    r["merchant"], _d(r["date"]), _m(r["total"]), None, tuple(items),
-                                    hashlib.sha256(path.read_bytes()).hexdigest()))
+            receipts.append(
+                Receipt(
+                    doc_id,
+                    path.name,
+                    resolve_receipt_person(r.get("patient"), None, people),
+                    r["merchant"],
+                    _d(r["date"]),
+                    _m(r["total"]),
+                    None,
+                    tuple(items),
+                    hashlib.sha256(path.read_bytes()).hexdigest(),
+                )
+            )
         elif gt["kind"] == "letter":
             lt = gt["letter"]
-            letters.append(Letter(doc_id, path.name, match_person(lt["patient_name"], _d(lt["patient_dob"]), people),
-                                  lt["patient_name"], _d(lt["patient_dob"]), lt["provider_name"], tuple(lt["categories"]),
-                                  tuple(lt["items"]), _d(lt["issue_date"]), _d(lt["effective_valid_through"]),
-                                  lt["valid_through"] is not None, tuple(lt["missing"])))
+            letters.append(
+                Letter(
+                    doc_id,
+                    path.name,
+                    match_person(lt["patient_name"], _d(lt["patient_dob"]), people),
+                    lt["patient_name"],
+                    _d(lt["patient_dob"]),
+                    lt["provider_name"],
+                    tuple(lt["categories"]),
+                    tuple(lt["items"]),
+                    _d(lt["issue_date"]),
+                    _d(lt["effective_valid_through"]),
+                    lt["valid_through"] is not None,
+                    tuple(lt["missing"]),
+                )
+            )
     links = compute_links(receipts, letters, people=people)
-    warnings = compute_warnings(receipts=receipts, letters=letters, links=links, accounts=[account], people=people,
-                                as_of=date.fromisoformat(hh.scenario["as_of"]))
+    warnings = compute_warnings(
+        receipts=receipts,
+        letters=letters,
+        links=links,
+        accounts=[account],
+        people=people,
+        as_of=date.fromisoformat(hh.scenario["as_of"]),
+    )
     out = Outcome(read_ok=set(hh.truth))
     for link in links:
         receipt_file, n = item_index[link.item_id]
@@ -180,11 +221,15 @@ def run_ground_truth(hh: Household) -> Outcome:
 
 # ---- end to end through the CLI ----
 
+
 def _cli(args: list[str], env: dict, errors: list) -> tuple[int, str]:
-    proc = subprocess.run([sys.executable, "-m", "hsawallet", *args], env=env, cwd=REPO,
-                          capture_output=True, text=True, timeout=3600)
+    proc = subprocess.run(
+        [sys.executable, "-m", "hsawallet", *args], env=env, cwd=REPO, capture_output=True, text=True, timeout=3600
+    )
     if proc.returncode not in (0, 4):
-        errors.append(f"{args[0]} {args[1] if len(args) > 1 else ''}: exit {proc.returncode}: {proc.stderr.strip()[-300:]}")
+        errors.append(
+            f"{args[0]} {args[1] if len(args) > 1 else ''}: exit {proc.returncode}: {proc.stderr.strip()[-300:]}"
+        )
     return proc.returncode, proc.stdout
 
 
@@ -213,8 +258,10 @@ def _receipt_misread(gt: dict, got: dict, people: list[dict]) -> list[str]:
     items = got.get("items") or []
     if len(items) != len(r["items"]):
         wrong.append(f"items {len(items)}/{len(r['items'])}")
-    elif not all(i.get("category") == t["category"] and bool(i.get("needs_lmn")) == t["needs_lmn"]
-                 for i, t in zip(items, r["items"])):
+    elif not all(
+        i.get("category") == t["category"] and bool(i.get("needs_lmn")) == t["needs_lmn"]
+        for i, t in zip(items, r["items"])
+    ):
         wrong.append("item categories")
     return wrong
 
@@ -244,9 +291,14 @@ def run_cli(hh: Household, workdir: Path) -> Outcome:
         _cli(["person", "add", p["name"], *(["--dob", p["dob"]] if p.get("dob") else []), "--json"], env, out.errors)
     acc = hh.scenario["account"]
     args = ["account", "add", acc.get("administrator") or "Account", "--type", acc["type"].lower()]
-    for flag, key in (("--plan-start", "plan_year_start"), ("--plan-end", "plan_year_end"),
-                      ("--grace-end", "grace_period_end"), ("--carryover", "carryover_max"),
-                      ("--runout-end", "runout_end"), ("--established", "established")):
+    for flag, key in (
+        ("--plan-start", "plan_year_start"),
+        ("--plan-end", "plan_year_end"),
+        ("--grace-end", "grace_period_end"),
+        ("--carryover", "carryover_max"),
+        ("--runout-end", "runout_end"),
+        ("--established", "established"),
+    ):
         if acc.get(key):
             args += [flag, str(acc[key])]
     _cli(args + ["--json"], env, out.errors)
@@ -288,6 +340,7 @@ def run_cli(hh: Household, workdir: Path) -> Outcome:
 
 
 # ---- scoring ----
+
 
 def _link_readable(hh: Household, row: tuple, read_ok: set) -> bool:
     receipt_file, n = row[0], row[1]

@@ -42,14 +42,20 @@ def prepare_vault(household: Path, folder: Path):
         for person in scenario.get("people", []):
             people.add_person(session, name=person["name"], dob=_date(person.get("dob")))
         acc = scenario.get("account") or {}
-        account = people.add_account(session, name=acc.get("administrator") or "Account",
-                                     type=(acc.get("type") or "hsa").lower(),
-                                     plan_start=_date(acc.get("plan_year_start")),
-                                     plan_end=_date(acc.get("plan_year_end")),
-                                     established=_date(acc.get("established")))
+        account = people.add_account(
+            session,
+            name=acc.get("administrator") or "Account",
+            type=(acc.get("type") or "hsa").lower(),
+            plan_start=_date(acc.get("plan_year_start")),
+            plan_end=_date(acc.get("plan_year_end")),
+            established=_date(acc.get("established")),
+        )
         account_id = account.id
-    files = [p for p in sorted(household.iterdir()) if p.is_file() and p.suffix.lower() != ".json"
-             and not p.name.startswith(".") and p.suffix.lower() != ".md"]
+    files = [
+        p
+        for p in sorted(household.iterdir())
+        if p.is_file() and p.suffix.lower() != ".json" and not p.name.startswith(".") and p.suffix.lower() != ".md"
+    ]
     documents.import_files(vault, files, account_id=account_id)
     vault.checkpoint()
     vault.close()
@@ -114,8 +120,11 @@ def main(argv: list[str] | None = None) -> int:
         vault_path = prepare_vault(args.household, Path(tmp))
         for scale, suffix in (("1", "-1280x800"), ("1.5", "-1280x800-scale1.5")):
             env = dict(os.environ, QT_SCALE_FACTOR=scale, QT_QPA_PLATFORM="offscreen")
-            subprocess.run([sys.executable, __file__, "--vault", str(vault_path), "--out", str(args.out),
-                            f"--suffix={suffix}"], env=env, check=True)
+            subprocess.run(
+                [sys.executable, __file__, "--vault", str(vault_path), "--out", str(args.out), f"--suffix={suffix}"],
+                env=env,
+                check=True,
+            )
     return 0
 
 

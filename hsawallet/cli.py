@@ -26,6 +26,7 @@ class CliError(Exception):
 
 # ---------------------------------------------------------------- argument types
 
+
 def iso_date(value: str) -> date:
     try:
         return date.fromisoformat(value)
@@ -49,6 +50,7 @@ def id_list(value: str) -> list[int]:
 
 # ---------------------------------------------------------------- output
 
+
 def emit(args: argparse.Namespace, data: Any, text: Callable[[Any], str] | str | None = None) -> None:
     if args.json:
         print(json.dumps(data, indent=2, default=str))
@@ -64,13 +66,13 @@ def table(rows: list[list[Any]], headers: list[str]) -> str:
     # A cell never breaks the table or reaches the terminal as a control sequence (file names).
     cells = [[("" if c is None else printable_name(str(c))) for c in row] for row in rows]
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths)),
-             "  ".join("-" * w for w in widths)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths)), "  ".join("-" * w for w in widths)]
     lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in cells]
     return "\n".join(lines) if cells else "(none)"
 
 
 # ---------------------------------------------------------------- vault access
+
 
 def vault_path(args: argparse.Namespace) -> Path:
     from hsawallet.paths import resolve_vault_path
@@ -111,6 +113,7 @@ def progress_bar(args: argparse.Namespace, total: int, unit: str):
 
 # ---------------------------------------------------------------- commands
 
+
 def cmd_init(args):
     from hsawallet.services import vault as vaults
 
@@ -120,8 +123,10 @@ def cmd_init(args):
     passphrase = vaults.passphrase_from_env()
     if passphrase is None and (args.passphrase or not vaults.keychain_usable()):
         if not sys.stdin.isatty():
-            raise CliError("No usable OS keychain and no terminal to ask for a passphrase: set "
-                           "HSAWALLET_PASSPHRASE to create a passphrase vault.")
+            raise CliError(
+                "No usable OS keychain and no terminal to ask for a passphrase: set "
+                "HSAWALLET_PASSPHRASE to create a passphrase vault."
+            )
         passphrase = getpass.getpass("New vault passphrase: ")
         if passphrase != getpass.getpass("Repeat the passphrase: "):
             raise CliError("The two passphrases differ; nothing was created.")
@@ -166,9 +171,17 @@ def _d(value):
 
 
 def account_json(a) -> dict:
-    return {"id": a.id, "name": a.name, "type": a.type, "plan_start": _d(a.plan_start), "plan_end": _d(a.plan_end),
-            "grace_end": _d(a.grace_end), "carryover": None if a.carryover is None else str(a.carryover),
-            "runout_end": _d(a.runout_end), "established": _d(a.established)}
+    return {
+        "id": a.id,
+        "name": a.name,
+        "type": a.type,
+        "plan_start": _d(a.plan_start),
+        "plan_end": _d(a.plan_end),
+        "grace_end": _d(a.grace_end),
+        "carryover": None if a.carryover is None else str(a.carryover),
+        "runout_end": _d(a.runout_end),
+        "established": _d(a.established),
+    }
 
 
 def cmd_account(args):
@@ -177,9 +190,16 @@ def cmd_account(args):
     vault = open_vault(args)
     if args.account_cmd == "add":
         account = people.register_account(
-            vault, name=args.name, type=args.type, plan_start=args.plan_start, plan_end=args.plan_end,
-            grace_end=args.grace_end, carryover=args.carryover, runout_end=args.runout_end,
-            established=args.established)
+            vault,
+            name=args.name,
+            type=args.type,
+            plan_start=args.plan_start,
+            plan_end=args.plan_end,
+            grace_end=args.grace_end,
+            carryover=args.carryover,
+            runout_end=args.runout_end,
+            established=args.established,
+        )
         emit(args, account_json(account), f"Added {account.type.upper()} account {account.name} (id {account.id})")
     elif args.account_cmd == "edit":
         terms = {field: getattr(args, field) for field in people.ACCOUNT_TERMS if field in args}
@@ -191,9 +211,14 @@ def cmd_account(args):
     else:
         with vault.session() as session:
             rows = [account_json(a) for a in people.list_accounts(session)]
-        emit(args, rows, lambda r: table(
-            [[x["id"], x["name"], x["type"], x["plan_start"], x["plan_end"], x["runout_end"]] for x in r],
-            ["id", "name", "type", "plan start", "plan end", "run-out end"]))
+        emit(
+            args,
+            rows,
+            lambda r: table(
+                [[x["id"], x["name"], x["type"], x["plan_start"], x["plan_end"], x["runout_end"]] for x in r],
+                ["id", "name", "type", "plan start", "plan end", "run-out end"],
+            ),
+        )
 
 
 def cmd_document(args):
@@ -202,12 +227,18 @@ def cmd_document(args):
     vault = open_vault(args)
     if args.document_cmd == "remove":
         removed = documents.remove_document(vault, args.id)
-        emit(args, {"id": removed.document_id, "file": removed.file_name, "removed": True},
-             f"Removed document {removed.document_id} ({removed.file_name}).")
+        emit(
+            args,
+            {"id": removed.document_id, "file": removed.file_name, "removed": True},
+            f"Removed document {removed.document_id} ({removed.file_name}).",
+        )
     else:
         doc = documents.reclassify_document(vault, args.id, args.kind)
-        emit(args, {"id": doc.id, "file": doc.file_name, "kind": doc.kind},
-             f"Document {doc.id} ({doc.file_name}) is now read as a {doc.kind}.")
+        emit(
+            args,
+            {"id": doc.id, "file": doc.file_name, "kind": doc.kind},
+            f"Document {doc.id} ({doc.file_name}) is now read as a {doc.kind}.",
+        )
 
 
 def cmd_import(args):
@@ -231,8 +262,7 @@ def cmd_import(args):
         else:
             print(_outcome_line(outcome), flush=True)
 
-    outcomes = documents.import_files(vault, args.paths, person_id=person_id, account_id=account_id,
-                                      progress=progress)
+    outcomes = documents.import_files(vault, args.paths, person_id=person_id, account_id=account_id, progress=progress)
     if bar is not None:
         bar.close()
     errors = sum(o.status == ImportStatus.ERROR for o in outcomes)
@@ -265,22 +295,59 @@ def cmd_list(args):
     with vault.session() as session:
         if args.what == "documents":
             rows = records.list_documents(session)
-            emit(args, rows, lambda r: table([[x["id"], x["file"], x["kind"], x["pages"], x["status"],
-                                               x["imported_at"]] for x in r],
-                                             ["id", "file", "kind", "pages", "status", "imported"]))
+            emit(
+                args,
+                rows,
+                lambda r: table(
+                    [[x["id"], x["file"], x["kind"], x["pages"], x["status"], x["imported_at"]] for x in r],
+                    ["id", "file", "kind", "pages", "status", "imported"],
+                ),
+            )
         elif args.what == "receipts":
             rows = records.list_receipts(session)
-            emit(args, rows, lambda r: table([[x["id"], x["document_id"], x["file"], x["date"], x["merchant"],
-                                               x["total"], x["person"], len(x["items"])] for x in r],
-                                             ["id", "doc", "file", "date", "merchant", "total", "person", "items"]))
+            emit(
+                args,
+                rows,
+                lambda r: table(
+                    [
+                        [
+                            x["id"],
+                            x["document_id"],
+                            x["file"],
+                            x["date"],
+                            x["merchant"],
+                            x["total"],
+                            x["person"],
+                            len(x["items"]),
+                        ]
+                        for x in r
+                    ],
+                    ["id", "doc", "file", "date", "merchant", "total", "person", "items"],
+                ),
+            )
         else:
             rows = records.list_letters(session)
-            emit(args, rows, lambda r: table([[x["id"], x["document_id"], x["file"], x["patient_name"],
-                                               x["provider_name"], x["issue_date"], x["valid_through"],
-                                               ",".join(x["categories"]), ",".join(x["missing"]) or "complete"]
-                                              for x in r],
-                                             ["id", "doc", "file", "patient", "provider", "issued", "valid through",
-                                              "categories", "missing"]))
+            emit(
+                args,
+                rows,
+                lambda r: table(
+                    [
+                        [
+                            x["id"],
+                            x["document_id"],
+                            x["file"],
+                            x["patient_name"],
+                            x["provider_name"],
+                            x["issue_date"],
+                            x["valid_through"],
+                            ",".join(x["categories"]),
+                            ",".join(x["missing"]) or "complete",
+                        ]
+                        for x in r
+                    ],
+                    ["id", "doc", "file", "patient", "provider", "issued", "valid through", "categories", "missing"],
+                ),
+            )
 
 
 def cmd_show(args):
@@ -316,8 +383,14 @@ def cmd_links(args):
         coverage.recompute_links(vault)
     with vault.session() as session:
         rows = records.links_json(session)
-    emit(args, rows, lambda r: "\n".join(f"item {x['item_id']} ({_name(x['receipt_file'])}): {x['reason']}" for x in r)
-         or "(no items that need a letter)")
+    emit(
+        args,
+        rows,
+        lambda r: (
+            "\n".join(f"item {x['item_id']} ({_name(x['receipt_file'])}): {x['reason']}" for x in r)
+            or "(no items that need a letter)"
+        ),
+    )
 
 
 def cmd_link(args):
@@ -330,10 +403,18 @@ def cmd_link(args):
         coverage.set_manual_link(vault, args.item, args.letter, force=args.force)
     with vault.session() as session:
         link = next((l for l in records.links_json(session) if l["item_id"] == args.item), None)
-    emit(args, {"item_id": args.item, "letter_id": args.letter, "auto": args.auto,
-                "status": link["status"] if link else None, "reason": link["reason"] if link else None,
-                "outside_terms": link["outside_terms"] if link else []},
-         lambda d: f"Saved. {d['reason']}" if d["reason"] else "Saved.")
+    emit(
+        args,
+        {
+            "item_id": args.item,
+            "letter_id": args.letter,
+            "auto": args.auto,
+            "status": link["status"] if link else None,
+            "reason": link["reason"] if link else None,
+            "outside_terms": link["outside_terms"] if link else [],
+        },
+        lambda d: f"Saved. {d['reason']}" if d["reason"] else "Saved.",
+    )
 
 
 def cmd_letter(args):
@@ -355,8 +436,14 @@ def cmd_check(args):
         files = records.file_maps(session)
         dismissed = coverage.dismissed_keys(session)
         rows = [records.warning_json(session, w, files, dismissed) for w in warnings]
-    emit(args, rows, lambda r: "\n".join(f"[{x['severity']}] {x['message']}" + (" (dismissed)" if x["dismissed"] else "")
-                                         for x in r) or "No warnings.")
+    emit(
+        args,
+        rows,
+        lambda r: (
+            "\n".join(f"[{x['severity']}] {x['message']}" + (" (dismissed)" if x["dismissed"] else "") for x in r)
+            or "No warnings."
+        ),
+    )
 
 
 def cmd_search(args):
@@ -367,8 +454,11 @@ def cmd_search(args):
         hits = documents.search(session, " ".join(args.query))
         docs = documents.documents_by_id(session, [h[0] for h in hits])
     rows = [{"document_id": i, "file": docs[i].file_name, "kind": docs[i].kind, "snippet": s} for i, s in hits]
-    emit(args, rows, lambda r: "\n".join(f"{x['document_id']:>5}  {_name(x['file'])}: {x['snippet']}" for x in r)
-         or "No matches.")
+    emit(
+        args,
+        rows,
+        lambda r: "\n".join(f"{x['document_id']:>5}  {_name(x['file'])}: {x['snippet']}" for x in r) or "No matches.",
+    )
 
 
 def cmd_settings(args):
@@ -390,18 +480,25 @@ def cmd_backup(args):
 
     vault = open_vault(args)
     report = vaults.backup(vault, out=Path(args.out))
-    emit(args, {"backup": str(Path(args.out).resolve()), "documents_verified": report.documents_checked},
-         f"Backup written and verified ({report.documents_checked} documents): {args.out}")
+    emit(
+        args,
+        {"backup": str(Path(args.out).resolve()), "documents_verified": report.documents_checked},
+        f"Backup written and verified ({report.documents_checked} documents): {args.out}",
+    )
 
 
 def cmd_restore(args):
     from hsawallet.services import vault as vaults
 
     path = vault_path(args)
-    kept = vaults.restore(Path(args.backup), to=path, passphrase=vaults.passphrase_from_env(), prompt=_prompt,
-                          force=args.force)
-    emit(args, {"vault": str(path), "kept_aside": str(kept) if kept else None},
-         f"Restored {args.backup} to {path}" + (f"; the previous vault is kept at {kept}" if kept else ""))
+    kept = vaults.restore(
+        Path(args.backup), to=path, passphrase=vaults.passphrase_from_env(), prompt=_prompt, force=args.force
+    )
+    emit(
+        args,
+        {"vault": str(path), "kept_aside": str(kept) if kept else None},
+        f"Restored {args.backup} to {path}" + (f"; the previous vault is kept at {kept}" if kept else ""),
+    )
 
 
 def cmd_passwd(args):
@@ -426,9 +523,13 @@ def cmd_verify(args):
 
     vault = open_vault(args)
     report = vaults.verify(vault)
-    data = {"ok": report.ok, "cipher_errors": report.cipher_errors, "integrity_errors": report.integrity_errors,
-            "documents_checked": report.documents_checked,
-            "bad_documents": [{"id": i, "file": f} for i, f in report.bad_documents]}
+    data = {
+        "ok": report.ok,
+        "cipher_errors": report.cipher_errors,
+        "integrity_errors": report.integrity_errors,
+        "documents_checked": report.documents_checked,
+        "bad_documents": [{"id": i, "file": f} for i, f in report.bad_documents],
+    }
 
     def text(d):
         if d["ok"]:
@@ -436,7 +537,9 @@ def cmd_verify(args):
         lines = ["Vault problems found:"]
         lines += [f"  encryption: {e}" for e in d["cipher_errors"]]
         lines += [f"  database: {e}" for e in d["integrity_errors"]]
-        lines += [f"  document {b['id']} ({_name(b['file'])}): bytes do not match their SHA-256" for b in d["bad_documents"]]
+        lines += [
+            f"  document {b['id']} ({_name(b['file'])}): bytes do not match their SHA-256" for b in d["bad_documents"]
+        ]
         return "\n".join(lines)
 
     emit(args, data, text)
@@ -445,24 +548,42 @@ def cmd_verify(args):
 
 # ---------------------------------------------------------------- claims (see hsawallet/services/claims.py)
 
+
 def cmd_claim(args):
     from hsawallet.services import claims
 
     vault = open_vault(args)
     if args.claim_cmd == "new":
-        data = claims.new_claim(vault, account=args.account, person=args.person, date_from=args.date_from,
-                                date_to=args.date_to, item_ids=args.items, include_claimed=args.include_claimed)
-        emit(args, data, lambda d: f"Claim {d['id']}: {len(d['items'])} expense(s), total {d['total']}"
-             + (f"\n{d['left_out']['message']}" if d["left_out"]["message"] else ""))
+        data = claims.new_claim(
+            vault,
+            account=args.account,
+            person=args.person,
+            date_from=args.date_from,
+            date_to=args.date_to,
+            item_ids=args.items,
+            include_claimed=args.include_claimed,
+        )
+        emit(
+            args,
+            data,
+            lambda d: (
+                f"Claim {d['id']}: {len(d['items'])} expense(s), total {d['total']}"
+                + (f"\n{d['left_out']['message']}" if d["left_out"]["message"] else "")
+            ),
+        )
     elif args.claim_cmd == "list":
         rows = claims.list_claims(vault)
-        emit(args, rows, lambda r: table([[x["id"], x["account"], x["status"], len(x["items"]), x["total"],
-                                           x["reimbursed_amount"]] for x in r],
-                                         ["id", "account", "status", "items", "total", "reimbursed"]))
+        emit(
+            args,
+            rows,
+            lambda r: table(
+                [[x["id"], x["account"], x["status"], len(x["items"]), x["total"], x["reimbursed_amount"]] for x in r],
+                ["id", "account", "status", "items", "total", "reimbursed"],
+            ),
+        )
     elif args.claim_cmd == "export":
         pdf, zip_path = claims.export(vault, args.claim_id, Path(args.out), anyway=args.anyway)
-        emit(args, {"claim_id": args.claim_id, "pdf": str(pdf), "zip": str(zip_path)},
-             f"Wrote {pdf}\nWrote {zip_path}")
+        emit(args, {"claim_id": args.claim_id, "pdf": str(pdf), "zip": str(zip_path)}, f"Wrote {pdf}\nWrote {zip_path}")
     elif args.claim_cmd == "mark":
         data = claims.mark(vault, args.claim_id, args.status, amount=args.amount, on=args.date, reason=args.reason)
         emit(args, data, lambda d: f"Claim {d['id']} is now {d['status']}.")
@@ -471,8 +592,11 @@ def cmd_claim(args):
         emit(args, data, lambda d: f"Claim {d['id']} is a draft again; its expenses stay in it.")
     elif args.claim_cmd == "delete":
         data = claims.delete_claim(vault, args.claim_id)
-        emit(args, {"deleted": data["id"], "claim": data},
-             lambda d: f"Claim {d['deleted']} deleted; its {len(d['claim']['items'])} expense(s) can be claimed again.")
+        emit(
+            args,
+            {"deleted": data["id"], "claim": data},
+            lambda d: f"Claim {d['deleted']} deleted; its {len(d['claim']['items'])} expense(s) can be claimed again.",
+        )
     else:
         data = claims.shoebox(vault)
         emit(args, data, lambda d: json.dumps(d, indent=2))
@@ -480,14 +604,15 @@ def cmd_claim(args):
 
 # ---------------------------------------------------------------- parser
 
+
 def build_parser() -> argparse.ArgumentParser:
     def global_options(**defaults) -> argparse.ArgumentParser:
         options = argparse.ArgumentParser(add_help=False)
-        options.add_argument("--vault", help="vault file (default: $HSAWALLET_VAULT or the platform data folder)",
-                             **defaults)
+        options.add_argument(
+            "--vault", help="vault file (default: $HSAWALLET_VAULT or the platform data folder)", **defaults
+        )
         options.add_argument("--json", action="store_true", help="machine-readable output", **defaults)
-        options.add_argument("--debug", action="store_true", help="on an error, print where it happened",
-                             **defaults)
+        options.add_argument("--debug", action="store_true", help="on an error, print where it happened", **defaults)
         return options
 
     top = global_options()
@@ -495,8 +620,11 @@ def build_parser() -> argparse.ArgumentParser:
     # defaults do not undo "hsawallet --vault PATH --json list receipts".
     common = global_options(default=argparse.SUPPRESS)
 
-    parser = argparse.ArgumentParser(prog="hsawallet", parents=[top],
-                                     description="HSA Wallet: encrypted HSA/FSA receipts and letters of medical necessity")
+    parser = argparse.ArgumentParser(
+        prog="hsawallet",
+        parents=[top],
+        description="HSA Wallet: encrypted HSA/FSA receipts and letters of medical necessity",
+    )
     sub = parser.add_subparsers(dest="command")
 
     p = sub.add_parser("init", parents=[common], help="create a vault (refuses an existing file)")
@@ -521,6 +649,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("account", parents=[common], help="HSA/FSA/HRA accounts")
     s = p.add_subparsers(dest="account_cmd", required=True)
+
     def account_terms(a: argparse.ArgumentParser, *, edit: bool = False) -> None:
         # edit: a term not given is absent from the namespace (SUPPRESS), so only the options given change
         unset: dict[str, Any] = {"default": argparse.SUPPRESS} if edit else {}
@@ -554,7 +683,9 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("kind", choices=[k.value for k in DocumentKind])
     p.set_defaults(func=cmd_document)
 
-    p = sub.add_parser("import", parents=[common], help="import files or folders (recursive); an .eml or .mbox gives its attachments")
+    p = sub.add_parser(
+        "import", parents=[common], help="import files or folders (recursive); an .eml or .mbox gives its attachments"
+    )
     p.add_argument("paths", nargs="+")
     p.add_argument("--person")
     p.add_argument("--account")
@@ -574,8 +705,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_set)
 
     p = sub.add_parser("links", parents=[common], help="line item -> letter links, with the reason")
-    p.add_argument("--recompute", action="store_true",
-                   help="relink every item of the vault first (changes relink only what they touch)")
+    p.add_argument(
+        "--recompute",
+        action="store_true",
+        help="relink every item of the vault first (changes relink only what they touch)",
+    )
     p.set_defaults(func=cmd_links)
     p = sub.add_parser("link", parents=[common], help="link an item to a letter by hand (or unlink)")
     p.add_argument("item", type=int)
@@ -583,8 +717,11 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--letter", type=int)
     g.add_argument("--none", dest="letter", action="store_const", const=None)
     g.add_argument("--auto", action="store_true", help="forget the manual choice")
-    p.add_argument("--force", action="store_true",
-                   help="link even outside the letter's terms (category, dates, patient); the link is marked so")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="link even outside the letter's terms (category, dates, patient); the link is marked so",
+    )
     p.set_defaults(func=cmd_link)
 
     p = sub.add_parser("letter", parents=[common], help="whose letter this is")
@@ -612,14 +749,20 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--from", dest="date_from", type=iso_date)
     a.add_argument("--to", dest="date_to", type=iso_date)
     a.add_argument("--items", type=id_list)
-    a.add_argument("--include-claimed", action="store_true",
-                   help="also take expenses already in another claim that is not denied (recorded on the claim)")
+    a.add_argument(
+        "--include-claimed",
+        action="store_true",
+        help="also take expenses already in another claim that is not denied (recorded on the claim)",
+    )
     s.add_parser("list", parents=[common])
     a = s.add_parser("export", parents=[common])
     a.add_argument("claim_id", type=int)
     a.add_argument("--out", required=True)
-    a.add_argument("--anyway", action="store_true",
-                   help="export although a letter the claim uses is unsigned or incomplete (the cover says so)")
+    a.add_argument(
+        "--anyway",
+        action="store_true",
+        help="export although a letter the claim uses is unsigned or incomplete (the cover says so)",
+    )
     a = s.add_parser("mark", parents=[common])
     a.add_argument("claim_id", type=int)
     a.add_argument("status", choices=[s.value for s in ClaimStatus])

@@ -49,14 +49,22 @@ def _int_range(low: int, high: int) -> Callable[[str], int]:
 OPTIONS: dict[str, Option] = {
     o.key: o
     for o in (
-        Option("date_order", "mdy", _choice("mdy", "dmy", "ymd"),
-               "how to read numeric dates like 03/04/2026: month first (mdy), day first (dmy) or year first (ymd)"),
-        Option("expiring_days", 60, _int_range(1, 366),
-               "warn this many days before a letter of medical necessity expires"),
-        Option("deadline_days", 60, _int_range(1, 366),
-               "warn this many days before an FSA/HRA claim deadline"),
-        Option("notifications", "on", _choice("on", "off"),
-               "show desktop notifications for new warnings while the app runs"),
+        Option(
+            "date_order",
+            "mdy",
+            _choice("mdy", "dmy", "ymd"),
+            "how to read numeric dates like 03/04/2026: month first (mdy), day first (dmy) or year first (ymd)",
+        ),
+        Option(
+            "expiring_days", 60, _int_range(1, 366), "warn this many days before a letter of medical necessity expires"
+        ),
+        Option("deadline_days", 60, _int_range(1, 366), "warn this many days before an FSA/HRA claim deadline"),
+        Option(
+            "notifications",
+            "on",
+            _choice("on", "off"),
+            "show desktop notifications for new warnings while the app runs",
+        ),
         Option("ocr_workers", 2, _int_range(1, 16), "processes used to read documents in parallel"),
     )
 }

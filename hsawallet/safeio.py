@@ -28,9 +28,7 @@ class PendingFile:
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
-        fd, temp_name = tempfile.mkstemp(
-            dir=self.path.parent, prefix=f".{self.path.name}.", suffix=TEMP_SUFFIX
-        )
+        fd, temp_name = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=TEMP_SUFFIX)
         self.temp_path = Path(temp_name)
         try:
             self.file: BinaryIO = os.fdopen(fd, "w+b")
@@ -137,6 +135,7 @@ def _unlink_quietly(path: Path) -> None:
 
 # ---------------------------------------------------------------- reading untrusted files
 
+
 class NotARegularFile(OSError):
     """The path is a FIFO, device, socket or folder: never read (a FIFO blocks, /dev/zero never ends)."""
 
@@ -147,8 +146,13 @@ class FileTooLarge(OSError):
         self.size, self.limit = size, limit
 
 
-_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a device"),
-          (stat.S_ISBLK, "a disk device"), (stat.S_ISSOCK, "a socket"))
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a disk device"),
+    (stat.S_ISSOCK, "a socket"),
+)
 
 
 def read_regular_file(path: Path | str, limit: int, *, follow_links: bool = True) -> bytes:
@@ -158,8 +162,14 @@ def read_regular_file(path: Path | str, limit: int, *, follow_links: bool = True
     O_NONBLOCK keeps the open of a FIFO from waiting for a writer. ``follow_links=False``
     (O_NOFOLLOW) refuses a link itself. The read stops at the limit even if the file grows.
     """
-    flags = (os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
-             | getattr(os, "O_BINARY", 0) | (0 if follow_links else getattr(os, "O_NOFOLLOW", 0)))
+    flags = (
+        os.O_RDONLY
+        | os.O_NONBLOCK
+        | getattr(os, "O_NOCTTY", 0)
+        | getattr(os, "O_CLOEXEC", 0)
+        | getattr(os, "O_BINARY", 0)
+        | (0 if follow_links else getattr(os, "O_NOFOLLOW", 0))
+    )
     fd = os.open(path, flags)
     try:
         info = os.fstat(fd)
@@ -183,6 +193,7 @@ def read_regular_file(path: Path | str, limit: int, *, follow_links: bool = True
 
 
 # ---------------------------------------------------------------- file names
+
 
 def storable_name(name: str) -> str:
     """A name from the file system as valid Unicode: bytes that were not UTF-8 (kept by Python as

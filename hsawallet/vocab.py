@@ -133,8 +133,16 @@ class Category(StrEnum):
 
 
 LMN_CATEGORIES = (
-    Category.FITNESS, Category.MASSAGE, Category.NUTRITION, Category.WEIGHT_LOSS, Category.SLEEP,
-    Category.SUPPLEMENTS, Category.ORTHOPEDIC, Category.ACUPUNCTURE, Category.WEARABLE, Category.CPAP,
+    Category.FITNESS,
+    Category.MASSAGE,
+    Category.NUTRITION,
+    Category.WEIGHT_LOSS,
+    Category.SLEEP,
+    Category.SUPPLEMENTS,
+    Category.ORTHOPEDIC,
+    Category.ACUPUNCTURE,
+    Category.WEARABLE,
+    Category.CPAP,
 )
 OTHER_CATEGORIES = (Category.OTC_ELIGIBLE, Category.RX, Category.MEDICAL_SERVICE, Category.NOT_ELIGIBLE)
 
@@ -177,32 +185,72 @@ class ChecklistItem(NamedTuple):
 
 # The letter checklist, in the order of LetterElement (and of CLI.md's `missing`).
 LETTER_CHECKLIST: tuple[ChecklistItem, ...] = (
-    ChecklistItem(LetterElement.PATIENT_NAME, "Patient full name",
-                  "The administrator must see that the letter is for the person whose expense is claimed."),
-    ChecklistItem(LetterElement.PATIENT_DOB, "Patient date of birth",
-                  "The date of birth tells apart family members with similar names; many forms require it."),
-    ChecklistItem(LetterElement.DIAGNOSIS, "Diagnosis",
-                  "An item is eligible only when it treats a specific condition, not general health (IRS Pub. 502)."),
-    ChecklistItem(LetterElement.ICD10, "ICD-10-CM diagnosis code",
-                  "A code makes the diagnosis specific and checkable; administrators often ask for one."),
-    ChecklistItem(LetterElement.RECOMMENDED_ITEMS, "Specific item or service recommended",
-                  "Only the items the letter names are covered; a vague recommendation covers nothing."),
-    ChecklistItem(LetterElement.DURATION, "Frequency and duration of treatment",
-                  "Without a duration the administrator cannot tell how long the letter supports purchases."),
-    ChecklistItem(LetterElement.MEDICAL_NECESSITY_STATEMENT, "Statement that the item treats the condition",
-                  "Wording like 'may help' reads as general wellness and is a common reason for denial."),
-    ChecklistItem(LetterElement.PROVIDER_NAME, "Provider full name",
-                  "The letter must come from an identifiable provider who examined the patient."),
-    ChecklistItem(LetterElement.PROVIDER_CREDENTIALS, "Provider credentials (MD, DO, NP, PA-C, DC, PT)",
-                  "Credentials show the provider may diagnose and prescribe treatment."),
-    ChecklistItem(LetterElement.PROVIDER_LICENSE, "Provider state license number",
-                  "The license number lets the administrator verify the provider is licensed."),
-    ChecklistItem(LetterElement.PROVIDER_NPI, "Provider NPI",
-                  "The National Provider Identifier lets the administrator verify the provider."),
-    ChecklistItem(LetterElement.PROVIDER_CONTACT, "Practice address or phone",
-                  "Missing contact details are a red flag for a letter issued without a consultation."),
-    ChecklistItem(LetterElement.ISSUE_DATE, "Date of issue",
-                  "The letter must be dated on or before the purchase, and its 12 months run from this date."),
-    ChecklistItem(LetterElement.SIGNATURE, "Provider signature",
-                  "An unsigned letter is not accepted as the provider's statement."),
+    ChecklistItem(
+        LetterElement.PATIENT_NAME,
+        "Patient full name",
+        "The administrator must see that the letter is for the person whose expense is claimed.",
+    ),
+    ChecklistItem(
+        LetterElement.PATIENT_DOB,
+        "Patient date of birth",
+        "The date of birth tells apart family members with similar names; many forms require it.",
+    ),
+    ChecklistItem(
+        LetterElement.DIAGNOSIS,
+        "Diagnosis",
+        "An item is eligible only when it treats a specific condition, not general health (IRS Pub. 502).",
+    ),
+    ChecklistItem(
+        LetterElement.ICD10,
+        "ICD-10-CM diagnosis code",
+        "A code makes the diagnosis specific and checkable; administrators often ask for one.",
+    ),
+    ChecklistItem(
+        LetterElement.RECOMMENDED_ITEMS,
+        "Specific item or service recommended",
+        "Only the items the letter names are covered; a vague recommendation covers nothing.",
+    ),
+    ChecklistItem(
+        LetterElement.DURATION,
+        "Frequency and duration of treatment",
+        "Without a duration the administrator cannot tell how long the letter supports purchases.",
+    ),
+    ChecklistItem(
+        LetterElement.MEDICAL_NECESSITY_STATEMENT,
+        "Statement that the item treats the condition",
+        "Wording like 'may help' reads as general wellness and is a common reason for denial.",
+    ),
+    ChecklistItem(
+        LetterElement.PROVIDER_NAME,
+        "Provider full name",
+        "The letter must come from an identifiable provider who examined the patient.",
+    ),
+    ChecklistItem(
+        LetterElement.PROVIDER_CREDENTIALS,
+        "Provider credentials (MD, DO, NP, PA-C, DC, PT)",
+        "Credentials show the provider may diagnose and prescribe treatment.",
+    ),
+    ChecklistItem(
+        LetterElement.PROVIDER_LICENSE,
+        "Provider state license number",
+        "The license number lets the administrator verify the provider is licensed.",
+    ),
+    ChecklistItem(
+        LetterElement.PROVIDER_NPI,
+        "Provider NPI",
+        "The National Provider Identifier lets the administrator verify the provider.",
+    ),
+    ChecklistItem(
+        LetterElement.PROVIDER_CONTACT,
+        "Practice address or phone",
+        "Missing contact details are a red flag for a letter issued without a consultation.",
+    ),
+    ChecklistItem(
+        LetterElement.ISSUE_DATE,
+        "Date of issue",
+        "The letter must be dated on or before the purchase, and its 12 months run from this date.",
+    ),
+    ChecklistItem(
+        LetterElement.SIGNATURE, "Provider signature", "An unsigned letter is not accepted as the provider's statement."
+    ),
 )

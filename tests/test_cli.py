@@ -13,7 +13,7 @@ import pytest
 
 from tests.conftest import RECEIPT_LINES, make_text_image, make_text_pdf
 
-PASS = 'Tr1cky "q\' @:/%; pässwörd'
+PASS = "Tr1cky \"q' @:/%; pässwörd"
 
 
 def run(tmp_path: Path, *args: str, passphrase: str | None = PASS, extra_env: dict | None = None):
@@ -23,8 +23,14 @@ def run(tmp_path: Path, *args: str, passphrase: str | None = PASS, extra_env: di
     if passphrase is not None:
         env["HSAWALLET_PASSPHRASE"] = passphrase
     env.update(extra_env or {})
-    return subprocess.run([sys.executable, "-m", "hsawallet", *args], env=env, capture_output=True, text=True,
-                          stdin=subprocess.DEVNULL, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "hsawallet", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=600,
+    )
 
 
 def json_lines(stdout: str) -> list[dict]:
@@ -64,11 +70,24 @@ def test_people_and_accounts(cli_vault):
     assert run(cli_vault, "person", "add", "Monica Delgado", "--dob", "1984-03-01").returncode == 0
     people = json.loads(run(cli_vault, "person", "list", "--json").stdout)
     assert people == [{"id": 1, "name": "Monica Delgado", "dob": "1984-03-01"}]
-    result = run(cli_vault, "account", "add", "Work FSA", "--type", "fsa", "--plan-start", "2026-01-01",
-                 "--plan-end", "2026-12-31", "--grace-end", "2027-03-15", "--runout-end", "2027-03-31")
+    result = run(
+        cli_vault,
+        "account",
+        "add",
+        "Work FSA",
+        "--type",
+        "fsa",
+        "--plan-start",
+        "2026-01-01",
+        "--plan-end",
+        "2026-12-31",
+        "--grace-end",
+        "2027-03-15",
+        "--runout-end",
+        "2027-03-31",
+    )
     assert result.returncode == 0, result.stderr
-    both = run(cli_vault, "account", "add", "Bad", "--type", "fsa", "--grace-end", "2027-03-15",
-               "--carryover", "640")
+    both = run(cli_vault, "account", "add", "Bad", "--type", "fsa", "--grace-end", "2027-03-15", "--carryover", "640")
     assert both.returncode != 0
     accounts = json.loads(run(cli_vault, "account", "list", "--json").stdout)
     assert accounts[0]["name"] == "Work FSA" and accounts[0]["grace_end"] == "2027-03-15"
@@ -91,8 +110,10 @@ def test_import_twice_stores_once_and_bad_files_do_not_stop_the_batch(cli_vault,
     folder = tmp_path / "inbox"
     (folder / "sub").mkdir(parents=True)
     make_text_pdf(folder / "gym.pdf", [RECEIPT_LINES])
-    make_text_image(folder / "sub" / "pharmacy.png", ["Corner Pharmacy", "Date: 04/05/2026",
-                                                      "Ibuprofen 200mg   8.99", "TOTAL   8.99"])
+    make_text_image(
+        folder / "sub" / "pharmacy.png",
+        ["Corner Pharmacy", "Date: 04/05/2026", "Ibuprofen 200mg   8.99", "TOTAL   8.99"],
+    )
     (folder / "empty.pdf").write_bytes(b"")
     (folder / "budget.csv").write_text("passed over: in a folder, only what is named as a document is taken")
     (tmp_path / "notes.txt").write_text("not a document")  # named on purpose: tried, and refused

@@ -22,13 +22,21 @@ def template(tmp_path_factory):
     folder = tmp_path_factory.mktemp("cli-money")
     docs = folder / "docs"
     docs.mkdir()
-    (docs / "pharmacy.pdf").write_bytes(receipt_pdf(merchant="Corner Pharmacy", on=date(2026, 4, 5), items=(
-        ("Ibuprofen 200mg tablets", "8.99"), ("Adhesive bandages 30ct", "4.50"))))
+    (docs / "pharmacy.pdf").write_bytes(
+        receipt_pdf(
+            merchant="Corner Pharmacy",
+            on=date(2026, 4, 5),
+            items=(("Ibuprofen 200mg tablets", "8.99"), ("Adhesive bandages 30ct", "4.50")),
+        )
+    )
     (docs / "gym.pdf").write_bytes(receipt_pdf(on=date(2026, 4, 20)))
     (docs / "letter.pdf").write_bytes(letter_pdf(issued=date(2026, 3, 2)))
-    for args in (("init",), ("person", "add", PATIENT, "--dob", "1981-06-14"),
-                 ("account", "add", "HSA", "--type", "hsa", "--established", "2024-01-01"),
-                 ("import", str(docs))):
+    for args in (
+        ("init",),
+        ("person", "add", PATIENT, "--dob", "1981-06-14"),
+        ("account", "add", "HSA", "--type", "hsa", "--established", "2024-01-01"),
+        ("import", str(docs)),
+    ):
         result = run(folder, *args)
         assert result.returncode == 0, result.stderr
     return folder / "vault.db"
@@ -66,8 +74,18 @@ def test_a_second_claim_over_the_same_expenses_is_refused(cli_home):
 def test_new_claim_says_what_it_left_out(cli_home):
     receipts = _json(run(cli_home, "list", "receipts", "--json"))
     pharmacy = next(r for r in receipts if r["merchant"] == "Corner Pharmacy")
-    first = _json(run(cli_home, "claim", "new", "--account", "HSA", "--items",
-                      ",".join(str(i["id"]) for i in pharmacy["items"]), "--json"))
+    first = _json(
+        run(
+            cli_home,
+            "claim",
+            "new",
+            "--account",
+            "HSA",
+            "--items",
+            ",".join(str(i["id"]) for i in pharmacy["items"]),
+            "--json",
+        )
+    )
     rest = run(cli_home, "claim", "new", "--account", "HSA")
     assert rest.returncode == 0, rest.stderr
     assert f"2 expenses ($13.49) left out: already in claim {first['id']} (draft)" in rest.stdout
@@ -104,7 +122,8 @@ def test_a_manual_link_outside_the_letter_terms_needs_force(cli_home):
 
     forced = _json(run(cli_home, "link", str(ibuprofen["id"]), "--letter", str(letter["id"]), "--force", "--json"))
     assert forced["status"] == "manual" and forced["outside_terms"] == [
-        f"the letter lists {', '.join(c.replace('_', ' ') for c in letter['categories'])}, not otc eligible"]
+        f"the letter lists {', '.join(c.replace('_', ' ') for c in letter['categories'])}, not otc eligible"
+    ]
     link = next(l for l in _json(run(cli_home, "links", "--json")) if l["item_id"] == ibuprofen["id"])
     assert link["letter_id"] == letter["id"] and "manual, outside the letter's terms" in link["reason"]
     warnings = _json(run(cli_home, "check", "--as-of", "2026-05-01", "--json"))
@@ -132,8 +151,23 @@ def test_a_dismissed_unsigned_letter_still_blocks_the_export_until_anyway(cli_ho
     rows = _json(run(cli_home, "check", "--json"))
     (shown,) = [w for w in rows if w["type"] == "letter_incomplete"]
     assert shown["dismissed"] is True and shown["letter_id"] == letter["id"]
-    assert all(set(w) >= {"type", "severity", "message", "receipt_id", "receipt_file", "item_id", "letter_id",
-                          "letter_file", "due", "amount", "dismissed"} for w in rows)
+    assert all(
+        set(w)
+        >= {
+            "type",
+            "severity",
+            "message",
+            "receipt_id",
+            "receipt_file",
+            "item_id",
+            "letter_id",
+            "letter_file",
+            "due",
+            "amount",
+            "dismissed",
+        }
+        for w in rows
+    )
 
     claim = _json(run(cli_home, "claim", "new", "--account", "HSA", "--json"))
     out = cli_home / "out"

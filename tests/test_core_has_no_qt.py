@@ -19,8 +19,11 @@ def qt_imports(path: Path) -> list[str]:
             names = [node.module]
         else:
             continue
-        found += [f"{path.relative_to(PACKAGE_DIR)}:{node.lineno} imports {n}"
-                  for n in names if n.split(".")[0] in QT_PACKAGES]
+        found += [
+            f"{path.relative_to(PACKAGE_DIR)}:{node.lineno} imports {n}"
+            for n in names
+            if n.split(".")[0] in QT_PACKAGES
+        ]
     return found
 
 

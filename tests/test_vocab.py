@@ -19,7 +19,9 @@ from hsawallet.vocab import (
 
 
 def test_members_are_their_strings_in_json_and_comparisons():
-    assert json.dumps({"type": AccountType.LPFSA, "status": ClaimStatus.DRAFT}) == '{"type": "lpfsa", "status": "draft"}'
+    assert (
+        json.dumps({"type": AccountType.LPFSA, "status": ClaimStatus.DRAFT}) == '{"type": "lpfsa", "status": "draft"}'
+    )
     assert ClaimStatus("reimbursed") is ClaimStatus.REIMBURSED and AccountType.HSA == "hsa"
     assert f"{AccountType.HRA}" == "hra"
 

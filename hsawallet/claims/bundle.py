@@ -124,8 +124,7 @@ class StartedBundle:
         }
         try:
             _add(archive, "manifest.csv", _csv(rows).encode("utf-8"))
-            _add(archive, "manifest.json",
-                 (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+            _add(archive, "manifest.json", (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
             # List the packet first, as the rows do (the central directory is written on close).
             archive.filelist.sort(key=lambda entry: entry.filename != self.packet_name)
         except BaseException:
@@ -158,7 +157,9 @@ def _plan_originals(inp: ClaimPacketInput, packet_name: str) -> list[tuple[str, 
         merchants = list(dict.fromkeys(e.merchant for e in expenses if e.merchant))
         letters_used = list(dict.fromkeys(e.letter_label or "" for e in expenses if e.letter_document_id is not None))
         row = _row(
-            name, "receipt", doc.sha256.lower(),
+            name,
+            "receipt",
+            doc.sha256.lower(),
             date=dates[0].isoformat() if dates else "",
             merchant="; ".join(merchants),
             amount=str(sum((e.amount for e in expenses), Decimal("0"))) if expenses else "",
@@ -169,9 +170,11 @@ def _plan_originals(inp: ClaimPacketInput, packet_name: str) -> list[tuple[str, 
 
     for doc in inp.ordered_letters():
         name = "originals/" + _unique(_safe_name(doc.file) or f"letter-{doc.document_id}", taken)
-        labels = list(dict.fromkeys(
-            e.letter_label for e in inp.expenses if e.letter_document_id == doc.document_id and e.letter_label
-        ))
+        labels = list(
+            dict.fromkeys(
+                e.letter_label for e in inp.expenses if e.letter_document_id == doc.document_id and e.letter_label
+            )
+        )
         covered = [e.item_id for e in inp.expenses if e.letter_document_id == doc.document_id and e.item_id is not None]
         row = _row(name, "letter", doc.sha256.lower(), letter="; ".join(labels), expenses=covered)
         originals.append((name, "letter", doc.document_id, row, doc.data))
@@ -182,11 +185,28 @@ def _sha256(data: bytes | memoryview) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _row(file: str, role: str, sha256: str, *, date: str = "", merchant: str = "", amount: str = "",
-         letter: str = "", page: int | None = None, expenses: list[int] | None = None) -> ManifestRow:
+def _row(
+    file: str,
+    role: str,
+    sha256: str,
+    *,
+    date: str = "",
+    merchant: str = "",
+    amount: str = "",
+    letter: str = "",
+    page: int | None = None,
+    expenses: list[int] | None = None,
+) -> ManifestRow:
     return {
-        "file": file, "role": role, "sha256": sha256, "date": date, "merchant": merchant,
-        "amount": amount, "letter": letter, "packet_page": page, "expenses": expenses or [],
+        "file": file,
+        "role": role,
+        "sha256": sha256,
+        "date": date,
+        "merchant": merchant,
+        "amount": amount,
+        "letter": letter,
+        "packet_page": page,
+        "expenses": expenses or [],
     }
 
 
@@ -220,8 +240,14 @@ def _safe_name(file: str) -> str:
     """A file name that unpacks safely on Windows, macOS and Linux (no folders, no '..')."""
     name = unicodedata.normalize("NFC", file.replace("\\", "/").rsplit("/", 1)[-1])
     name = _UNSAFE.sub("_", name).strip(" .")
-    if name.split(".")[0].upper() in {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
-                                      *(f"LPT{i}" for i in range(1, 10))}:
+    if name.split(".")[0].upper() in {
+        "CON",
+        "PRN",
+        "AUX",
+        "NUL",
+        *(f"COM{i}" for i in range(1, 10)),
+        *(f"LPT{i}" for i in range(1, 10)),
+    }:
         name = "_" + name
     if len(name) > MAX_NAME_CHARS:
         stem, dot, suffix = name.rpartition(".")

@@ -34,9 +34,13 @@ def export_claim(inp: ClaimPacketInput, out_dir: Path | str, name: str) -> tuple
         # The disk work (big writes, fsync) runs on a helper thread while this one builds:
         # those calls release the GIL, so they overlap with the Python work. Leaving the
         # block waits for the helper before the temp files are removed or committed.
-        with documents_checked_once(), PendingFile(pdf_path) as pdf_temp, PendingFile(zip_path) as zip_temp, \
-                ThreadPoolExecutor(max_workers=2, thread_name_prefix="claim-export") as disk, \
-                start_bundle(inp, zip_temp.file, pdf_path.name) as bundle:  # originals first: no packet needed
+        with (
+            documents_checked_once(),
+            PendingFile(pdf_path) as pdf_temp,
+            PendingFile(zip_path) as zip_temp,
+            ThreadPoolExecutor(max_workers=2, thread_name_prefix="claim-export") as disk,
+            start_bundle(inp, zip_temp.file, pdf_path.name) as bundle,
+        ):  # originals first: no packet needed
             zip_temp.file.flush()
             originals_synced = disk.submit(os.fsync, zip_temp.file.fileno())
 
@@ -45,8 +49,15 @@ def export_claim(inp: ClaimPacketInput, out_dir: Path | str, name: str) -> tuple
             packet_bytes = packet.getbuffer()
             pdf_written = disk.submit(_write_finished, pdf_temp, packet_bytes)
 
-            build_bundle(inp, pdf_temp.temp_path, zip_temp.file, info=info, packet_name=pdf_path.name,
-                         started=bundle, packet=packet_bytes)
+            build_bundle(
+                inp,
+                pdf_temp.temp_path,
+                zip_temp.file,
+                info=info,
+                packet_name=pdf_path.name,
+                started=bundle,
+                packet=packet_bytes,
+            )
             originals_synced.result()
             zip_temp.finish()
             pdf_written.result()
@@ -56,8 +67,9 @@ def export_claim(inp: ClaimPacketInput, out_dir: Path | str, name: str) -> tuple
     except ClaimDataError as exc:
         raise ExportError(f"cannot export claim {inp.claim_id}: {exc}") from exc
     except Exception as exc:  # a library failing on some document: say so, keep the cause chained
-        raise ExportError(f"cannot export claim {inp.claim_id}: building the files failed "
-                          f"({type(exc).__name__})") from exc
+        raise ExportError(
+            f"cannot export claim {inp.claim_id}: building the files failed ({type(exc).__name__})"
+        ) from exc
     return pdf_path, zip_path
 
 

@@ -108,8 +108,9 @@ def build_packet(inp: ClaimPacketInput, out: BinaryIO) -> PacketInfo:
         elif source.kind == "image":
             _append_image_pages(shared, source, start, total, inp.title)
         else:
-            _add_notice_page(shared, "This document could not be rendered into the packet.", source, start, total,
-                             inp.title)
+            _add_notice_page(
+                shared, "This document could not be rendered into the packet.", source, start, total, inp.title
+            )
     writer.add_metadata({"/Title": _pdf_text(inp.title), "/Producer": "HSA Wallet"})
     writer.write(out)
 
@@ -200,16 +201,24 @@ class _Shared:
 
     def __init__(self, writer: PdfWriter) -> None:
         self.writer = writer
-        self.font = writer._add_object(DictionaryObject({  # standard Helvetica, WinAnsi like _pdf_text's output
-            NameObject("/Type"): NameObject("/Font"),
-            NameObject("/Subtype"): NameObject("/Type1"),
-            NameObject("/BaseFont"): NameObject("/" + REGULAR),
-            NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
-        }))
-        self.band_alpha = writer._add_object(DictionaryObject({
-            NameObject("/Type"): NameObject("/ExtGState"),
-            NameObject("/ca"): FloatObject(0.85),
-        }))
+        self.font = writer._add_object(
+            DictionaryObject(
+                {  # standard Helvetica, WinAnsi like _pdf_text's output
+                    NameObject("/Type"): NameObject("/Font"),
+                    NameObject("/Subtype"): NameObject("/Type1"),
+                    NameObject("/BaseFont"): NameObject("/" + REGULAR),
+                    NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+                }
+            )
+        )
+        self.band_alpha = writer._add_object(
+            DictionaryObject(
+                {
+                    NameObject("/Type"): NameObject("/ExtGState"),
+                    NameObject("/ca"): FloatObject(0.85),
+                }
+            )
+        )
         self.save_state = self.stream(b"q\n", compress=False)
 
     def new_page(self, width: float, height: float) -> PageObject:
@@ -252,8 +261,10 @@ def _stamp(page_width: float, number: int, total: int, title: str, font: str, ba
     ops.append(f"q {fp_str(*MUTED.rgb())} rg")
     for x, text in ((margin, left_text), (page_width - margin - right_width, right_text)):
         if text:  # WinAnsi bytes, escaped as reportlab escapes its own strings
-            ops.append(f"BT {font} {fp_str(size)} Tf {fp_str(x, baseline)} Td "
-                       f"({escapePDF(text.encode('cp1252', 'replace'))}) Tj ET")
+            ops.append(
+                f"BT {font} {fp_str(size)} Tf {fp_str(x, baseline)} Td "
+                f"({escapePDF(text.encode('cp1252', 'replace'))}) Tj ET"
+            )
     ops.append("Q\n")
     return "\n".join(ops).encode("ascii")
 
@@ -291,8 +302,11 @@ def _stamp_pdf_page(shared: _Shared, page, number: int, total: int, title: str) 
     font, band = _add_stamp_resources(shared, page)
     box = page.cropbox
     # Q ends the page's own graphics state; the stamp is drawn in the crop box's corner.
-    stamp = (f"Q\nq 1 0 0 1 {fp_str(float(box.left), float(box.bottom))} cm\n".encode("ascii")
-             + _stamp(float(box.width), number, total, title, font, band) + b"Q\n")
+    stamp = (
+        f"Q\nq 1 0 0 1 {fp_str(float(box.left), float(box.bottom))} cm\n".encode("ascii")
+        + _stamp(float(box.width), number, total, title, font, band)
+        + b"Q\n"
+    )
     contents = [opening, *_content_refs(shared.writer, page), shared.stream(stamp)]
     page[NameObject("/Contents")] = ArrayObject(contents)
 
@@ -311,18 +325,25 @@ def _unrotate(page) -> str:
     angle = -page.rotation
     page.rotation = 0
     mediabox = RectangleObject(page.mediabox)
-    matrix = Transformation().translate(
-        -float(mediabox.left + mediabox.width / 2), -float(mediabox.bottom + mediabox.height / 2)
-    ).rotate(angle)
+    matrix = (
+        Transformation()
+        .translate(-float(mediabox.left + mediabox.width / 2), -float(mediabox.bottom + mediabox.height / 2))
+        .rotate(angle)
+    )
     lower, upper = matrix.apply_on(mediabox.lower_left), matrix.apply_on(mediabox.upper_right)
     matrix = matrix.translate(-min(lower[0], upper[0]), -min(lower[1], upper[1]))
     for name in ("/MediaBox", "/CropBox", "/BleedBox", "/TrimBox", "/ArtBox"):
         if name in page:
             box = RectangleObject(page[name])
             lower, upper = matrix.apply_on(box.lower_left), matrix.apply_on(box.upper_right)
-            page[NameObject(name)] = RectangleObject((
-                min(lower[0], upper[0]), min(lower[1], upper[1]), max(lower[0], upper[0]), max(lower[1], upper[1]),
-            ))
+            page[NameObject(name)] = RectangleObject(
+                (
+                    min(lower[0], upper[0]),
+                    min(lower[1], upper[1]),
+                    max(lower[0], upper[0]),
+                    max(lower[1], upper[1]),
+                )
+            )
     return fp_str(*matrix.ctm)
 
 
@@ -396,8 +417,7 @@ def _append_image_pages(shared: _Shared, source: _Source, start: int, total: int
             placed = _place_image(frame, source.doc.data if source.page_count == 1 else None)
         except Exception as exc:
             log.warning("an image page of document %s failed: %s", source.doc.document_id, type(exc).__name__)
-            _add_notice_page(shared, "This page of the document could not be rendered.", source, number, total,
-                             title)
+            _add_notice_page(shared, "This page of the document could not be rendered.", source, number, total, title)
             continue
         _add_image_page(shared, placed, number, total, title)
 
@@ -429,20 +449,26 @@ def _place_image(frame: Image.Image, original: bytes | None) -> _PlacedImage:
 def _add_image_page(shared: _Shared, placed: _PlacedImage, number: int, total: int, title: str) -> None:
     page = shared.new_page(*placed.page_size)
     image = shared.stream(
-        placed.jpeg, compress=False,
-        Type=NameObject("/XObject"), Subtype=NameObject("/Image"),
-        Width=NumberObject(placed.pixels[0]), Height=NumberObject(placed.pixels[1]),
+        placed.jpeg,
+        compress=False,
+        Type=NameObject("/XObject"),
+        Subtype=NameObject("/Image"),
+        Width=NumberObject(placed.pixels[0]),
+        Height=NumberObject(placed.pixels[1]),
         ColorSpace=NameObject("/DeviceGray" if placed.mode == "L" else "/DeviceRGB"),
-        BitsPerComponent=NumberObject(8), Filter=NameObject("/DCTDecode"),
+        BitsPerComponent=NumberObject(8),
+        Filter=NameObject("/DCTDecode"),
     )
     x, y, width, height = placed.box
     content = f"q {fp_str(width, 0, 0, height, x, y)} cm /Im1 Do Q\n".encode("ascii")
     page[NameObject("/Contents")] = shared.stream(content + _stamp(placed.page_size[0], number, total, title, "/F1"))
-    page[NameObject("/Resources")] = DictionaryObject({
-        NameObject("/Font"): DictionaryObject({NameObject("/F1"): shared.font}),
-        NameObject("/XObject"): DictionaryObject({NameObject("/Im1"): image}),
-        NameObject("/ProcSet"): ArrayObject([NameObject(n) for n in ("/PDF", "/Text", "/ImageB", "/ImageC")]),
-    })
+    page[NameObject("/Resources")] = DictionaryObject(
+        {
+            NameObject("/Font"): DictionaryObject({NameObject("/F1"): shared.font}),
+            NameObject("/XObject"): DictionaryObject({NameObject("/Im1"): image}),
+            NameObject("/ProcSet"): ArrayObject([NameObject(n) for n in ("/PDF", "/Text", "/ImageB", "/ImageC")]),
+        }
+    )
 
 
 def _embeddable_as_is(frame: Image.Image, orientation: int) -> bool:
@@ -633,8 +659,11 @@ def _with_note(text: str, note: str, width: float) -> list[_Line]:
     if lines and len(notes) == 1:
         last = lines[-1].runs[0].text + "\u00a0\u00a0\u00a0"
         note_run = notes[0].runs[0]
-        if stringWidth(last, CELL.font, CELL.size) + stringWidth(note_run.text, note_run.style.font,
-                                                                 note_run.style.size) <= width:
+        if (
+            stringWidth(last, CELL.font, CELL.size)
+            + stringWidth(note_run.text, note_run.style.font, note_run.style.size)
+            <= width
+        ):
             lines[-1] = _Line((_Run(last, CELL), note_run), CELL.leading)
             return lines
     return lines + notes
@@ -647,9 +676,18 @@ def _height(lines: list[_Line]) -> float:
 class _Row:
     """A table row: the lines of each cell (None where the cell to the left spans the column)."""
 
-    def __init__(self, widths: list[float], cells: list[list[_Line] | None],
-                 padding: tuple[float, float, float, float], *, background: colors.Color | None = None,
-                 valign: str = "top", rule_above=None, rule_below=None, rule_left=None) -> None:
+    def __init__(
+        self,
+        widths: list[float],
+        cells: list[list[_Line] | None],
+        padding: tuple[float, float, float, float],
+        *,
+        background: colors.Color | None = None,
+        valign: str = "top",
+        rule_above=None,
+        rule_below=None,
+        rule_left=None,
+    ) -> None:
         self.cells: list[list] = []  # [x offset, width, lines]
         x = 0.0
         for width, lines in zip(widths, cells):
@@ -689,8 +727,9 @@ class _Cover:
         if self.room() < height and not self.at_top:
             self.new_page()
 
-    def place(self, height: float, rows: list[_Row] | None = None, space_before: float = 0,
-              space_after: float = 0) -> None:
+    def place(
+        self, height: float, rows: list[_Row] | None = None, space_before: float = 0, space_after: float = 0
+    ) -> None:
         """Put `rows` of `height` in all here (or atop the next page); no rows: just leave the space."""
         gap = 0.0 if self.at_top else max(space_before - self.space_after, 0)
         if self.y - gap - height < _FRAME_BOTTOM - _FUZZ and not self.at_top:
@@ -770,8 +809,11 @@ def _draw_rows(c: Canvas, rows: list[_Row], top: float, starts: list[int]) -> No
     y = top
     for row in rows:
         bottom = y - row.height
-        for rule, segment in ((row.rule_left, (x0, y, x0, bottom)), (row.rule_above, (x0, y, x0 + row.width, y)),
-                              (row.rule_below, (x0, bottom, x0 + row.width, bottom))):
+        for rule, segment in (
+            (row.rule_left, (x0, y, x0, bottom)),
+            (row.rule_above, (x0, y, x0 + row.width, y)),
+            (row.rule_below, (x0, bottom, x0 + row.width, bottom)),
+        ):
             if rule:
                 rules.setdefault(rule, []).append(segment)
         y = bottom
@@ -821,10 +863,20 @@ def _layout_cover(inp: ClaimPacketInput, sources: list[_Source]) -> list[list[tu
     account = inp.account_type.upper() if inp.account_type else ""
     kicker = f"{account} REIMBURSEMENT CLAIM" if account else "REIMBURSEMENT CLAIM"
     left, right = width * 0.68, width * 0.32
-    cover.table([_Row([left, right], [
-        _para(kicker, KICKER, left) + _para(inp.title, TITLE, left),
-        _para("Total claimed", BIG_TOTAL_LABEL, right) + _para(_money(inp.total), BIG_TOTAL, right),
-    ], (3, 0, 8, 0), valign="bottom", rule_below=(2, HEADER_FILL))])
+    cover.table(
+        [
+            _Row(
+                [left, right],
+                [
+                    _para(kicker, KICKER, left) + _para(inp.title, TITLE, left),
+                    _para("Total claimed", BIG_TOTAL_LABEL, right) + _para(_money(inp.total), BIG_TOTAL, right),
+                ],
+                (3, 0, 8, 0),
+                valign="bottom",
+                rule_below=(2, HEADER_FILL),
+            )
+        ]
+    )
     cover.place(10)
 
     receipts_count = sum(1 for s in sources if s.role == "receipt")
@@ -835,8 +887,11 @@ def _layout_cover(inp: ClaimPacketInput, sources: list[_Source]) -> list[list[tu
         ("Plan year", inp.plan_year or "-"),
         ("Date prepared", _date(inp.created)),
         ("Claim number", str(inp.claim_id)),
-        ("Enclosed", f"{_count(len(inp.expenses), 'expense')}, {_count(receipts_count, 'receipt')}, "
-                     f"{_count(letters_count, 'covering letter')}"),
+        (
+            "Enclosed",
+            f"{_count(len(inp.expenses), 'expense')}, {_count(receipts_count, 'receipt')}, "
+            f"{_count(letters_count, 'covering letter')}",
+        ),
     ]
     patients = _single_patient(inp)
     if patients:
@@ -852,10 +907,25 @@ def _layout_cover(inp: ClaimPacketInput, sources: list[_Source]) -> list[list[tu
 
     if inp.exported_anyway:
         heading = _para("Exported anyway", H2, width)
-        rows = [_Row([width], [_para("The claimant chose to export this claim although:", NOTE, width - 14)],
-                     (3, 6, 3, 8), background=NOTE_FILL, rule_left=(2.5, ALERT))]
-        rows += [_Row([width], [_para(w or "", NOTE, width - 14, indent=10, bullet=True)], (3, 6, 3, 8),
-                      background=NOTE_FILL, rule_left=(2.5, ALERT)) for w in inp.exported_anyway]
+        rows = [
+            _Row(
+                [width],
+                [_para("The claimant chose to export this claim although:", NOTE, width - 14)],
+                (3, 6, 3, 8),
+                background=NOTE_FILL,
+                rule_left=(2.5, ALERT),
+            )
+        ]
+        rows += [
+            _Row(
+                [width],
+                [_para(w or "", NOTE, width - 14, indent=10, bullet=True)],
+                (3, 6, 3, 8),
+                background=NOTE_FILL,
+                rule_left=(2.5, ALERT),
+            )
+            for w in inp.exported_anyway
+        ]
         cover.keep_room(14 + _height(heading) + 6 + sum(row.height for row in rows[:4]))
         cover.paragraph(heading, space_before=14, space_after=6)
         cover.table(rows)
@@ -866,8 +936,16 @@ def _layout_cover(inp: ClaimPacketInput, sources: list[_Source]) -> list[list[tu
 
     if inp.warnings:
         heading = _para("Notes", H2, width)
-        rows = [_Row([width], [_para(w or "", NOTE, width - 14, indent=10, bullet=True)], (3, 6, 3, 8),
-                     background=NOTE_FILL, rule_left=(2.5, NOTE_RULE)) for w in inp.warnings]
+        rows = [
+            _Row(
+                [width],
+                [_para(w or "", NOTE, width - 14, indent=10, bullet=True)],
+                (3, 6, 3, 8),
+                background=NOTE_FILL,
+                rule_left=(2.5, NOTE_RULE),
+            )
+            for w in inp.warnings
+        ]
         if len(inp.warnings) <= 8:  # heading and notes kept together
             cover.keep_room(14 + _height(heading) + 6 + sum(row.height for row in rows))
         cover.paragraph(heading, space_before=14, space_after=6)
@@ -887,8 +965,12 @@ def _expense_table(cover: _Cover, inp: ClaimPacketInput, sources: list[_Source],
     padding = (4, 4, 4, 4)
 
     names = ["#", "Date", "Merchant", "Description", "Covering letter", "Receipt", "Amount"]
-    header = _Row(widths, [_para(h, HEAD_RIGHT if h in ("Amount", "Receipt") else HEAD, w)
-                           for h, w in zip(names, inner)], padding, background=HEADER_FILL)
+    header = _Row(
+        widths,
+        [_para(h, HEAD_RIGHT if h in ("Amount", "Receipt") else HEAD, w) for h, w in zip(names, inner)],
+        padding,
+        background=HEADER_FILL,
+    )
     rows = []
     for n, e in enumerate(inp.expenses, start=1):
         description = _para(e.description or "", CELL, inner[3])
@@ -900,19 +982,40 @@ def _expense_table(cover: _Cover, inp: ClaimPacketInput, sources: list[_Source],
             if ("letter", e.letter_document_id) in index_of:
                 letter.append(_page_ref("page {}", index_of[("letter", e.letter_document_id)], SMALL))
         receipt = index_of.get(("receipt", e.document_id))
-        rows.append(_Row(widths, [
-            [_text_line(str(n), SMALL)],
-            [_text_line(_date(e.date), CELL)],
-            _para(e.merchant or "-", CELL, inner[2]),
-            description,
-            letter,
-            [_page_ref("p. {}", receipt, CELL_RIGHT) if receipt is not None else _text_line("-", NO_RECEIPT)],
-            [_text_line(_money(e.amount), CELL_RIGHT)],
-        ], padding, background=ZEBRA_FILL if n % 2 == 0 else None, rule_below=(0.4, RULE)))
-    rows.append(_Row(widths, [
-        [], [], _para(f"Total ({_count(len(inp.expenses), 'expense')})", TOTAL_LABEL, sum(widths[2:6]) - 8),
-        None, None, None, _para(_money(inp.total), TOTAL_AMOUNT, inner[6]),
-    ], (6, 4, 6, 4), rule_above=(1.2, INK), rule_below=(1.2, INK)))
+        rows.append(
+            _Row(
+                widths,
+                [
+                    [_text_line(str(n), SMALL)],
+                    [_text_line(_date(e.date), CELL)],
+                    _para(e.merchant or "-", CELL, inner[2]),
+                    description,
+                    letter,
+                    [_page_ref("p. {}", receipt, CELL_RIGHT) if receipt is not None else _text_line("-", NO_RECEIPT)],
+                    [_text_line(_money(e.amount), CELL_RIGHT)],
+                ],
+                padding,
+                background=ZEBRA_FILL if n % 2 == 0 else None,
+                rule_below=(0.4, RULE),
+            )
+        )
+    rows.append(
+        _Row(
+            widths,
+            [
+                [],
+                [],
+                _para(f"Total ({_count(len(inp.expenses), 'expense')})", TOTAL_LABEL, sum(widths[2:6]) - 8),
+                None,
+                None,
+                None,
+                _para(_money(inp.total), TOTAL_AMOUNT, inner[6]),
+            ],
+            (6, 4, 6, 4),
+            rule_above=(1.2, INK),
+            rule_below=(1.2, INK),
+        )
+    )
     cover.table(rows, header)
 
 
@@ -923,10 +1026,20 @@ def _index_table(cover: _Cover, inp: ClaimPacketInput, sources: list[_Source], w
     widths = [width * 0.08, width * 0.2, width * 0.72]
     inner = [w - 12 for w in widths]
     padding = (2.5, 6, 2.5, 6)
-    header = _Row(widths, [_para("Page", HEAD_RIGHT, inner[0]), _para("Document", HEAD, inner[1]),
-                           _para("Details", HEAD, inner[2])], padding, background=HEADER_FILL)
-    rows = [_Row(widths, [[_text_line("1", CELL_RIGHT)], [_text_line("Cover sheet", CELL)],
-                          [_text_line("This summary", CELL)]], padding, rule_below=(0.4, RULE))]
+    header = _Row(
+        widths,
+        [_para("Page", HEAD_RIGHT, inner[0]), _para("Document", HEAD, inner[1]), _para("Details", HEAD, inner[2])],
+        padding,
+        background=HEADER_FILL,
+    )
+    rows = [
+        _Row(
+            widths,
+            [[_text_line("1", CELL_RIGHT)], [_text_line("Cover sheet", CELL)], [_text_line("This summary", CELL)]],
+            padding,
+            rule_below=(0.4, RULE),
+        )
+    ]
     for i, source in enumerate(sources):
         doc = source.doc
         if source.role == "receipt":
@@ -934,15 +1047,24 @@ def _index_table(cover: _Cover, inp: ClaimPacketInput, sources: list[_Source], w
             parts = [e.merchant or "", _date(e.date) if e.date else ""] if e else []
             kind = "Receipt"
         else:
-            labels = [x.letter_label for x in inp.expenses if x.letter_document_id == doc.document_id and x.letter_label]
+            labels = [
+                x.letter_label for x in inp.expenses if x.letter_document_id == doc.document_id and x.letter_label
+            ]
             parts = [labels[0]] if labels else []
             kind = "Covering letter"
         pages = f"{source.page_count} pages" if source.page_count > 1 else "1 page"
         details = _with_note(", ".join(p for p in parts if p), f"{doc.file} ({pages})", inner[2])
         if source.kind == "unreadable":
             details += _para("could not be rendered; original in the bundle", CELL_ALERT, inner[2])
-        rows.append(_Row(widths, [[_page_ref("{}", i, CELL_RIGHT)], [_text_line(kind, CELL)], details], padding,
-                         background=ZEBRA_FILL if i % 2 == 0 else None, rule_below=(0.4, RULE)))
+        rows.append(
+            _Row(
+                widths,
+                [[_page_ref("{}", i, CELL_RIGHT)], [_text_line(kind, CELL)], details],
+                padding,
+                background=ZEBRA_FILL if i % 2 == 0 else None,
+                rule_below=(0.4, RULE),
+            )
+        )
     cover.table(rows, header)
 
 

@@ -113,8 +113,11 @@ def fsa_unclaimed(
     """
     years = [y if isinstance(y, PlanYear) else PlanYear(*y) for y in plan_years]
     fsa = [
-        e for e in expenses
-        if e.eligible and e.date is not None and e.account_type in FORFEITING_TYPES
+        e
+        for e in expenses
+        if e.eligible
+        and e.date is not None
+        and e.account_type in FORFEITING_TYPES
         and e.claim_status in (None, ClaimStatus.DRAFT)
     ]
     # A grace period overlaps the next plan year; such expenses go to the earlier year first.
@@ -130,4 +133,3 @@ def fsa_unclaimed(
         amount = sum((max(e.amount, ZERO) for e in assigned[i]), ZERO)
         result.append(FsaUnclaimed(year, year.deadline, amount, len(assigned[i])))
     return result
-

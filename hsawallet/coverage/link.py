@@ -59,7 +59,10 @@ def item_matches_letter_items(description: str, letter_items: Iterable[str]) -> 
     """True when the description is close to an item the letter names (two shared words or more)."""
     words = _words(description)
     for listed in letter_items:
-        if len(words & _words(listed)) >= 2 and fuzz.token_set_ratio(description, listed, processor=utils.default_process) >= _ITEM_MATCH_MIN:
+        if (
+            len(words & _words(listed)) >= 2
+            and fuzz.token_set_ratio(description, listed, processor=utils.default_process) >= _ITEM_MATCH_MIN
+        ):
             return True
     return False
 
@@ -84,7 +87,9 @@ def candidate_letters(receipt: Receipt, item: Item, letters: Iterable[Letter]) -
     return [l for l in letters if letter_applies_to_person(l, receipt) and letter_applies_to_item(l, item)]
 
 
-def outside_terms(letter: Letter, receipt: Receipt, item: Item, people: dict[int, Person] | None = None) -> tuple[str, ...]:
+def outside_terms(
+    letter: Letter, receipt: Receipt, item: Item, people: dict[int, Person] | None = None
+) -> tuple[str, ...]:
     """Why the letter's own terms do not cover this item (empty when they do): its categories and
     listed items, its validity window, its patient."""
     people = people or {}
@@ -98,16 +103,20 @@ def outside_terms(letter: Letter, receipt: Receipt, item: Item, people: dict[int
     elif letter.issue_date is None or end is None:
         reasons.append("the letter has no issue date")
     elif receipt.date < letter.issue_date:
-        reasons.append(f"bought {_days((letter.issue_date - receipt.date).days)} before the letter's date "
-                       f"{letter.issue_date.isoformat()}")
+        reasons.append(
+            f"bought {_days((letter.issue_date - receipt.date).days)} before the letter's date "
+            f"{letter.issue_date.isoformat()}"
+        )
     elif receipt.date > end:
         reasons.append(f"bought {_days((receipt.date - end).days)} after the letter ended on {end.isoformat()}")
     if letter.person_id is None:
         who = f"{letter.patient_name}" if letter.patient_name else "a patient whose name was not read"
         reasons.append(f"the letter is for {who}, who is not in People")
     elif receipt.person_id is not None and receipt.person_id != letter.person_id:
-        reasons.append(f"the letter is for {_person_name(letter.person_id, people) or letter.patient_name or 'another person'}, "
-                       f"the purchase for {_person_name(receipt.person_id, people) or 'another person'}")
+        reasons.append(
+            f"the letter is for {_person_name(letter.person_id, people) or letter.patient_name or 'another person'}, "
+            f"the purchase for {_person_name(receipt.person_id, people) or 'another person'}"
+        )
     return tuple(reasons)
 
 
@@ -133,6 +142,7 @@ def classify(day: date, candidates: Sequence[Letter]) -> tuple[str, Letter | Non
 
 # ---- reasons a person can read ----
 
+
 def _short(text: str, limit: int = 60) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
@@ -145,7 +155,7 @@ def letter_label(letter: Letter) -> str:
 
 
 def letter_terms(letter: Letter, people: dict[int, Person]) -> str:
-    """"Dr X's letter for Kevin Y, 2026-02-01 to 2027-01-31": who wrote it, for whom, and when it is in force."""
+    """ "Dr X's letter for Kevin Y, 2026-02-01 to 2027-01-31": who wrote it, for whom, and when it is in force."""
     who = f"{letter.provider_name}'s letter" if letter.provider_name else f"the letter {letter.file}"
     patient = _person_name(letter.person_id, people) or letter.patient_name
     text = who + (f" for {patient}" if patient else "")
@@ -171,15 +181,25 @@ def _subject(receipt: Receipt, item: Item) -> str:
     return f"{_short(item.description) or 'Item'}, {when}"
 
 
-def _reason(status: str, receipt: Receipt, item: Item, letter: Letter | None, candidates: Sequence[Letter], letters: Sequence[Letter], people: dict[int, Person]) -> str:
+def _reason(
+    status: str,
+    receipt: Receipt,
+    item: Item,
+    letter: Letter | None,
+    candidates: Sequence[Letter],
+    letters: Sequence[Letter],
+    people: dict[int, Person],
+) -> str:
     subject = _subject(receipt, item)
     category = item.category.replace("_", " ")
     if status == COVERED and letter is not None:
         return f"{subject}: covered by {letter_terms(letter, people)} ({category})"
     if status == BEFORE_LETTER and letter is not None:
         days = (letter.issue_date - receipt.date).days
-        return (f"{subject}: bought {_days(days)} before {letter_label(letter)} ({category}); "
-                "a letter must be dated on or before the purchase")
+        return (
+            f"{subject}: bought {_days(days)} before {letter_label(letter)} ({category}); "
+            "a letter must be dated on or before the purchase"
+        )
     if status == AFTER_EXPIRY and letter is not None:
         end = effective_end(letter)
         days = (receipt.date - end).days
@@ -196,8 +216,10 @@ def _reason(status: str, receipt: Receipt, item: Item, letter: Letter | None, ca
     unknown = [l for l in others if l.person_id is None]
     if unknown:
         patient = unknown[0].patient_name or "a patient whose name was not read"
-        return text + (f" ({letter_label(unknown[0])} is for {patient}, who is not in People: add the person "
-                       "or assign the letter to someone)")
+        return text + (
+            f" ({letter_label(unknown[0])} is for {patient}, who is not in People: add the person "
+            "or assign the letter to someone)"
+        )
     if others:
         owner = _person_name(others[0].person_id, people) or others[0].patient_name or "another person"
         text += f" ({letter_label(others[0])} is for {owner})"
@@ -220,8 +242,16 @@ def compute_links(
         for item in receipt.items:
             override = manual.get(item.id)
             if override is not None and override.letter_id is None:
-                results.append(LinkResult(item.id, receipt.id, None, UNLINKED, None,
-                                          f"{_subject(receipt, item)}: you marked it as not covered by any letter"))
+                results.append(
+                    LinkResult(
+                        item.id,
+                        receipt.id,
+                        None,
+                        UNLINKED,
+                        None,
+                        f"{_subject(receipt, item)}: you marked it as not covered by any letter",
+                    )
+                )
                 continue
             if override is not None and override.letter_id in by_id:
                 letter = by_id[override.letter_id]

@@ -111,11 +111,20 @@ class Warning:
 
     def __post_init__(self) -> None:
         if not self.key:
-            object.__setattr__(self, "key", warning_key(self.type, self.receipt_id, self.letter_id, self.account_id, self.scope))
+            object.__setattr__(
+                self, "key", warning_key(self.type, self.receipt_id, self.letter_id, self.account_id, self.scope)
+            )
 
 
-def warning_key(type_: WarningType | str, receipt_id: int | None, letter_id: int | None, account_id: int | None = None, scope: str = "") -> str:
+def warning_key(
+    type_: WarningType | str,
+    receipt_id: int | None,
+    letter_id: int | None,
+    account_id: int | None = None,
+    scope: str = "",
+) -> str:
     """A stable identity for dismissals and notification dedupe: amounts and wording may change."""
+
     def part(value: object) -> str:
         return "-" if value is None else str(value)
 

@@ -81,7 +81,11 @@ def _exact_match(parts: NameParts, other: NameParts) -> bool:
         return True
     if not parts.last or not other.last:
         return parts.first == other.first and not parts.last and not other.last
-    return parts.last == other.last and _first_agrees(parts.first, other.first) and _middles_agree(parts.middles, other.middles)
+    return (
+        parts.last == other.last
+        and _first_agrees(parts.first, other.first)
+        and _middles_agree(parts.middles, other.middles)
+    )
 
 
 def _fuzzy_score(parts: NameParts, other: NameParts) -> float:

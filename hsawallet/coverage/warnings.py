@@ -71,9 +71,15 @@ def superseded(letter: Letter, letters: Sequence[Letter]) -> bool:
         return False
     for other in letters:
         other_end = effective_end(other)
-        if (other.id != letter.id and other.issue_date is not None and other_end is not None
-                and other.issue_date > letter.issue_date and other_end > end
-                and set(letter.categories) <= set(other.categories) and _same_patient(letter, other)):
+        if (
+            other.id != letter.id
+            and other.issue_date is not None
+            and other_end is not None
+            and other.issue_date > letter.issue_date
+            and other_end > end
+            and set(letter.categories) <= set(other.categories)
+            and _same_patient(letter, other)
+        ):
             return True
     return False
 
@@ -85,7 +91,9 @@ def _receipt_account(receipt: Receipt, accounts: dict[int, Account]) -> Account 
     return next(iter(accounts.values())) if len(accounts) == 1 else None
 
 
-def _link_warnings(receipts: dict[int, Receipt], letters: dict[int, Letter], links: Iterable[LinkResult], people: dict[int, Person]) -> list[Warning]:
+def _link_warnings(
+    receipts: dict[int, Receipt], letters: dict[int, Letter], links: Iterable[LinkResult], people: dict[int, Person]
+) -> list[Warning]:
     groups: dict[tuple[WarningType, int, int | None], list[LinkResult]] = defaultdict(list)
     for link in links:
         if link.status == BEFORE_LETTER:
@@ -109,35 +117,54 @@ def _link_warnings(receipts: dict[int, Receipt], letters: dict[int, Letter], lin
         where = _receipt_label(receipt)
         if type_ == WarningType.PURCHASE_BEFORE_LETTER and letter is not None and receipt.date and letter.issue_date:
             days = (letter.issue_date - receipt.date).days
-            message = (f"{where}: {count} bought {_days(days)} before {letter_label(letter)}. "
-                       "A letter must be dated on or before the purchase; administrators deny these.")
+            message = (
+                f"{where}: {count} bought {_days(days)} before {letter_label(letter)}. "
+                "A letter must be dated on or before the purchase; administrators deny these."
+            )
             severity = Severity.ERROR
         elif type_ == WarningType.PURCHASE_AFTER_EXPIRY and letter is not None and receipt.date:
             end = effective_end(letter)
             days = (receipt.date - end).days
-            message = (f"{where}: {count} bought {_days(days)} after {letter_label(letter)} "
-                       f"ended on {end.isoformat()}. Ask the provider for a renewed letter.")
+            message = (
+                f"{where}: {count} bought {_days(days)} after {letter_label(letter)} "
+                f"ended on {end.isoformat()}. Ask the provider for a renewed letter."
+            )
             severity = Severity.ERROR
         elif type_ == WarningType.NEEDS_LMN_MISSING:
             categories = sorted({i.category.replace("_", " ") for i in chosen})
             patient = people.get(receipt.person_id).name if receipt.person_id in people else None
             one = len(chosen) == 1
-            message = (f"{where}: {count} ({', '.join(categories)}) {'needs' if one else 'need'} a letter of "
-                       "medical necessity" + (f" for {patient}" if patient else "")
-                       + f", and none covers {'it' if one else 'them'}.")
+            message = (
+                f"{where}: {count} ({', '.join(categories)}) {'needs' if one else 'need'} a letter of "
+                "medical necessity"
+                + (f" for {patient}" if patient else "")
+                + f", and none covers {'it' if one else 'them'}."
+            )
             severity = Severity.WARNING
         elif type_ == WarningType.MANUAL_LINK_OUTSIDE_TERMS and letter is not None:
             terms = sorted({t for l in group for t in l.outside_terms})
             one = len(chosen) == 1
-            message = (f"{where}: {count} linked by hand to {letter_label(letter)}, outside the letter's terms "
-                       f"({'; '.join(terms)}). An administrator may deny {'it' if one else 'them'}; ask the "
-                       "provider for a letter that covers " + ("it." if one else "them."))
+            message = (
+                f"{where}: {count} linked by hand to {letter_label(letter)}, outside the letter's terms "
+                f"({'; '.join(terms)}). An administrator may deny {'it' if one else 'them'}; ask the "
+                "provider for a letter that covers " + ("it." if one else "them.")
+            )
             severity = Severity.WARNING
         else:
             continue
-        warnings.append(Warning(type_, severity, message, receipt_id=receipt_id,
-                                item_id=chosen[0].id if chosen else None, letter_id=letter_id,
-                                due=None, amount=amount, item_ids=tuple(i.id for i in chosen)))
+        warnings.append(
+            Warning(
+                type_,
+                severity,
+                message,
+                receipt_id=receipt_id,
+                item_id=chosen[0].id if chosen else None,
+                letter_id=letter_id,
+                due=None,
+                amount=amount,
+                item_ids=tuple(i.id for i in chosen),
+            )
+        )
     return warnings
 
 
@@ -151,23 +178,37 @@ def _letter_warnings(letters: Sequence[Letter], as_of: date, expiring_days: int)
         if end is not None and not superseded(letter, letters):
             if as_of <= end <= horizon:
                 days = (end - as_of).days
-                warnings.append(Warning(
-                    WarningType.LETTER_EXPIRING_SOON, Severity.WARNING,
-                    f"{label} ({for_what}) ends on {end.isoformat()}, in {_days(days)}. "
-                    "Ask the provider for a renewal before buying more.",
-                    letter_id=letter.id, due=end))
+                warnings.append(
+                    Warning(
+                        WarningType.LETTER_EXPIRING_SOON,
+                        Severity.WARNING,
+                        f"{label} ({for_what}) ends on {end.isoformat()}, in {_days(days)}. "
+                        "Ask the provider for a renewal before buying more.",
+                        letter_id=letter.id,
+                        due=end,
+                    )
+                )
             elif as_of - timedelta(days=expiring_days) <= end < as_of:
                 # Only a recent expiry: purchases after older ones are flagged one by one.
-                warnings.append(Warning(
-                    WarningType.LETTER_EXPIRED, Severity.WARNING,
-                    f"{label} ({for_what}) ended on {end.isoformat()} and no newer letter replaces it. "
-                    "Purchases from now on are not covered.",
-                    letter_id=letter.id, due=end))
+                warnings.append(
+                    Warning(
+                        WarningType.LETTER_EXPIRED,
+                        Severity.WARNING,
+                        f"{label} ({for_what}) ended on {end.isoformat()} and no newer letter replaces it. "
+                        "Purchases from now on are not covered.",
+                        letter_id=letter.id,
+                        due=end,
+                    )
+                )
         if letter.missing:
-            warnings.append(Warning(
-                WarningType.LETTER_INCOMPLETE, Severity.WARNING,
-                f"{label}: {describe_missing(letter.missing)}",
-                letter_id=letter.id))
+            warnings.append(
+                Warning(
+                    WarningType.LETTER_INCOMPLETE,
+                    Severity.WARNING,
+                    f"{label}: {describe_missing(letter.missing)}",
+                    letter_id=letter.id,
+                )
+            )
     return warnings
 
 
@@ -179,18 +220,28 @@ def _unknown_person_warnings(letters: Sequence[Letter]) -> list[Warning]:
             continue
         for_what = ", ".join(c.replace("_", " ") for c in letter.categories) or "no category read"
         if letter.patient_name:
-            message = (f"{letter_label(letter)} ({for_what}) is for {letter.patient_name}, who is not in People, "
-                       f"so it covers nothing. Add {letter.patient_name} to People, or assign the letter to "
-                       "the person it is for.")
+            message = (
+                f"{letter_label(letter)} ({for_what}) is for {letter.patient_name}, who is not in People, "
+                f"so it covers nothing. Add {letter.patient_name} to People, or assign the letter to "
+                "the person it is for."
+            )
         else:
-            message = (f"{letter_label(letter)} ({for_what}): no patient name was read, so it covers nothing. "
-                       "Assign the letter to the person it is for.")
+            message = (
+                f"{letter_label(letter)} ({for_what}): no patient name was read, so it covers nothing. "
+                "Assign the letter to the person it is for."
+            )
         warnings.append(Warning(WarningType.LETTER_UNKNOWN_PERSON, Severity.WARNING, message, letter_id=letter.id))
     return warnings
 
 
-def _claim_deadline_warnings(receipts: Sequence[Receipt], accounts: dict[int, Account], links: dict[int, LinkResult],
-                             as_of: date, expiring_days: int, claimed_item_ids: frozenset[int]) -> list[Warning]:
+def _claim_deadline_warnings(
+    receipts: Sequence[Receipt],
+    accounts: dict[int, Account],
+    links: dict[int, LinkResult],
+    as_of: date,
+    expiring_days: int,
+    claimed_item_ids: frozenset[int],
+) -> list[Warning]:
     warnings = []
     horizon = as_of + timedelta(days=expiring_days)
     for account in accounts.values():
@@ -218,18 +269,31 @@ def _claim_deadline_warnings(receipts: Sequence[Receipt], accounts: dict[int, Ac
             if not items or not amount:
                 continue
             days = (deadline - as_of).days
-            message = (f"{account.name}: claims for the plan year {plan_year[0].isoformat()} to {plan_year[1].isoformat()} "
-                       f"are due by {deadline.isoformat()} (in {_days(days)}); {len(items)} eligible "
-                       f"expense{'s' if len(items) != 1 else ''} of {_money(amount)} not claimed yet.")
+            message = (
+                f"{account.name}: claims for the plan year {plan_year[0].isoformat()} to {plan_year[1].isoformat()} "
+                f"are due by {deadline.isoformat()} (in {_days(days)}); {len(items)} eligible "
+                f"expense{'s' if len(items) != 1 else ''} of {_money(amount)} not claimed yet."
+            )
             if last > plan_year[1]:
                 message += f" The grace period counts expenses through {last.isoformat()}."
             if account.carryover:
-                message += (f" Up to {_money(account.carryover)} of unused money carries over to the next plan year; "
-                            "the rest is forfeited.")
-            warnings.append(Warning(
-                WarningType.CLAIM_DEADLINE, Severity.ERROR if days <= URGENT_DAYS else Severity.WARNING, message,
-                due=deadline, amount=amount, item_id=items[0].id, item_ids=tuple(i.id for i in items),
-                account_id=account.id, scope=plan_year[0].isoformat()))
+                message += (
+                    f" Up to {_money(account.carryover)} of unused money carries over to the next plan year; "
+                    "the rest is forfeited."
+                )
+            warnings.append(
+                Warning(
+                    WarningType.CLAIM_DEADLINE,
+                    Severity.ERROR if days <= URGENT_DAYS else Severity.WARNING,
+                    message,
+                    due=deadline,
+                    amount=amount,
+                    item_id=items[0].id,
+                    item_ids=tuple(i.id for i in items),
+                    account_id=account.id,
+                    scope=plan_year[0].isoformat(),
+                )
+            )
     return warnings
 
 
@@ -241,11 +305,17 @@ def _hsa_warnings(receipts: Sequence[Receipt], accounts: dict[int, Account]) -> 
             continue
         days = (account.established - receipt.date).days
         amount = receipt.total if receipt.total is not None else _sum(i.amount for i in receipt.items)
-        warnings.append(Warning(
-            WarningType.BEFORE_HSA_ESTABLISHED, Severity.ERROR,
-            f"{_receipt_label(receipt)}: dated {_days(days)} before {account.name} was established on "
-            f"{account.established.isoformat()}; an HSA cannot reimburse expenses incurred before it existed.",
-            receipt_id=receipt.id, amount=amount, account_id=account.id))
+        warnings.append(
+            Warning(
+                WarningType.BEFORE_HSA_ESTABLISHED,
+                Severity.ERROR,
+                f"{_receipt_label(receipt)}: dated {_days(days)} before {account.name} was established on "
+                f"{account.established.isoformat()}; an HSA cannot reimburse expenses incurred before it existed.",
+                receipt_id=receipt.id,
+                amount=amount,
+                account_id=account.id,
+            )
+        )
     return warnings
 
 
@@ -265,11 +335,17 @@ def _duplicate_warnings(receipts: Sequence[Receipt]) -> list[Warning]:
         for receipt in group[1:]:
             if receipt.document_sha256 and receipt.document_sha256 == first.document_sha256:
                 continue  # the same file: exact duplicates are stored once
-            warnings.append(Warning(
-                WarningType.POSSIBLE_DUPLICATE, Severity.WARNING,
-                f"{_receipt_label(receipt)}: same merchant, date and total ({_money(receipt.total)}) as "
-                f"{first.file}. Claim the expense only once.",
-                receipt_id=receipt.id, amount=receipt.total, scope=str(first.id)))
+            warnings.append(
+                Warning(
+                    WarningType.POSSIBLE_DUPLICATE,
+                    Severity.WARNING,
+                    f"{_receipt_label(receipt)}: same merchant, date and total ({_money(receipt.total)}) as "
+                    f"{first.file}. Claim the expense only once.",
+                    receipt_id=receipt.id,
+                    amount=receipt.total,
+                    scope=str(first.id),
+                )
+            )
     return warnings
 
 
@@ -292,8 +368,9 @@ def compute_warnings(
     warnings = (
         _link_warnings({r.id: r for r in receipts}, {l.id: l for l in letters}, links, {p.id: p for p in people})
         + _letter_warnings(letters, as_of, expiring_days)
-        + _claim_deadline_warnings(receipts, accounts_by_id, {l.item_id: l for l in links}, as_of, expiring_days,
-                                   frozenset(claimed_item_ids))
+        + _claim_deadline_warnings(
+            receipts, accounts_by_id, {l.item_id: l for l in links}, as_of, expiring_days, frozenset(claimed_item_ids)
+        )
         + _hsa_warnings(receipts, accounts_by_id)
         + _duplicate_warnings(receipts)
         + _unknown_person_warnings(letters)
@@ -301,7 +378,12 @@ def compute_warnings(
     order = {t: i for i, t in enumerate(WARNING_TYPES)}
 
     def sort_key(w: Warning) -> tuple:
-        return (order[w.type], w.receipt_id if w.receipt_id is not None else -1,
-                w.letter_id if w.letter_id is not None else -1, w.account_id or 0, w.scope)
+        return (
+            order[w.type],
+            w.receipt_id if w.receipt_id is not None else -1,
+            w.letter_id if w.letter_id is not None else -1,
+            w.account_id or 0,
+            w.scope,
+        )
 
     return sorted(warnings, key=sort_key)

@@ -71,7 +71,9 @@ class Candidate:
     x1: float
     ambiguous: bool = False  # a numeric date read through the date order
     has_currency: bool = False
-    mark: str = ""  # how card digits were marked: "masked", "labelled" (a brand or "ending in"), "brand" (a brand's line)
+    mark: str = (
+        ""  # how card digits were marked: "masked", "labelled" (a brand or "ending in"), "brand" (a brand's line)
+    )
 
 
 def _word_spans(text: str) -> list[tuple[int, int]]:
@@ -90,7 +92,7 @@ def _match_words(tokens: list[str], words: tuple[Word, ...], start: int) -> tupl
         at = start + skip
         if at + len(tokens) > len(words):
             break
-        run = words[at: at + len(tokens)]
+        run = words[at : at + len(tokens)]
         if all(w.text == t for w, t in zip(run, tokens)):
             return list(run), at + len(tokens)
     return None, start
@@ -155,7 +157,9 @@ CARD_BRAND = re.compile(
 )
 # four digits after a mask ("****1234", "XXXX 1234", "...1234", "•• 1234") or after a brand or
 # "ending in" / "last 4" with at most a dash or colon between ("VISA 1234", "DISCOVER – 1234")
-_MASKED_DIGITS = re.compile(r"(?:[*xX#•·.]{2,}[\s*xX#•·.-]*)(\d{4}|(?=[\dOQDGIlSBZ]{4}\b)[\dOQDGIlSBZ]*\d[\dOQDGIlSBZ]*)(?![\d.,]\d)")
+_MASKED_DIGITS = re.compile(
+    r"(?:[*xX#•·.]{2,}[\s*xX#•·.-]*)(\d{4}|(?=[\dOQDGIlSBZ]{4}\b)[\dOQDGIlSBZ]*\d[\dOQDGIlSBZ]*)(?![\d.,]\d)"
+)
 # letters a reading makes of digits ("****Q141" for "****0141")
 _DIGIT_LOOKALIKES = str.maketrans("OQDGIlSBZ", "000011582")
 _BRANDS = (
@@ -190,7 +194,11 @@ def card_candidates(lines: list[Line]) -> list[Candidate]:
                 seen.add(m.start(group))
                 digits = m.group(group)
                 mark = how if digits.isdigit() else "misread"
-                found.append(_candidate("card", digits.translate(_DIGIT_LOOKALIKES), line, m.start(group), m.end(group), mark=mark))
+                found.append(
+                    _candidate(
+                        "card", digits.translate(_DIGIT_LOOKALIKES), line, m.start(group), m.end(group), mark=mark
+                    )
+                )
     return found
 
 
@@ -215,9 +223,7 @@ _PHONE = re.compile(r"(?<![\d-])(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]\d{
 
 def phone_candidates(lines: list[Line]) -> list[Candidate]:
     return [
-        _candidate("phone", m.group(0), line, m.start(), m.end())
-        for line in lines
-        for m in _PHONE.finditer(line.text)
+        _candidate("phone", m.group(0), line, m.start(), m.end()) for line in lines for m in _PHONE.finditer(line.text)
     ]
 
 
@@ -237,7 +243,7 @@ def header_line_above(lines: list[Line], candidate: Candidate, reach: int = 6) -
     """(the header line, its words over the candidate's column), as ``header_above``; None when
     there is no header (nothing above, or a value of the same kind right above: a column's rows)."""
     own = lines[candidate.line]
-    for line in reversed(lines[max(0, candidate.line - reach): candidate.line]):
+    for line in reversed(lines[max(0, candidate.line - reach) : candidate.line]):
         if line.page != own.page:
             break
         over = [w for w in line.words if w.x1 > candidate.x0 - 2 and w.x0 < candidate.x1 + 2]

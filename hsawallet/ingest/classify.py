@@ -80,7 +80,10 @@ _OTHER_CUES = [
     # insurance cards, bank statements, appointment reminders
     (r"\bRx\s*BIN\b|\bRx\s*PCN\b|\bRx\s*GRP\b|\b(group|grp)\s*(no\.?|number|#)?\s*:?\s*\d{3,}", 3),
     (r"\b(beginning|ending|opening|closing|available|daily)\s+balance\b", 4),
-    (r"\bappointment\s+(reminder|confirmation)|\bvisit\s+reminder\b|\byou('re|\s+are)\s+scheduled\b|\breply\s+\S+\s+to\s+confirm\b", 4),
+    (
+        r"\bappointment\s+(reminder|confirmation)|\bvisit\s+reminder\b|\byou('re|\s+are)\s+scheduled\b|\breply\s+\S+\s+to\s+confirm\b",
+        4,
+    ),
 ]
 
 
@@ -114,7 +117,11 @@ def classify(pages: list[PageText]) -> tuple[str, float]:
         # a clinic's bill or superbill with the payment taken is a receipt, whatever codes it cites
         receipt += 6
     # a till slip in any language: a labelled total and a date, several amounts
-    if receipt < 4 and re.search(r"\btotal\b[^\n]*\d+[.,]\d{2}", text, re.I) and len(re.findall(r"\d+[.,]\d{2}\b", text)) >= 3:
+    if (
+        receipt < 4
+        and re.search(r"\btotal\b[^\n]*\d+[.,]\d{2}", text, re.I)
+        and len(re.findall(r"\d+[.,]\d{2}\b", text)) >= 3
+    ):
         receipt += 2
     scores = {"letter": letter, "receipt": receipt, "other": other}
     kind = max(scores, key=lambda k: scores[k])

@@ -16,12 +16,36 @@ from dateutil.relativedelta import relativedelta
 DATE_ORDERS = ("mdy", "dmy", "ymd")
 
 MONTHS = {
-    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4,
-    "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8,
-    "sep": 9, "sept": 9, "september": 9, "oct": 10, "october": 10, "nov": 11, "november": 11,
-    "dec": 12, "december": 12,
+    "jan": 1,
+    "january": 1,
+    "feb": 2,
+    "february": 2,
+    "mar": 3,
+    "march": 3,
+    "apr": 4,
+    "april": 4,
+    "may": 5,
+    "jun": 6,
+    "june": 6,
+    "jul": 7,
+    "july": 7,
+    "aug": 8,
+    "august": 8,
+    "sep": 9,
+    "sept": 9,
+    "september": 9,
+    "oct": 10,
+    "october": 10,
+    "nov": 11,
+    "november": 11,
+    "dec": 12,
+    "december": 12,
     # Malay month abbreviations seen on day-first receipts
-    "mac": 3, "mei": 5, "ogos": 8, "okt": 10, "dis": 12,
+    "mac": 3,
+    "mei": 5,
+    "ogos": 8,
+    "okt": 10,
+    "dis": 12,
 }
 _MONTH_NAME = r"(?P<mon>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 
@@ -106,7 +130,7 @@ def repair_years(text: str, earliest: int, latest: int) -> str:
         for position in (2, 1, 3):
             fixed = _DIGIT_CONFUSIONS.get(year[position])
             if fixed is not None:
-                candidate = year[:position] + fixed + year[position + 1:]
+                candidate = year[:position] + fixed + year[position + 1 :]
                 if earliest <= int(candidate) <= latest:
                     return candidate
         return year
@@ -143,8 +167,25 @@ def repair_day_month(text: str, date_order: str = "mdy") -> str:
 
 # letters OCR confuses in a printed month name ("Mat" for "Mar", "0ct" for "Oct")
 _LETTER_CONFUSIONS = {
-    "t": "rf", "r": "t", "0": "o", "o": "0ad", "1": "li", "l": "1i", "i": "l", "c": "eo", "e": "c",
-    "n": "um", "u": "nv", "v": "uy", "5": "s", "s": "5", "8": "b", "b": "8h", "h": "bn", "q": "g", "g": "q",
+    "t": "rf",
+    "r": "t",
+    "0": "o",
+    "o": "0ad",
+    "1": "li",
+    "l": "1i",
+    "i": "l",
+    "c": "eo",
+    "e": "c",
+    "n": "um",
+    "u": "nv",
+    "v": "uy",
+    "5": "s",
+    "s": "5",
+    "8": "b",
+    "b": "8h",
+    "h": "bn",
+    "q": "g",
+    "g": "q",
 }
 _MONTH_ABBREVIATIONS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _MISREAD_MONTH = re.compile(
@@ -161,7 +202,7 @@ def repair_month_names(text: str) -> str:
         if token in MONTHS or token.isdigit():
             return match.group(0)
         months = {
-            token[:i] + other + token[i + 1:]
+            token[:i] + other + token[i + 1 :]
             for i, char in enumerate(token)
             for other in _LETTER_CONFUSIONS.get(char, "")
         } & set(_MONTH_ABBREVIATIONS)

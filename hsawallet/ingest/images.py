@@ -31,9 +31,7 @@ def _register_heif() -> None:
 
 
 def too_large_error(pixels: int, limit: int = MAX_PIXELS) -> IngestError:
-    return IngestError(
-        f"image too large ({pixels / 1e6:.0f} megapixels; the limit is {limit / 1e6:.0f})"
-    )
+    return IngestError(f"image too large ({pixels / 1e6:.0f} megapixels; the limit is {limit / 1e6:.0f})")
 
 
 def check_pixels(width: int, height: int, limit: int = MAX_PIXELS) -> None:

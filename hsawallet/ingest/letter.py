@@ -45,20 +45,31 @@ _I = re.IGNORECASE
 
 
 def _diagnosis(doc: LetterDoc, codes: list[str]) -> str | None:
-    caption = re.compile(r"\W*(?:icd-?10(?:-cm)?\s+)?(?:treatment\s+)?(?:diagnos[ie]s|conditions?|assessment)(?:\s*/\s*medical\s+condition)?\W*", _I)
+    caption = re.compile(
+        r"\W*(?:icd-?10(?:-cm)?\s+)?(?:treatment\s+)?(?:diagnos[ie]s|conditions?|assessment)(?:\s*/\s*medical\s+condition)?\W*",
+        _I,
+    )
     for index, text in enumerate(doc.texts):
         if caption.fullmatch(text):
-            for value in doc.texts[index + 1: index + 3]:
+            for value in doc.texts[index + 1 : index + 3]:
                 if caption.fullmatch(value):
                     continue
                 value = re.sub(r"^\W*[A-Z]\d[0-9A-Z.]*\s+", "", value)
                 if re.search(r"[a-z]{3}", value) and not re.search(r"\bicd\b|code", value, _I):
                     return value.strip(" :|")
                 break
-    label = re.compile(r"(?:diagnosis(?:\s*/\s*medical\s+condition)?|condition\(?s?\)?\s+treated|condition|assessment)\s*[:\-]?\s*(.+)$", _I)
+    label = re.compile(
+        r"(?:diagnosis(?:\s*/\s*medical\s+condition)?|condition\(?s?\)?\s+treated|condition|assessment)\s*[:\-]?\s*(.+)$",
+        _I,
+    )
     for text in doc.texts:
         match = label.match(text.strip())
-        if match and re.search(r"[a-z]{3}", match.group(1)) and not match.group(1).startswith("/") and not re.search(r"icd|code", match.group(1), _I):
+        if (
+            match
+            and re.search(r"[a-z]{3}", match.group(1))
+            and not match.group(1).startswith("/")
+            and not re.search(r"icd|code", match.group(1), _I)
+        ):
             return match.group(1).strip(" :|")
     for pattern in (
         r"(?:under\s+my\s+care|being\s+treated|treated(?:\s+by\s+me)?|followed)\s+for\s+(.+?)(?:\s*\(|,\s*ICD|\.\s|$)",

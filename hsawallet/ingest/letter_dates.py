@@ -21,8 +21,14 @@ _I = re.IGNORECASE
 
 # (role words before a date, weight)
 _ISSUE_ROLES = (
-    (re.compile(r"date\s+of\s+(?:issue|letter|certification|attestation|signature)|(?:issue|letter|signature|attestation|certification|signing)\s+date"
-                r"|date\s+(?:issued|signed|written)|issued(?:\s+on)?|dated|written\s+on", _I), 0.9),
+    (
+        re.compile(
+            r"date\s+of\s+(?:issue|letter|certification|attestation|signature)|(?:issue|letter|signature|attestation|certification|signing)\s+date"
+            r"|date\s+(?:issued|signed|written)|issued(?:\s+on)?|dated|written\s+on",
+            _I,
+        ),
+        0.9,
+    ),
     (re.compile(r"\bsigned(?:\s+on)?|e-?signed|\bsignature\b", _I), 0.88),
     (re.compile(r"effective(?:\s+date|\s+from|\s+as\s+of)?|start\s+date|(?:valid|effective)\s+from", _I), 0.85),
 )
@@ -43,7 +49,7 @@ class DateEvidence:
 
 
 def _left(text: str, start: int, previous_end: int) -> str:
-    return text[max(previous_end, start - 45): start]
+    return text[max(previous_end, start - 45) : start]
 
 
 def issue_date(doc: LetterDoc, date_order: str) -> tuple[date | None, float]:
@@ -100,14 +106,38 @@ _END_LABEL = re.compile(
 _RANGE_LINE = re.compile(r"period|valid|effective|certif|cover|\bfrom\b", _I)
 _RANGE_JOIN = re.compile(r"^\s*(?:through|thru|until|till|to|[-–—])\s*$", _I)
 _WORD_NUMBERS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "eleven": 11, "twelve": 12, "a": 1, "an": 1, "eighteen": 18, "twenty-four": 24, "twenty four": 24,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "a": 1,
+    "an": 1,
+    "eighteen": 18,
+    "twenty-four": 24,
+    "twenty four": 24,
 }
 _NUMBER = r"(\d{1,2}|" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")\b"
 _VALID_MONTHS = (
-    re.compile(rf"\b(?:valid(?:ity)?|good|effective|in\s+effect)\s*(?:period)?\s*(?:for|of|:)?\s*(?:a\s+period\s+of\s+)?{_NUMBER}\s*(?:\(\d+\)\s*)?[\s-]*(months?|years?)", _I),
-    re.compile(rf"(?:letter|certificat\w*|recommendation|attestation|form)\b[^.]{{0,40}}?\bfor\s+{_NUMBER}\s*(?:\(\d+\)\s*)?[\s-]*(months?|years?)\s+(?:from|after|following)", _I),
-    re.compile(rf"{_NUMBER}\s*(?:\(\d+\)\s*)?[\s-]*(months?|years?)\s+(?:from|after|following)\s+(?:the\s+)?(?:date|issue|signature|signing|it\s+was)", _I),
+    re.compile(
+        rf"\b(?:valid(?:ity)?|good|effective|in\s+effect)\s*(?:period)?\s*(?:for|of|:)?\s*(?:a\s+period\s+of\s+)?{_NUMBER}\s*(?:\(\d+\)\s*)?[\s-]*(months?|years?)",
+        _I,
+    ),
+    re.compile(
+        rf"(?:letter|certificat\w*|recommendation|attestation|form)\b[^.]{{0,40}}?\bfor\s+{_NUMBER}\s*(?:\(\d+\)\s*)?[\s-]*(months?|years?)\s+(?:from|after|following)",
+        _I,
+    ),
+    re.compile(
+        rf"{_NUMBER}\s*(?:\(\d+\)\s*)?[\s-]*(months?|years?)\s+(?:from|after|following)\s+(?:the\s+)?(?:date|issue|signature|signing|it\s+was)",
+        _I,
+    ),
 )
 
 
@@ -119,17 +149,17 @@ def stated_end(doc: LetterDoc, date_order: str) -> tuple[date | None, float]:
     """An end date the letter prints ("valid through", "expires", the end of a period)."""
     for index, text in enumerate(doc.texts):
         for match in _END_LABEL.finditer(text):
-            dates = find_dates(text[match.end():], date_order)
+            dates = find_dates(text[match.end() :], date_order)
             if dates and dates[0].start <= 40:
                 return dates[0].value, 0.9
-            if not text[match.end():].strip(" :.") and index + 1 < len(doc.texts):
+            if not text[match.end() :].strip(" :.") and index + 1 < len(doc.texts):
                 dates = find_dates(doc.texts[index + 1], date_order)
                 if dates:
                     return dates[0].value, 0.8
         if _RANGE_LINE.search(text):
             dates = find_dates(text, date_order)
             for first, second in zip(dates, dates[1:]):
-                if _RANGE_JOIN.match(text[first.end: second.start]) and second.value > first.value:
+                if _RANGE_JOIN.match(text[first.end : second.start]) and second.value > first.value:
                     return second.value, 0.9
     return None, 0.0
 

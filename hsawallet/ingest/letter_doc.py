@@ -28,14 +28,27 @@ class LetterDoc:
     @classmethod
     def of(cls, pages: list[PageText]) -> LetterDoc:
         cleaned = [
-            PageText(p.index, p.text.replace("(cid:127)", "•"), p.source, p.confidence, p.scrawled_lines,
-                     p.words, p.width, p.height, p.marks)
+            PageText(
+                p.index,
+                p.text.replace("(cid:127)", "•"),
+                p.source,
+                p.confidence,
+                p.scrawled_lines,
+                p.words,
+                p.width,
+                p.height,
+                p.marks,
+            )
             for p in pages
         ]
         lines = document_lines(cleaned)
         texts = [line.text for line in lines]
         return cls(
-            pages=cleaned, lines=lines, texts=texts, text="\n".join(texts), flat=" ".join(texts),
+            pages=cleaned,
+            lines=lines,
+            texts=texts,
+            text="\n".join(texts),
+            flat=" ".join(texts),
             ocr=any(p.source == "ocr" for p in pages),
             scrawled=frozenset(" ".join(s.split()) for p in pages for s in p.scrawled_lines),
         )
@@ -45,7 +58,7 @@ class LetterDoc:
         found = []
         for index, text in enumerate(self.texts):
             for match in label.finditer(text):
-                value = text[match.end():]
+                value = text[match.end() :]
                 value = NEXT_FIELD.split(value, maxsplit=1)[0]
                 found.append((index, value))
         return found
@@ -59,7 +72,7 @@ class LetterDoc:
             match = caption.search(line.text)
             if not match or not is_caption_line(line.text):
                 continue
-            for below in self.lines[index + 1: index + 1 + reach]:
+            for below in self.lines[index + 1 : index + 1 + reach]:
                 if below.page != line.page or is_caption_line(below.text):
                     continue
                 found.append((below.index, below.text))

@@ -19,19 +19,105 @@ _I = re.IGNORECASE
 
 # Clinical credentials printed after a practitioner's name (US licensure and board titles).
 CREDENTIALS = (
-    "MD", "M.D.", "DO", "D.O.", "MBBS", "NP", "APRN", "APNP", "ARNP", "CRNP", "FNP", "FNP-C", "FNP-BC", "AGNP",
-    "AGNP-C", "ANP", "ANP-BC", "PNP", "PMHNP", "WHNP", "DNP", "CNP", "CNS", "CNM", "RN", "BSN", "MSN", "PA-C",
-    "PA", "DPT", "PT", "MPT", "OTR", "OTR/L", "OT", "DC", "D.C.", "LAc", "L.Ac.", "L.Ac", "DAOM", "DACM", "RD",
-    "RDN", "LD", "LDN", "CDCES", "CDE", "ND", "NMD", "DPM", "OD", "DDS", "DMD", "PhD", "PsyD", "LCSW", "LMFT",
-    "LPC", "LMHC", "MSW", "LMT", "CMT", "ATC", "CSCS", "CEP", "RCEP", "RRT", "FACP", "FAAFP", "FACS", "MPH",
-    "NP-C", "ANP-C", "AGNP-BC", "AGPCNP-BC", "AGACNP-BC", "PMHNP-BC", "CPNP", "WHNP-BC", "APRN-BC", "APRN-CNP",
-    "DPT", "OTD", "DCN", "CNS", "CCN", "IFMCP", "MS RD", "DABSM", "RPSGT", "RCP",
+    "MD",
+    "M.D.",
+    "DO",
+    "D.O.",
+    "MBBS",
+    "NP",
+    "APRN",
+    "APNP",
+    "ARNP",
+    "CRNP",
+    "FNP",
+    "FNP-C",
+    "FNP-BC",
+    "AGNP",
+    "AGNP-C",
+    "ANP",
+    "ANP-BC",
+    "PNP",
+    "PMHNP",
+    "WHNP",
+    "DNP",
+    "CNP",
+    "CNS",
+    "CNM",
+    "RN",
+    "BSN",
+    "MSN",
+    "PA-C",
+    "PA",
+    "DPT",
+    "PT",
+    "MPT",
+    "OTR",
+    "OTR/L",
+    "OT",
+    "DC",
+    "D.C.",
+    "LAc",
+    "L.Ac.",
+    "L.Ac",
+    "DAOM",
+    "DACM",
+    "RD",
+    "RDN",
+    "LD",
+    "LDN",
+    "CDCES",
+    "CDE",
+    "ND",
+    "NMD",
+    "DPM",
+    "OD",
+    "DDS",
+    "DMD",
+    "PhD",
+    "PsyD",
+    "LCSW",
+    "LMFT",
+    "LPC",
+    "LMHC",
+    "MSW",
+    "LMT",
+    "CMT",
+    "ATC",
+    "CSCS",
+    "CEP",
+    "RCEP",
+    "RRT",
+    "FACP",
+    "FAAFP",
+    "FACS",
+    "MPH",
+    "NP-C",
+    "ANP-C",
+    "AGNP-BC",
+    "AGPCNP-BC",
+    "AGACNP-BC",
+    "PMHNP-BC",
+    "CPNP",
+    "WHNP-BC",
+    "APRN-BC",
+    "APRN-CNP",
+    "DPT",
+    "OTD",
+    "DCN",
+    "CNS",
+    "CCN",
+    "IFMCP",
+    "MS RD",
+    "DABSM",
+    "RPSGT",
+    "RCP",
 )
 _CRED_ALT = "|".join(re.escape(c) for c in sorted(CREDENTIALS, key=len, reverse=True))
 CREDENTIAL = re.compile(rf"(?<![\w.])(?:{_CRED_ALT})(?![\w-])")
 # "Jane Roe, MD", "Jane Roe MD, FACP", "Jane Roe, PA-C" (a name followed by its credentials)
 # (OCR of a form reads its cell borders as "|": "Jane Roe | | MD")
 CREDENTIAL_RUN = re.compile(rf"^[\s|]*,?[\s|]*((?:{_CRED_ALT})(?![\w-])(?:\s*,?\s*(?:{_CRED_ALT})(?![\w-]))*)")
+
 
 def _word_set(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -102,7 +188,7 @@ def name_at(text: str, start: int = 0) -> NameSpan | None:
     comma_seen = False
     for match in re.finditer(r"\S+", text[position:]):
         raw = match.group(0)
-        token = raw.strip("()[]{}\"“”")
+        token = raw.strip('()[]{}"“”')
         if not token:
             break
         core = token.rstrip(",;:")
@@ -115,8 +201,12 @@ def name_at(text: str, start: int = 0) -> NameSpan | None:
         if token.endswith(",") or raw.endswith(","):
             if comma_seen or len(tokens) != 1:
                 break  # only "LAST, FIRST" puts a comma inside a name
-            following = re.match(r"\s*(\S+)", text[position + match.end():])
-            if not following or not _name_word(following.group(1).rstrip(",.;:")) or CREDENTIAL.match(following.group(1)):
+            following = re.match(r"\s*(\S+)", text[position + match.end() :])
+            if (
+                not following
+                or not _name_word(following.group(1).rstrip(",.;:"))
+                or CREDENTIAL.match(following.group(1))
+            ):
                 break
             comma_seen = True
         elif raw.endswith((";", ":")):
@@ -133,7 +223,7 @@ def name_at(text: str, start: int = 0) -> NameSpan | None:
     following = re.match(r"\s+([A-Za-z]+)", text[end:])
     if following and following.group(1).lower() in ORGANISATION_WORDS and following.group(1)[0].isupper():
         return None
-    raw = text[tokens[0][1]: end]
+    raw = text[tokens[0][1] : end]
     return NameSpan(natural_name(raw), tokens[0][1], end)
 
 
@@ -180,16 +270,57 @@ def ten_digit_numbers(text: str) -> list[tuple[str, int, int]]:
 
 
 US_STATES = {
-    "alabama": "AL", "alaska": "AK", "arizona": "AZ", "arkansas": "AR", "california": "CA", "colorado": "CO",
-    "connecticut": "CT", "delaware": "DE", "florida": "FL", "georgia": "GA", "hawaii": "HI", "idaho": "ID",
-    "illinois": "IL", "indiana": "IN", "iowa": "IA", "kansas": "KS", "kentucky": "KY", "louisiana": "LA",
-    "maine": "ME", "maryland": "MD", "massachusetts": "MA", "michigan": "MI", "minnesota": "MN",
-    "mississippi": "MS", "missouri": "MO", "montana": "MT", "nebraska": "NE", "nevada": "NV",
-    "new hampshire": "NH", "new jersey": "NJ", "new mexico": "NM", "new york": "NY", "north carolina": "NC",
-    "north dakota": "ND", "ohio": "OH", "oklahoma": "OK", "oregon": "OR", "pennsylvania": "PA",
-    "rhode island": "RI", "south carolina": "SC", "south dakota": "SD", "tennessee": "TN", "texas": "TX",
-    "utah": "UT", "vermont": "VT", "virginia": "VA", "washington": "WA", "west virginia": "WV",
-    "wisconsin": "WI", "wyoming": "WY", "district of columbia": "DC",
+    "alabama": "AL",
+    "alaska": "AK",
+    "arizona": "AZ",
+    "arkansas": "AR",
+    "california": "CA",
+    "colorado": "CO",
+    "connecticut": "CT",
+    "delaware": "DE",
+    "florida": "FL",
+    "georgia": "GA",
+    "hawaii": "HI",
+    "idaho": "ID",
+    "illinois": "IL",
+    "indiana": "IN",
+    "iowa": "IA",
+    "kansas": "KS",
+    "kentucky": "KY",
+    "louisiana": "LA",
+    "maine": "ME",
+    "maryland": "MD",
+    "massachusetts": "MA",
+    "michigan": "MI",
+    "minnesota": "MN",
+    "mississippi": "MS",
+    "missouri": "MO",
+    "montana": "MT",
+    "nebraska": "NE",
+    "nevada": "NV",
+    "new hampshire": "NH",
+    "new jersey": "NJ",
+    "new mexico": "NM",
+    "new york": "NY",
+    "north carolina": "NC",
+    "north dakota": "ND",
+    "ohio": "OH",
+    "oklahoma": "OK",
+    "oregon": "OR",
+    "pennsylvania": "PA",
+    "rhode island": "RI",
+    "south carolina": "SC",
+    "south dakota": "SD",
+    "tennessee": "TN",
+    "texas": "TX",
+    "utah": "UT",
+    "vermont": "VT",
+    "virginia": "VA",
+    "washington": "WA",
+    "west virginia": "WV",
+    "wisconsin": "WI",
+    "wyoming": "WY",
+    "district of columbia": "DC",
 }
 _STATE_CODES = frozenset(US_STATES.values())
 LICENSE_LABEL = re.compile(
@@ -207,7 +338,7 @@ def license_value(text: str) -> str | None:
     rest = re.sub(r"^(?:in|for|of)\s+", "", rest, flags=_I)
     for name in sorted(US_STATES, key=len, reverse=True):
         if rest.lower().startswith(name + " ") or rest.lower().startswith(name + ":"):
-            rest = rest[len(name):].strip(" :#-–—")
+            rest = rest[len(name) :].strip(" :#-–—")
             break
     rest = re.sub(r"^(?:license|licence|lic\.?)\s*(?:no\.?|number|#)?\s*[:#]?\s*", "", rest, flags=_I)
     tokens = rest.split()
@@ -257,7 +388,7 @@ def icd10_codes(text: str, ocr: bool = False) -> list[str]:
         if "." not in token:
             continue
         # a dotted code outside any labelled run must read like one in a sentence or list
-        before = text[max(0, match.start() - 30): match.start()]
+        before = text[max(0, match.start() - 30) : match.start()]
         if re.search(r"\(\s*$|code|dx|diagnos|[,;/]\s*$|\band\s*$|^\s*$|\n\s*$", before, _I):
             add(token)
     if not codes and ocr:
@@ -270,7 +401,19 @@ def icd10_codes(text: str, ocr: bool = False) -> list[str]:
 
 
 __all__ = [
-    "CREDENTIAL", "CREDENTIALS", "ICD_LABEL", "LICENSE_LABEL", "NOT_NAME_WORDS", "NPI_LABEL", "NameSpan",
-    "US_STATES", "credentials_after", "icd10_codes", "license_value", "name_at", "name_before", "names_in",
+    "CREDENTIAL",
+    "CREDENTIALS",
+    "ICD_LABEL",
+    "LICENSE_LABEL",
+    "NOT_NAME_WORDS",
+    "NPI_LABEL",
+    "NameSpan",
+    "US_STATES",
+    "credentials_after",
+    "icd10_codes",
+    "license_value",
+    "name_at",
+    "name_before",
+    "names_in",
     "ten_digit_numbers",
 ]

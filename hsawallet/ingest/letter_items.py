@@ -32,7 +32,9 @@ DURATION = re.compile(
     r"|\b(?:length\s+of\s+(?:need|treatment|therapy|use)|duration(?:\s+of\s+(?:treatment|need|therapy|use))?)\s*:?\s*(\d{1,2})\s*months?\b",
     _I,
 )
-_ITEM_HEADER = re.compile(r"\b(item|service|intervention|treatment|equipment|product|therap(?:y|ies)|supplies|prescribed|recommend\w*)\b", _I)
+_ITEM_HEADER = re.compile(
+    r"\b(item|service|intervention|treatment|equipment|product|therap(?:y|ies)|supplies|prescribed|recommend\w*)\b", _I
+)
 _FREQUENCY_HEADER = re.compile(r"\b(frequency|how\s+often|duration|length|dosage|quantity|schedule|sig)\b", _I)
 _ROW_STOP = re.compile(
     r"^\s*(?:\d{1,2}\s?\.\s?[A-Za-z]|(?:medical\s+necessity|comments?|explanation|diagnosis|duration\s+of|goals?|notes?"
@@ -77,7 +79,9 @@ _VAGUE = re.compile(
     _I,
 )
 # "not for general well-being", "ordinary food advice cannot replace it": denials of vagueness
-_DENIED_VAGUE = re.compile(r"\bnot\s+(?:\w+\s+){0,2}(?:for|about|a\s+matter\s+of)\s+(?:general|overall|cosmetic)[^.;]*", _I)
+_DENIED_VAGUE = re.compile(
+    r"\bnot\s+(?:\w+\s+){0,2}(?:for|about|a\s+matter\s+of)\s+(?:general|overall|cosmetic)[^.;]*", _I
+)
 
 
 def split_frequency(text: str) -> tuple[str, str | None]:
@@ -93,7 +97,7 @@ def split_frequency(text: str) -> tuple[str, str | None]:
     candidates = [m for m in (FREQUENCY.search(text), DURATION.search(text)) if m and m.start() > 3]
     if candidates:
         first = min(candidates, key=lambda m: m.start())
-        return text[: first.start()].strip(" ,.;"), text[first.start():].strip(" ,.;")
+        return text[: first.start()].strip(" ,.;"), text[first.start() :].strip(" ,.;")
     return text.strip(" ,.;"), None
 
 
@@ -121,7 +125,7 @@ def _table_rows(doc: LetterDoc, found: _Items) -> None:
             continue
         if re.search(r"[.?]\s*$|\d{2}", text) and not re.search(r"\b\d\s*$", text):
             continue
-        for row in texts[index + 1: index + 9]:
+        for row in texts[index + 1 : index + 9]:
             if _ROW_STOP.match(row) or (_ITEM_HEADER.search(row) and _FREQUENCY_HEADER.search(row)):
                 break
             if len(row.split()) > 20 or row.rstrip().endswith((".", ":")) and not FREQUENCY.search(row):
@@ -138,7 +142,7 @@ def _bullets(doc: LetterDoc, found: _Items) -> None:
         if not _RECOMMEND_LEAD.search(text):
             continue
         taken = 0
-        for line in texts[index + 1: index + 10]:
+        for line in texts[index + 1 : index + 10]:
             if _BULLET.match(line):
                 item, frequency = _bullet_item(re.sub(r"^\s*(?:[•*¢©·\-–+»o]|e(?=\s)|\d+[.)])\s+", "", line))
                 found.add(item, frequency)
@@ -165,7 +169,10 @@ def _split_list(text: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
-_QUANTITY = re.compile(r"\d+(?:[.,]\d+)?\s*(?:minutes?|mins?|hours?|hrs?|mg|mcg|g|ml|iu|units?|capsules?|tablets?|sessions?|visits?|days?|weeks?|months?)\b.*", _I)
+_QUANTITY = re.compile(
+    r"\d+(?:[.,]\d+)?\s*(?:minutes?|mins?|hours?|hrs?|mg|mcg|g|ml|iu|units?|capsules?|tablets?|sessions?|visits?|days?|weeks?|months?)\b.*",
+    _I,
+)
 _ACTION_LEAD = re.compile(
     r"^(?:enrol+(?:ment)?\s+in|start(?:ing)?|begin(?:ning)?|continue|use\s+of|use|obtain|order|prescribe|refer(?:ral)?\s+(?:to|for)|trial\s+of|add)\s+(?:an?\s+|the\s+)?",
     _I,
@@ -185,7 +192,7 @@ def _prose(doc: LetterDoc, found: _Items) -> None:
     sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z])", doc.flat)
     for sentence in sentences:
         for match in _PROSE_VERBS.finditer(sentence):
-            rest = sentence[match.end():]
+            rest = sentence[match.end() :]
             rest = _LEAD_WORDS.sub("", rest, count=1)
             end = _PROSE_END.search(rest)
             segment = rest[: end.start()] if end else rest
@@ -195,12 +202,16 @@ def _prose(doc: LetterDoc, found: _Items) -> None:
             for part in _split_list(segment):
                 part = re.sub(r"^(?:an?|the)\s+", "", part, flags=_I)
                 item, frequency = split_frequency(part)
-                if found.items and (not item or _QUANTITY.fullmatch(item) or FREQUENCY.match(part) or DURATION.match(part)):
+                if found.items and (
+                    not item or _QUANTITY.fullmatch(item) or FREQUENCY.match(part) or DURATION.match(part)
+                ):
                     found.frequencies.append(part)  # "60 minutes", "once weekly": the last item's terms
                     continue
                 found.add(item, frequency)
     if not found.items:
-        stated = re.search(r"(?:evaluation|opinion|assessment),?\s+(.+?)\s+(?:is|are)\s+medically\s+necessary", doc.flat, _I)
+        stated = re.search(
+            r"(?:evaluation|opinion|assessment),?\s+(.+?)\s+(?:is|are)\s+medically\s+necessary", doc.flat, _I
+        )
         if stated and len(stated.group(1)) < 120:
             found.add(stated.group(1), None)
 
@@ -224,13 +235,18 @@ def _caption_rows(doc: LetterDoc, found: _Items) -> None:
     """Rows under a caption that names them ("Recommended item or service 1", "9. Items or
     services prescribed"), up to the next caption or field."""
     caption = re.compile(
-        r"^\W*(?:\d{1,2}\s?\.\s*)?(?:recommended\s+(?:items?|services?|treatments?|equipment)|items?\s*(?:or|/|and)\s*services?)\b", _I
+        r"^\W*(?:\d{1,2}\s?\.\s*)?(?:recommended\s+(?:items?|services?|treatments?|equipment)|items?\s*(?:or|/|and)\s*services?)\b",
+        _I,
     )
     for index, text in enumerate(doc.texts):
         if not caption.search(text) or re.search(r":\s*\S", text):
             continue
-        for row in doc.texts[index + 1: index + 9]:
-            if caption.search(row) or _ROW_STOP.match(row) or re.search(r"duration\s+of|certification|is\s+the\s+item", row, _I):
+        for row in doc.texts[index + 1 : index + 9]:
+            if (
+                caption.search(row)
+                or _ROW_STOP.match(row)
+                or re.search(r"duration\s+of|certification|is\s+the\s+item", row, _I)
+            ):
                 break
             if _ITEM_HEADER.search(row) and _FREQUENCY_HEADER.search(row):
                 continue  # the table's own header under the caption
@@ -242,7 +258,12 @@ def _caption_rows(doc: LetterDoc, found: _Items) -> None:
 
 def recommended_items(doc: LetterDoc) -> tuple[list[str], list[str], str]:
     """(items, frequencies, how they were found)."""
-    stages = (((_table_rows, _caption_rows), "table"), ((_labelled,), "label"), ((_bullets,), "bullets"), ((_prose,), "prose"))
+    stages = (
+        ((_table_rows, _caption_rows), "table"),
+        ((_labelled,), "label"),
+        ((_bullets,), "bullets"),
+        ((_prose,), "prose"),
+    )
     for finders, how in stages:
         found = _Items()
         for finder in finders:
@@ -300,7 +321,11 @@ def duration_months(doc: LetterDoc, frequencies: list[str], items: tuple[str, ..
             match = re.search(r"duration\s+of\s+(?:treatment|need|therapy)\s*:?\s*(\d{1,2})\s*months?\s*$", line, _I)
             if match:
                 return int(match.group(1))
-    sentences = [s for s in re.split(r"(?<=[.!?])\s+|\n", doc.text) if not re.search(r"valid|effect|expir|certif|relied|letter|max", s, _I)]
+    sentences = [
+        s
+        for s in re.split(r"(?<=[.!?])\s+|\n", doc.text)
+        if not re.search(r"valid|effect|expir|certif|relied|letter|max", s, _I)
+    ]
     for text in frequencies + sentences:
         match = DURATION.search(text)
         if match:
@@ -336,4 +361,13 @@ def necessity_stated(doc: LetterDoc) -> bool:
     return answered_yes or bool(_NECESSITY.search(statements))
 
 
-__all__ = ["DURATION", "FREQUENCY", "categories_from_text", "duration_months", "item_categories", "necessity_stated", "recommended_items", "split_frequency"]
+__all__ = [
+    "DURATION",
+    "FREQUENCY",
+    "categories_from_text",
+    "duration_months",
+    "item_categories",
+    "necessity_stated",
+    "recommended_items",
+    "split_frequency",
+]

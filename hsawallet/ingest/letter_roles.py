@@ -106,7 +106,8 @@ def roster_names(doc: LetterDoc, people: tuple[str, ...] | list[str]) -> list[Ev
             continue
         first, last = re.escape(words[0]), re.escape(words[-1])
         pattern = re.compile(
-            rf"\b{first}\b(?:\s+[A-Za-z]\.?){{0,2}}(?:\s+[A-Za-z'\-]+)?\s+{last}\b|\b{last}\s*,\s*{first}\b(?:\s+[A-Z]\b\.?)?", _I
+            rf"\b{first}\b(?:\s+[A-Za-z]\.?){{0,2}}(?:\s+[A-Za-z'\-]+)?\s+{last}\b|\b{last}\s*,\s*{first}\b(?:\s+[A-Z]\b\.?)?",
+            _I,
         )
         match = pattern.search(doc.flat)
         if match:
@@ -126,8 +127,10 @@ def find_patient(
     for index, text in enumerate(doc.texts):
         # "Name: ..." in the patient's part of a form
         for match in _NAME_LABEL.finditer(text):
-            if _section_role(doc, index + 1) == "patient" and not re.search(r"provider|physician|practitioner", text[: match.start()], _I):
-                value = text[match.end():]
+            if _section_role(doc, index + 1) == "patient" and not re.search(
+                r"provider|physician|practitioner", text[: match.start()], _I
+            ):
+                value = text[match.end() :]
                 span = name_at(value)
                 if span and not credentials_after(value, span.end):
                     evidence.append(Evidence(span.text, 0.85, "form", line=index))
@@ -145,7 +148,7 @@ def find_patient(
             evidence.append(Evidence(span.text, 0.85, "caption", line=index))
     # a name with a date of birth beside it, anywhere ("Jane Roe, date of birth 01/02/1980")
     for match in _DOB_CUE.finditer(doc.flat):
-        before = doc.flat[max(0, match.start() - 60): match.start()]
+        before = doc.flat[max(0, match.start() - 60) : match.start()]
         before = re.sub(r"[\s,(\-–]+$", "", before)
         before = re.sub(r"(?:\s+(?:patient|member|client|insured)(?:'s)?)+$", "", before, flags=_I)
         span = name_before(before)
@@ -155,7 +158,9 @@ def find_patient(
     for span in names_in(doc.flat):
         if credentials_after(doc.flat, span.end):
             continue
-        if _PROSE_BEFORE.search(doc.flat[max(0, span.start - 40): span.start]) or _PROSE_AFTER.match(doc.flat[span.end: span.end + 40]):
+        if _PROSE_BEFORE.search(doc.flat[max(0, span.start - 40) : span.start]) or _PROSE_AFTER.match(
+            doc.flat[span.end : span.end + 40]
+        ):
             evidence.append(Evidence(span.text, 0.75, "prose"))
     best, confidence = decide(evidence, exclude=provider_keys)
     dob, dob_confidence, among_several = find_dob(doc, date_order, best.name if best else None)
@@ -171,10 +176,10 @@ def find_dob(doc: LetterDoc, date_order: str, patient: str | None) -> tuple[date
     found: list[tuple[date, float, str]] = []  # (date, confidence, text before it on its line)
     for index, line in enumerate(doc.texts):
         for match in _DOB_CUE.finditer(line):
-            dates = find_dates(line[match.end(): match.end() + 40], date_order)
+            dates = find_dates(line[match.end() : match.end() + 40], date_order)
             if dates:
                 found.append((dates[0].value, 0.9, line[: match.start()]))
-            elif not line[match.end():].strip(" :()/-.MDYmdy") and index + 1 < len(doc.texts):
+            elif not line[match.end() :].strip(" :()/-.MDYmdy") and index + 1 < len(doc.texts):
                 dates = find_dates(doc.texts[index + 1], date_order)
                 if dates:
                     found.append((dates[0].value, 0.8, line[: match.start()]))
@@ -216,16 +221,22 @@ _CLOSING = re.compile(
     r"|(?:thank\s+you|thanks|with\s+thanks|best|warmly)\W*$)",
     _I,
 )
-_ROLE_WORD = re.compile(r"\b(patient|participant|account\s+holder|member|employee|practitioner|provider|physician|prescriber|clinician)", _I)
+_ROLE_WORD = re.compile(
+    r"\b(patient|participant|account\s+holder|member|employee|practitioner|provider|physician|prescriber|clinician)", _I
+)
 
 
 def _section_role(doc: LetterDoc, index: int) -> str | None:
     """Whether the lines just above ``index`` are about the patient or the provider."""
-    for text in reversed(doc.texts[max(0, index - 8): index]):
+    for text in reversed(doc.texts[max(0, index - 8) : index]):
         roles = _ROLE_WORD.findall(text)
         if roles:
             word = roles[-1].lower()
-            return "provider" if word in ("practitioner", "provider", "physician", "prescriber", "clinician") else "patient"
+            return (
+                "provider"
+                if word in ("practitioner", "provider", "physician", "prescriber", "clinician")
+                else "patient"
+            )
     return None
 
 
@@ -238,12 +249,12 @@ def find_provider(doc: LetterDoc) -> tuple[str | None, str | None, float, list[E
             closing_lines.update(range(index + 1, index + 6))
     for index, text in enumerate(doc.texts):
         for match in SIGNATURE_CUE.finditer(text):
-            rest = re.sub(r"^\s*[:\-–]?\s*(?:dr\.?\s+)?", "", text[match.end():], flags=_I)
+            rest = re.sub(r"^\s*[:\-–]?\s*(?:dr\.?\s+)?", "", text[match.end() :], flags=_I)
             span = name_at(rest)
             if span:
                 evidence.append(Evidence(span.text, 0.9, "signature", credentials_after(rest, span.end), index))
         for match in _PROVIDER_LABEL.finditer(text):
-            value = text[match.end():]
+            value = text[match.end() :]
             span = name_at(value)
             if span:
                 evidence.append(Evidence(span.text, 0.85, "label", credentials_after(value, span.end), index))
@@ -252,16 +263,16 @@ def find_provider(doc: LetterDoc) -> tuple[str | None, str | None, float, list[E
                 continue
             # a provider's section, or a row that also holds the provider's own fields
             if _section_role(doc, index) != "provider" and not re.search(
-                r"credentials?|specialty|npi|licen[sc]e", text[match.end():], _I
+                r"credentials?|specialty|npi|licen[sc]e", text[match.end() :], _I
             ):
                 continue
-            value = text[match.end():]
+            value = text[match.end() :]
             span = name_at(value)
             if span:
                 evidence.append(Evidence(span.text, 0.85, "form", credentials_after(value, span.end), index))
         for span in names_in(text):
             credentials = credentials_after(text, span.end)
-            before = text[max(0, span.start - 4): span.start]
+            before = text[max(0, span.start - 4) : span.start]
             if credentials:
                 weight = 0.9 if index in closing_lines else 0.8
                 evidence.append(Evidence(span.text, weight, "credentials", credentials, index))
@@ -269,7 +280,9 @@ def find_provider(doc: LetterDoc) -> tuple[str | None, str | None, float, list[E
                 evidence.append(Evidence(span.text, 0.7, "title", None, index))
             elif index in closing_lines and span.start <= 3 and not SIGNATURE_CUE.search(text):
                 evidence.append(Evidence(span.text, 0.75, "closing", None, index))
-    for index, value in doc.under_caption(re.compile(r"(?:provider|physician|practitioner|prescriber)(?:'s)?\s+name", _I)):
+    for index, value in doc.under_caption(
+        re.compile(r"(?:provider|physician|practitioner|prescriber)(?:'s)?\s+name", _I)
+    ):
         span = name_at(value)
         if span:
             evidence.append(Evidence(span.text, 0.85, "caption", credentials_after(value, span.end), index))
@@ -324,7 +337,7 @@ def find_npi(doc: LetterDoc) -> tuple[str | None, float]:
                 labelled_valid.append(number)
             elif near:
                 labelled_invalid = True
-            elif valid and not LICENSE_LABEL.search(text[max(0, start - 30): start]):
+            elif valid and not LICENSE_LABEL.search(text[max(0, start - 30) : start]):
                 unlabelled.append(number)
     distinct = list(dict.fromkeys(labelled_valid))
     if distinct:
@@ -337,7 +350,7 @@ def find_npi(doc: LetterDoc) -> tuple[str | None, float]:
 def find_license(doc: LetterDoc, npi: str | None) -> tuple[str | None, float]:
     for text in doc.texts:
         for match in LICENSE_LABEL.finditer(text):
-            value = license_value(text[match.end(): match.end() + 60])
+            value = license_value(text[match.end() : match.end() + 60])
             if value and value != npi and not NPI_LABEL.fullmatch(value):
                 return value, 0.9
     for _, value in doc.under_caption(re.compile(r"licen[sc]e", _I)):
@@ -355,9 +368,9 @@ def find_contact(doc: LetterDoc) -> str | None:
     for text in doc.texts:
         if re.search(r"provider|office|tel\b|phone|support|practice|clinic|contact|questions|\bT\b", text, _I):
             for match in _PHONE.finditer(text):
-                if re.search(r"fax\W*$", text[max(0, match.start() - 8): match.start()], _I):
+                if re.search(r"fax\W*$", text[max(0, match.start() - 8) : match.start()], _I):
                     continue
-                if not re.search(r"\b1-8\d\d", text[max(0, match.start() - 3): match.end()]):
+                if not re.search(r"\b1-8\d\d", text[max(0, match.start() - 3) : match.end()]):
                     return match.group(0)
     for text in doc.texts:
         phone = _PHONE.search(text)
@@ -369,7 +382,10 @@ def find_contact(doc: LetterDoc) -> str | None:
 # ---- signature -------------------------------------------------------------------------------
 
 _UNSIGNED = re.compile(r"\bunsigned\b|\bnot\s+signed\b|signature\s*:?\s*_{3,}\s*$", _I | re.M)
-_SIGNATURE_ROW = re.compile(r"(?:provider|physician|practitioner|prescriber|clinician)(?:'s)?\s+signature|signature\s+of\s+(?:provider|physician|practitioner)", _I)
+_SIGNATURE_ROW = re.compile(
+    r"(?:provider|physician|practitioner|prescriber|clinician)(?:'s)?\s+signature|signature\s+of\s+(?:provider|physician|practitioner)",
+    _I,
+)
 
 
 def find_signed(doc: LetterDoc, provider: str | None) -> tuple[bool, float]:
@@ -391,7 +407,7 @@ def find_signed(doc: LetterDoc, provider: str | None) -> tuple[bool, float]:
             following = lines[index + 1] if index + 1 < len(lines) else ""
             rest = following
             for match in reversed(find_dates(following)):
-                rest = rest[: match.start] + rest[match.end:]
+                rest = rest[: match.start] + rest[match.end :]
             if find_dates(following) and len(re.findall(r"[A-Za-z]", rest)) == 0:
                 return False, 0.6
             return True, 0.6
@@ -407,8 +423,11 @@ def _drawn_signature(doc: LetterDoc, provider: str | None) -> tuple[bool, float]
     surname = provider.split()[-1].lower() if provider else None
     for line in doc.lines:
         text = line.text
-        if _CLOSING.match(text) or _SIGNATURE_ROW.search(text) or re.search(r"\bsignature\b", text, _I) or (
-            surname and surname in text.lower() and CREDENTIAL.search(text)
+        if (
+            _CLOSING.match(text)
+            or _SIGNATURE_ROW.search(text)
+            or re.search(r"\bsignature\b", text, _I)
+            or (surname and surname in text.lower() and CREDENTIAL.search(text))
         ):
             if line.measured:
                 anchors.append((line.page, line.top, line.bottom))
@@ -426,6 +445,14 @@ def _drawn_signature(doc: LetterDoc, provider: str | None) -> tuple[bool, float]
 
 
 __all__ = [
-    "SIGNATURE_CUE", "Evidence", "decide", "find_contact", "find_license", "find_npi", "find_patient", "find_provider",
-    "find_signed", "person_key",
+    "SIGNATURE_CUE",
+    "Evidence",
+    "decide",
+    "find_contact",
+    "find_license",
+    "find_npi",
+    "find_patient",
+    "find_provider",
+    "find_signed",
+    "person_key",
 ]

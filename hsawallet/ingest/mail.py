@@ -35,8 +35,11 @@ _SMIME = {"application/pkcs7-mime", "application/x-pkcs7-mime"}
 _SIGNATURES = {"application/pkcs7-signature", "application/x-pkcs7-signature", "application/pgp-signature"}
 _TNEF = {"application/ms-tnef", "application/vnd.ms-tnef"}
 # The parser's signs that a multipart message's parts cannot be found.
-_BROKEN_STRUCTURE = (email_errors.NoBoundaryInMultipartDefect, email_errors.StartBoundaryNotFoundDefect,
-                     email_errors.MultipartInvariantViolationDefect)
+_BROKEN_STRUCTURE = (
+    email_errors.NoBoundaryInMultipartDefect,
+    email_errors.StartBoundaryNotFoundDefect,
+    email_errors.MultipartInvariantViolationDefect,
+)
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,8 @@ def open_mail(data: bytes, *, filename: str = "") -> MailContents:
             raise IngestError(
                 f"the mailbox is too large to import at once ({len(data) // (1024 * 1024)} MB; the limit is "
                 f"{MAX_MAILBOX_BYTES // (1024 * 1024)} MB): in your mail program, export only the messages "
-                "that carry receipts or letters")
+                "that carry receipts or letters"
+            )
         raw_messages = split_mbox(data)
     else:
         raw_messages = [data]
@@ -96,11 +100,17 @@ def open_mail(data: bytes, *, filename: str = "") -> MailContents:
         except MemoryError:
             raise
         except Exception as error:  # the parser and header classes can raise on input far from the standards
-            contents.problems.append(MailProblem(where, f"the message is malformed and could not be read "
-                                                        f"({type(error).__name__})"))
+            contents.problems.append(
+                MailProblem(where, f"the message is malformed and could not be read ({type(error).__name__})")
+            )
     if kind == MBOX and not contents.documents and not contents.problems:
-        contents.problems.append(MailProblem("", f"none of the mailbox's {len(raw_messages)} messages has a PDF or "
-                                                 "image attachment or a receipt in its text"))
+        contents.problems.append(
+            MailProblem(
+                "",
+                f"none of the mailbox's {len(raw_messages)} messages has a PDF or "
+                "image attachment or a receipt in its text",
+            )
+        )
     return contents
 
 
@@ -147,13 +157,21 @@ def _open_message(message: Message, where: str, contents: MailContents) -> None:
 _ENCRYPTED_PREFIX = "the message is encrypted"
 
 
-def _walk(part: Message, source: MailSource, depth: int, found: list[MailDocument],
-          bodies: list[tuple[Message, MailSource]], problems: list[MailProblem], where: str) -> None:
+def _walk(
+    part: Message,
+    source: MailSource,
+    depth: int,
+    found: list[MailDocument],
+    bodies: list[tuple[Message, MailSource]],
+    problems: list[MailProblem],
+    where: str,
+) -> None:
     if depth > MAX_NESTING:
         raise _Unusable("the message is malformed: its parts are nested too deeply")
     if any(isinstance(defect, _BROKEN_STRUCTURE) for defect in part.defects):
-        raise _Unusable("the message is malformed: its parts could not be found (a multipart boundary is missing "
-                        "or broken)")
+        raise _Unusable(
+            "the message is malformed: its parts could not be found (a multipart boundary is missing or broken)"
+        )
     content_type = part.get_content_type()
     if content_type == "message/rfc822" and part.is_multipart():
         inner = part.get_payload(0)
@@ -164,8 +182,13 @@ def _walk(part: Message, source: MailSource, depth: int, found: list[MailDocumen
         _walk(inner, inner_source, depth + 1, found, bodies, problems, where)
         return
     if content_type == "multipart/encrypted":
-        problems.append(MailProblem(where, f"{_ENCRYPTED_PREFIX} (OpenPGP), so its attachments cannot be read: "
-                                           "open it in your mail program, save the attachments and import those"))
+        problems.append(
+            MailProblem(
+                where,
+                f"{_ENCRYPTED_PREFIX} (OpenPGP), so its attachments cannot be read: "
+                "open it in your mail program, save the attachments and import those",
+            )
+        )
         return
     if part.is_multipart():
         if depth == 0:
@@ -177,17 +200,27 @@ def _walk(part: Message, source: MailSource, depth: int, found: list[MailDocumen
     if depth == 0:
         bodies.insert(0, (part, source))
     if content_type in _SMIME:
-        problems.append(MailProblem(where, f"{_ENCRYPTED_PREFIX} with S/MIME (or signed in S/MIME's opaque "
-                                           "form), so its attachments cannot be read: open it in your mail "
-                                           "program, save the attachments and import those"))
+        problems.append(
+            MailProblem(
+                where,
+                f"{_ENCRYPTED_PREFIX} with S/MIME (or signed in S/MIME's opaque "
+                "form), so its attachments cannot be read: open it in your mail "
+                "program, save the attachments and import those",
+            )
+        )
         return
     if content_type in _SIGNATURES:
         return
     name = _safe_name(part.get_filename())
     if content_type in _TNEF or (name or "").lower() == "winmail.dat":
-        problems.append(MailProblem(where, "this is Outlook's winmail.dat (TNEF) wrapper, which HSA Wallet cannot open: "
-                                    "ask the sender to send the attachments as ordinary files",
-                                    name or "winmail.dat"))
+        problems.append(
+            MailProblem(
+                where,
+                "this is Outlook's winmail.dat (TNEF) wrapper, which HSA Wallet cannot open: "
+                "ask the sender to send the attachments as ordinary files",
+                name or "winmail.dat",
+            )
+        )
         return
     maintype = part.get_content_maintype()
     attached = part.get_content_disposition() == "attachment"
@@ -195,8 +228,7 @@ def _walk(part: Message, source: MailSource, depth: int, found: list[MailDocumen
         return  # a body, read only when the message has no document attached
     if maintype == "multipart" or maintype == "message":
         return  # e.g. a delivery report; holds no document
-    declared = (content_type == PDF or maintype == "image"
-                or (name or "").lower().endswith(_DOCUMENT_SUFFIXES))
+    declared = content_type == PDF or maintype == "image" or (name or "").lower().endswith(_DOCUMENT_SUFFIXES)
     if not (declared or attached or content_type == "application/octet-stream"):
         return
     payload = part.get_payload(decode=True)
@@ -211,8 +243,9 @@ def _walk(part: Message, source: MailSource, depth: int, found: list[MailDocumen
         return  # an attachment that is not a document (a calendar invitation, a spreadsheet) is left out
     if media_type != PDF and inline and len(data) < MIN_INLINE_IMAGE_BYTES:
         return
-    found.append(MailDocument(name=name or f"attachment {len(found) + 1}{_EXTENSIONS[media_type]}",
-                              data=data, source=source))
+    found.append(
+        MailDocument(name=name or f"attachment {len(found) + 1}{_EXTENSIONS[media_type]}", data=data, source=source)
+    )
 
 
 def _source(message: Message, outer: MailSource | None) -> MailSource:
@@ -238,8 +271,7 @@ def _header_text(message: Message, name: str) -> str | None:
             return None
         addresses = getattr(value, "addresses", None)
         if addresses:  # "Name <addr>" as people read it, without the header's quoting
-            text = ", ".join(f"{a.display_name} <{a.addr_spec}>" if a.display_name else a.addr_spec
-                             for a in addresses)
+            text = ", ".join(f"{a.display_name} <{a.addr_spec}>" if a.display_name else a.addr_spec for a in addresses)
         else:
             text = str(value)
     except (TypeError, ValueError, IndexError, AttributeError):
@@ -259,6 +291,7 @@ def _safe_name(raw: str | None) -> str | None:
 
 
 # ---------------------------------------------------------------- a receipt in the message's text
+
 
 def _body_receipt(message: Message, source: MailSource) -> MailDocument | None:
     """The message's own text as a PDF document, when it reads as a receipt (an order confirmation)."""
@@ -301,9 +334,25 @@ def html_to_text(html: str) -> str:
 
 
 # Punctuation that mail uses and the PDF's standard Courier font lacks.
-_PLAIN = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-",
-                        "\u2022": "*", "\u2026": "...", "\u00a0": " ", "\u2212": "-", "\u200b": "", "\u200c": "",
-                        "\u200d": "", "\ufeff": "", "\t": "    "})
+_PLAIN = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2022": "*",
+        "\u2026": "...",
+        "\u00a0": " ",
+        "\u2212": "-",
+        "\u200b": "",
+        "\u200c": "",
+        "\u200d": "",
+        "\ufeff": "",
+        "\t": "    ",
+    }
+)
 PAGE_WIDTH, PAGE_HEIGHT = 612.0, 792.0  # US Letter, points
 _MARGIN = 40.0
 
@@ -327,7 +376,7 @@ def text_to_pdf(text: str) -> bytes:
     pdf = canvas.Canvas(buffer, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), invariant=1)
     for start in range(0, max(len(wrapped), 1), per_page):
         y = PAGE_HEIGHT - _MARGIN - size
-        for line in wrapped[start:start + per_page]:
+        for line in wrapped[start : start + per_page]:
             pdf.setFont("Courier", size)
             pdf.drawString(_MARGIN, y, line)
             y -= leading
@@ -345,8 +394,18 @@ def _squeeze_blank_lines(lines: list[str]) -> list[str]:
 
 
 def _wrap(line: str, width: int) -> list[str]:
-    return [line[i:i + width] for i in range(0, len(line), width)]
+    return [line[i : i + width] for i in range(0, len(line), width)]
 
 
-__all__ = ["MAX_MAILBOX_BYTES", "MESSAGE", "MBOX", "MailContents", "MailDocument", "MailProblem", "MailSource",
-           "open_mail", "split_mbox", "text_to_pdf"]
+__all__ = [
+    "MAX_MAILBOX_BYTES",
+    "MESSAGE",
+    "MBOX",
+    "MailContents",
+    "MailDocument",
+    "MailProblem",
+    "MailSource",
+    "open_mail",
+    "split_mbox",
+    "text_to_pdf",
+]

@@ -75,14 +75,28 @@ class OcrResult:
         """This read as the text of page ``index`` of a document, with its words' boxes in the
         read page's pixels, in the order of the text (line by line, as joined)."""
         words = tuple(
-            Word(word.text, float(word.left), float(word.top), float(word.right), float(word.bottom),
-                 max(0.0, word.confidence) / 100.0)
-            for line in self.lines for word in line.words
+            Word(
+                word.text,
+                float(word.left),
+                float(word.top),
+                float(word.right),
+                float(word.bottom),
+                max(0.0, word.confidence) / 100.0,
+            )
+            for line in self.lines
+            for word in line.words
         )
-        return PageText(index=index, text=self.text, source="ocr", confidence=self.confidence,
-                        scrawled_lines=self.scrawled_lines(), words=words,
-                        width=float(self.width), height=float(self.height),
-                        second_reading=self.second.page_text(index) if self.second else None)
+        return PageText(
+            index=index,
+            text=self.text,
+            source="ocr",
+            confidence=self.confidence,
+            scrawled_lines=self.scrawled_lines(),
+            words=words,
+            width=float(self.width),
+            height=float(self.height),
+            second_reading=self.second.page_text(index) if self.second else None,
+        )
 
     def scrawled_lines(self) -> tuple[str, ...]:
         """Lines with a wide unread mark in their row: a handwritten signature beside its date."""
@@ -169,7 +183,8 @@ def _add_line(lines: list[OcrLine], words: list[OcrWord], new_block: bool = Fals
     kept = words[start:end]
     # A scrap standing alone between two columns is the edges of two boxes ("Okafor Lo, 12/24/1982")
     kept = [
-        word for index, word in enumerate(kept)
+        word
+        for index, word in enumerate(kept)
         if not (0 < index < len(kept) - 1 and _noise(word) and _stands_apart(kept[index - 1], word, kept[index + 1]))
     ]
     line = _line_of(kept, new_block)
@@ -187,9 +202,12 @@ def _line_of(words: list[OcrWord] | tuple[OcrWord, ...], new_block: bool) -> Ocr
         return None
     scored = [word.confidence for word in words if word.confidence >= 0]
     return OcrLine(
-        top=min(word.top for word in words), bottom=max(word.bottom for word in words),
-        text=" ".join(word.text for word in words), new_block=new_block,
-        confidence=sum(scored) / len(scored) / 100.0 if scored else 0.0, words=tuple(words),
+        top=min(word.top for word in words),
+        bottom=max(word.bottom for word in words),
+        text=" ".join(word.text for word in words),
+        new_block=new_block,
+        confidence=sum(scored) / len(scored) / 100.0 if scored else 0.0,
+        words=tuple(words),
     )
 
 
@@ -290,9 +308,11 @@ def reread_doubtful_lines(
     """
     doubtful = sorted(
         (
-            line for line in result.lines
+            line
+            for line in result.lines
             # a line ending in a well-formed figure keeps it: a second reading is not a better one
-            if line.confidence < DOUBTFUL_LINE_CONFIDENCE and sum(ch.isalnum() for ch in line.text) >= 3
+            if line.confidence < DOUBTFUL_LINE_CONFIDENCE
+            and sum(ch.isalnum() for ch in line.text) >= 3
             and not _ENDS_IN_FIGURE.search(line.text)
         ),
         key=lambda line: line.confidence,
@@ -312,7 +332,8 @@ def reread_lines_with_unread_ink(
     is skipped by the page's read. A new reading is kept when it has more words than the old,
     as confidently read, none of them doubtful."""
     unread = [
-        line for line in result.lines
+        line
+        for line in result.lines
         if result.line_height <= line.unread_ink < SCRAWL_LINE_HEIGHTS * result.line_height and line.words
     ][:MAX_DOUBTFUL_LINES]
 
@@ -320,7 +341,8 @@ def reread_lines_with_unread_ink(
         old_words = [word.confidence for word in old.words if any(ch.isalnum() for ch in word.text)]
         new_words = [word.confidence for word in new.words if any(ch.isalnum() for ch in word.text)]
         return (
-            len(new_words) > len(old_words) and min(new_words) >= MISSED_LINE_CONFIDENCE * 100
+            len(new_words) > len(old_words)
+            and min(new_words) >= MISSED_LINE_CONFIDENCE * 100
             and sum(new_words) / len(new_words) >= sum(old_words) / max(1, len(old_words)) - 5
         )
 
@@ -328,8 +350,14 @@ def reread_lines_with_unread_ink(
 
 
 def _read_lines_again(
-    page: Image.Image, result: OcrResult, chosen: list[OcrLine], better, *,
-    dpi: int | None, thresholding: int, erase_rules: bool,
+    page: Image.Image,
+    result: OcrResult,
+    chosen: list[OcrLine],
+    better,
+    *,
+    dpi: int | None,
+    thresholding: int,
+    erase_rules: bool,
 ) -> OcrResult:
     """Read the chosen lines again at twice the size, stacked in one pass; a new reading
     replaces its line where ``better(old, new)``."""
@@ -359,7 +387,8 @@ def _read_lines_again(
         # back to the page: half the size, less the margin, from the strip's top
         words = tuple(
             word._replace(
-                left=left + (word.left - margin) // 2, right=left + (word.right - margin) // 2,
+                left=left + (word.left - margin) // 2,
+                right=left + (word.right - margin) // 2,
                 top=crop_top + (word.top - starts[index] - margin) // 2,
                 bottom=crop_top + (word.bottom - starts[index] - margin) // 2,
             )
@@ -381,8 +410,11 @@ def _read_lines_again(
         return result
     lines = [replaced.get(id(line), line) for line in result.lines]
     return OcrResult(
-        text=_join(lines), confidence=result.confidence, words=sum(len(line.words) for line in lines),
-        line_height=result.line_height, lines=lines,
+        text=_join(lines),
+        confidence=result.confidence,
+        words=sum(len(line.words) for line in lines),
+        line_height=result.line_height,
+        lines=lines,
     )
 
 
@@ -445,26 +477,41 @@ def recover_missed_lines(
         index = bisect.bisect_right(starts, (read_line.top + read_line.bottom) // 2) - 1
         _, x_offset, corner_row = strips[index]
         offset = corner_row - starts[index]
-        line = _line_of([
-            word._replace(left=word.left + x_offset, right=word.right + x_offset,
-                          top=word.top + offset, bottom=word.bottom + offset)
-            for word in read_line.words
-            if word.confidence >= NOISE_CONFIDENCE or any(ch.isdigit() for ch in word.text)
-        ], True)
-        if line and sum(ch.isalnum() for ch in line.text) >= 2 and (
-            line.confidence >= MISSED_LINE_CONFIDENCE
-            # a figure of four digits or more is no debris, even read with doubt (a date in its box)
-            or any(sum(ch.isdigit() for ch in word.text) >= 4 and word.confidence >= NOISE_CONFIDENCE
-                   for word in line.words)
+        line = _line_of(
+            [
+                word._replace(
+                    left=word.left + x_offset,
+                    right=word.right + x_offset,
+                    top=word.top + offset,
+                    bottom=word.bottom + offset,
+                )
+                for word in read_line.words
+                if word.confidence >= NOISE_CONFIDENCE or any(ch.isdigit() for ch in word.text)
+            ],
+            True,
+        )
+        if (
+            line
+            and sum(ch.isalnum() for ch in line.text) >= 2
+            and (
+                line.confidence >= MISSED_LINE_CONFIDENCE
+                # a figure of four digits or more is no debris, even read with doubt (a date in its box)
+                or any(
+                    sum(ch.isdigit() for ch in word.text) >= 4 and word.confidence >= NOISE_CONFIDENCE
+                    for word in line.words
+                )
+            )
         ):
             added.append(line)
     if not added:
         return result
     lines = sorted(result.lines + added, key=lambda line: line.top)
     return OcrResult(
-        text=_join(lines), confidence=result.confidence,
+        text=_join(lines),
+        confidence=result.confidence,
         words=result.words + sum(len(line.text.split()) for line in added),
-        line_height=result.line_height, lines=lines,
+        line_height=result.line_height,
+        lines=lines,
     )
 
 
@@ -602,7 +649,9 @@ def _missed_bands(page: Image.Image, result: OcrResult) -> list[tuple[int, int]]
     profile = bytearray(_ink_mask(gray).resize((1, gray.height), Image.Resampling.BOX).tobytes())
     for line in result.lines:
         if sum(ch.isalnum() for ch in line.text) >= 3:
-            profile[max(0, line.top):max(0, line.bottom)] = bytes(max(0, min(len(profile), line.bottom) - max(0, line.top)))
+            profile[max(0, line.top) : max(0, line.bottom)] = bytes(
+                max(0, min(len(profile), line.bottom) - max(0, line.top))
+            )
     line_height = result.line_height
     bridge = max(2, int(line_height * 0.25))
     bands: list[tuple[int, int]] = []
@@ -624,7 +673,11 @@ def _missed_bands(page: Image.Image, result: OcrResult) -> list[tuple[int, int]]
     for top, bottom in bands:
         if bottom - top < 0.8 * line_height or sum(profile[top:bottom]) > 0.5 * 255 * (bottom - top):
             continue
-        pieces.extend((y, min(bottom, y + step)) for y in range(top, bottom, step) if min(bottom, y + step) - y >= 0.8 * line_height)
+        pieces.extend(
+            (y, min(bottom, y + step))
+            for y in range(top, bottom, step)
+            if min(bottom, y + step) - y >= 0.8 * line_height
+        )
     return sorted(pieces, key=lambda band: band[0] - band[1])
 
 
@@ -641,7 +694,9 @@ def prepare(image: Image.Image) -> tuple[Image.Image, bool]:
     pixels = gray.width * gray.height
     if pixels > OCR_MAX_PIXELS:
         scale = (OCR_MAX_PIXELS / pixels) ** 0.5
-        gray = gray.resize((max(1, int(gray.width * scale)), max(1, int(gray.height * scale))), Image.Resampling.LANCZOS)
+        gray = gray.resize(
+            (max(1, int(gray.width * scale)), max(1, int(gray.height * scale))), Image.Resampling.LANCZOS
+        )
     return gray, box is not None
 
 
@@ -767,8 +822,11 @@ def _nearer_paper(small: Image.Image, paper: tuple[float, ...], surface: tuple[f
         brightness = total * (BRIGHTNESS_WEIGHT / 3.0)
 
         def squared_distance(point):
-            return ((red_share - point[0]) * (red_share - point[0]) + (green_share - point[1]) * (green_share - point[1])
-                    + (brightness - point[2]) * (brightness - point[2]))
+            return (
+                (red_share - point[0]) * (red_share - point[0])
+                + (green_share - point[1]) * (green_share - point[1])
+                + (brightness - point[2]) * (brightness - point[2])
+            )
 
         return args["convert"](squared_distance(paper) < squared_distance(surface), "L")
 
@@ -809,12 +867,18 @@ def _grow_over_bands(
     beside_x = [x for x in range(width) if x < left - 2 or x >= right + 2]
     while top > 0 and stands_out(row(top - 1, range(left + 2, right - 2)), [(top - 1) * width + x for x in beside_x]):
         top -= 1
-    while bottom < height and stands_out(row(bottom, range(left + 2, right - 2)), [bottom * width + x for x in beside_x]):
+    while bottom < height and stands_out(
+        row(bottom, range(left + 2, right - 2)), [bottom * width + x for x in beside_x]
+    ):
         bottom += 1
     beside_y = [y for y in range(height) if y < top - 2 or y >= bottom + 2]
-    while left > 0 and stands_out(column(left - 1, range(top + 2, bottom - 2)), [y * width + left - 1 for y in beside_y]):
+    while left > 0 and stands_out(
+        column(left - 1, range(top + 2, bottom - 2)), [y * width + left - 1 for y in beside_y]
+    ):
         left -= 1
-    while right < width and stands_out(column(right, range(top + 2, bottom - 2)), [y * width + right for y in beside_y]):
+    while right < width and stands_out(
+        column(right, range(top + 2, bottom - 2)), [y * width + right for y in beside_y]
+    ):
         right += 1
     return left, top, right, bottom
 
@@ -830,13 +894,17 @@ def _median_colour(small: Image.Image, *, inner: bool) -> tuple[int, int, int]:
         boxes = [(width // 4, height // 4, width - width // 4, height - height // 4)]
     else:
         ring_x, ring_y = max(1, width // 25), max(1, height // 25)
-        boxes = [(0, 0, width, ring_y), (0, height - ring_y, width, height),
-                 (0, ring_y, ring_x, height - ring_y), (width - ring_x, ring_y, width, height - ring_y)]
+        boxes = [
+            (0, 0, width, ring_y),
+            (0, height - ring_y, width, height),
+            (0, ring_y, ring_x, height - ring_y),
+            (width - ring_x, ring_y, width, height - ring_y),
+        ]
     histogram = [0] * 768
     for box in boxes:
         for index, count in enumerate(small.crop(box).histogram()):
             histogram[index] += count
-    return tuple(_median(histogram[band * 256:(band + 1) * 256]) for band in range(3))  # type: ignore[return-value]
+    return tuple(_median(histogram[band * 256 : (band + 1) * 256]) for band in range(3))  # type: ignore[return-value]
 
 
 def _median(histogram: list[int]) -> int:
@@ -889,7 +957,7 @@ def _largest_component(mask: bytearray, width: int, height: int) -> tuple[int, i
 
     above: list[int] = []
     for y in range(height):
-        row = binary[y * width:(y + 1) * width]
+        row = binary[y * width : (y + 1) * width]
         current: list[int] = []
         start = row.find(1)
         while start != -1:

@@ -79,8 +79,14 @@ def text_layers(data: bytes, page_count: int) -> list[TextLayer]:
             for page in pdf.pages[:page_count]:
                 try:
                     text = page.extract_text() or ""
-                    layer = TextLayer(text, _picture_coverage(page), _words(page) if text.strip() else (),
-                                      float(page.width), float(page.height), _marks(page) if text.strip() else ())
+                    layer = TextLayer(
+                        text,
+                        _picture_coverage(page),
+                        _words(page) if text.strip() else (),
+                        float(page.width),
+                        float(page.height),
+                        _marks(page) if text.strip() else (),
+                    )
                 except MemoryError:
                     raise
                 except Exception as error:  # pdfminer raises many types on odd pages
@@ -139,8 +145,16 @@ def usable_text(text: str) -> bool:
 
 
 def _text_page(index: int, layer: TextLayer) -> PageText:
-    return PageText(index=index, text=layer.text, source="text", confidence=1.0,
-                    words=layer.words, width=layer.width, height=layer.height, marks=layer.marks)
+    return PageText(
+        index=index,
+        text=layer.text,
+        source="text",
+        confidence=1.0,
+        words=layer.words,
+        width=layer.width,
+        height=layer.height,
+        marks=layer.marks,
+    )
 
 
 def extract_pdf_pages(data: bytes, *, psm: int | None = None) -> list[PageText]:
@@ -173,4 +187,3 @@ def extract_pdf_pages(data: bytes, *, psm: int | None = None) -> list[PageText]:
         return pages
     finally:
         document.close()
-

@@ -106,8 +106,14 @@ def _letters(text: object) -> str:
 # Fields that are read together: a group comes from the second pass only when the first
 # pass found nothing for its lead field, so a value read the first time is never replaced.
 _LETTER_FIELD_GROUPS = (
-    ("patient_name",), ("patient_dob",), ("provider_name",), ("provider_credentials",), ("provider_npi",),
-    ("provider_license",), ("provider_contact",), ("icd10", "diagnosis"),
+    ("patient_name",),
+    ("patient_dob",),
+    ("provider_name",),
+    ("provider_credentials",),
+    ("provider_npi",),
+    ("provider_license",),
+    ("provider_contact",),
+    ("icd10", "diagnosis"),
     ("items", "categories", "frequency", "duration_months"),
     ("issue_date", "valid_through", "valid_through_stated"),
 )
@@ -128,14 +134,18 @@ def _fill_letter_gaps(first, second) -> None:
 
 AUTO_LAYOUT_PSM = 3
 _LETTER_KEY_FIELDS = (
-    "patient_name", "provider_name", "provider_credentials", "provider_npi", "issue_date", "icd10", "categories",
+    "patient_name",
+    "provider_name",
+    "provider_credentials",
+    "provider_npi",
+    "issue_date",
+    "icd10",
+    "categories",
 )
 
 
 def _letter_gaps(letter) -> int:
     return sum(1 for name in _LETTER_KEY_FIELDS if not getattr(letter, name))
-
-
 
 
 def parse_as(pages: list[PageText], kind: str, *, media_type: str, date_order: str = "mdy") -> ReadResult:

@@ -90,12 +90,14 @@ def _run(task: str, data: bytes, filename: str, date_order: str, people: tuple[s
     except MemoryError:
         return _memory_error(memory_mb)
     except RecursionError:
-        return IngestError("the document is damaged: its structure refers back to itself (a loop), so it "
-                           "cannot be read")
+        return IngestError(
+            "the document is damaged: its structure refers back to itself (a loop), so it cannot be read"
+        )
     except Exception as error:  # a library choking on damaged input; no document text in the message
         # Frames only, at debug level: an exception's message may quote document text.
-        log.debug("reading a document failed: %s\n%s", type(error).__name__,
-                  "".join(traceback.format_tb(error.__traceback__)))
+        log.debug(
+            "reading a document failed: %s\n%s", type(error).__name__, "".join(traceback.format_tb(error.__traceback__))
+        )
         return IngestError(_damaged(data, error))
 
 
@@ -112,12 +114,16 @@ def _damaged(data: bytes, error: Exception) -> str:
     except IngestError:
         media_type = None
     if media_type == PDF:
-        return ("the PDF is damaged: its structure (pages, page tree or cross-reference table) could not be read; "
-                "open it in a PDF viewer and save or print it to a new PDF")
+        return (
+            "the PDF is damaged: its structure (pages, page tree or cross-reference table) could not be read; "
+            "open it in a PDF viewer and save or print it to a new PDF"
+        )
     if media_type is not None:
         what = media_type.split("/")[1].upper()
-        return (f"the {what} image is damaged or cut short and could not be decoded; "
-                "open it in an image viewer and save it again")
+        return (
+            f"the {what} image is damaged or cut short and could not be decoded; "
+            "open it in an image viewer and save it again"
+        )
     return f"the document could not be read (internal error: {type(error).__name__})"
 
 
@@ -214,8 +220,9 @@ def _cpu_budget(timeout_s: float) -> int:
 class _Worker:
     def __init__(self, memory_mb: int, cpu_s: int) -> None:
         self.connection, child_end = _CONTEXT.Pipe(duplex=True)
-        self.process = _CONTEXT.Process(target=_worker_main, args=(child_end, memory_mb, cpu_s, os.getpid()),
-                                        daemon=True)
+        self.process = _CONTEXT.Process(
+            target=_worker_main, args=(child_end, memory_mb, cpu_s, os.getpid()), daemon=True
+        )
         with _stderr_to_devnull():
             self.process.start()
         child_end.close()
@@ -225,8 +232,16 @@ class _Worker:
         self.job_timeout_s = 0.0
         self.job_sent_at = 0.0
 
-    def send(self, key: object, data: bytes, filename: str, date_order: str, timeout_s: float,
-             task: str = READ, people: tuple[str, ...] = ()) -> None:
+    def send(
+        self,
+        key: object,
+        data: bytes,
+        filename: str,
+        date_order: str,
+        timeout_s: float,
+        task: str = READ,
+        people: tuple[str, ...] = (),
+    ) -> None:
         """Queue a job in the pipe; a worker still starting reads it once ready."""
         self.job, self.job_timeout_s, self.job_sent_at = key, timeout_s, time.monotonic()
         self.connection.send((data, filename, date_order, task, people))
@@ -331,9 +346,12 @@ def read_many(
                     exit_code = worker.process.exitcode
                     worker.kill()
                     log.info("reader process ended unexpectedly (exit code %s)", exit_code)
-                    yield key, IngestError(
-                        "the reader process crashed on this document; it may be damaged, or need more "
-                        f"memory than allowed ({memory_mb} MB)"
+                    yield (
+                        key,
+                        IngestError(
+                            "the reader process crashed on this document; it may be damaged, or need more "
+                            f"memory than allowed ({memory_mb} MB)"
+                        ),
                     )
                 else:
                     worker.job = None
@@ -344,9 +362,12 @@ def read_many(
                 if worker.deadline <= now and worker not in finished:
                     del busy[connection]
                     worker.kill()
-                    yield worker.job, IngestError(
-                        f"reading the document took longer than {timeout_s:g} seconds and was stopped; "
-                        "it may be damaged or far too complex"
+                    yield (
+                        worker.job,
+                        IngestError(
+                            f"reading the document took longer than {timeout_s:g} seconds and was stopped; "
+                            "it may be damaged or far too complex"
+                        ),
                     )
     finally:
         for worker in idle:

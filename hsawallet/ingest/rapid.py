@@ -63,8 +63,9 @@ def _engine():
         try:
             from rapidocr_onnxruntime import RapidOCR
 
-            _engines[key] = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, print_verbose=False,
-                                     max_side_len=MAX_SIDE)
+            _engines[key] = RapidOCR(
+                intra_op_num_threads=1, inter_op_num_threads=1, print_verbose=False, max_side_len=MAX_SIDE
+            )
         except Exception as error:  # a broken install (models or its config missing from a bundle)
             log.info("second OCR engine unavailable: %s", type(error).__name__)
             _engines[key] = None
@@ -106,8 +107,10 @@ def _words_of(row) -> list[tuple[str, float, int, int, int, int]]:
         # no character boxes: the box's width shared out by characters
         left, right = min(xs), max(xs)
         step = (right - left) / max(1, len(text))
-        return [(match.group(), score * 100, int(left + step * match.start()), top,
-                 int(left + step * match.end()), bottom) for match in re.finditer(r"\S+", text)]
+        return [
+            (match.group(), score * 100, int(left + step * match.start()), top, int(left + step * match.end()), bottom)
+            for match in re.finditer(r"\S+", text)
+        ]
     confidences = [float(value) for value in row[5]]
     words = []
     current: list[tuple[str, float, int, int]] = []  # char, confidence, left, right
@@ -143,8 +146,11 @@ def _split(word):
     step = (word.right - word.left) / max(1, len(word.text))
     out, start = [], 0
     for piece in pieces:
-        out.append(word._replace(text=piece, left=int(word.left + step * start),
-                                 right=int(word.left + step * (start + len(piece)))))
+        out.append(
+            word._replace(
+                text=piece, left=int(word.left + step * start), right=int(word.left + step * (start + len(piece)))
+            )
+        )
         start += len(piece)
     return out
 
@@ -155,8 +161,11 @@ def result_from_rows(rows, size: tuple[int, int]):
 
     boxes = []
     for row in rows:
-        words = [piece for text, confidence, left, top, right, bottom in _words_of(row)
-                 for piece in _split(OcrWord(_clean(text), confidence, left, top, right, bottom))]
+        words = [
+            piece
+            for text, confidence, left, top, right, bottom in _words_of(row)
+            for piece in _split(OcrWord(_clean(text), confidence, left, top, right, bottom))
+        ]
         words = [word for word in words if word.text.strip()]
         if words:
             boxes.append(words)
@@ -183,7 +192,11 @@ def result_from_rows(rows, size: tuple[int, int]):
     confidences = [word.confidence for line in lines for word in line.words]
     heights = sorted(word.bottom - word.top for line in lines for word in line.words)
     return OcrResult(
-        text=_join(lines), confidence=round(sum(confidences) / len(confidences) / 100.0, 4) if confidences else 0.0,
-        words=len(confidences), line_height=float(heights[len(heights) // 2]) if heights else 0.0, lines=lines,
-        width=size[0], height=size[1],
+        text=_join(lines),
+        confidence=round(sum(confidences) / len(confidences) / 100.0, 4) if confidences else 0.0,
+        words=len(confidences),
+        line_height=float(heights[len(heights) // 2]) if heights else 0.0,
+        lines=lines,
+        width=size[0],
+        height=size[1],
     )

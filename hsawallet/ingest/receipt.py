@@ -144,12 +144,8 @@ def _letters(text: str) -> int:
     return sum(ch.isalpha() for ch in text)
 
 
-
-
 _SUFFIX_LINE = re.compile(r"^\W*(co\.|company\b|sdn\b|bhd\b|\(m\)|inc\b|llc\b|ltd\b|limited\b)", _I)
 _NAME_LABEL = re.compile(r"^\W*[A-Za-z ]{3,20}:\s*(?=\S)")
-
-
 
 
 def _name_quality(text: str) -> float:
@@ -159,10 +155,6 @@ def _name_quality(text: str) -> float:
         return 0.0
     wordlike = sum(1 for t in tokens if re.fullmatch(r"[A-Za-z][A-Za-z'&.\-]{2,}|&|[A-Z]\.?|\(?[A-Z]\)|\d{1,4}", t))
     return wordlike / len(tokens)
-
-
-
-
 
 
 def _amount_of(lines: list[_Line], index: int, lenient: bool = False) -> Decimal | None:
@@ -192,17 +184,19 @@ _PAID_ONLY = re.compile(_PAID, _I)
 
 
 def _cash_handed_over(lines: list[_Line], index: int) -> bool:
-    """"Paid amount 100.00" followed by "Change 20.50": the cash handed over, not the total."""
+    """ "Paid amount 100.00" followed by "Change 20.50": the cash handed over, not the total."""
     if not _PAID_ONLY.search(lines[index].text) or re.search(r"\bt[o0]ta[l1]\b", lines[index].text, _I):
         return False
-    for line in lines[index + 1: index + 4]:
+    for line in lines[index + 1 : index + 4]:
         if re.search(r"\b[cg]h[ae]nge\b", line.text, _I):
             found = find_amounts(line.text)
             return bool(found) and found[-1].value > 0
     return False
 
 
-_ITEM_TABLE_WORDS = re.compile(r"\b(description|items?|products?|services?|qty|quantity|price|units?|code|sku|each)\b", _I)
+_ITEM_TABLE_WORDS = re.compile(
+    r"\b(description|items?|products?|services?|qty|quantity|price|units?|code|sku|each)\b", _I
+)
 
 
 def _column_totals(layout: list[Line]) -> list[tuple[int, Decimal, bool]]:
@@ -224,7 +218,9 @@ def _column_totals(layout: list[Line]) -> list[tuple[int, Decimal, bool]]:
     return found
 
 
-def _summary_candidates(lines: list[_Line], layout: list[Line] | None = None) -> dict[str, list[tuple[int, Decimal, bool]]]:
+def _summary_candidates(
+    lines: list[_Line], layout: list[Line] | None = None
+) -> dict[str, list[tuple[int, Decimal, bool]]]:
     """Labelled summary amounts: {"subtotal"|"total"|"tax"|"shipping": [(line, amount, strong)]}."""
     found: dict[str, list[tuple[int, Decimal, bool]]] = {"subtotal": [], "total": [], "tax": [], "shipping": []}
     if layout is not None and len(layout) == len(lines):
@@ -256,14 +252,14 @@ def _summary_candidates(lines: list[_Line], layout: list[Line] | None = None) ->
     return found
 
 
-
-
 def natural_name(raw: str) -> str:
     """A person's name in natural order and readable case ("DELGADO, SCOTT" -> "Scott Delgado")."""
     text = " ".join(raw.replace("_", " ").split()).strip(" ,;:-")
     if text.endswith(".") and not re.search(r"\b[A-Za-z]\.$", text):
         text = text[:-1]
-    text = re.split(r"\s{2,}|\b(?:dob|d\.o\.b|date\s+of\s+birth|id|mrn|acct|rx|account)\b", text, flags=_I)[0].strip(" ,;:-")
+    text = re.split(r"\s{2,}|\b(?:dob|d\.o\.b|date\s+of\s+birth|id|mrn|acct|rx|account)\b", text, flags=_I)[0].strip(
+        " ,;:-"
+    )
     if "," in text:
         last, _, first = text.partition(",")
         suffix = re.match(r"^\s*(jr|sr|ii|iii|iv)\.?\s*$", first, _I)
@@ -292,15 +288,11 @@ def _find_patient(lines: list[_Line]) -> tuple[str | None, float]:
     return None, 0.0
 
 
-
-
 def _quantity_times_price(text: str) -> Decimal | None:
     match = re.search(r"(\d+)\s*[/xX]?\s*@\s*\$?(\d+[.,]\d{2})", text)
     if not match:
         return None
     return (int(match.group(1)) * Decimal(match.group(2).replace(",", "."))).quantize(Decimal("0.01"))
-
-
 
 
 # OCR reads a printed C as G ("GASH", "GHANGE")
@@ -362,7 +354,7 @@ def _tax_summary_gross(lines: list[_Line], start: int) -> Decimal | None:
     None when any row cannot be read, since a missing row would make the sum wrong."""
     gross = Decimal("0")
     rows = 0
-    for line in lines[start + 1: start + 1 + _TAX_SUMMARY_ROWS]:
+    for line in lines[start + 1 : start + 1 + _TAX_SUMMARY_ROWS]:
         text = line.text
         if _SUMMARY_ROWS_END.search(text):
             break

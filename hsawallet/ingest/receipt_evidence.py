@@ -90,7 +90,7 @@ def find_purchase_date(layout: list[Line], date_order: str, ocr: bool) -> tuple[
             elif left > 0 or above > 0:
                 score += 0.3
                 labelled = True
-            if _TIME.search(text[match.end: match.end + 16]):
+            if _TIME.search(text[match.end : match.end + 16]):
                 score += 0.05  # a till prints the time of sale beside the date
             if match.ambiguous:
                 score -= 0.05
@@ -134,7 +134,7 @@ def find_card_last4(layout: list[Line]) -> tuple[str | None, float]:
     for candidate in card_candidates(layout):
         digits, how = candidate.value, candidate.mark
         line = layout[candidate.line].text
-        before = line[max(0, candidate.start - 24): candidate.start]
+        before = line[max(0, candidate.start - 24) : candidate.start]
         if _NOT_CARD.search(before.rstrip(" *xX#•·.-:")) and not _CARD_WORDS.search(before):
             continue
         score = {"masked": 0.85, "labelled": 0.8}.get(how, 0.7)

@@ -116,7 +116,9 @@ def item_description(text: str, first_amount: AmountMatch, code_column: bool) ->
         parts = description.split(" ", 1)
         if len(parts) == 2 and re.fullmatch(r"[A-Z0-9]{1,8}", parts[0]) and re.search(r"[a-z]", parts[1]):
             description = parts[1]
-        description = re.sub(r"\s+[A-Z][A-Z0-9\-]{1,7}$", "", description) if re.search(r"[a-z]", description) else description
+        description = (
+            re.sub(r"\s+[A-Z][A-Z0-9\-]{1,7}$", "", description) if re.search(r"[a-z]", description) else description
+        )
     if description.isupper():
         description = _FLAG_END.sub(lambda m: m.group(0) if len(description.split()) <= 2 else "", description)
     return " ".join(description.split()).strip(" .:;,-_'‘’\"|~")
@@ -172,11 +174,18 @@ def _rows(texts: list[str], start: int, stop: int, categories: Categories) -> li
         if QTY_LINE.search(text):
             # "DARK CHOC BAR" / "2 @ 2.49 4.98": the quantity line carries the amount
             previous = texts[index - 1] if index > 0 else ""
-            if index > start and not find_amounts(previous) and _letters(previous) >= 3 and not SKIP_ITEM.search(previous):
+            if (
+                index > start
+                and not find_amounts(previous)
+                and _letters(previous) >= 3
+                and not SKIP_ITEM.search(previous)
+            ):
                 amount = amounts[-1].value if len(amounts) > 1 else _quantity_times_price(text)
                 if amount is not None:
                     placeholder = previous + " 0.00"
-                    description = item_description(placeholder, find_amounts(placeholder)[-1], bool(table and table.code_column))
+                    description = item_description(
+                        placeholder, find_amounts(placeholder)[-1], bool(table and table.code_column)
+                    )
                     items.append((_item(description, amount, categories, 0.45), index))
             continue
         if _DETAIL_LINE.search(text) or SKIP_ITEM.search(text) or PAYMENT.search(text) or SUMMARY_LABEL.search(text):
@@ -218,9 +227,13 @@ def _recover_misread_row(
     used = {index for _, index in rows}
     digits = f"{missing:.2f}"
     found = [
-        index for index in range(stop)
-        if index not in used and not find_amounts(texts[index]) and not SKIP_ITEM.search(texts[index])
-        and not PAYMENT.search(texts[index]) and re.search(rf"(?<![\d.]){re.escape(digits)}", texts[index])
+        index
+        for index in range(stop)
+        if index not in used
+        and not find_amounts(texts[index])
+        and not SKIP_ITEM.search(texts[index])
+        and not PAYMENT.search(texts[index])
+        and re.search(rf"(?<![\d.]){re.escape(digits)}", texts[index])
     ]
     if len(found) != 1:
         return rows

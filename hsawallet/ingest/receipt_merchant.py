@@ -28,7 +28,8 @@ _LEGAL_SUFFIX_END = re.compile(
 )
 _KEEPS_SUFFIX = re.compile(r"\b(sdn|bhd|berhad)\b", _I)
 LEGAL_FORM = re.compile(
-    r"\b(sdn\.?\s*bhd|bhd|berhad|s/b|llc|l\.l\.c|inc|corp(oration)?|ltd|limited|plc|gmbh|pty|co\.|p\.c\.|pllc)(?!\w)", _I
+    r"\b(sdn\.?\s*bhd|bhd|berhad|s/b|llc|l\.l\.c|inc|corp(oration)?|ltd|limited|plc|gmbh|pty|co\.|p\.c\.|pllc)(?!\w)",
+    _I,
 )
 # Words that name a kind of business: a line carrying one reads as a business name.
 BUSINESS_WORD = re.compile(
@@ -42,13 +43,83 @@ BUSINESS_WORD = re.compile(
 )
 # Lines made only of words like these are headings of the document, not a name.
 _HEADING_WORDS = {
-    "receipt", "receipts", "sales", "order", "orders", "details", "detail", "summary", "invoice", "tax", "statement",
-    "statements", "account", "activity", "information", "info", "payment", "payments", "method", "shipping",
-    "billing", "customer", "customers", "copy", "merchant", "duplicate", "original", "official", "your", "my", "the",
-    "of", "and", "&", "for", "also", "bought", "viewed", "items", "item", "patient", "superbill", "bill", "services",
-    "service", "membership", "member", "confirmation", "purchase", "transaction", "record", "thank", "you", "welcome",
-    "cash", "sale", "simplified", "history", "date", "paid", "amount", "total", "address", "ship", "to", "from",
-    "description", "qty", "price", "charges", "charge", "new", "visit", "visits", "client", "home", "page",
+    "receipt",
+    "receipts",
+    "sales",
+    "order",
+    "orders",
+    "details",
+    "detail",
+    "summary",
+    "invoice",
+    "tax",
+    "statement",
+    "statements",
+    "account",
+    "activity",
+    "information",
+    "info",
+    "payment",
+    "payments",
+    "method",
+    "shipping",
+    "billing",
+    "customer",
+    "customers",
+    "copy",
+    "merchant",
+    "duplicate",
+    "original",
+    "official",
+    "your",
+    "my",
+    "the",
+    "of",
+    "and",
+    "&",
+    "for",
+    "also",
+    "bought",
+    "viewed",
+    "items",
+    "item",
+    "patient",
+    "superbill",
+    "bill",
+    "services",
+    "service",
+    "membership",
+    "member",
+    "confirmation",
+    "purchase",
+    "transaction",
+    "record",
+    "thank",
+    "you",
+    "welcome",
+    "cash",
+    "sale",
+    "simplified",
+    "history",
+    "date",
+    "paid",
+    "amount",
+    "total",
+    "address",
+    "ship",
+    "to",
+    "from",
+    "description",
+    "qty",
+    "price",
+    "charges",
+    "charge",
+    "new",
+    "visit",
+    "visits",
+    "client",
+    "home",
+    "page",
 }
 _ADDRESS = re.compile(
     r"^\W*\d+[\w\-/]*\s+\w+.*\b(st|street|ave|avenue|rd|road|blvd|boulevard|dr|drive|ln|lane|way|ct|court|pkwy|parkway|"
@@ -138,7 +209,7 @@ _NAME_LABEL = re.compile(r"^\W*[A-Za-z ]{3,20}:\s*(?=\S)")  # "Owned by: ..." be
 def clean_name(text: str) -> str:
     label = _NAME_LABEL.match(text)
     if label and len(text) - label.end() > 5:
-        text = text[label.end():]
+        text = text[label.end() :]
     text = re.sub(r"\s*[\[(][^)\]]*\d[^)\]]*[)\]]?\s*$", "", text)  # a registration number "(519537-X)"
     text = re.sub(r"\s+\d{5,}\s*$", "", text)
     tokens = text.split()
@@ -170,7 +241,9 @@ def _name_quality(text: str) -> float:
     tokens = text.split()
     if not tokens:
         return 0.0
-    wordlike = sum(1 for t in tokens if re.fullmatch(r"[A-Za-z][A-Za-z'&.\-]{2,},?|&|[A-Z]\.?|\(?[A-Z]\)|\d{1,4}|Rx", t))
+    wordlike = sum(
+        1 for t in tokens if re.fullmatch(r"[A-Za-z][A-Za-z'&.\-]{2,},?|&|[A-Z]\.?|\(?[A-Z]\)|\d{1,4}|Rx", t)
+    )
     return wordlike / len(tokens)
 
 
@@ -282,7 +355,9 @@ def find_merchant(lines: list[Line]) -> tuple[str | None, float]:
     # agreement: the document says the same name again in words or in its web domain
     key = _fold(name)
     said_again = any(n == key or n.startswith(key + " ") for n in named)
-    in_domain = any(re.sub(r"[^a-z0-9]", "", key) and re.sub(r"[^a-z0-9]", "", key) in d.replace(".", "") for d in domains)
+    in_domain = any(
+        re.sub(r"[^a-z0-9]", "", key) and re.sub(r"[^a-z0-9]", "", key) in d.replace(".", "") for d in domains
+    )
     if said_again or in_domain:
         score += 0.6
     runner_up = max((s for s, p, t in scored if _fold(strip_legal_suffix(t)) != key), default=-9.0)

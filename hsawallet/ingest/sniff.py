@@ -73,8 +73,10 @@ def sniff(data: bytes) -> str:
     if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
         raise IngestError("not a supported document type: looks like a WebP image (convert it to JPEG or PNG)")
     if head.startswith(_OLE) and _OUTLOOK_STREAM in data:
-        raise IngestError("not a supported document type: an Outlook message (.msg); save its attachments from "
-                          "Outlook and import those, or save the message as .eml")
+        raise IngestError(
+            "not a supported document type: an Outlook message (.msg); save its attachments from "
+            "Outlook and import those, or save the message as .eml"
+        )
     for magic, offset, what in _KNOWN_OTHERS:
         if head[offset:].startswith(magic):
             raise IngestError(f"not a supported document type: looks like {what}")
@@ -91,8 +93,22 @@ def sniff(data: bytes) -> str:
 
 
 # Header names that say a text starts with an e-mail's header block (RFC 5322).
-_MAIL_HEADERS = {b"from", b"to", b"cc", b"subject", b"date", b"message-id", b"mime-version", b"received",
-                 b"return-path", b"delivered-to", b"reply-to", b"sender", b"content-type", b"x-mozilla-status"}
+_MAIL_HEADERS = {
+    b"from",
+    b"to",
+    b"cc",
+    b"subject",
+    b"date",
+    b"message-id",
+    b"mime-version",
+    b"received",
+    b"return-path",
+    b"delivered-to",
+    b"reply-to",
+    b"sender",
+    b"content-type",
+    b"x-mozilla-status",
+}
 _HEADER_LINE = re.compile(rb"^([!-9;-~]+)[ \t]*:")
 
 

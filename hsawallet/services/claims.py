@@ -58,7 +58,8 @@ class ExportBlocked(UserError):
             f"Claim {claim_id} was not exported: "
             + " ".join(b["message"] for b in blockers)
             + " Correct the letter (or what was misread), or export anyway (--anyway); the packet's cover "
-            "will say it was exported despite this.")
+            "will say it was exported despite this."
+        )
 
 
 def warnings_for_expenses(warnings: list[dict], expenses: list[dict]) -> list[dict]:
@@ -73,8 +74,11 @@ def warnings_for_expenses(warnings: list[dict], expenses: list[dict]) -> list[di
     out = []
     for warning in warnings:
         named = set(warning.get("item_ids") or ([warning["item_id"]] if warning.get("item_id") else []))
-        relevant = ((named & items) or (not named and warning.get("receipt_id") in receipts)
-                    or (warning.get("receipt_id") is None and warning.get("letter_id") in letters))
+        relevant = (
+            (named & items)
+            or (not named and warning.get("receipt_id") in receipts)
+            or (warning.get("receipt_id") is None and warning.get("letter_id") in letters)
+        )
         if relevant:
             blocker = warning["type"] in BLOCKER_TYPES and warning.get("letter_id") in letters
             out.append({**warning, "blocker": blocker})
@@ -96,15 +100,18 @@ def _expense_rows(session: Session, account: Account) -> list[dict]:
     people = {p.id: p.name for p in session.exec(select(Person))}
     links = {l.item_id: l for l in session.exec(select(ItemLink))}
     claimed: dict[int, list[tuple[int, str]]] = {}
-    for claim_item, claim in session.exec(select(ClaimItem, Claim).join(Claim, Claim.id == ClaimItem.claim_id)
-                                          .order_by(Claim.id)):
+    for claim_item, claim in session.exec(
+        select(ClaimItem, Claim).join(Claim, Claim.id == ClaimItem.claim_id).order_by(Claim.id)
+    ):
         claimed.setdefault(claim_item.item_id, []).append((claim.id, claim.status))
     rows = []
-    query = (select(LineItem, Receipt, Document)
-             .join(Receipt, Receipt.id == LineItem.receipt_id)
-             .join(Document, Document.id == Receipt.document_id)
-             .where((Document.account_id == account.id) | (Document.account_id.is_(None)))
-             .order_by(Receipt.date, Receipt.id, LineItem.position))
+    query = (
+        select(LineItem, Receipt, Document)
+        .join(Receipt, Receipt.id == LineItem.receipt_id)
+        .join(Document, Document.id == Receipt.document_id)
+        .where((Document.account_id == account.id) | (Document.account_id.is_(None)))
+        .order_by(Receipt.date, Receipt.id, LineItem.position)
+    )
     for item, receipt, doc in session.exec(query):
         link = links.get(item.id)
         reasons = []
@@ -114,20 +121,40 @@ def _expense_rows(session: Session, account: Account) -> list[dict]:
             reasons.append("no amount")
         if item.needs_lmn and (link is None or link.status not in COVERING_LINK_STATUSES):
             reasons.append("needs a letter of medical necessity that covers it")
-        if account.type == AccountType.HSA and account.established and receipt.date and receipt.date < account.established:
+        if (
+            account.type == AccountType.HSA
+            and account.established
+            and receipt.date
+            and receipt.date < account.established
+        ):
             reasons.append("dated before the HSA was established")
         in_claims = claimed.get(item.id, [])
-        rows.append({
-            "item_id": item.id, "receipt_id": receipt.id, "document_id": doc.id, "file": doc.file_name,
-            "date": receipt.date, "merchant": receipt.merchant, "description": item.description,
-            "amount": item.amount, "category": item.category, "needs_lmn": item.needs_lmn,
-            "person_id": receipt.person_id, "person": people.get(receipt.person_id),
-            "letter_id": link.letter_id if link and link.status in COVERING_LINK_STATUSES else None,
-            "eligible": not reasons, "why_not": "; ".join(reasons),
-            "claims": in_claims,
-            "claimed": any(status in CLAIMED_STATUSES for _, status in in_claims),
-            "in_claim": [{"id": claim_id, "status": status} for claim_id, status in in_claims if status in LIVE_CLAIM_STATUSES],
-        })
+        rows.append(
+            {
+                "item_id": item.id,
+                "receipt_id": receipt.id,
+                "document_id": doc.id,
+                "file": doc.file_name,
+                "date": receipt.date,
+                "merchant": receipt.merchant,
+                "description": item.description,
+                "amount": item.amount,
+                "category": item.category,
+                "needs_lmn": item.needs_lmn,
+                "person_id": receipt.person_id,
+                "person": people.get(receipt.person_id),
+                "letter_id": link.letter_id if link and link.status in COVERING_LINK_STATUSES else None,
+                "eligible": not reasons,
+                "why_not": "; ".join(reasons),
+                "claims": in_claims,
+                "claimed": any(status in CLAIMED_STATUSES for _, status in in_claims),
+                "in_claim": [
+                    {"id": claim_id, "status": status}
+                    for claim_id, status in in_claims
+                    if status in LIVE_CLAIM_STATUSES
+                ],
+            }
+        )
     return rows
 
 
@@ -162,24 +189,43 @@ def left_out_summary(left_out: list[dict]) -> dict:
     message = None
     if left_out:
         n = len(left_out)
-        message = (f"{n} expense{'s' if n != 1 else ''} (${money(amount)}) left out: already in "
-                   f"{_claims_text(holders)}. An expense is claimed once; delete or withdraw that claim, "
-                   "or include claimed expenses on purpose.")
-    return {"count": len(left_out), "amount": money(amount),
-            "claims": sorted({c["id"] for c in holders}), "message": message}
+        message = (
+            f"{n} expense{'s' if n != 1 else ''} (${money(amount)}) left out: already in "
+            f"{_claims_text(holders)}. An expense is claimed once; delete or withdraw that claim, "
+            "or include claimed expenses on purpose."
+        )
+    return {
+        "count": len(left_out),
+        "amount": money(amount),
+        "claims": sorted({c["id"] for c in holders}),
+        "message": message,
+    }
 
 
-def candidate_expenses(vault: Vault, account: str | int, *, person: str | None = None,
-                       date_from: date | None = None, date_to: date | None = None,
-                       include_claimed: bool = False) -> list[dict]:
+def candidate_expenses(
+    vault: Vault,
+    account: str | int,
+    *,
+    person: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    include_claimed: bool = False,
+) -> list[dict]:
     """Expenses that could go into a new claim for the account (JSON-ready)."""
-    return claim_candidates(vault, account, person=person, date_from=date_from, date_to=date_to,
-                            include_claimed=include_claimed)["expenses"]
+    return claim_candidates(
+        vault, account, person=person, date_from=date_from, date_to=date_to, include_claimed=include_claimed
+    )["expenses"]
 
 
-def claim_candidates(vault: Vault, account: str | int, *, person: str | None = None,
-                     date_from: date | None = None, date_to: date | None = None,
-                     include_claimed: bool = False) -> dict:
+def claim_candidates(
+    vault: Vault,
+    account: str | int,
+    *,
+    person: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    include_claimed: bool = False,
+) -> dict:
     """{"expenses": offered rows, "left_out": left_out_summary(...)} for a new claim (JSON-ready)."""
     with vault.session() as session:
         acct = find_account(session, str(account))
@@ -189,13 +235,23 @@ def claim_candidates(vault: Vault, account: str | int, *, person: str | None = N
 
 
 def _row_json(row: dict) -> dict:
-    return {**{k: v for k, v in row.items() if k not in ("claims",)},
-            "date": day(row["date"]), "amount": money(row["amount"])}
+    return {
+        **{k: v for k, v in row.items() if k not in ("claims",)},
+        "date": day(row["date"]),
+        "amount": money(row["amount"]),
+    }
 
 
-def new_claim(vault: Vault, *, account: str | int, person: str | None = None, date_from: date | None = None,
-              date_to: date | None = None, item_ids: list[int] | None = None,
-              include_claimed: bool = False) -> dict:
+def new_claim(
+    vault: Vault,
+    *,
+    account: str | int,
+    person: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    item_ids: list[int] | None = None,
+    include_claimed: bool = False,
+) -> dict:
     """A draft claim. Without --items: every eligible expense of the account in no live claim.
 
     An expense already in a claim that is not denied is left out (or, named in item_ids, refused)
@@ -218,25 +274,34 @@ def new_claim(vault: Vault, *, account: str | int, person: str | None = None, da
             held = [r for r in chosen if r["in_claim"]]
             if held and not include_claimed:
                 names = ", ".join(str(r["item_id"]) for r in held)
-                raise UserError(f"Item{'s' if len(held) > 1 else ''} {names} "
-                                f"{'are' if len(held) > 1 else 'is'} already in "
-                                f"{_claims_text([c for r in held for c in r['in_claim']])}; an expense is claimed "
-                                "once. Delete or withdraw that claim first, or use --include-claimed to claim "
-                                "it again on purpose.")
+                raise UserError(
+                    f"Item{'s' if len(held) > 1 else ''} {names} "
+                    f"{'are' if len(held) > 1 else 'is'} already in "
+                    f"{_claims_text([c for r in held for c in r['in_claim']])}; an expense is claimed "
+                    "once. Delete or withdraw that claim first, or use --include-claimed to claim "
+                    "it again on purpose."
+                )
         else:
-            chosen, left_out = _select(rows, person_row.id if person_row else None, date_from, date_to,
-                                       include_claimed)
+            chosen, left_out = _select(rows, person_row.id if person_row else None, date_from, date_to, include_claimed)
         if not chosen and left_out:
             summary = left_out_summary(left_out)
-            raise UserError(f"No new claim for account {acct.name}: every eligible expense with these filters "
-                            f"is already in {_claims_text([c for r in left_out for c in r['in_claim']])} "
-                            f"({summary['count']} expense{'s' if summary['count'] != 1 else ''}, "
-                            f"${summary['amount']}). An expense is claimed once; use --include-claimed to claim "
-                            "them again on purpose.")
+            raise UserError(
+                f"No new claim for account {acct.name}: every eligible expense with these filters "
+                f"is already in {_claims_text([c for r in left_out for c in r['in_claim']])} "
+                f"({summary['count']} expense{'s' if summary['count'] != 1 else ''}, "
+                f"${summary['amount']}). An expense is claimed once; use --include-claimed to claim "
+                "them again on purpose."
+            )
         if not chosen:
             raise UserError(f"No eligible, unclaimed expenses for account {acct.name} with these filters.")
-        claim = Claim(account_id=acct.id, person_id=person_row.id if person_row else None, title="",
-                      date_from=date_from, date_to=date_to, include_claimed=include_claimed)
+        claim = Claim(
+            account_id=acct.id,
+            person_id=person_row.id if person_row else None,
+            title="",
+            date_from=date_from,
+            date_to=date_to,
+            include_claimed=include_claimed,
+        )
         session.add(claim)
         session.flush()
         claim.title = f"Claim {claim.id} - {acct.name}"
@@ -249,13 +314,16 @@ def new_claim(vault: Vault, *, account: str | int, person: str | None = None, da
 
 
 def _claim_lines(session: Session, claim_id: int) -> list[tuple[ClaimItem, LineItem, Receipt, Document]]:
-    return list(session.exec(
-        select(ClaimItem, LineItem, Receipt, Document)
-        .join(LineItem, LineItem.id == ClaimItem.item_id)
-        .join(Receipt, Receipt.id == LineItem.receipt_id)
-        .join(Document, Document.id == Receipt.document_id)
-        .where(ClaimItem.claim_id == claim_id)
-        .order_by(Receipt.date, Receipt.id, LineItem.position)))
+    return list(
+        session.exec(
+            select(ClaimItem, LineItem, Receipt, Document)
+            .join(LineItem, LineItem.id == ClaimItem.item_id)
+            .join(Receipt, Receipt.id == LineItem.receipt_id)
+            .join(Document, Document.id == Receipt.document_id)
+            .where(ClaimItem.claim_id == claim_id)
+            .order_by(Receipt.date, Receipt.id, LineItem.position)
+        )
+    )
 
 
 def _claim_dict(session: Session, claim: Claim) -> dict:
@@ -268,17 +336,36 @@ def _claim_dict(session: Session, claim: Claim) -> dict:
         link = links.get(item.id)
         amount = claim_item.amount or Decimal("0")
         total += amount
-        items.append({"item_id": item.id, "receipt_id": receipt.id, "document_id": doc.id, "file": doc.file_name,
-                      "date": day(receipt.date), "merchant": receipt.merchant, "description": item.description,
-                      "amount": money(amount),
-                      "letter_id": link.letter_id if link and link.status in COVERING_LINK_STATUSES else None})
-    return {"id": claim.id, "title": claim.title, "account": account.name if account else None,
-            "account_type": account.type if account else None, "person": person.name if person else None,
-            "status": claim.status, "created": claim.created_at.date().isoformat(),
-            "items": items, "total": money(total), "submitted_on": day(claim.submitted_on),
-            "reimbursed_amount": money(claim.reimbursed_amount), "reimbursed_on": day(claim.reimbursed_on),
-            "denied_on": day(claim.denied_on), "denied_reason": claim.denied_reason,
-            "include_claimed": bool(claim.include_claimed)}
+        items.append(
+            {
+                "item_id": item.id,
+                "receipt_id": receipt.id,
+                "document_id": doc.id,
+                "file": doc.file_name,
+                "date": day(receipt.date),
+                "merchant": receipt.merchant,
+                "description": item.description,
+                "amount": money(amount),
+                "letter_id": link.letter_id if link and link.status in COVERING_LINK_STATUSES else None,
+            }
+        )
+    return {
+        "id": claim.id,
+        "title": claim.title,
+        "account": account.name if account else None,
+        "account_type": account.type if account else None,
+        "person": person.name if person else None,
+        "status": claim.status,
+        "created": claim.created_at.date().isoformat(),
+        "items": items,
+        "total": money(total),
+        "submitted_on": day(claim.submitted_on),
+        "reimbursed_amount": money(claim.reimbursed_amount),
+        "reimbursed_on": day(claim.reimbursed_on),
+        "denied_on": day(claim.denied_on),
+        "denied_reason": claim.denied_reason,
+        "include_claimed": bool(claim.include_claimed),
+    }
 
 
 def claim_json(vault: Vault, claim_id: int) -> dict:
@@ -304,9 +391,11 @@ def _get_claim(session: Session, claim_id: int) -> Claim:
 def _held_elsewhere(session: Session, claim: Claim) -> list[tuple[int, int, str]]:
     """(item id, other claim id, its status) for this claim's items held by another live claim."""
     mine = select(ClaimItem.item_id).where(ClaimItem.claim_id == claim.id)
-    rows = session.exec(select(ClaimItem.item_id, Claim.id, Claim.status)
-                        .join(Claim, Claim.id == ClaimItem.claim_id)
-                        .where(ClaimItem.item_id.in_(mine), Claim.id != claim.id, Claim.status.in_(LIVE_CLAIM_STATUSES)))
+    rows = session.exec(
+        select(ClaimItem.item_id, Claim.id, Claim.status)
+        .join(Claim, Claim.id == ClaimItem.claim_id)
+        .where(ClaimItem.item_id.in_(mine), Claim.id != claim.id, Claim.status.in_(LIVE_CLAIM_STATUSES))
+    )
     return list(rows)
 
 
@@ -316,8 +405,15 @@ def _check_day(on: date, what: str) -> date:
     return on
 
 
-def mark(vault: Vault, claim_id: int, status: str, *, amount: Decimal | None = None, on: date | None = None,
-         reason: str | None = None) -> dict:
+def mark(
+    vault: Vault,
+    claim_id: int,
+    status: str,
+    *,
+    amount: Decimal | None = None,
+    on: date | None = None,
+    reason: str | None = None,
+) -> dict:
     """Record a status change on the day it happened (``on``, default today).
 
     draft -> submitted | reimbursed | denied; submitted -> reimbursed | denied | draft (withdraw);
@@ -333,29 +429,44 @@ def mark(vault: Vault, claim_id: int, status: str, *, amount: Decimal | None = N
     with vault.session() as session:
         claim = _get_claim(session, claim_id)
         sent = (ClaimStatus.SUBMITTED, ClaimStatus.REIMBURSED, ClaimStatus.DENIED)
-        allowed = {ClaimStatus.DRAFT: sent, ClaimStatus.SUBMITTED: sent, ClaimStatus.REIMBURSED: (ClaimStatus.REIMBURSED,),
-                   ClaimStatus.DENIED: (ClaimStatus.DENIED,)}[claim.status]
+        allowed = {
+            ClaimStatus.DRAFT: sent,
+            ClaimStatus.SUBMITTED: sent,
+            ClaimStatus.REIMBURSED: (ClaimStatus.REIMBURSED,),
+            ClaimStatus.DENIED: (ClaimStatus.DENIED,),
+        }[claim.status]
         if status not in allowed:
-            raise UserError(f"Claim {claim_id} is {claim.status}; it cannot be marked {status}."
-                            + (" Reopen it as a draft first (hsawallet claim mark ID draft)."
-                               if claim.status == ClaimStatus.DENIED else ""))
-        total = sum((ci.amount or Decimal("0") for ci in session.exec(
-            select(ClaimItem).where(ClaimItem.claim_id == claim_id))), Decimal("0"))
+            raise UserError(
+                f"Claim {claim_id} is {claim.status}; it cannot be marked {status}."
+                + (
+                    " Reopen it as a draft first (hsawallet claim mark ID draft)."
+                    if claim.status == ClaimStatus.DENIED
+                    else ""
+                )
+            )
+        total = sum(
+            (ci.amount or Decimal("0") for ci in session.exec(select(ClaimItem).where(ClaimItem.claim_id == claim_id))),
+            Decimal("0"),
+        )
         if status == ClaimStatus.REIMBURSED:
             amount = total if amount is None else amount
             if amount < 0 or amount > total:
                 raise UserError(f"The reimbursed amount must be between 0.00 and the claim total {money(total)}.")
             if claim.submitted_on and on < claim.submitted_on:
-                raise UserError(f"Claim {claim_id} was submitted on {claim.submitted_on.isoformat()}; it cannot "
-                                f"have been reimbursed before that ({on.isoformat()}).")
+                raise UserError(
+                    f"Claim {claim_id} was submitted on {claim.submitted_on.isoformat()}; it cannot "
+                    f"have been reimbursed before that ({on.isoformat()})."
+                )
             claim.reimbursed_amount, claim.reimbursed_on = amount, on
             claim.submitted_on = claim.submitted_on or on
         elif status == ClaimStatus.SUBMITTED:
             claim.submitted_on = on
         elif status == ClaimStatus.DENIED:
             if claim.submitted_on and on < claim.submitted_on:
-                raise UserError(f"Claim {claim_id} was submitted on {claim.submitted_on.isoformat()}; it cannot "
-                                f"have been denied before that ({on.isoformat()}).")
+                raise UserError(
+                    f"Claim {claim_id} was submitted on {claim.submitted_on.isoformat()}; it cannot "
+                    f"have been denied before that ({on.isoformat()})."
+                )
             claim.denied_reason = reason or claim.denied_reason or "no reason given"
             claim.denied_on = on
         claim.status = status
@@ -376,8 +487,10 @@ def withdraw(vault: Vault, claim_id: int) -> dict:
         if claim.status == ClaimStatus.DENIED and not claim.include_claimed:
             held = _held_elsewhere(session, claim)
             if held:
-                raise UserError(f"Claim {claim_id} cannot be reopened: its expenses are now in "
-                                f"{_claims_text([{'id': c, 'status': s} for _, c, s in held])}.")
+                raise UserError(
+                    f"Claim {claim_id} cannot be reopened: its expenses are now in "
+                    f"{_claims_text([{'id': c, 'status': s} for _, c, s in held])}."
+                )
         claim.status = ClaimStatus.DRAFT
         claim.submitted_on = None
         claim.denied_on = None
@@ -393,8 +506,11 @@ def delete_claim(vault: Vault, claim_id: int) -> dict:
     with vault.session() as session:
         claim = _get_claim(session, claim_id)
         if claim.status != ClaimStatus.DRAFT:
-            hint = (f" Withdraw it first (hsawallet claim withdraw {claim_id})." if claim.status == ClaimStatus.SUBMITTED
-                    else " It stays on record.")
+            hint = (
+                f" Withdraw it first (hsawallet claim withdraw {claim_id})."
+                if claim.status == ClaimStatus.SUBMITTED
+                else " It stays on record."
+            )
             raise UserError(f"Claim {claim_id} is {claim.status}; only a draft can be deleted.{hint}")
         data = _claim_dict(session, claim)
         session.exec(delete(ClaimItem).where(ClaimItem.claim_id == claim_id))
@@ -404,8 +520,9 @@ def delete_claim(vault: Vault, claim_id: int) -> dict:
     return data
 
 
-def export(vault: Vault, claim_id: int, out_dir: Path, *, as_of: date | None = None,
-           anyway: bool = False) -> tuple[Path, Path]:
+def export(
+    vault: Vault, claim_id: int, out_dir: Path, *, as_of: date | None = None, anyway: bool = False
+) -> tuple[Path, Path]:
     """Write <out_dir>/<name>.pdf and .zip (all or nothing).
 
     The claim's warnings (dismissed ones too) go on the cover as notes; a blocker (see
@@ -434,13 +551,25 @@ def export(vault: Vault, claim_id: int, out_dir: Path, *, as_of: date | None = N
                 letter_doc_id, letter_person_id = letter_doc.id, letter.person_id
                 if letter_doc.id not in letter_docs:
                     letter_docs[letter_doc.id] = _claim_document(session, letter_doc)
-                label = ", ".join(x for x in (letter.provider_name, day(letter.issue_date)) if x) or letter_doc.file_name
+                label = (
+                    ", ".join(x for x in (letter.provider_name, day(letter.issue_date)) if x) or letter_doc.file_name
+                )
             # Whose expense: the patient on the receipt, else the patient of the letter that covers it.
             person_id = receipt.person_id if receipt.person_id is not None else letter_person_id
-            expenses.append(ClaimExpense(
-                item_id=item.id, receipt_id=receipt.id, document_id=doc.id, date=receipt.date,
-                merchant=receipt.merchant, description=item.description, amount=claim_item.amount or Decimal("0"),
-                person=people.get(person_id), letter_document_id=letter_doc_id, letter_label=label))
+            expenses.append(
+                ClaimExpense(
+                    item_id=item.id,
+                    receipt_id=receipt.id,
+                    document_id=doc.id,
+                    date=receipt.date,
+                    merchant=receipt.merchant,
+                    description=item.description,
+                    amount=claim_item.amount or Decimal("0"),
+                    person=people.get(person_id),
+                    letter_document_id=letter_doc_id,
+                    letter_label=label,
+                )
+            )
         relevant = warnings_for_expenses(rows, data["items"])
         blockers = [w for w in relevant if w["blocker"]]
         if blockers and not anyway:
@@ -450,11 +579,19 @@ def export(vault: Vault, claim_id: int, out_dir: Path, *, as_of: date | None = N
         if account.plan_start and account.plan_end:
             plan_year = f"{account.plan_start.isoformat()} to {account.plan_end.isoformat()}"
         packet = ClaimPacketInput(
-            claim_id=claim.id, title=claim.title, claimant=claimant, account_name=account.name,
-            account_type=account.type.upper(), plan_year=plan_year, created=claim.created_at.date(),
-            expenses=expenses, warnings=[w["message"] for w in relevant if not w["blocker"]],
-            exported_anyway=[w["message"] for w in blockers], receipts=list(receipts_docs.values()),
-            letters=list(letter_docs.values()))
+            claim_id=claim.id,
+            title=claim.title,
+            claimant=claimant,
+            account_name=account.name,
+            account_type=account.type.upper(),
+            plan_year=plan_year,
+            created=claim.created_at.date(),
+            expenses=expenses,
+            warnings=[w["message"] for w in relevant if not w["blocker"]],
+            exported_anyway=[w["message"] for w in blockers],
+            receipts=list(receipts_docs.values()),
+            letters=list(letter_docs.values()),
+        )
     slug = re.sub(r"[^A-Za-z0-9]+", "-", account.name).strip("-").lower() or "account"
     name = f"claim-{claim_id}-{slug}"
     try:
@@ -471,8 +608,13 @@ def _claimant(expenses: list[ClaimExpense], household: list[str]) -> str:
 
 
 def _claim_document(session: Session, doc: Document) -> ClaimDocument:
-    return ClaimDocument(document_id=doc.id, file=doc.file_name, media_type=doc.media_type or "application/pdf",
-                         data=document_bytes(session, doc.id), sha256=doc.sha256)
+    return ClaimDocument(
+        document_id=doc.id,
+        file=doc.file_name,
+        media_type=doc.media_type or "application/pdf",
+        data=document_bytes(session, doc.id),
+        sha256=doc.sha256,
+    )
 
 
 def shoebox(vault: Vault, *, as_of: date | None = None) -> dict:
@@ -491,15 +633,28 @@ def shoebox(vault: Vault, *, as_of: date | None = None) -> dict:
                 if row["amount"] is None:
                     continue
                 status, paid = _best_claim(row["claims"], claims, claim_totals, row["amount"])
-                expenses.append(shoebox_rules.ShoeboxExpense(
-                    item_id=row["item_id"], receipt_id=row["receipt_id"], date=row["date"], amount=row["amount"],
-                    account_type=account.type, eligible=row["eligible"], claim_status=status,
-                    reimbursed_amount=paid))
+                expenses.append(
+                    shoebox_rules.ShoeboxExpense(
+                        item_id=row["item_id"],
+                        receipt_id=row["receipt_id"],
+                        date=row["date"],
+                        amount=row["amount"],
+                        account_type=account.type,
+                        eligible=row["eligible"],
+                        claim_status=status,
+                        reimbursed_amount=paid,
+                    )
+                )
             entry = {"account": account.name, "type": account.type}
             if account.type == AccountType.HSA:
                 summary = shoebox_rules.hsa_shoebox(expenses)
-                entry.update({"per_year": {str(y): money(v) for y, v in sorted(summary.per_year.items())},
-                              "total_available": money(summary.total_available), "count": summary.count})
+                entry.update(
+                    {
+                        "per_year": {str(y): money(v) for y, v in sorted(summary.per_year.items())},
+                        "total_available": money(summary.total_available),
+                        "count": summary.count,
+                    }
+                )
             else:
                 rules_account = rules_accounts[account.id]
                 years = deadlines.plan_years_for_dates(rules_account, [e.date for e in expenses if e.date])
@@ -509,10 +664,17 @@ def shoebox(vault: Vault, *, as_of: date | None = None) -> dict:
                     deadline = deadlines.claim_deadline(rules_account, py) or incurred[1]
                     plan_years.append(shoebox_rules.PlanYear(start=incurred[0], end=incurred[1], deadline=deadline))
                 unclaimed = shoebox_rules.fsa_unclaimed(expenses, plan_years)
-                entry["plan_years"] = [{"start": day(u.plan_year.start), "end": day(u.plan_year.end),
-                                        "deadline": day(u.deadline), "unclaimed": money(u.amount),
-                                        "count": u.count, "days_left": (u.deadline - as_of).days}
-                                       for u in unclaimed]
+                entry["plan_years"] = [
+                    {
+                        "start": day(u.plan_year.start),
+                        "end": day(u.plan_year.end),
+                        "deadline": day(u.deadline),
+                        "unclaimed": money(u.amount),
+                        "count": u.count,
+                        "days_left": (u.deadline - as_of).days,
+                    }
+                    for u in unclaimed
+                ]
             out["accounts"].append(entry)
     return out
 

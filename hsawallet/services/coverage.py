@@ -37,45 +37,78 @@ def load_people(session: Session) -> list[rules.Person]:
 
 def load_accounts(session: Session) -> list[rules.Account]:
     return [
-        rules.Account(id=a.id, name=a.name, type=a.type, plan_start=a.plan_start, plan_end=a.plan_end,
-                      grace_end=a.grace_end, carryover=a.carryover, runout_end=a.runout_end,
-                      established=a.established)
+        rules.Account(
+            id=a.id,
+            name=a.name,
+            type=a.type,
+            plan_start=a.plan_start,
+            plan_end=a.plan_end,
+            grace_end=a.grace_end,
+            carryover=a.carryover,
+            runout_end=a.runout_end,
+            established=a.established,
+        )
         for a in session.exec(select(Account).order_by(Account.id))
     ]
 
 
 def load_letters(session: Session) -> list[rules.Letter]:
     out = []
-    for letter, doc in session.exec(select(Letter, Document).join(Document, Document.id == Letter.document_id)
-                                    .order_by(Letter.id)):
-        out.append(rules.Letter(
-            id=letter.id, file=doc.file_name, person_id=letter.person_id, patient_name=letter.patient_name,
-            patient_dob=letter.patient_dob, provider_name=letter.provider_name,
-            categories=tuple(letter.categories), items=tuple(letter.items), issue_date=letter.issue_date,
-            valid_through=letter.valid_through, valid_through_stated=letter.valid_through_stated,
-            missing=tuple(letter.missing)))
+    for letter, doc in session.exec(
+        select(Letter, Document).join(Document, Document.id == Letter.document_id).order_by(Letter.id)
+    ):
+        out.append(
+            rules.Letter(
+                id=letter.id,
+                file=doc.file_name,
+                person_id=letter.person_id,
+                patient_name=letter.patient_name,
+                patient_dob=letter.patient_dob,
+                provider_name=letter.provider_name,
+                categories=tuple(letter.categories),
+                items=tuple(letter.items),
+                issue_date=letter.issue_date,
+                valid_through=letter.valid_through,
+                valid_through_stated=letter.valid_through_stated,
+                missing=tuple(letter.missing),
+            )
+        )
     return out
 
 
 def load_receipts(session: Session, receipt_ids: Collection[int] | None = None) -> list[rules.Receipt]:
     """Every receipt with its items, or only those in ``receipt_ids``."""
     items_query = select(LineItem).order_by(LineItem.receipt_id, LineItem.position)
-    receipts_query = (select(Receipt, Document).join(Document, Document.id == Receipt.document_id)
-                      .order_by(Receipt.id))
+    receipts_query = select(Receipt, Document).join(Document, Document.id == Receipt.document_id).order_by(Receipt.id)
     if receipt_ids is not None:
         items_query = items_query.where(LineItem.receipt_id.in_(receipt_ids))
         receipts_query = receipts_query.where(Receipt.id.in_(receipt_ids))
     items_by_receipt: dict[int, list[rules.Item]] = {}
     for item in session.exec(items_query):
-        items_by_receipt.setdefault(item.receipt_id, []).append(rules.Item(
-            id=item.id, description=item.description, amount=item.amount, category=item.category,
-            needs_lmn=item.needs_lmn))
+        items_by_receipt.setdefault(item.receipt_id, []).append(
+            rules.Item(
+                id=item.id,
+                description=item.description,
+                amount=item.amount,
+                category=item.category,
+                needs_lmn=item.needs_lmn,
+            )
+        )
     out = []
     for receipt, doc in session.exec(receipts_query):
-        out.append(rules.Receipt(
-            id=receipt.id, file=doc.file_name, person_id=receipt.person_id, merchant=receipt.merchant,
-            date=receipt.date, total=receipt.total, account_id=doc.account_id,
-            items=tuple(items_by_receipt.get(receipt.id, ())), document_sha256=doc.sha256))
+        out.append(
+            rules.Receipt(
+                id=receipt.id,
+                file=doc.file_name,
+                person_id=receipt.person_id,
+                merchant=receipt.merchant,
+                date=receipt.date,
+                total=receipt.total,
+                account_id=doc.account_id,
+                items=tuple(items_by_receipt.get(receipt.id, ())),
+                document_sha256=doc.sha256,
+            )
+        )
     return out
 
 
@@ -101,23 +134,35 @@ def _resolve_people(session: Session, people: list[rules.Person], document_ids: 
     session.flush()
 
 
-def _items_touched(session: Session, document_ids: Collection[int], item_ids: Collection[int],
-                   letters: list[rules.Letter]) -> set[int]:
+def _items_touched(
+    session: Session, document_ids: Collection[int], item_ids: Collection[int], letters: list[rules.Letter]
+) -> set[int]:
     """Line items whose link a change of these documents (or of these items' manual links) can alter:
     the items of changed receipts, and for a changed letter every item of its categories (any patient:
     reasons name other people's letters), every item linked or related to it, and every item whose
     description the letter lists."""
     touched = set(item_ids)
-    touched |= set(session.exec(select(LineItem.id).join(Receipt, Receipt.id == LineItem.receipt_id)
-                                .where(Receipt.document_id.in_(document_ids))))
-    changed = [l for l in letters if l.id in set(session.exec(
-        select(Letter.id).where(Letter.document_id.in_(document_ids))))]
+    touched |= set(
+        session.exec(
+            select(LineItem.id)
+            .join(Receipt, Receipt.id == LineItem.receipt_id)
+            .where(Receipt.document_id.in_(document_ids))
+        )
+    )
+    changed = [
+        l for l in letters if l.id in set(session.exec(select(Letter.id).where(Letter.document_id.in_(document_ids))))
+    ]
     if not changed:
         return touched
     letter_ids = [l.id for l in changed]
     categories = {c for l in changed for c in l.categories}
-    touched |= set(session.exec(select(ItemLink.item_id).where(
-        ItemLink.letter_id.in_(letter_ids) | ItemLink.related_letter_id.in_(letter_ids))))
+    touched |= set(
+        session.exec(
+            select(ItemLink.item_id).where(
+                ItemLink.letter_id.in_(letter_ids) | ItemLink.related_letter_id.in_(letter_ids)
+            )
+        )
+    )
     touched |= set(session.exec(select(ManualLink.item_id).where(ManualLink.letter_id.in_(letter_ids))))
     touched |= set(session.exec(select(LineItem.id).where(LineItem.needs_lmn, LineItem.category.in_(categories))))
     listed = [i for l in changed for i in l.items]
@@ -128,8 +173,9 @@ def _items_touched(session: Session, document_ids: Collection[int], item_ids: Co
     return touched
 
 
-def recompute_links(vault: Vault, *, document_ids: Collection[int] | None = None,
-                    item_ids: Collection[int] = ()) -> list[rules.LinkResult]:
+def recompute_links(
+    vault: Vault, *, document_ids: Collection[int] | None = None, item_ids: Collection[int] = ()
+) -> list[rules.LinkResult]:
     """Relink line items to letters and store the results.
 
     With neither ``document_ids`` nor ``item_ids``: the whole vault (``links --recompute``, and after a
@@ -148,8 +194,10 @@ def recompute_links(vault: Vault, *, document_ids: Collection[int] | None = None
         else:
             touched = _items_touched(session, list(document_ids or ()), item_ids, letters)
             receipt_ids = set(session.exec(select(LineItem.receipt_id).where(LineItem.id.in_(touched))))
-            receipts = [replace(r, items=tuple(i for i in r.items if i.id in touched))
-                        for r in load_receipts(session, receipt_ids)]
+            receipts = [
+                replace(r, items=tuple(i for i in r.items if i.id in touched))
+                for r in load_receipts(session, receipt_ids)
+            ]
             manual_rows = list(session.exec(select(ManualLink).where(ManualLink.item_id.in_(touched))))
         manual = [rules.ManualLink(item_id=m.item_id, letter_id=m.letter_id) for m in manual_rows]
         results = rules.compute_links(receipts, letters, manual, people=people)
@@ -158,10 +206,17 @@ def recompute_links(vault: Vault, *, document_ids: Collection[int] | None = None
         else:
             session.exec(delete(ItemLink).where(ItemLink.item_id.in_(touched)))
         for link in results:
-            session.add(ItemLink(item_id=link.item_id, letter_id=link.letter_id,
-                                 related_letter_id=link.related_letter_id, status=link.status,
-                                 reason=link.reason, manual=link.status in USER_LINK_STATUSES,
-                                 outside_terms=list(link.outside_terms)))
+            session.add(
+                ItemLink(
+                    item_id=link.item_id,
+                    letter_id=link.letter_id,
+                    related_letter_id=link.related_letter_id,
+                    status=link.status,
+                    reason=link.reason,
+                    manual=link.status in USER_LINK_STATUSES,
+                    outside_terms=list(link.outside_terms),
+                )
+            )
         session.commit()
     events.publish(events.LINKS_CHANGED)
     return results
@@ -179,8 +234,9 @@ def link_outside_terms(session: Session, item_id: int, letter_id: int) -> tuple[
     """Why linking this item to this letter goes beyond the letter's terms (empty: it does not)."""
     people = load_people(session)
     item = session.get(LineItem, item_id)
-    _resolve_people(session, people, [session.get(Receipt, item.receipt_id).document_id,
-                                      session.get(Letter, letter_id).document_id])
+    _resolve_people(
+        session, people, [session.get(Receipt, item.receipt_id).document_id, session.get(Letter, letter_id).document_id]
+    )
     receipt = load_receipts(session, [item.receipt_id])[0]
     letter = next(l for l in load_letters(session) if l.id == letter_id)
     rule_item = next(i for i in receipt.items if i.id == item_id)
@@ -205,7 +261,9 @@ def set_manual_link(vault: Vault, item_id: int, letter_id: int | None, *, force:
                 raise OutsideTermsError(
                     f"Letter {letter_id} does not cover item {item_id} ({item.description}): {'; '.join(reasons)}. "
                     "Nothing was changed. To link it anyway (it will be marked as outside the letter's terms "
-                    "and warned about), use --force.", reasons)
+                    "and warned about), use --force.",
+                    reasons,
+                )
         row = session.get(ManualLink, item_id) or ManualLink(item_id=item_id)
         row.letter_id = letter_id
         session.add(row)
@@ -260,17 +318,27 @@ def stored_links(session: Session) -> list[ItemLink]:
 
 
 def links_as_results(session: Session) -> list[rules.LinkResult]:
-    rows = session.exec(select(ItemLink, LineItem.receipt_id).join(LineItem, LineItem.id == ItemLink.item_id)
-                        .order_by(ItemLink.item_id))
-    return [rules.LinkResult(item_id=l.item_id, receipt_id=receipt_id, letter_id=l.letter_id,
-                             status=l.status, related_letter_id=l.related_letter_id, reason=l.reason,
-                             outside_terms=tuple(l.outside_terms))
-            for l, receipt_id in rows]
+    rows = session.exec(
+        select(ItemLink, LineItem.receipt_id).join(LineItem, LineItem.id == ItemLink.item_id).order_by(ItemLink.item_id)
+    )
+    return [
+        rules.LinkResult(
+            item_id=l.item_id,
+            receipt_id=receipt_id,
+            letter_id=l.letter_id,
+            status=l.status,
+            related_letter_id=l.related_letter_id,
+            reason=l.reason,
+            outside_terms=tuple(l.outside_terms),
+        )
+        for l, receipt_id in rows
+    ]
 
 
 def claimed_item_ids(session: Session) -> frozenset[int]:
-    rows = session.exec(select(ClaimItem.item_id).join(Claim, Claim.id == ClaimItem.claim_id)
-                        .where(Claim.status.in_(CLAIMED_STATUSES)))
+    rows = session.exec(
+        select(ClaimItem.item_id).join(Claim, Claim.id == ClaimItem.claim_id).where(Claim.status.in_(CLAIMED_STATUSES))
+    )
     return frozenset(rows)
 
 
@@ -284,9 +352,15 @@ def check(vault: Vault, *, as_of: date | None = None, include_dismissed: bool = 
     as_of = as_of or date.today()
     with vault.session() as session:
         warnings = rules.compute_warnings(
-            receipts=load_receipts(session), letters=load_letters(session), links=links_as_results(session),
-            accounts=load_accounts(session), people=load_people(session), as_of=as_of,
-            expiring_days=config.get(session, "expiring_days"), claimed_item_ids=claimed_item_ids(session))
+            receipts=load_receipts(session),
+            letters=load_letters(session),
+            links=links_as_results(session),
+            accounts=load_accounts(session),
+            people=load_people(session),
+            as_of=as_of,
+            expiring_days=config.get(session, "expiring_days"),
+            claimed_item_ids=claimed_item_ids(session),
+        )
         if not include_dismissed:
             dismissed = dismissed_keys(session)
             warnings = [w for w in warnings if warning_key(w) not in dismissed]

@@ -53,9 +53,14 @@ class ImportOutcome:
     duplicate_of: int | None = None  # a duplicate's document (stored earlier or earlier in this batch)
 
     def as_json(self) -> dict:
-        line = {"file": storable_name(self.file), "status": self.status, "document_id": self.document_id,
-                "kind": self.kind, "error": self.error,
-                "container": None if self.container is None else storable_name(self.container)}
+        line = {
+            "file": storable_name(self.file),
+            "status": self.status,
+            "document_id": self.document_id,
+            "kind": self.kind,
+            "error": self.error,
+            "container": None if self.container is None else storable_name(self.container),
+        }
         if self.status == ImportStatus.DUPLICATE:
             line["duplicate_of"] = self.duplicate_of
         return line
@@ -68,8 +73,9 @@ Progress = Callable[[int, int, ImportOutcome], None]
 # content decides); in a folder, a file named as something else (notes, spreadsheets, a scanner's
 # .json sidecars) is not a document the user meant, and an error line for each would bury the real ones.
 # A name without a suffix is tried too: mail clients keep mailboxes so ("Inbox").
-DOCUMENT_SUFFIXES = frozenset({".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".heic", ".heif", ".webp",
-                               ".bmp", ".gif", ".eml", ".mbox"})
+DOCUMENT_SUFFIXES = frozenset(
+    {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".heic", ".heif", ".webp", ".bmp", ".gif", ".eml", ".mbox"}
+)
 
 
 def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
@@ -100,8 +106,9 @@ def _read_file(path: Path) -> bytes:
             raise IngestError("it is a folder, not a file") from None
         raise IngestError(f"it is {exc.strerror}, not a regular file; only saved files are imported") from None
     except FileTooLarge as exc:
-        raise IngestError(f"the file is too large ({exc.size // (1024 * 1024)} MB; the limit is "
-                          f"{exc.limit // (1024 * 1024)} MB)") from None
+        raise IngestError(
+            f"the file is too large ({exc.size // (1024 * 1024)} MB; the limit is {exc.limit // (1024 * 1024)} MB)"
+        ) from None
     except FileNotFoundError:
         raise IngestError("the file was not found (moved or deleted before it could be read)") from None
     except PermissionError:
@@ -136,8 +143,14 @@ def import_files(
         return _import_files(vault, paths, person_id, account_id, progress, workers)
 
 
-def _import_files(vault: Vault, paths: Iterable[str | os.PathLike], person_id: int | None,
-                  account_id: int | None, progress: Progress | None, workers: int | None) -> list[ImportOutcome]:
+def _import_files(
+    vault: Vault,
+    paths: Iterable[str | os.PathLike],
+    person_id: int | None,
+    account_id: int | None,
+    progress: Progress | None,
+    workers: int | None,
+) -> list[ImportOutcome]:
     from hsawallet.ingest.pool import read_many
 
     files = expand_paths(paths)
@@ -178,7 +191,11 @@ def _import_files(vault: Vault, paths: Iterable[str | os.PathLike], person_id: i
                     copies.setdefault(first, []).append(outcome)
                     settled = False
                 elif existing is not None and existing.status != DocumentStatus.STORED:
-                    outcome.status, outcome.document_id, outcome.kind = ImportStatus.DUPLICATE, existing.id, existing.kind
+                    outcome.status, outcome.document_id, outcome.kind = (
+                        ImportStatus.DUPLICATE,
+                        existing.id,
+                        existing.kind,
+                    )
                     outcome.duplicate_of = existing.id
                 else:
                     doc = existing or _store_document(session, outcome.file, data, sha, person_id, account_id)
@@ -203,7 +220,7 @@ def _import_files(vault: Vault, paths: Iterable[str | os.PathLike], person_id: i
                 data = b""
             if data and mail_kind(data):
                 messages.append((outcome, path))  # read again when its turn comes: a batch of mailboxes
-            else:                                     # is never all in memory at once
+            else:  # is never all in memory at once
                 stage(outcome, data)
         # A message or mailbox expands to the documents it carries, each staged as a file of its own.
         total -= len(messages)
@@ -217,8 +234,14 @@ def _import_files(vault: Vault, paths: Iterable[str | os.PathLike], person_id: i
         for doc in session.exec(select(Document).where(Document.status == DocumentStatus.STORED)):
             if doc.id not in queued:
                 to_read.append((len(outcomes), doc.file_name))
-                outcomes.append(ImportOutcome(file=doc.file_name, path="(left unread by an earlier import)",
-                                              status=ImportStatus.ERROR, document_id=doc.id))
+                outcomes.append(
+                    ImportOutcome(
+                        file=doc.file_name,
+                        path="(left unread by an earlier import)",
+                        status=ImportStatus.ERROR,
+                        document_id=doc.id,
+                    )
+                )
                 total += 1
 
     def jobs() -> Iterator[tuple[int, bytes, str]]:
@@ -244,20 +267,27 @@ def _import_files(vault: Vault, paths: Iterable[str | os.PathLike], person_id: i
                 copy.kind = outcome.kind
             else:
                 copy.status, copy.document_id, copy.duplicate_of = ImportStatus.ERROR, None, None
-                copy.error = f"the same bytes as {storable_name(outcome.file)}, which could not be read: {outcome.error}"
+                copy.error = (
+                    f"the same bytes as {storable_name(outcome.file)}, which could not be read: {outcome.error}"
+                )
             report(copy)
 
     if any(o.status == ImportStatus.IMPORTED for o in outcomes):
         from hsawallet.services.coverage import recompute_links
 
-        recompute_links(vault, document_ids=[o.document_id for o in outcomes
-                                             if o.status == ImportStatus.IMPORTED and o.document_id is not None])
+        recompute_links(
+            vault,
+            document_ids=[
+                o.document_id for o in outcomes if o.status == ImportStatus.IMPORTED and o.document_id is not None
+            ],
+        )
         events.publish(events.DOCUMENTS_CHANGED)
     return outcomes
 
 
-def _open_messages(messages: list[tuple[ImportOutcome, Path]], workers: int
-                   ) -> Iterator[tuple[ImportOutcome, bytes, DocumentSource | None]]:
+def _open_messages(
+    messages: list[tuple[ImportOutcome, Path]], workers: int
+) -> Iterator[tuple[ImportOutcome, bytes, DocumentSource | None]]:
     """Each e-mail file's documents as (outcome, bytes, source), opened in the reader workers; a file
     or message that gives no document comes back as its outcome with the reason (bytes b"", no source)."""
     from hsawallet.ingest.pool import OPEN_MAIL, read_many
@@ -282,14 +312,31 @@ def _open_messages(messages: list[tuple[ImportOutcome, Path]], workers: int
         for problem in contents.problems:
             name = problem.attachment or container.file
             reason = f"{problem.where}: {problem.message}" if problem.where else problem.message
-            yield ImportOutcome(file=name, path=_unique(f"{container.path}/{problem.where}/{name}", paths), status=ImportStatus.ERROR,
-                                error=reason, container=container.file), b"", None
+            yield (
+                ImportOutcome(
+                    file=name,
+                    path=_unique(f"{container.path}/{problem.where}/{name}", paths),
+                    status=ImportStatus.ERROR,
+                    error=reason,
+                    container=container.file,
+                ),
+                b"",
+                None,
+            )
         for document in contents.documents:
             path = _unique(f"{container.path}/{document.name}", paths)
-            source = DocumentSource(kind=SourceKind.EMAIL, container=container.file, message_date=document.source.date,
-                                    sender=document.source.sender, subject=document.source.subject)
-            yield (ImportOutcome(file=document.name, path=path, status=ImportStatus.ERROR, container=container.file),
-                   document.data, source)
+            source = DocumentSource(
+                kind=SourceKind.EMAIL,
+                container=container.file,
+                message_date=document.source.date,
+                sender=document.source.sender,
+                subject=document.source.subject,
+            )
+            yield (
+                ImportOutcome(file=document.name, path=path, status=ImportStatus.ERROR, container=container.file),
+                document.data,
+                source,
+            )
     for outcome in unreadable:
         yield outcome, b"", None
 
@@ -309,10 +356,18 @@ def _remember_source(session: Session, document_id: int, source: DocumentSource)
         session.commit()
 
 
-def _store_document(session: Session, name: str, data: bytes, sha: str,
-                    person_id: int | None, account_id: int | None) -> Document:
-    doc = Document(file_name=storable_name(name), file_name_bytes=name_bytes(name), size=len(data), sha256=sha,
-                   status=DocumentStatus.STORED, person_id=person_id, account_id=account_id)
+def _store_document(
+    session: Session, name: str, data: bytes, sha: str, person_id: int | None, account_id: int | None
+) -> Document:
+    doc = Document(
+        file_name=storable_name(name),
+        file_name_bytes=name_bytes(name),
+        size=len(data),
+        sha256=sha,
+        status=DocumentStatus.STORED,
+        person_id=person_id,
+        account_id=account_id,
+    )
     session.add(doc)
     session.flush()
     session.add(DocumentBlob(document_id=doc.id, data=data))
@@ -332,10 +387,25 @@ def _forget_document(session: Session, document_id: int | None) -> None:
 
 RECEIPT_FIELDS = ("merchant", "date", "total", "subtotal", "tax", "card_last4", "patient")
 LETTER_FIELDS = (
-    "patient_name", "patient_dob", "provider_name", "provider_credentials", "provider_license",
-    "provider_npi", "provider_contact", "diagnosis", "icd10", "items", "categories", "frequency",
-    "duration_months", "issue_date", "valid_through", "valid_through_stated", "signed",
-    "medical_necessity_statement", "missing",
+    "patient_name",
+    "patient_dob",
+    "provider_name",
+    "provider_credentials",
+    "provider_license",
+    "provider_npi",
+    "provider_contact",
+    "diagnosis",
+    "icd10",
+    "items",
+    "categories",
+    "frequency",
+    "duration_months",
+    "issue_date",
+    "valid_through",
+    "valid_through_stated",
+    "signed",
+    "medical_necessity_statement",
+    "missing",
 )
 ITEM_FIELDS = ("description", "amount", "category", "needs_lmn")
 DATE_FIELDS = {"date", "patient_dob", "issue_date", "valid_through"}
@@ -359,8 +429,15 @@ def store_read_result(session: Session, doc: Document, result: ReadResult) -> No
     session.add(doc)
     session.exec(delete(PageText).where(PageText.document_id == doc.id))
     for page in result.pages:
-        session.add(PageText(document_id=doc.id, page_index=page.index, text=page.text,
-                             source=page.source, confidence=page.confidence))
+        session.add(
+            PageText(
+                document_id=doc.id,
+                page_index=page.index,
+                text=page.text,
+                source=page.source,
+                confidence=page.confidence,
+            )
+        )
     receipt = session.exec(select(Receipt).where(Receipt.document_id == doc.id)).first()
     letter = session.exec(select(Letter).where(Letter.document_id == doc.id)).first()
     if result.kind == DocumentKind.RECEIPT and result.receipt is not None:
@@ -373,17 +450,26 @@ def store_read_result(session: Session, doc: Document, result: ReadResult) -> No
         receipt.confidence = dict(fields.confidence)
         session.add(receipt)
         session.flush()
-        items = list(session.exec(select(LineItem).where(LineItem.receipt_id == receipt.id)
-                                  .order_by(LineItem.position)))
+        items = list(
+            session.exec(select(LineItem).where(LineItem.receipt_id == receipt.id).order_by(LineItem.position))
+        )
         for position, item_fields in enumerate(fields.items):
-            item = items[position] if position < len(items) else LineItem(receipt_id=receipt.id, position=position,
-                                                                            description="", category=Category.NOT_ELIGIBLE,
-                                                                            needs_lmn=False)
+            item = (
+                items[position]
+                if position < len(items)
+                else LineItem(
+                    receipt_id=receipt.id,
+                    position=position,
+                    description="",
+                    category=Category.NOT_ELIGIBLE,
+                    needs_lmn=False,
+                )
+            )
             for name in ITEM_FIELDS:
                 setattr(item, name, getattr(item_fields, name))
             item.confidence = item_fields.confidence
             session.add(item)
-        for extra in items[len(fields.items):]:
+        for extra in items[len(fields.items) :]:
             session.delete(extra)
         session.flush()
         _apply_edits(session, "receipt", receipt)
@@ -433,7 +519,7 @@ def _apply_edits(session: Session, target: str, row) -> None:
     edits = session.exec(select(FieldEdit).where(FieldEdit.target == target, FieldEdit.target_id == row.id))
     for edit in edits:
         setattr(row, edit.field, _decode(edit.field, json.loads(edit.value) if edit.value else None))
-        row.confidence = ({**row.confidence, edit.field: 1.0} if isinstance(row.confidence, dict) else 1.0)
+        row.confidence = {**row.confidence, edit.field: 1.0} if isinstance(row.confidence, dict) else 1.0
     session.add(row)
 
 
@@ -448,6 +534,7 @@ def _decode(field: str, value):
 
 
 # ---------------------------------------------------------------- user corrections
+
 
 def parse_field_value(field: str, raw: str):
     """A CLI/GUI string to the field's type, with a specific message when it does not fit."""
@@ -502,8 +589,9 @@ def set_field(vault: Vault, document_id: int, field: str, raw_value: str) -> Non
             parts = field.split(".")
             if len(parts) != 3 or not parts[1].isdigit() or parts[2] not in ITEM_FIELDS:
                 raise UserError(f"Item fields are written items.N.FIELD with FIELD one of {', '.join(ITEM_FIELDS)}.")
-            items = list(session.exec(select(LineItem).where(LineItem.receipt_id == receipt.id)
-                                      .order_by(LineItem.position)))
+            items = list(
+                session.exec(select(LineItem).where(LineItem.receipt_id == receipt.id).order_by(LineItem.position))
+            )
             number = int(parts[1])
             if not 1 <= number <= len(items):
                 raise UserError(f"Receipt {document_id} has {len(items)} items; there is no item {number}.")
@@ -525,8 +613,11 @@ def set_field(vault: Vault, document_id: int, field: str, raw_value: str) -> Non
             known = RECEIPT_FIELDS if receipt is not None else LETTER_FIELDS if letter is not None else ()
             if not known:
                 raise UserError(f"Document {document_id} is neither a receipt nor a letter; nothing to correct.")
-            raise UserError(f"Unknown field '{field}'. Fields: {', '.join(known)}"
-                            + (", items.N.FIELD" if receipt is not None else "") + ".")
+            raise UserError(
+                f"Unknown field '{field}'. Fields: {', '.join(known)}"
+                + (", items.N.FIELD" if receipt is not None else "")
+                + "."
+            )
         _record_edit(session, target, row.id, name, value)
         setattr(row, name, value)
         if target == "letter" and name != "missing":
@@ -545,12 +636,21 @@ def set_field(vault: Vault, document_id: int, field: str, raw_value: str) -> Non
 
 # Which checklist element (../shared/CLI.md `missing`) a corrected letter field fills.
 CHECKLIST_OF_FIELD = {
-    "patient_name": "patient_name", "patient_dob": "patient_dob", "diagnosis": "diagnosis", "icd10": "icd10",
-    "items": "recommended_items", "provider_name": "provider_name",
-    "provider_credentials": "provider_credentials", "provider_license": "provider_license",
-    "provider_npi": "provider_npi", "provider_contact": "provider_contact", "issue_date": "issue_date",
-    "signed": "signature", "medical_necessity_statement": "medical_necessity_statement",
-    "duration_months": "duration", "frequency": "duration",
+    "patient_name": "patient_name",
+    "patient_dob": "patient_dob",
+    "diagnosis": "diagnosis",
+    "icd10": "icd10",
+    "items": "recommended_items",
+    "provider_name": "provider_name",
+    "provider_credentials": "provider_credentials",
+    "provider_license": "provider_license",
+    "provider_npi": "provider_npi",
+    "provider_contact": "provider_contact",
+    "issue_date": "issue_date",
+    "signed": "signature",
+    "medical_necessity_statement": "medical_necessity_statement",
+    "duration_months": "duration",
+    "frequency": "duration",
 }
 
 
@@ -578,19 +678,23 @@ def _refresh_letter(session: Session, letter: Letter, field: str) -> None:
 
 
 def _record_edit(session: Session, target: str, target_id: int, name: str, value) -> None:
-    edit = session.exec(select(FieldEdit).where(FieldEdit.target == target, FieldEdit.target_id == target_id,
-                                                FieldEdit.field == name)).first()
+    edit = session.exec(
+        select(FieldEdit).where(FieldEdit.target == target, FieldEdit.target_id == target_id, FieldEdit.field == name)
+    ).first()
     edit = edit or FieldEdit(target=target, target_id=target_id, field=name)
     edit.value = _encode(value)
     session.add(edit)
 
 
 def edited_fields(session: Session, target: str, target_id: int) -> set[str]:
-    return {e.field for e in session.exec(select(FieldEdit).where(FieldEdit.target == target,
-                                                                 FieldEdit.target_id == target_id))}
+    return {
+        e.field
+        for e in session.exec(select(FieldEdit).where(FieldEdit.target == target, FieldEdit.target_id == target_id))
+    }
 
 
 # ---------------------------------------------------------------- reading back
+
 
 def document_ids(session: Session, *, kind: str | None = None) -> list[int]:
     """Ids only, newest first: the GUI's lazy table model fetches rows as they scroll in."""
@@ -613,8 +717,10 @@ def document_bytes(session: Session, document_id: int) -> bytes:
     if doc is None or blob is None:
         raise UserError(f"There is no document {document_id}.")
     if hashlib.sha256(blob.data).hexdigest() != doc.sha256:
-        raise UserError(f"Document {document_id} ({doc.file_name}) is damaged in the vault: its bytes no "
-                        "longer match their SHA-256. Restore it from a backup.")
+        raise UserError(
+            f"Document {document_id} ({doc.file_name}) is damaged in the vault: its bytes no "
+            "longer match their SHA-256. Restore it from a backup."
+        )
     return blob.data
 
 
@@ -640,14 +746,18 @@ def search(session: Session, query: str, *, limit: int = 200) -> list[tuple[int,
     if not terms:
         return []
     match = " ".join(f'"{t}"*' for t in terms)
-    rows = session.connection().execute(
-        text(
-            "SELECT p.document_id, snippet(pagetext_fts, 0, '[', ']', '…', 10) "
-            "FROM pagetext_fts JOIN pagetext p ON p.id = pagetext_fts.rowid "
-            "WHERE pagetext_fts MATCH :match ORDER BY rank LIMIT :limit"
-        ),
-        {"match": match, "limit": limit},
-    ).all()
+    rows = (
+        session.connection()
+        .execute(
+            text(
+                "SELECT p.document_id, snippet(pagetext_fts, 0, '[', ']', '…', 10) "
+                "FROM pagetext_fts JOIN pagetext p ON p.id = pagetext_fts.rowid "
+                "WHERE pagetext_fts MATCH :match ORDER BY rank LIMIT :limit"
+            ),
+            {"match": match, "limit": limit},
+        )
+        .all()
+    )
     seen: dict[int, str] = {}
     for doc_id, snippet in rows:
         seen.setdefault(doc_id, snippet)
@@ -676,12 +786,14 @@ def _claims_holding(session: Session, document_id: int) -> list[int]:
     """Claims that hold one of the document's expenses, or an expense its letter covers."""
     from hsawallet.store.models import ClaimItem, ItemLink
 
-    item_ids = select(LineItem.id).join(Receipt, LineItem.receipt_id == Receipt.id).where(
-        Receipt.document_id == document_id)
+    item_ids = (
+        select(LineItem.id).join(Receipt, LineItem.receipt_id == Receipt.id).where(Receipt.document_id == document_id)
+    )
     letter_ids = select(Letter.id).where(Letter.document_id == document_id)
     covered = select(ItemLink.item_id).where(ItemLink.letter_id.in_(letter_ids))  # type: ignore[union-attr]
-    rows = session.exec(select(ClaimItem.claim_id).where(
-        ClaimItem.item_id.in_(item_ids) | ClaimItem.item_id.in_(covered)).distinct())  # type: ignore[attr-defined]
+    rows = session.exec(
+        select(ClaimItem.claim_id).where(ClaimItem.item_id.in_(item_ids) | ClaimItem.item_id.in_(covered)).distinct()
+    )  # type: ignore[attr-defined]
     return sorted(rows)
 
 
@@ -694,12 +806,13 @@ def remove_document(vault: Vault, document_id: int) -> RemovedDocument:
             raise UserError(f"There is no document {document_id}.")
         claims = _claims_holding(session, document_id)
         if claims:
-            raise UserError(f"Document {document_id} ({doc.file_name}) is part of claim "
-                            f"{', '.join(map(str, claims))}; remove it from the claim (or delete a draft claim) "
-                            f"first. Nothing was removed.")
+            raise UserError(
+                f"Document {document_id} ({doc.file_name}) is part of claim "
+                f"{', '.join(map(str, claims))}; remove it from the claim (or delete a draft claim) "
+                f"first. Nothing was removed."
+            )
         blob = session.get(DocumentBlob, document_id)
-        removed = RemovedDocument(document_id, doc.file_name, blob.data if blob else b"", doc.person_id,
-                                  doc.account_id)
+        removed = RemovedDocument(document_id, doc.file_name, blob.data if blob else b"", doc.person_id, doc.account_id)
         _forget_edits(session, document_id)
         session.delete(doc)  # blob, pages, receipt, items, letter and links go with it (ON DELETE CASCADE)
         session.commit()
@@ -732,8 +845,9 @@ def restore_document(vault: Vault, removed: RemovedDocument) -> int:
     # an import of nothing reads what is stored but unread: this document
     outcome = next((o for o in import_files(vault, []) if o.document_id == document_id), None)
     if outcome is None or outcome.error:
-        raise UserError(f"{removed.file_name} could not be read again: "
-                        f"{outcome.error if outcome else 'it was not found'}")
+        raise UserError(
+            f"{removed.file_name} could not be read again: {outcome.error if outcome else 'it was not found'}"
+        )
     return document_id
 
 
@@ -743,8 +857,7 @@ def _forget_edits(session: Session, document_id: int) -> None:
     item_ids = list(session.exec(select(LineItem.id).where(LineItem.receipt_id.in_(receipt_ids))))  # type: ignore[attr-defined]
     for target, ids in (("receipt", receipt_ids), ("letter", letter_ids), ("item", item_ids)):
         if ids:
-            session.exec(delete(FieldEdit).where(FieldEdit.target == target,
-                                                 FieldEdit.target_id.in_(ids)))  # type: ignore[attr-defined]
+            session.exec(delete(FieldEdit).where(FieldEdit.target == target, FieldEdit.target_id.in_(ids)))  # type: ignore[attr-defined]
 
 
 def reclassify_document(vault: Vault, document_id: int, kind: str) -> Document:
@@ -764,12 +877,19 @@ def reclassify_document(vault: Vault, document_id: int, kind: str) -> Document:
         if doc.kind != kind:
             claims = _claims_holding(session, document_id)
             if claims:
-                raise UserError(f"Document {document_id} is part of claim {', '.join(map(str, claims))}; "
-                                f"its kind cannot change while a claim relies on it.")
-            pages = [ReadPage(index=p.page_index, text=p.text, source=p.source, confidence=p.confidence)
-                     for p in session.exec(select(PageText).where(PageText.document_id == document_id)
-                                           .order_by(PageText.page_index))]
-            result = parse_as(pages, kind, media_type=doc.media_type or "", date_order=config.get(session, "date_order"))
+                raise UserError(
+                    f"Document {document_id} is part of claim {', '.join(map(str, claims))}; "
+                    f"its kind cannot change while a claim relies on it."
+                )
+            pages = [
+                ReadPage(index=p.page_index, text=p.text, source=p.source, confidence=p.confidence)
+                for p in session.exec(
+                    select(PageText).where(PageText.document_id == document_id).order_by(PageText.page_index)
+                )
+            ]
+            result = parse_as(
+                pages, kind, media_type=doc.media_type or "", date_order=config.get(session, "date_order")
+            )
             store_read_result(session, doc, result)
         session.refresh(doc)
     from hsawallet.services.coverage import recompute_links

@@ -53,24 +53,37 @@ def describe_failure(exc: BaseException, vault: Path | str | None = None) -> Fai
     if reason is not None:
         low = reason.lower()
         if any(word in low for word in _DAMAGE):
-            return Failure(f"{where[0].upper()}{where[1:]} is damaged ({reason}). Run 'hsawallet verify' to see "
-                           "what is affected, and restore from a backup ('hsawallet restore').", damaged=True)
+            return Failure(
+                f"{where[0].upper()}{where[1:]} is damaged ({reason}). Run 'hsawallet verify' to see "
+                "what is affected, and restore from a backup ('hsawallet restore').",
+                damaged=True,
+            )
         if "locked" in low or "busy" in low:
-            return Failure(f"{where[0].upper()}{where[1:]} stayed busy: another program kept it locked. "
-                           "Nothing was lost; try again when it has finished.")
+            return Failure(
+                f"{where[0].upper()}{where[1:]} stayed busy: another program kept it locked. "
+                "Nothing was lost; try again when it has finished."
+            )
         if "full" in low:
-            return Failure(f"The disk holding {where} is full; nothing more was written. Free some space "
-                           "and try again.")
+            return Failure(
+                f"The disk holding {where} is full; nothing more was written. Free some space and try again."
+            )
         if "readonly" in low or "read-only" in low:
             return Failure(f"{where[0].upper()}{where[1:]} is read-only here; nothing was written.")
         if "i/o" in low or "unable to open" in low:
-            return Failure(f"{where[0].upper()}{where[1:]} could not be read or written ({reason}). Check the "
-                           "disk; then run 'hsawallet verify'.")
-        return Failure(f"{where[0].upper()}{where[1:]} could not be used ({reason}). Run 'hsawallet verify'; "
-                       "if it reports damage, restore from a backup.", internal=True)
+            return Failure(
+                f"{where[0].upper()}{where[1:]} could not be read or written ({reason}). Check the "
+                "disk; then run 'hsawallet verify'."
+            )
+        return Failure(
+            f"{where[0].upper()}{where[1:]} could not be used ({reason}). Run 'hsawallet verify'; "
+            "if it reports damage, restore from a backup.",
+            internal=True,
+        )
     if isinstance(exc, MemoryError):
-        return Failure("Out of memory: close other programs, or import fewer or smaller files at a time. "
-                       "Nothing acknowledged was lost.")
+        return Failure(
+            "Out of memory: close other programs, or import fewer or smaller files at a time. "
+            "Nothing acknowledged was lost."
+        )
     if isinstance(exc, UnicodeError):
         reason = getattr(exc, "reason", "")  # the codec's reason, never the text itself
         return Failure(f"A name or text could not be converted ({type(exc).__name__}: {reason}).", internal=True)
@@ -90,8 +103,10 @@ def safe_traceback(exc: BaseException) -> str:
     while current is not None and id(current) not in seen:
         seen.add(id(current))
         # Where, not what: a frame's source line may hold a query or a value.
-        frames = "".join(f'  File "{f.filename}", line {f.lineno}, in {f.name}\n'
-                         for f in traceback.extract_tb(current.__traceback__))
+        frames = "".join(
+            f'  File "{f.filename}", line {f.lineno}, in {f.name}\n'
+            for f in traceback.extract_tb(current.__traceback__)
+        )
         reason = _database_reason(current)
         head = f"{type(current).__module__}.{type(current).__name__}" + (f": {reason}" if reason else "")
         lines.append(f"Traceback (most recent call last):\n{frames}{head}\n")

@@ -57,8 +57,14 @@ def add_account(
     established: date | None = None,
 ) -> Account:
     account = Account(
-        name=" ".join(name.split()), type=type.lower(), plan_start=plan_start, plan_end=plan_end,
-        grace_end=grace_end, carryover=carryover, runout_end=runout_end, established=established,
+        name=" ".join(name.split()),
+        type=type.lower(),
+        plan_start=plan_start,
+        plan_end=plan_end,
+        grace_end=grace_end,
+        carryover=carryover,
+        runout_end=runout_end,
+        established=established,
     )
     _check_account(session, account)
     session.add(account)
@@ -79,9 +85,7 @@ def _check_account(session: Session, account: Account) -> None:
     if account.grace_end and account.plan_end:
         limit = _add_months(account.plan_end, 2, extra_days=15)
         if account.grace_end < account.plan_end or account.grace_end > limit:
-            raise UserError(
-                f"A grace period ends after the plan year and at most 2 months 15 days later (by {limit})."
-            )
+            raise UserError(f"A grace period ends after the plan year and at most 2 months 15 days later (by {limit}).")
     with session.no_autoflush:  # an edited account is checked before its new values reach the database
         same_name = session.exec(select(Account).where(Account.name == account.name)).first()
     if same_name is not None and same_name.id != account.id:
@@ -173,8 +177,10 @@ def remove_person(vault: Vault, name_or_id: str) -> Person:
         person = find_person(session, name_or_id)
         claims = list(session.exec(select(Claim.id).where(Claim.person_id == person.id)))
         if claims:
-            raise UserError(f"{person.name} is the claimant of claim {_ids(claims)}; delete or change "
-                            f"that claim first. Nothing was removed.")
+            raise UserError(
+                f"{person.name} is the claimant of claim {_ids(claims)}; delete or change "
+                f"that claim first. Nothing was removed."
+            )
         session.delete(person)
         session.commit()
     recompute_links(vault)
@@ -213,8 +219,10 @@ def remove_account(vault: Vault, name_or_id: str) -> Account:
         account = find_account(session, name_or_id)
         claims = list(session.exec(select(Claim.id).where(Claim.account_id == account.id)))
         if claims:
-            raise UserError(f"Account {account.name} holds claim {_ids(claims)}; an account with claims "
-                            f"is kept as the record of what was claimed. Nothing was removed.")
+            raise UserError(
+                f"Account {account.name} holds claim {_ids(claims)}; an account with claims "
+                f"is kept as the record of what was claimed. Nothing was removed."
+            )
         session.delete(account)
         session.commit()
     events.publish(events.PEOPLE_CHANGED)

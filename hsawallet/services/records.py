@@ -25,11 +25,20 @@ def day(value: date | None) -> str | None:
 
 def document_json(doc: Document) -> JsonObject:
     imported = doc.imported_at.isoformat(timespec="seconds") if isinstance(doc.imported_at, datetime) else None
-    return {"id": doc.id, "file": doc.file_name, "sha256": doc.sha256, "kind": doc.kind, "pages": doc.page_count,
-            "status": doc.status, "imported_at": imported, "error": doc.error,
-            "media_type": doc.media_type, "size": doc.size,
-            # The name's exact bytes (hex) when they are not UTF-8 and "file" shows them as U+FFFD.
-            "file_bytes_hex": doc.file_name_bytes.hex() if doc.file_name_bytes else None}
+    return {
+        "id": doc.id,
+        "file": doc.file_name,
+        "sha256": doc.sha256,
+        "kind": doc.kind,
+        "pages": doc.page_count,
+        "status": doc.status,
+        "imported_at": imported,
+        "error": doc.error,
+        "media_type": doc.media_type,
+        "size": doc.size,
+        # The name's exact bytes (hex) when they are not UTF-8 and "file" shows them as U+FFFD.
+        "file_bytes_hex": doc.file_name_bytes.hex() if doc.file_name_bytes else None,
+    }
 
 
 def list_documents(session: Session) -> list[JsonObject]:
@@ -40,32 +49,54 @@ def _people(session: Session) -> Names:
     return {p.id: p.name for p in session.exec(select(Person))}
 
 
-def receipt_json(session: Session, receipt: Receipt, doc: Document, people: Names | None = None,
-                 items: list[LineItem] | None = None, links: dict[int | None, ItemLink] | None = None) -> JsonObject:
+def receipt_json(
+    session: Session,
+    receipt: Receipt,
+    doc: Document,
+    people: Names | None = None,
+    items: list[LineItem] | None = None,
+    links: dict[int | None, ItemLink] | None = None,
+) -> JsonObject:
     """One receipt; list_receipts passes items and links loaded in bulk to avoid a query per row."""
     people = people if people is not None else _people(session)
     if items is None:
-        items = list(session.exec(select(LineItem).where(LineItem.receipt_id == receipt.id)
-                                  .order_by(col(LineItem.position))))
+        items = list(
+            session.exec(select(LineItem).where(LineItem.receipt_id == receipt.id).order_by(col(LineItem.position)))
+        )
     if links is None:
-        links = {l.item_id: l for l in session.exec(select(ItemLink).where(col(ItemLink.item_id).in_([i.id for i in items])))}
+        links = {
+            l.item_id: l for l in session.exec(select(ItemLink).where(col(ItemLink.item_id).in_([i.id for i in items])))
+        }
     item_rows = []
     for item in items:
         link = links.get(item.id)
-        item_rows.append({
-            "id": item.id, "description": item.description, "amount": money(item.amount),
-            "category": item.category, "needs_lmn": item.needs_lmn,
-            "letter_id": link.letter_id if link else None,
-            "link_status": link.status if link else None, "link_reason": link.reason if link else None,
-            "link_outside_terms": list(link.outside_terms) if link else [],
-            "confidence": item.confidence,
-        })
+        item_rows.append(
+            {
+                "id": item.id,
+                "description": item.description,
+                "amount": money(item.amount),
+                "category": item.category,
+                "needs_lmn": item.needs_lmn,
+                "letter_id": link.letter_id if link else None,
+                "link_status": link.status if link else None,
+                "link_reason": link.reason if link else None,
+                "link_outside_terms": list(link.outside_terms) if link else [],
+                "confidence": item.confidence,
+            }
+        )
     return {
-        "id": receipt.id, "document_id": doc.id, "file": doc.file_name,
+        "id": receipt.id,
+        "document_id": doc.id,
+        "file": doc.file_name,
         "person": people.get(receipt.person_id) if receipt.person_id else None,
-        "merchant": receipt.merchant, "date": day(receipt.date), "total": money(receipt.total),
-        "subtotal": money(receipt.subtotal), "tax": money(receipt.tax), "card_last4": receipt.card_last4,
-        "patient": receipt.patient, "items": item_rows,
+        "merchant": receipt.merchant,
+        "date": day(receipt.date),
+        "total": money(receipt.total),
+        "subtotal": money(receipt.subtotal),
+        "tax": money(receipt.tax),
+        "card_last4": receipt.card_last4,
+        "patient": receipt.patient,
+        "items": item_rows,
         "confidence": {k: round(float(v), 3) for k, v in (receipt.confidence or {}).items()},
     }
 
@@ -76,32 +107,45 @@ def list_receipts(session: Session) -> list[JsonObject]:
     for item in session.exec(select(LineItem).order_by(col(LineItem.receipt_id), col(LineItem.position))):
         items.setdefault(item.receipt_id, []).append(item)
     links: dict[int | None, ItemLink] = {l.item_id: l for l in session.exec(select(ItemLink))}
-    rows = session.exec(select(Receipt, Document).join(Document, col(Document.id) == Receipt.document_id)
-                        .order_by(col(Receipt.id)))
+    rows = session.exec(
+        select(Receipt, Document).join(Document, col(Document.id) == Receipt.document_id).order_by(col(Receipt.id))
+    )
     return [receipt_json(session, r, d, people, items.get(r.id, []), links) for r, d in rows]
 
 
 def letter_json(letter: Letter, doc: Document, people: Names) -> JsonObject:
     return {
-        "id": letter.id, "document_id": doc.id, "file": doc.file_name,
+        "id": letter.id,
+        "document_id": doc.id,
+        "file": doc.file_name,
         "person": people.get(letter.person_id) if letter.person_id else None,
-        "patient_name": letter.patient_name, "patient_dob": day(letter.patient_dob),
-        "provider_name": letter.provider_name, "provider_credentials": letter.provider_credentials,
-        "provider_license": letter.provider_license, "provider_npi": letter.provider_npi,
+        "patient_name": letter.patient_name,
+        "patient_dob": day(letter.patient_dob),
+        "provider_name": letter.provider_name,
+        "provider_credentials": letter.provider_credentials,
+        "provider_license": letter.provider_license,
+        "provider_npi": letter.provider_npi,
         "provider_contact": letter.provider_contact,
-        "icd10": list(letter.icd10), "diagnosis": letter.diagnosis, "items": list(letter.items),
-        "categories": list(letter.categories), "frequency": letter.frequency,
-        "duration_months": letter.duration_months, "issue_date": day(letter.issue_date),
-        "valid_through": day(letter.valid_through), "valid_through_stated": bool(letter.valid_through_stated),
-        "signed": bool(letter.signed), "missing": list(letter.missing),
+        "icd10": list(letter.icd10),
+        "diagnosis": letter.diagnosis,
+        "items": list(letter.items),
+        "categories": list(letter.categories),
+        "frequency": letter.frequency,
+        "duration_months": letter.duration_months,
+        "issue_date": day(letter.issue_date),
+        "valid_through": day(letter.valid_through),
+        "valid_through_stated": bool(letter.valid_through_stated),
+        "signed": bool(letter.signed),
+        "missing": list(letter.missing),
         "confidence": {k: round(float(v), 3) for k, v in (letter.confidence or {}).items()},
     }
 
 
 def list_letters(session: Session) -> list[JsonObject]:
     people = _people(session)
-    rows = session.exec(select(Letter, Document).join(Document, col(Document.id) == Letter.document_id)
-                        .order_by(col(Letter.id)))
+    rows = session.exec(
+        select(Letter, Document).join(Document, col(Document.id) == Letter.document_id).order_by(col(Letter.id))
+    )
     return [letter_json(l, d, people) for l, d in rows]
 
 
@@ -133,8 +177,13 @@ def sources_json(session: Session, document_ids: list[int]) -> dict[int, JsonObj
 
 
 def _source_json(source: DocumentSource) -> JsonObject:
-    return {"kind": source.kind, "date": day(source.message_date), "from": source.sender,
-            "subject": source.subject, "file": source.container}
+    return {
+        "kind": source.kind,
+        "date": day(source.message_date),
+        "from": source.sender,
+        "subject": source.subject,
+        "file": source.container,
+    }
 
 
 def links_json(session: Session) -> list[JsonObject]:
@@ -145,18 +194,33 @@ def links_json(session: Session) -> list[JsonObject]:
         .join(Document, col(Document.id) == Receipt.document_id)
         .order_by(col(Receipt.id), col(LineItem.position))
     )
-    letter_files = {l.id: d.file_name for l, d in session.exec(
-        select(Letter, Document).join(Document, col(Document.id) == Letter.document_id))}
-    return [{
-        "item_id": link.item_id, "receipt_id": receipt.id, "receipt_file": doc.file_name,
-        "letter_id": link.letter_id, "letter_file": letter_files.get(link.letter_id),
-        "reason": link.reason, "status": link.status, "description": item.description,
-        "related_letter_id": link.related_letter_id, "outside_terms": list(link.outside_terms),
-    } for link, item, receipt, doc in rows]
+    letter_files = {
+        l.id: d.file_name
+        for l, d in session.exec(select(Letter, Document).join(Document, col(Document.id) == Letter.document_id))
+    }
+    return [
+        {
+            "item_id": link.item_id,
+            "receipt_id": receipt.id,
+            "receipt_file": doc.file_name,
+            "letter_id": link.letter_id,
+            "letter_file": letter_files.get(link.letter_id),
+            "reason": link.reason,
+            "status": link.status,
+            "description": item.description,
+            "related_letter_id": link.related_letter_id,
+            "outside_terms": list(link.outside_terms),
+        }
+        for link, item, receipt, doc in rows
+    ]
 
 
-def warning_json(session: Session, warning: Warning, files: tuple[Names, Names] | None = None,
-                 dismissed: set[str] | frozenset[str] | None = None) -> JsonObject:
+def warning_json(
+    session: Session,
+    warning: Warning,
+    files: tuple[Names, Names] | None = None,
+    dismissed: set[str] | frozenset[str] | None = None,
+) -> JsonObject:
     """One warning in the `check --json` shape; ``dismissed``: the dismissed keys (read when not given)."""
     receipt_files, letter_files = files or file_maps(session)
     from hsawallet.services.coverage import dismissed_keys, warning_key
@@ -164,18 +228,29 @@ def warning_json(session: Session, warning: Warning, files: tuple[Names, Names] 
     key = warning_key(warning)
     dismissed = dismissed if dismissed is not None else dismissed_keys(session)
     return {
-        "type": warning.type, "severity": warning.severity, "message": warning.message,
-        "receipt_id": warning.receipt_id, "receipt_file": receipt_files.get(warning.receipt_id),
-        "item_id": warning.item_id, "letter_id": warning.letter_id,
-        "letter_file": letter_files.get(warning.letter_id), "due": day(warning.due),
-        "amount": money(warning.amount), "key": key, "dismissed": key in dismissed,
+        "type": warning.type,
+        "severity": warning.severity,
+        "message": warning.message,
+        "receipt_id": warning.receipt_id,
+        "receipt_file": receipt_files.get(warning.receipt_id),
+        "item_id": warning.item_id,
+        "letter_id": warning.letter_id,
+        "letter_file": letter_files.get(warning.letter_id),
+        "due": day(warning.due),
+        "amount": money(warning.amount),
+        "key": key,
+        "dismissed": key in dismissed,
         "item_ids": list(getattr(warning, "item_ids", ()) or ([warning.item_id] if warning.item_id else [])),
     }
 
 
 def file_maps(session: Session) -> tuple[Names, Names]:
-    receipts = {r.id: d.file_name for r, d in session.exec(
-        select(Receipt, Document).join(Document, col(Document.id) == Receipt.document_id))}
-    letters = {l.id: d.file_name for l, d in session.exec(
-        select(Letter, Document).join(Document, col(Document.id) == Letter.document_id))}
+    receipts = {
+        r.id: d.file_name
+        for r, d in session.exec(select(Receipt, Document).join(Document, col(Document.id) == Receipt.document_id))
+    }
+    letters = {
+        l.id: d.file_name
+        for l, d in session.exec(select(Letter, Document).join(Document, col(Document.id) == Letter.document_id))
+    }
     return receipts, letters

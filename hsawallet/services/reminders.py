@@ -26,8 +26,9 @@ def _new_warnings(vault: Vault, as_of: date) -> list[Warning]:
     return coverage.check(vault, as_of=as_of, include_dismissed=False) if notifications_on(vault) else []
 
 
-def reminder_service(vault: Vault, *, notify: Callable[[list[Warning]], None],
-                     scheduler: BaseScheduler | None = None) -> ReminderService:
+def reminder_service(
+    vault: Vault, *, notify: Callable[[list[Warning]], None], scheduler: BaseScheduler | None = None
+) -> ReminderService:
     """A ReminderService (not started) that remembers in the vault which warnings were already notified."""
     return ReminderService(
         check=lambda as_of: _new_warnings(vault, as_of),

@@ -15,8 +15,21 @@ from hsawallet.store.locks import VaultBusyError
 from hsawallet.store.vault import PassphrasePrompt, VerifyReport
 
 __all__ = [
-    "PassphrasePrompt", "Vault", "VaultBusyError", "VaultError", "VaultLockedError", "VaultNewerError", "VerifyReport",
-    "backup", "change_key", "create", "keychain_usable", "passphrase_from_env", "restore", "unlock", "verify",
+    "PassphrasePrompt",
+    "Vault",
+    "VaultBusyError",
+    "VaultError",
+    "VaultLockedError",
+    "VaultNewerError",
+    "VerifyReport",
+    "backup",
+    "change_key",
+    "create",
+    "keychain_usable",
+    "passphrase_from_env",
+    "restore",
+    "unlock",
+    "verify",
 ]
 
 
@@ -35,8 +48,13 @@ def create(path: Path, *, passphrase: str | None = None) -> Vault:
     return store.create_vault(Path(path), passphrase=passphrase)
 
 
-def unlock(path: Path, *, passphrase: str | None = None, prompt: PassphrasePrompt | None = None,
-           notify: Callable[[str], None] | None = None) -> Vault:
+def unlock(
+    path: Path,
+    *,
+    passphrase: str | None = None,
+    prompt: PassphrasePrompt | None = None,
+    notify: Callable[[str], None] | None = None,
+) -> Vault:
     """Open the vault: the passphrase given, else the keychain's key, else ``prompt()``; VaultLockedError if none.
     ``notify`` is told of waits (a key change or restore elsewhere, another import)."""
     return store.unlock_vault(Path(path), passphrase=passphrase, prompt=prompt, notify=notify)
@@ -47,8 +65,14 @@ def backup(vault: Vault, *, out: Path) -> VerifyReport:
     return store.backup_vault(vault, Path(out))
 
 
-def restore(backup: Path, *, to: Path, passphrase: str | None = None, prompt: PassphrasePrompt | None = None,
-            force: bool = False) -> Path | None:
+def restore(
+    backup: Path,
+    *,
+    to: Path,
+    passphrase: str | None = None,
+    prompt: PassphrasePrompt | None = None,
+    force: bool = False,
+) -> Path | None:
     """The backup becomes the vault at ``to``; returns where the vault it replaced was kept, if any.
 
     A keychain backup restored to another path gets its key stored for that path too, so it opens there."""

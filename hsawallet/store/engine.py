@@ -130,7 +130,9 @@ def make_engine(path: Path, key: VaultKey, notify: Notify | None = None) -> Engi
     )
 
     @event.listens_for(engine, "connect")
-    def _no_pysqlite_transactions(dbapi_con: sqlcipher3.Connection, _record: object) -> None:  # let SQLAlchemy emit BEGIN
+    def _no_pysqlite_transactions(
+        dbapi_con: sqlcipher3.Connection, _record: object
+    ) -> None:  # let SQLAlchemy emit BEGIN
         dbapi_con.isolation_level = None
 
     @event.listens_for(engine, "begin")
@@ -247,4 +249,3 @@ def export_copy(vault: Vault, out: Path, key: VaultKey | None = None) -> None:
     except Exception:
         out.unlink(missing_ok=True)
         raise
-

@@ -129,8 +129,10 @@ def hold_open(vault: Path, wait_s: float = 60.0, on_wait: Callable[[str], None] 
         told = False
         while not _try(entry.fd, fcntl.LOCK_SH, OPEN_BYTE):
             if time.monotonic() > deadline:
-                raise VaultBusyError(f"The vault {vault} is being replaced by {holder(vault)} (key change or "
-                                     "restore); try again when it has finished.")
+                raise VaultBusyError(
+                    f"The vault {vault} is being replaced by {holder(vault)} (key change or "
+                    "restore); try again when it has finished."
+                )
             if not told and on_wait is not None:
                 on_wait(f"the vault is being replaced by {holder(vault)} (key change or restore), waiting...")
                 told = True
@@ -167,11 +169,15 @@ def exclusive(vault: Path, action: str, *, own_opens: int = 0) -> Iterator[None]
         return
     with _guard:
         if entry.open_count > own_opens:
-            raise VaultBusyError(f"Cannot {action}: the vault {vault} is open elsewhere in this program. "
-                                 "Close it first; nothing was changed.")
+            raise VaultBusyError(
+                f"Cannot {action}: the vault {vault} is open elsewhere in this program. "
+                "Close it first; nothing was changed."
+            )
         if not _try(entry.fd, fcntl.LOCK_EX, OPEN_BYTE):
-            raise VaultBusyError(f"Cannot {action}: the vault {vault} is open in {holder(vault)}. "
-                                 "Close it there first; nothing was changed.")
+            raise VaultBusyError(
+                f"Cannot {action}: the vault {vault} is open in {holder(vault)}. "
+                "Close it there first; nothing was changed."
+            )
         entry.exclusive = True
     try:
         yield

@@ -189,7 +189,9 @@ class ItemLink(SQLModel, table=True):
     reason: str
     manual: bool = False
     # A manual link the letter's own terms do not support: why (category, dates, patient).
-    outside_terms: list[Any] = Field(default_factory=list, sa_column=Column(JSONList, nullable=False, server_default="[]"))
+    outside_terms: list[Any] = Field(
+        default_factory=list, sa_column=Column(JSONList, nullable=False, server_default="[]")
+    )
 
 
 class ManualLink(SQLModel, table=True):

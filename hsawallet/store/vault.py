@@ -26,8 +26,9 @@ from hsawallet.store.engine import (
 PassphrasePrompt = Callable[[], "str | None"]
 
 
-def open_vault(path: Path, key: keys.VaultKey, *, migrate: bool = True, hold: bool = True,
-               notify: Notify | None = None) -> Vault:
+def open_vault(
+    path: Path, key: keys.VaultKey, *, migrate: bool = True, hold: bool = True, notify: Notify | None = None
+) -> Vault:
     """The vault opened and, unless ``migrate`` is False, brought to the newest schema (a copy kept first).
     ``hold`` and ``notify``: see engine.connect."""
     vault = connect(path, key, hold=hold, notify=notify)
@@ -88,9 +89,7 @@ def _keychain_key(path: Path) -> keys.VaultKey | None:
     return None
 
 
-def resolve_key(
-    path: Path, *, passphrase: str | None = None, prompt: PassphrasePrompt | None = None
-) -> keys.VaultKey:
+def resolve_key(path: Path, *, passphrase: str | None = None, prompt: PassphrasePrompt | None = None) -> keys.VaultKey:
     """Find the key: passphrase given (env), else keychain, else prompt, else fail (exit 3)."""
     path = Path(path)
     if not path.exists():
@@ -98,9 +97,7 @@ def resolve_key(
     try:
         salt = keys.read_salt(path)
     except (OSError, ValueError) as exc:
-        raise VaultLockedError(
-            f"Cannot open the vault {path}: the file is damaged or not a vault ({exc})."
-        ) from exc
+        raise VaultLockedError(f"Cannot open the vault {path}: the file is damaged or not a vault ({exc}).") from exc
     if passphrase is not None:
         key = keys.derive_key(passphrase, salt)
         probe(path, key)
@@ -121,7 +118,10 @@ def resolve_key(
 
 
 def unlock_vault(
-    path: Path, *, passphrase: str | None = None, prompt: PassphrasePrompt | None = None,
+    path: Path,
+    *,
+    passphrase: str | None = None,
+    prompt: PassphrasePrompt | None = None,
     notify: Notify | None = None,
 ) -> Vault:
     return open_vault(Path(path), resolve_key(path, passphrase=passphrase, prompt=prompt), notify=notify)
@@ -153,18 +153,24 @@ def verify_vault(vault: Vault) -> VerifyReport:
         with vault.engine.connect() as con:
             report.cipher_errors = [str(r[0]) for r in con.exec_driver_sql("PRAGMA cipher_integrity_check")]
     except damage as exc:
-        report.cipher_errors.append(f"the encryption check could not finish ({getattr(exc, 'orig', exc) or 'out of memory'})")
+        report.cipher_errors.append(
+            f"the encryption check could not finish ({getattr(exc, 'orig', exc) or 'out of memory'})"
+        )
     try:
         with vault.engine.connect() as con:
             rows = [str(r[0]) for r in con.exec_driver_sql("PRAGMA integrity_check")]
             report.integrity_errors = [r for r in rows if r != "ok"]
     except damage as exc:
-        report.integrity_errors.append(f"the structure check could not finish ({getattr(exc, 'orig', exc) or 'out of memory'})")
+        report.integrity_errors.append(
+            f"the structure check could not finish ({getattr(exc, 'orig', exc) or 'out of memory'})"
+        )
     try:
         with vault.engine.connect() as con:
             docs = con.execute(text("SELECT id, file_name, sha256 FROM document ORDER BY id")).all()
     except damage as exc:
-        report.integrity_errors.append(f"the document list cannot be read ({getattr(exc, 'orig', exc) or 'out of memory'})")
+        report.integrity_errors.append(
+            f"the document list cannot be read ({getattr(exc, 'orig', exc) or 'out of memory'})"
+        )
         return report
     for doc_id, name, sha in docs:
         report.documents_checked += 1
@@ -260,7 +266,7 @@ def _swap_in_backup(backup: Path, path: Path) -> Path | None:
         os.replace(path, kept)
         for extra in _wal_files(path):
             if extra.exists():
-                os.replace(extra, kept.with_name(kept.name + extra.name[len(path.name):]))
+                os.replace(extra, kept.with_name(kept.name + extra.name[len(path.name) :]))
     os.replace(staged, path)
     return kept
 

@@ -61,8 +61,11 @@ def open_vault_interactively(path: Path, parent: QWidget | None = None) -> Vault
         _error(parent, "Vault from a newer version", str(exc))
         return None
     except VaultLockedError:
-        _error(parent, "Cannot unlock the vault", WRONG_OR_DAMAGED.replace("passphrase is wrong",
-               "passphrase in HSAWALLET_PASSPHRASE is wrong"))
+        _error(
+            parent,
+            "Cannot unlock the vault",
+            WRONG_OR_DAMAGED.replace("passphrase is wrong", "passphrase in HSAWALLET_PASSPHRASE is wrong"),
+        )
         return None
     except VaultError as exc:
         _error(parent, "Cannot open the vault", str(exc))
@@ -90,8 +93,13 @@ def install_error_handler() -> None:
     def show(exc: BaseException) -> None:
         log.error("unhandled error: %s", safe_traceback(exc))
         if QApplication.instance() is not None:
-            box = QMessageBox(QMessageBox.Icon.Warning, "Something went wrong", describe_error(exc),
-                              QMessageBox.StandardButton.Ok, QApplication.activeWindow())
+            box = QMessageBox(
+                QMessageBox.Icon.Warning,
+                "Something went wrong",
+                describe_error(exc),
+                QMessageBox.StandardButton.Ok,
+                QApplication.activeWindow(),
+            )
             box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             _open_boxes.add(box)  # a box without a parent window lives as long as Python holds it
             box.finished.connect(lambda _result, shown=box: _open_boxes.discard(shown))
@@ -124,9 +132,11 @@ def run(vault: str | None = None) -> int:
     lock = instance_lock(path)
     if lock is None:
         QMessageBox.information(
-            None, "HSA Wallet is already open",
+            None,
+            "HSA Wallet is already open",
             f"HSA Wallet is already open with this vault:\n{path}\n\n"
-            "Switch to the open window (check the taskbar or dock).")
+            "Switch to the open window (check the taskbar or dock).",
+        )
         return 1
     try:
         opened = open_vault_interactively(path)

@@ -51,8 +51,9 @@ class AppContext(QObject):
         self.statusMessage.emit(message, timeout_ms)
 
     # -- background work with the vault
-    def query(self, parent: QObject | None, fn: Callable[[Session], T],
-              success: Callable[[T], None] | None = None) -> QueryOp[T]:
+    def query(
+        self, parent: QObject | None, fn: Callable[[Session], T], success: Callable[[T], None] | None = None
+    ) -> QueryOp[T]:
         """A read: ``fn(session)`` on a worker thread; call ``.run_in_background()`` on the result."""
         vault = self.vault
 
@@ -62,14 +63,16 @@ class AppContext(QObject):
 
         return QueryOp(parent, op, success)
 
-    def change(self, parent: QObject | None, fn: Callable[[Vault], T],
-               success: Callable[[T], None] | None = None) -> CollectionOp[T]:
+    def change(
+        self, parent: QObject | None, fn: Callable[[Vault], T], success: Callable[[T], None] | None = None
+    ) -> CollectionOp[T]:
         """A change: ``fn(vault)`` on the database worker thread (service functions take the vault)."""
         vault = self.vault
         return CollectionOp(parent, lambda: fn(vault), success)
 
-    def change_in_session(self, parent: QObject | None, fn: Callable[[Session], T],
-                          success: Callable[[T], None] | None = None) -> CollectionOp[T]:
+    def change_in_session(
+        self, parent: QObject | None, fn: Callable[[Session], T], success: Callable[[T], None] | None = None
+    ) -> CollectionOp[T]:
         """A change through a session (people.add_person, config.set_value); committed after ``fn``."""
         vault = self.vault
 

@@ -79,9 +79,11 @@ class SearchResults(QWidget):
     def _show(self, query: str, hits: list[tuple[int, str, str]]) -> None:
         if query != self.query:
             return  # a newer search is on its way
-        self.summary.setText(f"{len(hits)} document{'s' if len(hits) != 1 else ''} found. "
-                             "Press Enter on a result to show it." if hits else
-                             "Nothing found. Search looks at the text read from each document.")
+        self.summary.setText(
+            f"{len(hits)} document{'s' if len(hits) != 1 else ''} found. Press Enter on a result to show it."
+            if hits
+            else "Nothing found. Search looks at the text read from each document."
+        )
         for doc_id, name, snippet in hits:
             item = QListWidgetItem(style.icon("documents", style.MUTED), f"{name}\n{' '.join(snippet.split())}")
             item.setData(Qt.ItemDataRole.UserRole, doc_id)
@@ -150,7 +152,9 @@ class MainWindow(QMainWindow):
         self._sidebar_box = QWidget()
         self._sidebar_box.setObjectName("sidebarBox")
         self._sidebar_box.setFixedWidth(220)
-        self._sidebar_box.setStyleSheet(f"#sidebarBox {{ background: {style.SIDEBAR}; border-right: 1px solid {style.BORDER}; }}")
+        self._sidebar_box.setStyleSheet(
+            f"#sidebarBox {{ background: {style.SIDEBAR}; border-right: 1px solid {style.BORDER}; }}"
+        )
         layout = QVBoxLayout(self._sidebar_box)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -358,13 +362,15 @@ class MainWindow(QMainWindow):
 
         def done(report) -> None:
             self.statusBar().showMessage(
-                f"Backup written and verified ({report.documents_checked} documents): {out}", 10000)
+                f"Backup written and verified ({report.documents_checked} documents): {out}", 10000
+            )
 
         def failed(exc: BaseException) -> None:
             QMessageBox.warning(self, "Backup not written", f"The backup was not written.\n\n{describe_error(exc)}")
 
-        self.ctx.change(self, lambda vault: vaults.backup(vault, out=out), done).failure(failed) \
-            .with_progress("Backing up").run_in_background()
+        self.ctx.change(self, lambda vault: vaults.backup(vault, out=out), done).failure(failed).with_progress(
+            "Backing up"
+        ).run_in_background()
 
     # -- reminders
     def start_reminders(self, **options) -> None:
@@ -429,8 +435,11 @@ class MainWindow(QMainWindow):
 
     # -- about
     def show_about(self) -> None:
-        QMessageBox.about(self, "About HSA Wallet",
-                          ABOUT.format(version=getattr(hsawallet, "__version__", ""), path=self.ctx.vault.path))
+        QMessageBox.about(
+            self,
+            "About HSA Wallet",
+            ABOUT.format(version=getattr(hsawallet, "__version__", ""), path=self.ctx.vault.path),
+        )
 
     # -- progress host for ops.with_progress
     def op_started(self, op_id: int, label: str) -> None:
@@ -458,8 +467,9 @@ class MainWindow(QMainWindow):
             self.progress_label.setText(f"{next(reversed(self._active_ops.values()))}…")
 
     def _op_failed(self, parent, exc: BaseException) -> None:
-        box = QMessageBox(QMessageBox.Icon.Warning, "Something went wrong", describe_error(exc),
-                          QMessageBox.StandardButton.Ok, self)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, "Something went wrong", describe_error(exc), QMessageBox.StandardButton.Ok, self
+        )
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()  # not modal-blocking: the rest of the app keeps working
 
@@ -467,11 +477,13 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if ops.pending_ops() and self._active_ops:
             answer = QMessageBox.question(
-                self, "Work in progress",
+                self,
+                "Work in progress",
                 "HSA Wallet is still working (" + ", ".join(self._active_ops.values()).lower() + "). "
                 "Quit when it has finished? Nothing is lost either way: an interrupted import "
                 "is finished the next time you import the same files.",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            )
             if answer != QMessageBox.StandardButton.Yes:
                 event.ignore()
                 return
@@ -485,4 +497,3 @@ def _local_paths(mime) -> list[str]:
     if mime is None or not mime.hasUrls():
         return []
     return [url.toLocalFile() for url in mime.urls() if url.isLocalFile() and url.toLocalFile()]
-

@@ -48,8 +48,9 @@ def describe(warnings: list[Warning]) -> tuple[str, str]:
 class Reminders:
     """The running reminder service and where it shows notifications. ``stop()`` on quit."""
 
-    def __init__(self, ctx, tray_parent, *, tray_available: bool | None = None,
-                 scheduler=None, start: bool = True) -> None:
+    def __init__(
+        self, ctx, tray_parent, *, tray_available: bool | None = None, scheduler=None, start: bool = True
+    ) -> None:
         from hsawallet.services.reminders import reminder_service
 
         self.ctx = ctx

@@ -34,8 +34,15 @@ def stack(ctx: AppContext) -> QUndoStack:
 class RecordChange(QUndoCommand):
     """A change already made; ``undo_step``/``redo_step`` run on the worker, then ``after`` on the UI."""
 
-    def __init__(self, ctx: AppContext, text: str, undo_step: Step, redo_step: Step,
-                 after: Callable[[], None] | None = None, parent_widget: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        text: str,
+        undo_step: Step,
+        redo_step: Step,
+        after: Callable[[], None] | None = None,
+        parent_widget: QWidget | None = None,
+    ) -> None:
         super().__init__(text)
         self.ctx = ctx
         self._undo_step, self._redo_step = undo_step, redo_step
@@ -64,8 +71,14 @@ class RecordChange(QUndoCommand):
         self.ctx.change(None, step, done).failure(failed).with_progress(label).run_in_background()
 
 
-def record(ctx: AppContext, text: str, undo_step: Step, redo_step: Step,
-           after: Callable[[], None] | None = None, parent_widget: QWidget | None = None) -> None:
+def record(
+    ctx: AppContext,
+    text: str,
+    undo_step: Step,
+    redo_step: Step,
+    after: Callable[[], None] | None = None,
+    parent_widget: QWidget | None = None,
+) -> None:
     """Put a change that has just been made on the undo stack."""
     stack(ctx).push(RecordChange(ctx, text, undo_step, redo_step, after, parent_widget))
 

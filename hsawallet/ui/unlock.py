@@ -39,8 +39,9 @@ def passphrase_strength(text: str) -> tuple[int, str]:
     """(0..3, hint): a rough guide from length and variety; long phrases beat symbols."""
     if not text:
         return 0, f"Use at least {MIN_PASSPHRASE} characters; a few unrelated words work well."
-    classes = sum(bool(any(test(c) for c in text))
-                  for test in (str.islower, str.isupper, str.isdigit, lambda c: not c.isalnum()))
+    classes = sum(
+        bool(any(test(c) for c in text)) for test in (str.islower, str.isupper, str.isdigit, lambda c: not c.isalnum())
+    )
     words = len(text.split())
     if len(text) < MIN_PASSPHRASE:
         return 0, f"Too short: use at least {MIN_PASSPHRASE} characters."
@@ -89,16 +90,20 @@ class CreateVaultDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 18)
-        layout.addWidget(_header(
-            "Create your vault",
-            "HSA Wallet keeps your receipts and letters in one encrypted file on this computer. "
-            "Choose how it is unlocked."))
+        layout.addWidget(
+            _header(
+                "Create your vault",
+                "HSA Wallet keeps your receipts and letters in one encrypted file on this computer. "
+                "Choose how it is unlocked.",
+            )
+        )
 
         self.keychain_choice = QRadioButton("Use this computer's &keychain (recommended)")
         keychain_note = style.subtle(
             "The key is kept in the operating system's keychain; the vault opens when you log in."
-            if self.keychain_ok else
-            "No usable keychain was found on this computer, so a passphrase is needed.")
+            if self.keychain_ok
+            else "No usable keychain was found on this computer, so a passphrase is needed."
+        )
         self.passphrase_choice = QRadioButton("Use a master &passphrase")
         passphrase_note = style.subtle("You type it each time you open HSA Wallet. It cannot be recovered.")
         self.choices = QButtonGroup(self)
@@ -163,8 +168,7 @@ class CreateVaultDialog(QDialog):
             if self.confirm.text() and self.confirm.text() != self.passphrase.text():
                 hint += "  The two passphrases do not match yet."
             self.strength.setText(hint)
-            ready = (len(self.passphrase.text()) >= MIN_PASSPHRASE
-                     and self.passphrase.text() == self.confirm.text())
+            ready = len(self.passphrase.text()) >= MIN_PASSPHRASE and self.passphrase.text() == self.confirm.text()
         else:
             self.strength.setText("")
             ready = True

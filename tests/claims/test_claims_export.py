@@ -51,9 +51,11 @@ def test_export_writes_packet_and_bundle_with_matching_manifest(sample_claim, tm
 def test_bundle_makes_clashing_and_unsafe_names_unique(sample_claim, tmp_path):
     pdf_a = text_pdf([["a"]])
     pdf_b = text_pdf([["b"]])
-    receipts = [document(1, "scan.pdf", pdf_a, "application/pdf"),
-                document(2, "SCAN.pdf", pdf_b, "application/pdf"),
-                document(3, "../../etc/scan.pdf", pdf_a + b"\n", "application/pdf")]
+    receipts = [
+        document(1, "scan.pdf", pdf_a, "application/pdf"),
+        document(2, "SCAN.pdf", pdf_b, "application/pdf"),
+        document(3, "../../etc/scan.pdf", pdf_a + b"\n", "application/pdf"),
+    ]
     inp = dataclasses.replace(sample_claim, receipts=receipts)
     packet = tmp_path / "p.pdf"
     packet.write_bytes(b"%PDF-1.4 stand-in")

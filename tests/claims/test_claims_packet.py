@@ -91,8 +91,13 @@ def test_photo_receipt_page_is_still_readable_by_ocr(sample_claim):
 def test_long_expense_table_flows_over_pages_with_repeated_header(sample_claim):
     base = sample_claim.expenses[0]
     many = [
-        dataclasses.replace(base, item_id=1000 + n, date=date(2026, 1, 1) + timedelta(days=n),
-                            description=f"Item number {n}", amount=Decimal("1.25"))
+        dataclasses.replace(
+            base,
+            item_id=1000 + n,
+            date=date(2026, 1, 1) + timedelta(days=n),
+            description=f"Item number {n}",
+            amount=Decimal("1.25"),
+        )
         for n in range(70)
     ]
     inp = dataclasses.replace(sample_claim, expenses=many, letters=[])
@@ -107,9 +112,10 @@ def test_long_expense_table_flows_over_pages_with_repeated_header(sample_claim):
 
 def test_exif_rotated_photo_becomes_an_upright_portrait_page(sample_claim):
     # Stored sideways (wide) with orientation 6: upright it is tall.
-    photo = document(3, "sideways.jpg", photo_receipt(["ROTATED"], size=(1600, 1200), exif_orientation=6),
-                     "image/jpeg")
-    inp = dataclasses.replace(sample_claim, receipts=[r if r.document_id != 3 else photo for r in sample_claim.receipts])
+    photo = document(3, "sideways.jpg", photo_receipt(["ROTATED"], size=(1600, 1200), exif_orientation=6), "image/jpeg")
+    inp = dataclasses.replace(
+        sample_claim, receipts=[r if r.document_id != 3 else photo for r in sample_claim.receipts]
+    )
     info, pdf = build(inp)
     box = PdfReader(io.BytesIO(pdf)).pages[info.receipt_pages[3] - 1].mediabox
     assert box.height > box.width
@@ -121,8 +127,11 @@ def test_photo_metadata_is_not_copied_into_the_packet(sample_claim):
     photo = photo_receipt(["TOTAL 5.00"], exif_orientation=1)
     assert marker in photo
     inp = dataclasses.replace(
-        sample_claim, receipts=[r if r.document_id != 3 else document(3, "p.jpg", photo, "image/jpeg")
-                                for r in sample_claim.receipts])
+        sample_claim,
+        receipts=[
+            r if r.document_id != 3 else document(3, "p.jpg", photo, "image/jpeg") for r in sample_claim.receipts
+        ],
+    )
     _, pdf = build(inp)
     assert marker not in pdf
 
@@ -133,9 +142,11 @@ def test_multipage_tiff_and_transparent_png_become_pages(sample_claim):
     frames[0].save(tiff, "TIFF", save_all=True, append_images=frames[1:], compression="tiff_deflate")
     png = io.BytesIO()
     Image.new("RGBA", (600, 400), (0, 0, 0, 0)).save(png, "PNG")
-    receipts = [document(1, "scan.tiff", tiff.getvalue(), "image/tiff"),
-                document(2, "shot.png", png.getvalue(), "image/png"),
-                sample_claim.receipts[0]]
+    receipts = [
+        document(1, "scan.tiff", tiff.getvalue(), "image/tiff"),
+        document(2, "shot.png", png.getvalue(), "image/png"),
+        sample_claim.receipts[0],
+    ]
     inp = dataclasses.replace(sample_claim, receipts=receipts)
     info, pdf = build(inp)
     assert info.receipt_pages[2] - info.receipt_pages[1] == 2  # two TIFF pages
@@ -151,8 +162,10 @@ def test_heic_photo_becomes_a_page(sample_claim):
         pillow_heif.from_pillow(Image.new("RGB", (640, 800), "white")).save(heic, quality=60)
     except Exception as exc:  # wheels without an HEVC encoder
         pytest.skip(f"cannot encode HEIC here: {exc}")
-    receipts = [r if r.document_id != 3 else document(3, "IMG.HEIC", heic.getvalue(), "image/heic")
-                for r in sample_claim.receipts]
+    receipts = [
+        r if r.document_id != 3 else document(3, "IMG.HEIC", heic.getvalue(), "image/heic")
+        for r in sample_claim.receipts
+    ]
     info, pdf = build(dataclasses.replace(sample_claim, receipts=receipts))
     assert info.unreadable == []
     assert info.page_count == info.cover_pages + 6
@@ -164,8 +177,10 @@ def test_rotated_pdf_page_is_kept_and_stamped_upright(sample_claim):
     writer.add_page(reader.pages[0]).rotate(90)
     rotated = io.BytesIO()
     writer.write(rotated)
-    receipts = [r if r.document_id != 1 else document(1, "rot.pdf", rotated.getvalue(), "application/pdf")
-                for r in sample_claim.receipts]
+    receipts = [
+        r if r.document_id != 1 else document(1, "rot.pdf", rotated.getvalue(), "application/pdf")
+        for r in sample_claim.receipts
+    ]
     info, pdf = build(dataclasses.replace(sample_claim, receipts=receipts))
     text = page_texts(pdf)[info.receipt_pages[1] - 1]
     assert "Rotatedinvoice9.99" in re.sub(r"\s", "", text)  # still text, turned with its page
@@ -206,7 +221,9 @@ def test_large_photo_is_downscaled_to_a_readable_resolution(sample_claim):
 
 
 def test_claim_without_expenses_and_non_latin_title_still_builds(sample_claim):
-    inp = dataclasses.replace(sample_claim, expenses=[], letters=[], warnings=[], title="Claim \u2014 caf\u00e9 \u6771\u4eac")
+    inp = dataclasses.replace(
+        sample_claim, expenses=[], letters=[], warnings=[], title="Claim \u2014 caf\u00e9 \u6771\u4eac"
+    )
     info, pdf = build(inp)
     assert info.page_count == info.cover_pages + 4  # receipts supplied without expenses still go in
     cover = page_texts(pdf)[0]
@@ -256,8 +273,11 @@ def test_word_too_long_for_its_column_is_cut_to_stay_inside(sample_claim):
         merchant = next(w for w in words if w["text"] == "Merchant")  # the column's header ...
         description = next(w for w in words if w["text"] == "Description")  # ... and the next one's
         second_row = next(w for w in words if w["text"] == "Lakeside" and w["top"] > merchant["bottom"])
-        cell = [c for c in page.chars if merchant["x0"] - 1 <= c["x0"] < description["x0"]
-                and merchant["bottom"] < c["top"] < second_row["top"]]
+        cell = [
+            c
+            for c in page.chars
+            if merchant["x0"] - 1 <= c["x0"] < description["x0"] and merchant["bottom"] < c["top"] < second_row["top"]
+        ]
     cell.sort(key=lambda c: (round(c["top"]), c["x0"]))
     assert "".join(c["text"] for c in cell) == long_merchant  # all of it, over several lines
     assert len({round(c["top"]) for c in cell}) > 1

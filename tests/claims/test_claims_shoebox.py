@@ -8,8 +8,16 @@ from hsawallet.vocab import AccountType
 
 
 def expense(item_id, when, amount, account=AccountType.HSA, eligible=True, status=None, reimbursed=None):
-    return ShoeboxExpense(item_id, item_id, when, Decimal(amount), account, eligible, status,
-                          None if reimbursed is None else Decimal(reimbursed))
+    return ShoeboxExpense(
+        item_id,
+        item_id,
+        when,
+        Decimal(amount),
+        account,
+        eligible,
+        status,
+        None if reimbursed is None else Decimal(reimbursed),
+    )
 
 
 def test_hsa_shoebox_totals_per_year_and_counts_partial_remainders():

@@ -12,10 +12,12 @@ from hsawallet.coverage import (
     plan_years_for_dates,
 )
 
-CALENDAR = Account(1, "FSA", "fsa", date(2026, 1, 1), date(2026, 12, 31), grace_end=date(2027, 3, 15),
-                   runout_end=date(2027, 3, 31))
-JULY = Account(2, "FSA", "fsa", date(2025, 7, 1), date(2026, 6, 30), carryover=Decimal("640.00"),
-               runout_end=date(2026, 9, 30))
+CALENDAR = Account(
+    1, "FSA", "fsa", date(2026, 1, 1), date(2026, 12, 31), grace_end=date(2027, 3, 15), runout_end=date(2027, 3, 31)
+)
+JULY = Account(
+    2, "FSA", "fsa", date(2025, 7, 1), date(2026, 6, 30), carryover=Decimal("640.00"), runout_end=date(2026, 9, 30)
+)
 
 
 def test_plan_year_repeats_the_configured_one():
@@ -39,8 +41,9 @@ def test_carryover_plan_has_no_grace_period():
     assert grace_end(JULY, year) is None
     assert incurred_window(JULY, year) == year
     assert claim_deadline(JULY, year) == date(2026, 9, 30)
-    both = Account(4, "FSA", "fsa", date(2026, 1, 1), date(2026, 12, 31), grace_end=date(2027, 3, 15),
-                   carryover=Decimal("500"))
+    both = Account(
+        4, "FSA", "fsa", date(2026, 1, 1), date(2026, 12, 31), grace_end=date(2027, 3, 15), carryover=Decimal("500")
+    )
     assert grace_end(both, (date(2026, 1, 1), date(2026, 12, 31))) is None
     assert "never both" in " ".join(account_problems(both))
 

@@ -8,15 +8,31 @@ PEOPLE = [Person(MONICA, "Monica Delgado"), Person(MICHAEL, "Michael A. Delgado"
 
 
 def letter(id_, issue, categories=("fitness",), person=MONICA, through=None, provider="Dana Lee", items=()):
-    return Letter(id=id_, file=f"letter{id_}.pdf", person_id=person, provider_name=provider,
-                  categories=tuple(categories), items=tuple(items), issue_date=issue, valid_through=through,
-                  valid_through_stated=through is not None)
+    return Letter(
+        id=id_,
+        file=f"letter{id_}.pdf",
+        person_id=person,
+        provider_name=provider,
+        categories=tuple(categories),
+        items=tuple(items),
+        issue_date=issue,
+        valid_through=through,
+        valid_through_stated=through is not None,
+    )
 
 
 def receipt(id_, day, category="fitness", person=None, description="Gym membership, monthly", needs_lmn=True):
     item = Item(id=id_ * 10, description=description, amount=Decimal("45.00"), category=category, needs_lmn=needs_lmn)
-    return Receipt(id=id_, file=f"r{id_}.pdf", person_id=person, merchant="Gym", date=day, total=Decimal("45.00"),
-                   items=(item,), document_sha256=f"sha{id_}")
+    return Receipt(
+        id=id_,
+        file=f"r{id_}.pdf",
+        person_id=person,
+        merchant="Gym",
+        date=day,
+        total=Decimal("45.00"),
+        items=(item,),
+        document_sha256=f"sha{id_}",
+    )
 
 
 def one(receipts, letters, manual=()):
@@ -86,8 +102,10 @@ def test_stated_shorter_validity():
 
 
 def test_two_people_with_letters_for_the_same_category():
-    letters = [letter(1, date(2026, 1, 5), ("massage",), person=MONICA),
-               letter(2, date(2026, 2, 5), ("massage",), person=MICHAEL)]
+    letters = [
+        letter(1, date(2026, 1, 5), ("massage",), person=MONICA),
+        letter(2, date(2026, 2, 5), ("massage",), person=MICHAEL),
+    ]
     for_monica = one([receipt(1, date(2026, 3, 1), "massage", person=MONICA)], letters)
     for_michael = one([receipt(2, date(2026, 3, 1), "massage", person=MICHAEL)], letters)
     for_no_one = one([receipt(3, date(2026, 3, 1), "massage", person=None)], letters)
@@ -114,7 +132,10 @@ def test_item_listed_by_the_letter_links_despite_another_category():
 
 
 def test_items_without_need_are_not_linked_and_undated_receipts_say_why():
-    assert compute_links([receipt(1, date(2026, 3, 1), "otc_eligible", needs_lmn=False)], [letter(1, date(2026, 1, 1))]) == []
+    assert (
+        compute_links([receipt(1, date(2026, 3, 1), "otc_eligible", needs_lmn=False)], [letter(1, date(2026, 1, 1))])
+        == []
+    )
     result = one([receipt(2, None)], [letter(1, date(2026, 1, 1))])
     assert (result.status, result.letter_id, result.related_letter_id) == ("undated", None, 1)
     assert "no date" in result.reason
@@ -145,8 +166,11 @@ def test_manual_link_to_a_deleted_letter_falls_back_to_the_rules():
 
 
 def test_manual_link_on_an_item_that_needs_no_letter_is_kept():
-    results = compute_links([receipt(1, date(2026, 3, 1), "otc_eligible", needs_lmn=False)],
-                            [letter(1, date(2026, 1, 1))], [ManualLink(10, 1)])
+    results = compute_links(
+        [receipt(1, date(2026, 3, 1), "otc_eligible", needs_lmn=False)],
+        [letter(1, date(2026, 1, 1))],
+        [ManualLink(10, 1)],
+    )
     assert [(r.status, r.letter_id) for r in results] == [("manual", 1)]
 
 
@@ -154,11 +178,22 @@ def test_a_manual_link_outside_the_letter_terms_keeps_the_mark_and_says_why():
     massage = receipt(1, date(2026, 3, 1), "massage", description="Massage 60 min")
     early = receipt(2, date(2025, 12, 1))
     michaels = receipt(3, date(2026, 3, 1), person=MICHAEL)
-    unknown = Letter(id=5, file="l5.pdf", person_id=None, patient_name="Kevin Young", provider_name="Dr X",
-                     categories=("fitness",), issue_date=date(2026, 1, 1))
+    unknown = Letter(
+        id=5,
+        file="l5.pdf",
+        person_id=None,
+        patient_name="Kevin Young",
+        provider_name="Dr X",
+        categories=("fitness",),
+        issue_date=date(2026, 1, 1),
+    )
     manual = [ManualLink(10, 1), ManualLink(20, 1), ManualLink(30, 1), ManualLink(10, 5)]
-    results = {r.item_id: r for r in compute_links([massage, early, michaels], [letter(1, date(2026, 1, 1)), unknown],
-                                                   manual[:3], people=PEOPLE)}
+    results = {
+        r.item_id: r
+        for r in compute_links(
+            [massage, early, michaels], [letter(1, date(2026, 1, 1)), unknown], manual[:3], people=PEOPLE
+        )
+    }
     assert all(r.status == "manual" and r.letter_id == 1 for r in results.values())
     assert results[10].outside_terms == ("the letter lists fitness, not massage",)
     assert results[20].outside_terms == ("bought 31 days before the letter's date 2026-01-01",)
@@ -171,8 +206,15 @@ def test_a_manual_link_outside_the_letter_terms_keeps_the_mark_and_says_why():
 
 
 def test_a_letter_for_someone_not_in_people_covers_nothing():
-    kevin = Letter(id=5, file="l5.pdf", person_id=None, patient_name="Kevin Young", provider_name="Dr X",
-                   categories=("fitness",), issue_date=date(2026, 1, 1))
+    kevin = Letter(
+        id=5,
+        file="l5.pdf",
+        person_id=None,
+        patient_name="Kevin Young",
+        provider_name="Dr X",
+        categories=("fitness",),
+        issue_date=date(2026, 1, 1),
+    )
     # neither a purchase naming no one nor one naming a member is covered by it
     for person in (None, MONICA):
         result = one([receipt(1, date(2026, 3, 1), person=person)], [kevin])

@@ -36,16 +36,20 @@ def test_exactly_one_notification_per_new_warning_with_a_fake_clock():
     clock = FakeClock(datetime(2026, 10, 30, 9, 0))
     notified: list[list[str]] = []
     saved: list[frozenset] = []
-    service = ReminderService(check_on, lambda ws: notified.append([w.key for w in ws]),
-                              scheduler=BackgroundScheduler(), now=clock, save_notified=saved.append)
+    service = ReminderService(
+        check_on,
+        lambda ws: notified.append([w.key for w in ws]),
+        scheduler=BackgroundScheduler(),
+        now=clock,
+        save_notified=saved.append,
+    )
     for _ in range(8):  # eight daily runs, one of them repeated the same day (start-up and daily)
         service.run_once()
         if clock().date() == date(2026, 11, 3):
             service.run_once()
         clock.advance(days=1)
     flat = [key for batch in notified for key in batch]
-    assert notified == [["letter_expiring_soon:-:1:-:"],
-                        ["letter_expiring_soon:-:2:-:", "letter_incomplete:-:2:-:"]]
+    assert notified == [["letter_expiring_soon:-:1:-:"], ["letter_expiring_soon:-:2:-:", "letter_incomplete:-:2:-:"]]
     assert len(flat) == len(set(flat)) == 3
     assert saved[-1] == frozenset(flat)
     service.stop()

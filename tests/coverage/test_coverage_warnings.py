@@ -17,26 +17,47 @@ HSA = Account(1, "Keystone HSA", "hsa", date(2026, 1, 1), date(2026, 12, 31), es
 
 
 def letter(id_, issue, categories=("fitness",), person=1, through=None, missing=()):
-    return Letter(id=id_, file=f"l{id_}.pdf", person_id=person, patient_name="Monica Delgado", provider_name="Dana Lee",
-                  categories=tuple(categories), issue_date=issue, valid_through=through,
-                  valid_through_stated=through is not None, missing=tuple(missing))
+    return Letter(
+        id=id_,
+        file=f"l{id_}.pdf",
+        person_id=person,
+        patient_name="Monica Delgado",
+        provider_name="Dana Lee",
+        categories=tuple(categories),
+        issue_date=issue,
+        valid_through=through,
+        valid_through_stated=through is not None,
+        missing=tuple(missing),
+    )
 
 
 def item(id_, category="fitness", amount="40.00", needs_lmn=None):
-    needs = category not in ("otc_eligible", "rx", "medical_service", "not_eligible") if needs_lmn is None else needs_lmn
+    needs = (
+        category not in ("otc_eligible", "rx", "medical_service", "not_eligible") if needs_lmn is None else needs_lmn
+    )
     return Item(id=id_, description=f"{category} item", amount=Decimal(amount), category=category, needs_lmn=needs)
 
 
 def receipt(id_, day, items, merchant="Northstar Gym", total=None, sha=None, account_id=None, person=None):
     total = Decimal(total) if total else sum((i.amount for i in items), Decimal("0"))
-    return Receipt(id=id_, file=f"r{id_}.pdf", person_id=person, merchant=merchant, date=day, total=total,
-                   account_id=account_id, items=tuple(items), document_sha256=sha or f"sha{id_}")
+    return Receipt(
+        id=id_,
+        file=f"r{id_}.pdf",
+        person_id=person,
+        merchant=merchant,
+        date=day,
+        total=total,
+        account_id=account_id,
+        items=tuple(items),
+        document_sha256=sha or f"sha{id_}",
+    )
 
 
 def warnings_for(receipts, letters, as_of, accounts=(HSA,), manual=(), **kwargs):
     links = compute_links(receipts, letters, manual, people=PEOPLE)
-    return compute_warnings(receipts=receipts, letters=letters, links=links, accounts=accounts, people=PEOPLE,
-                            as_of=as_of, **kwargs)
+    return compute_warnings(
+        receipts=receipts, letters=letters, links=links, accounts=accounts, people=PEOPLE, as_of=as_of, **kwargs
+    )
 
 
 def types(warnings):
@@ -52,8 +73,11 @@ def test_link_warnings_one_per_receipt_and_letter():
         receipt(4, date(2027, 4, 1), [item(41)]),  # after expiry
     ]
     found = warnings_for(receipts, letters, date(2026, 5, 1))
-    assert types(found) == [("needs_lmn_missing", 3, None), ("purchase_after_expiry", 4, 1),
-                            ("purchase_before_letter", 1, 1)]
+    assert types(found) == [
+        ("needs_lmn_missing", 3, None),
+        ("purchase_after_expiry", 4, 1),
+        ("purchase_before_letter", 1, 1),
+    ]
     before = next(w for w in found if w.type == "purchase_before_letter")
     assert before.item_ids == (11, 12) and before.item_id == 11 and before.amount == Decimal("80.00")
     assert "12 days before Dana Lee's letter of 2026-03-12" in before.message and before.severity == "error"
@@ -83,10 +107,16 @@ def test_a_manual_link_inside_the_letter_terms_raises_no_warning():
 def test_expiring_soon_window_edges():
     as_of = date(2026, 11, 22)
     ends = {1: as_of, 2: date(2027, 1, 21), 3: date(2027, 1, 22), 4: date(2026, 11, 21)}  # +0, +60, +61, -1
-    letters = [letter(i, date(2026, 1, 1), (cat,), through=end)
-               for (i, end), cat in zip(ends.items(), ("fitness", "massage", "sleep", "nutrition"))]
+    letters = [
+        letter(i, date(2026, 1, 1), (cat,), through=end)
+        for (i, end), cat in zip(ends.items(), ("fitness", "massage", "sleep", "nutrition"))
+    ]
     found = warnings_for([], letters, as_of)
-    assert types(found) == [("letter_expired", None, 4), ("letter_expiring_soon", None, 1), ("letter_expiring_soon", None, 2)]
+    assert types(found) == [
+        ("letter_expired", None, 4),
+        ("letter_expiring_soon", None, 1),
+        ("letter_expiring_soon", None, 2),
+    ]
     soon = {w.letter_id: w for w in found if w.type == "letter_expiring_soon"}
     assert soon[1].due == as_of and soon[2].due == date(2027, 1, 21) and "in 60 days" in soon[2].message
 
@@ -126,8 +156,10 @@ def test_incomplete_letter_still_links():
 
 
 def test_hsa_expense_before_establishment():
-    receipts = [receipt(1, date(2024, 4, 30), [item(11, "rx", "25.00")]),
-                receipt(2, date(2024, 5, 1), [item(21, "rx", "25.00")])]
+    receipts = [
+        receipt(1, date(2024, 4, 30), [item(11, "rx", "25.00")]),
+        receipt(2, date(2024, 5, 1), [item(21, "rx", "25.00")]),
+    ]
     found = warnings_for(receipts, [], date(2026, 1, 1))
     assert types(found) == [("before_hsa_established", 1, None)]
     assert found[0].amount == Decimal("25.00") and "2024-05-01" in found[0].message and found[0].severity == "error"
@@ -137,8 +169,11 @@ def test_hsa_check_needs_to_know_the_account():
     fsa = Account(2, "Employer FSA", "fsa", date(2026, 1, 1), date(2026, 12, 31), runout_end=date(2027, 3, 31))
     early = [receipt(1, date(2020, 1, 1), [item(11, "rx")])]
     assert types(warnings_for(early, [], date(2026, 1, 1), accounts=(HSA, fsa))) == []
-    assert types(warnings_for([receipt(1, date(2020, 1, 1), [item(11, "rx")], account_id=1)], [], date(2026, 1, 1),
-                              accounts=(HSA, fsa))) == [("before_hsa_established", 1, None)]
+    assert types(
+        warnings_for(
+            [receipt(1, date(2020, 1, 1), [item(11, "rx")], account_id=1)], [], date(2026, 1, 1), accounts=(HSA, fsa)
+        )
+    ) == [("before_hsa_established", 1, None)]
 
 
 def test_possible_duplicate():
@@ -151,25 +186,51 @@ def test_possible_duplicate():
     assert "r1.pdf" in found[0].message
 
 
-FSA_GRACE = Account(3, "Meridian FSA", "fsa", date(2026, 1, 1), date(2026, 12, 31),
-                    grace_end=date(2027, 3, 15), runout_end=date(2027, 3, 31))
-FSA_CARRY = Account(4, "Meridian FSA", "fsa", date(2026, 1, 1), date(2026, 12, 31),
-                    carryover=Decimal("640.00"), runout_end=date(2027, 3, 31))
+FSA_GRACE = Account(
+    3,
+    "Meridian FSA",
+    "fsa",
+    date(2026, 1, 1),
+    date(2026, 12, 31),
+    grace_end=date(2027, 3, 15),
+    runout_end=date(2027, 3, 31),
+)
+FSA_CARRY = Account(
+    4,
+    "Meridian FSA",
+    "fsa",
+    date(2026, 1, 1),
+    date(2026, 12, 31),
+    carryover=Decimal("640.00"),
+    runout_end=date(2027, 3, 31),
+)
 
 
 def fsa_receipts(account_id):
     return [
-        receipt(1, date(2026, 5, 1), [item(11, "otc_eligible", "100.00"), item(12, "not_eligible", "20.00")], account_id=account_id),
+        receipt(
+            1,
+            date(2026, 5, 1),
+            [item(11, "otc_eligible", "100.00"), item(12, "not_eligible", "20.00")],
+            account_id=account_id,
+        ),
         receipt(2, date(2027, 3, 1), [item(21, "rx", "50.00")], account_id=account_id),  # inside the grace period
-        receipt(3, date(2026, 6, 1), [item(31, "massage", "80.00")], account_id=account_id),  # no letter: not eligible yet
+        receipt(
+            3, date(2026, 6, 1), [item(31, "massage", "80.00")], account_id=account_id
+        ),  # no letter: not eligible yet
         receipt(4, date(2026, 7, 1), [item(41, "fitness", "60.00")], account_id=account_id),  # covered
         receipt(5, date(2026, 8, 1), [item(51, "rx", "30.00")], account_id=account_id),  # already claimed
     ]
 
 
 def claim_warnings(account, as_of):
-    found = warnings_for(fsa_receipts(account.id), [letter(1, date(2026, 1, 1))], as_of, accounts=(account,),
-                         claimed_item_ids=frozenset({51}))
+    found = warnings_for(
+        fsa_receipts(account.id),
+        [letter(1, date(2026, 1, 1))],
+        as_of,
+        accounts=(account,),
+        claimed_item_ids=frozenset({51}),
+    )
     return [w for w in found if w.type == "claim_deadline"]
 
 
@@ -209,12 +270,23 @@ def test_hsa_has_no_claim_deadline():
 
 
 def test_a_letter_for_someone_not_in_people_is_a_question_for_the_user():
-    named = Letter(id=5, file="l5.pdf", person_id=None, patient_name="Kevin Young", provider_name="Dr X",
-                   categories=("sleep",), issue_date=date(2026, 1, 1))
-    unread = Letter(id=6, file="l6.pdf", person_id=None, patient_name=None, categories=("cpap",),
-                    issue_date=date(2026, 1, 1))
-    found = [w for w in warnings_for([], [named, unread, letter(1, date(2026, 1, 1))], date(2026, 5, 1))
-             if w.type == "letter_unknown_person"]
+    named = Letter(
+        id=5,
+        file="l5.pdf",
+        person_id=None,
+        patient_name="Kevin Young",
+        provider_name="Dr X",
+        categories=("sleep",),
+        issue_date=date(2026, 1, 1),
+    )
+    unread = Letter(
+        id=6, file="l6.pdf", person_id=None, patient_name=None, categories=("cpap",), issue_date=date(2026, 1, 1)
+    )
+    found = [
+        w
+        for w in warnings_for([], [named, unread, letter(1, date(2026, 1, 1))], date(2026, 5, 1))
+        if w.type == "letter_unknown_person"
+    ]
     assert [(w.letter_id, w.severity) for w in found] == [(5, "warning"), (6, "warning")]
     assert "is for Kevin Young, who is not in People, so it covers nothing. Add Kevin Young" in found[0].message
     assert "no patient name was read, so it covers nothing. Assign the letter" in found[1].message

@@ -63,8 +63,13 @@ def scanned_pdf(images: list[Image.Image | None], text_pages: dict[int, list[str
                 pdf.drawString(72, 720 - row * 28, line)
         else:
             width = 8.5 * 72
-            pdf.drawImage(ImageReader(image), 0, 792 - width * image.height / image.width, width=width,
-                          height=width * image.height / image.width)
+            pdf.drawImage(
+                ImageReader(image),
+                0,
+                792 - width * image.height / image.width,
+                width=width,
+                height=width * image.height / image.width,
+            )
         pdf.showPage()
     pdf.save()
     return buffer.getvalue()
@@ -80,7 +85,9 @@ def photo_of(page: Image.Image, surface: int = 50) -> Image.Image:
     """The page on a dark table, slightly blurred, as a phone would take it."""
     paper = page.convert("RGB")
     margin = 120
-    photo = Image.new("RGB", (paper.width + 2 * margin, paper.height + 2 * margin), (surface, surface - 5, surface - 10))
+    photo = Image.new(
+        "RGB", (paper.width + 2 * margin, paper.height + 2 * margin), (surface, surface - 5, surface - 10)
+    )
     photo.paste(paper, (margin, margin))
     return photo.filter(ImageFilter.GaussianBlur(0.8))
 
@@ -207,5 +214,3 @@ def multi_frame_tiff(receipt_page) -> bytes:
     buffer = io.BytesIO()
     receipt_page.save(buffer, "TIFF", save_all=True, append_images=[second], compression="tiff_deflate")
     return buffer.getvalue()
-
-

@@ -40,5 +40,6 @@ def page_of_words(rows: list[list[tuple[float, str]]], *, size: float = 10.0, ga
         for x, text in row:
             words.append(Word(text, x, top, x + 6 * len(text), top + size))
         lines.append(" ".join(t for _, t in row))
-    return PageText(index=0, text="\n".join(lines), source="ocr", confidence=0.9,
-                    words=tuple(words), width=600.0, height=800.0)
+    return PageText(
+        index=0, text="\n".join(lines), source="ocr", confidence=0.9, words=tuple(words), width=600.0, height=800.0
+    )

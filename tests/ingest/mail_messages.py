@@ -28,8 +28,13 @@ ORDER_HTML = """<html><head><style>td {{ padding: 4px }}</style></head><body>
 </body></html>"""
 
 
-def message(subject: str = "Your documents", sender: str = "Care Team <care@clinic.example>",
-            date: str | None = SENT, body: str = "Attached are your documents.", html: bool = True) -> EmailMessage:
+def message(
+    subject: str = "Your documents",
+    sender: str = "Care Team <care@clinic.example>",
+    date: str | None = SENT,
+    body: str = "Attached are your documents.",
+    html: bool = True,
+) -> EmailMessage:
     m = EmailMessage()
     m["From"] = sender
     m["To"] = "patient@example.com"
@@ -76,8 +81,13 @@ def order_confirmation(number: int = 1001, subject: str = "Order confirmation") 
 
 
 def forwarded(inner: EmailMessage, subject: str = "Fwd: letter") -> EmailMessage:
-    outer = message(subject=subject, sender="Me <patient@example.com>", date="Fri, 06 Mar 2026 08:00:00 +0000",
-                    body="Forwarding the letter.", html=False)
+    outer = message(
+        subject=subject,
+        sender="Me <patient@example.com>",
+        date="Fri, 06 Mar 2026 08:00:00 +0000",
+        body="Forwarding the letter.",
+        html=False,
+    )
     outer.add_attachment(inner)  # message/rfc822
     return outer
 
@@ -87,22 +97,30 @@ def smime_encrypted() -> EmailMessage:
     m["From"] = "Billing <billing@clinic.example>"
     m["Subject"] = "Encrypted statement"
     m["Date"] = SENT
-    m.set_content(b"0\x82\x05\x1f\x06\x09*\x86H\x86\xf7\r\x01\x07\x03" + bytes(range(256)) * 8,
-                  maintype="application", subtype="pkcs7-mime", params={"smime-type": "enveloped-data"},
-                  disposition="attachment", filename="smime.p7m")
+    m.set_content(
+        b"0\x82\x05\x1f\x06\x09*\x86H\x86\xf7\r\x01\x07\x03" + bytes(range(256)) * 8,
+        maintype="application",
+        subtype="pkcs7-mime",
+        params={"smime-type": "enveloped-data"},
+        disposition="attachment",
+        filename="smime.p7m",
+    )
     return m
 
 
 def with_winmail() -> EmailMessage:
     m = message(subject="From Outlook", html=False)
-    m.add_attachment(b"\x78\x9f\x3e\x22" + bytes(4000), maintype="application", subtype="ms-tnef",
-                     filename="winmail.dat")
+    m.add_attachment(
+        b"\x78\x9f\x3e\x22" + bytes(4000), maintype="application", subtype="ms-tnef", filename="winmail.dat"
+    )
     return m
 
 
-MALFORMED = (b"From: Somebody <a@example.com>\r\nSubject: Broken\r\nDate: " + SENT.encode() + b"\r\n"
-             b"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n"
-             b"The parts of this message were cut away; no boundary line follows.\r\n")
+MALFORMED = (
+    b"From: Somebody <a@example.com>\r\nSubject: Broken\r\nDate: " + SENT.encode() + b"\r\n"
+    b'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b1"\r\n\r\n'
+    b"The parts of this message were cut away; no boundary line follows.\r\n"
+)
 
 
 def write_mbox(path: Path, messages: list[EmailMessage | bytes]) -> Path:

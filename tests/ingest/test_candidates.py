@@ -36,10 +36,12 @@ def test_lines_without_words_get_character_columns():
 
 
 def test_column_header_over_a_value_from_word_boxes():
-    page = page_of_words([
-        [(20, "CHARGED"), (120, "ON"), (200, "CARD")],
-        [(20, "$61.10"), (120, "May"), (150, "2,"), (170, "2027"), (200, "JCB"), (240, "0042")],
-    ])
+    page = page_of_words(
+        [
+            [(20, "CHARGED"), (120, "ON"), (200, "CARD")],
+            [(20, "$61.10"), (120, "May"), (150, "2,"), (170, "2027"), (200, "JCB"), (240, "0042")],
+        ]
+    )
     lines = document_lines([page])
     amount = money_candidates(lines)[0]
     when = date_candidates(lines)[0]
@@ -54,13 +56,15 @@ def test_a_value_under_another_value_has_no_header():
 
 
 def test_card_digits_masked_or_beside_a_brand_or_label():
-    lines = make_lines([
-        "Paid with JCB ending with 7781",
-        "card no: XXXX-XXXX-XXXX-5512",
-        "Maestro - 9034",
-        "last four 6620",
-        "Auth 123456 Ref 9999",
-    ])
+    lines = make_lines(
+        [
+            "Paid with JCB ending with 7781",
+            "card no: XXXX-XXXX-XXXX-5512",
+            "Maestro - 9034",
+            "last four 6620",
+            "Auth 123456 Ref 9999",
+        ]
+    )
     digits = [c.value for c in card_candidates(lines)]
     assert digits == ["7781", "5512", "9034", "6620"]
 

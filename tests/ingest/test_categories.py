@@ -77,14 +77,18 @@ def test_unknown_description_falls_back_with_low_confidence():
 
 
 def test_a_users_table_may_add_categories_and_change_needs_lmn(tmp_path):
-    data = json.loads(json.dumps({
-        "default": "not_eligible",
-        "categories": {
-            "fitness": {"needs_lmn": False, "keywords": ["gym", "personal training"]},
-            "hearing": {"needs_lmn": True, "keywords": ["hearing aid*"], "patterns": ["\\bPSAP\\b"]},
-            "not_eligible": {"needs_lmn": False, "keywords": []},
-        },
-    }))
+    data = json.loads(
+        json.dumps(
+            {
+                "default": "not_eligible",
+                "categories": {
+                    "fitness": {"needs_lmn": False, "keywords": ["gym", "personal training"]},
+                    "hearing": {"needs_lmn": True, "keywords": ["hearing aid*"], "patterns": ["\\bPSAP\\b"]},
+                    "not_eligible": {"needs_lmn": False, "keywords": []},
+                },
+            }
+        )
+    )
     path = tmp_path / "categories.json"
     path.write_text(json.dumps(data))
     categories = load_categories(path)

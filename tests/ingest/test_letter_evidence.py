@@ -36,17 +36,22 @@ def test_person_names_in_any_order_and_stopping_at_label_words():
     assert name_at("Casimir Ndiaye Birth date 1/2/1970").text == "Casimir Ndiaye"
     assert name_at("Willowmere Family Medicine") is None  # an organisation, not a person
     assert [n.text for n in names_in("seen by Dr. Ilse Vantongeren and Ottilie Brandvold today")] == [
-        "Ilse Vantongeren", "Ottilie Brandvold"]
+        "Ilse Vantongeren",
+        "Ottilie Brandvold",
+    ]
 
 
-@pytest.mark.parametrize("line, credentials", [
-    ("Ilse Vantongeren, DPT", "DPT"),
-    ("Ilse Vantongeren LAc", "LAc"),
-    ("Ilse Vantongeren, RD, LDN", "RD, LDN"),
-    ("Ilse Vantongeren, FNP-BC", "FNP-BC"),
-    ("Ilse Vantongeren, Director", None),
-    ("| Ilse Vantongeren | | DPT | | (555) 555-0100", "DPT"),  # a form's cells as OCR reads their borders
-])
+@pytest.mark.parametrize(
+    "line, credentials",
+    [
+        ("Ilse Vantongeren, DPT", "DPT"),
+        ("Ilse Vantongeren LAc", "LAc"),
+        ("Ilse Vantongeren, RD, LDN", "RD, LDN"),
+        ("Ilse Vantongeren, FNP-BC", "FNP-BC"),
+        ("Ilse Vantongeren, Director", None),
+        ("| Ilse Vantongeren | | DPT | | (555) 555-0100", "DPT"),  # a form's cells as OCR reads their borders
+    ],
+)
 def test_credentials_after_a_name(line, credentials):
     span = name_at(line)
     assert credentials_after(line, span.end) == credentials
@@ -59,13 +64,16 @@ def test_icd10_codes_with_or_without_the_dot():
     assert icd10_codes("ICD-10: [10 hypertension", ocr=True) == ["I10"]  # OCR's [ for I
 
 
-@pytest.mark.parametrize("after_label, value", [
-    (" TX 12345-A", "12345-A"),
-    (" #: A-55123 (CA)", "A-55123"),
-    (" in Ohio: 35.098765", "35.098765"),
-    (" pending", None),
-    (" –", None),
-])
+@pytest.mark.parametrize(
+    "after_label, value",
+    [
+        (" TX 12345-A", "12345-A"),
+        (" #: A-55123 (CA)", "A-55123"),
+        (" in Ohio: 35.098765", "35.098765"),
+        (" pending", None),
+        (" –", None),
+    ],
+)
 def test_license_value_after_its_label(after_label, value):
     assert license_value(after_label) == value
 
@@ -109,7 +117,9 @@ def test_validity_in_other_phrasings():
     assert parse_letter(text(through.format(npi=NPI))).valid_through == date(2026, 11, 30)
     duration = PROSE.replace("This recommendation is valid for 6 months.", "Continue for the duration of treatment.")
     assert parse_letter(text(duration.format(npi=NPI))).valid_through == date(2027, 2, 8)  # the 12-month default
-    months_from = PROSE.replace("This recommendation is valid for 6 months.", "Please honour this for 9 months from the date of signature.")
+    months_from = PROSE.replace(
+        "This recommendation is valid for 6 months.", "Please honour this for 9 months from the date of signature."
+    )
     assert parse_letter(text(months_from.format(npi=NPI))).valid_through == date(2026, 11, 8)
 
 
@@ -187,8 +197,10 @@ def test_may_find_useful_is_no_necessity_statement_but_still_lists_items():
     assert letter.categories == ["orthopedic"]
     assert letter.medical_necessity_statement is False
     assert "medical_necessity_statement" in letter.missing
-    denied = PROSE.replace("which are medically necessary to treat her condition.",
-                           "which are medically necessary; this is not for general fitness.")
+    denied = PROSE.replace(
+        "which are medically necessary to treat her condition.",
+        "which are medically necessary; this is not for general fitness.",
+    )
     assert parse_letter(text(denied.format(npi=NPI))).medical_necessity_statement is True
 
 
@@ -224,19 +236,40 @@ def test_text_pdf_signature_is_a_drawing_near_the_signature_block():
 # ---- classification -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("body, kind", [
-    ("Riverbend Climbing Gym\nMembership activity\nMonthly dues 64.00\nAmount charged $64.00\n"
-     "Charged to MASTERCARD on file, last 4: 0042", "receipt"),
-    ("Prairie Mutual Health Plan\nMember ID ZX0012345\nGroup 88213\nRx BIN 610014 Rx PCN HLTH\nCopay PCP $25", "other"),
-    ("First Lakeshore Credit Union\nStatement period 01/01/2026 - 01/31/2026\nBeginning balance 1,204.11\n"
-     "01/05 POS DEBIT HARBOR DRUG 12.40\nEnding balance 1,191.71", "other"),
-    ("Harbor Physical Therapy\nAppointment reminder\nYou're scheduled for Monday, March 2 at 9:00.\n"
-     "Reply Y to confirm.", "other"),
-    ("Harbor Health Plan\nClaim summary - not a request for payment\nService 03/02/2026 Physical therapy\n"
-     "Amount billed 120.00  Amount paid by plan 80.00\nYou may owe 40.00", "other"),
-    ("Plan of care\nPatient: Beatrix Oyelaran\nDiagnosis: lumbar radiculopathy (M54.16)\nI have prescribed "
-     "aquatic therapy twice a week.\nIlse Vantongeren, DPT\nNPI " + NPI, "letter"),
-])
+@pytest.mark.parametrize(
+    "body, kind",
+    [
+        (
+            "Riverbend Climbing Gym\nMembership activity\nMonthly dues 64.00\nAmount charged $64.00\n"
+            "Charged to MASTERCARD on file, last 4: 0042",
+            "receipt",
+        ),
+        (
+            "Prairie Mutual Health Plan\nMember ID ZX0012345\nGroup 88213\nRx BIN 610014 Rx PCN HLTH\nCopay PCP $25",
+            "other",
+        ),
+        (
+            "First Lakeshore Credit Union\nStatement period 01/01/2026 - 01/31/2026\nBeginning balance 1,204.11\n"
+            "01/05 POS DEBIT HARBOR DRUG 12.40\nEnding balance 1,191.71",
+            "other",
+        ),
+        (
+            "Harbor Physical Therapy\nAppointment reminder\nYou're scheduled for Monday, March 2 at 9:00.\n"
+            "Reply Y to confirm.",
+            "other",
+        ),
+        (
+            "Harbor Health Plan\nClaim summary - not a request for payment\nService 03/02/2026 Physical therapy\n"
+            "Amount billed 120.00  Amount paid by plan 80.00\nYou may owe 40.00",
+            "other",
+        ),
+        (
+            "Plan of care\nPatient: Beatrix Oyelaran\nDiagnosis: lumbar radiculopathy (M54.16)\nI have prescribed "
+            "aquatic therapy twice a week.\nIlse Vantongeren, DPT\nNPI " + NPI,
+            "letter",
+        ),
+    ],
+)
 def test_classification_by_evidence(body, kind):
     assert classify(text(body))[0] == kind
 

@@ -45,8 +45,11 @@ def test_each_pdf_and_image_attachment_is_a_document_and_the_body_is_not(letter_
     assert not any(d.from_body for d in contents.documents)
     assert contents.problems == []
     source = contents.documents[0].source
-    assert (source.date, source.sender, source.subject) == (date(2026, 3, 3), "Care Team <care@clinic.example>",
-                                                            "Your documents")
+    assert (source.date, source.sender, source.subject) == (
+        date(2026, 3, 3),
+        "Care Team <care@clinic.example>",
+        "Your documents",
+    )
 
 
 def test_an_html_order_confirmation_becomes_a_pdf_that_reads_as_a_receipt():
@@ -76,9 +79,17 @@ def test_in_multipart_alternative_the_html_receipt_is_read_when_the_plain_part_i
 
 
 def test_a_plain_text_receipt_body_is_read_when_there_is_no_html():
-    body = "\n".join(["Order confirmation", "Order placed 03/02/2026", "Heating pad            29.99",
-                      "Subtotal               29.99", "Tax                     0.00", "Order total            29.99",
-                      "Paid with Visa ending in 1111"])
+    body = "\n".join(
+        [
+            "Order confirmation",
+            "Order placed 03/02/2026",
+            "Heating pad            29.99",
+            "Subtotal               29.99",
+            "Tax                     0.00",
+            "Order total            29.99",
+            "Paid with Visa ending in 1111",
+        ]
+    )
     contents = open_mail(bytes(message(subject="Receipt", body=body, html=False)))
     assert len(contents.documents) == 1
     assert read_document(contents.documents[0].data, filename="x.pdf").kind == "receipt"
@@ -93,8 +104,15 @@ def test_a_message_that_is_neither_attachment_nor_receipt_says_so():
 
 
 def test_a_forwarded_message_is_opened_and_its_letter_keeps_the_original_sender(letter_pdf):
-    inner = attach_pdf(message(subject="Letter of medical necessity", sender="Dr. Rivera <office@clinic.example>",
-                               date="Mon, 02 Feb 2026 09:30:00 -0800"), letter_pdf, "LMN.pdf")
+    inner = attach_pdf(
+        message(
+            subject="Letter of medical necessity",
+            sender="Dr. Rivera <office@clinic.example>",
+            date="Mon, 02 Feb 2026 09:30:00 -0800",
+        ),
+        letter_pdf,
+        "LMN.pdf",
+    )
     contents = open_mail(bytes(forwarded(inner)))
     assert [d.name for d in contents.documents] == ["LMN.pdf"]
     source = contents.documents[0].source
@@ -104,11 +122,14 @@ def test_a_forwarded_message_is_opened_and_its_letter_keeps_the_original_sender(
 
 
 def test_an_mbox_of_three_messages(tmp_path, letter_pdf, receipt_png):
-    path = write_mbox(tmp_path / "mail.mbox", [
-        attach_pdf(message(subject="one"), letter_pdf, "LMN.pdf"),
-        message(subject="two", body="Nothing attached here, just hello."),
-        attach_image(message(subject="three"), receipt_png, "photo.png"),
-    ])
+    path = write_mbox(
+        tmp_path / "mail.mbox",
+        [
+            attach_pdf(message(subject="one"), letter_pdf, "LMN.pdf"),
+            message(subject="two", body="Nothing attached here, just hello."),
+            attach_image(message(subject="three"), receipt_png, "photo.png"),
+        ],
+    )
     data = path.read_bytes()
     assert mail_kind(data) == MBOX
     assert len(split_mbox(data)) == 3
@@ -119,16 +140,17 @@ def test_an_mbox_of_three_messages(tmp_path, letter_pdf, receipt_png):
 
 
 def test_a_body_line_starting_with_from_does_not_split_a_message(tmp_path, letter_pdf):
-    m = attach_pdf(message(subject="quoted", body="From the desk of the doctor:\nsee attached", html=False),
-                   letter_pdf)
+    m = attach_pdf(message(subject="quoted", body="From the desk of the doctor:\nsee attached", html=False), letter_pdf)
     data = write_mbox(tmp_path / "one.mbox", [m]).read_bytes()
     assert len(split_mbox(data)) == 1  # the writer quoted it as ">From "
     assert len(open_mail(data).documents) == 1
 
 
 def test_malformed_and_encrypted_messages_get_their_own_lines_and_the_mailbox_goes_on(tmp_path, letter_pdf):
-    path = write_mbox(tmp_path / "mail.mbox", [MALFORMED, smime_encrypted(), with_winmail(),
-                                               attach_pdf(message(subject="good"), letter_pdf, "LMN.pdf")])
+    path = write_mbox(
+        tmp_path / "mail.mbox",
+        [MALFORMED, smime_encrypted(), with_winmail(), attach_pdf(message(subject="good"), letter_pdf, "LMN.pdf")],
+    )
     contents = open_mail(path.read_bytes(), filename="mail.mbox")
     assert [d.name for d in contents.documents] == ["LMN.pdf"]
     problems = {p.where: p for p in contents.problems}
@@ -142,8 +164,9 @@ def test_malformed_and_encrypted_messages_get_their_own_lines_and_the_mailbox_go
 def test_an_encrypted_eml_says_it_is_encrypted():
     contents = open_mail(bytes(smime_encrypted()))
     assert contents.documents == []
-    assert [p.message.split(",")[0] for p in contents.problems] == ["the message is encrypted with S/MIME (or "
-                                                                     "signed in S/MIME's opaque form)"]
+    assert [p.message.split(",")[0] for p in contents.problems] == [
+        "the message is encrypted with S/MIME (or signed in S/MIME's opaque form)"
+    ]
 
 
 def test_small_inline_images_are_skipped_but_attached_ones_and_large_inline_ones_are_not(receipt_png):

@@ -36,16 +36,21 @@ def receipt_png() -> bytes:
 
 def test_a_message_gives_one_document_per_attachment_with_its_source(vault, tmp_path, letter_pdf, receipt_png):
     eml = tmp_path / "message.eml"
-    eml.write_bytes(bytes(attach_image(attach_pdf(message(subject="Your letter"), letter_pdf, "LMN.pdf"),
-                                       receipt_png, "receipt.png")))
+    eml.write_bytes(
+        bytes(
+            attach_image(attach_pdf(message(subject="Your letter"), letter_pdf, "LMN.pdf"), receipt_png, "receipt.png")
+        )
+    )
     lines = []
-    outcomes = documents.import_files(vault, [eml], progress=lambda done, total, o: lines.append(o.as_json()),
-                                      workers=1)
+    outcomes = documents.import_files(
+        vault, [eml], progress=lambda done, total, o: lines.append(o.as_json()), workers=1
+    )
     assert sorted((o.file, o.status, o.kind, o.container) for o in outcomes) == [
-        ("LMN.pdf", "imported", "letter", "message.eml"), ("receipt.png", "imported", "receipt", "message.eml")]
+        ("LMN.pdf", "imported", "letter", "message.eml"),
+        ("receipt.png", "imported", "receipt", "message.eml"),
+    ]
     final = [line for line in lines if line["status"] != "error" or line["error"]]
-    assert {tuple(sorted(line)) for line in final} == {
-        ("container", "document_id", "error", "file", "kind", "status")}
+    assert {tuple(sorted(line)) for line in final} == {("container", "document_id", "error", "file", "kind", "status")}
     with vault.session() as session:
         listed = records.list_documents(session)
         assert sorted(d["file"] for d in listed) == ["LMN.pdf", "receipt.png"]
@@ -54,8 +59,13 @@ def test_a_message_gives_one_document_per_attachment_with_its_source(vault, tmp_
         receipt_doc = next(d for d in listed if d["kind"] == "receipt")
         receipt = records.show_document(session, receipt_doc["id"])["receipt"]
     assert receipt["date"] == "2026-03-02"  # its printed date wins over the message's (03-03)
-    assert shown["source"] == {"kind": "email", "date": "2026-03-03", "from": "Care Team <care@clinic.example>",
-                               "subject": "Your letter", "file": "message.eml"}
+    assert shown["source"] == {
+        "kind": "email",
+        "date": "2026-03-03",
+        "from": "Care Team <care@clinic.example>",
+        "subject": "Your letter",
+        "file": "message.eml",
+    }
     # The letter prints no date: the message's date stands in, with its default 12-month validity.
     assert shown["letter"]["issue_date"] == "2026-03-03"
     assert shown["letter"]["valid_through"] == "2027-03-02"
@@ -80,14 +90,20 @@ def test_the_same_message_twice_in_a_mailbox_gives_only_duplicates(vault, tmp_pa
     assert first.status == "imported"
     outcomes = documents.import_files(vault, [write_mbox(tmp_path / "mail.mbox", [m, m])], workers=1)
     assert [(o.status, o.document_id, o.container) for o in outcomes] == [
-        ("duplicate", first.document_id, "mail.mbox")] * 2
+        ("duplicate", first.document_id, "mail.mbox")
+    ] * 2
     with vault.session() as session:
         assert len(records.list_documents(session)) == 1
 
 
 def test_the_same_attachment_in_two_messages_of_one_mailbox_is_one_document(vault, tmp_path, letter_pdf):
-    box = write_mbox(tmp_path / "mail.mbox", [attach_pdf(message(subject="first"), letter_pdf, "LMN.pdf"),
-                                              attach_pdf(message(subject="again"), letter_pdf, "LMN copy.pdf")])
+    box = write_mbox(
+        tmp_path / "mail.mbox",
+        [
+            attach_pdf(message(subject="first"), letter_pdf, "LMN.pdf"),
+            attach_pdf(message(subject="again"), letter_pdf, "LMN copy.pdf"),
+        ],
+    )
     outcomes = documents.import_files(vault, [box], workers=1)
     assert len({o.document_id for o in outcomes}) == 1 and all(o.error is None for o in outcomes)
     with vault.session() as session:
@@ -111,17 +127,22 @@ def test_an_order_confirmation_without_attachments_is_a_receipt_document(vault, 
 
 
 def test_bad_messages_get_their_own_lines_and_the_batch_goes_on(vault, tmp_path, letter_pdf, receipt_png):
-    box = write_mbox(tmp_path / "mail.mbox", [MALFORMED, smime_encrypted(),
-                                              attach_pdf(message(subject="ok"), letter_pdf, "LMN.pdf")])
+    box = write_mbox(
+        tmp_path / "mail.mbox", [MALFORMED, smime_encrypted(), attach_pdf(message(subject="ok"), letter_pdf, "LMN.pdf")]
+    )
     other = tmp_path / "photo.png"
     other.write_bytes(receipt_png)
     plain = tmp_path / "hello.eml"
     plain.write_bytes(bytes(message(subject="hello", body="See you Friday.")))
     outcomes = documents.import_files(vault, [box, plain, other], workers=1)
     by_status = sorted((o.status, o.file, o.error or "") for o in outcomes)
-    assert [(s, f) for s, f, _ in by_status] == [("error", "hello.eml"), ("error", "mail.mbox"),
-                                                 ("error", "mail.mbox"), ("imported", "LMN.pdf"),
-                                                 ("imported", "photo.png")]
+    assert [(s, f) for s, f, _ in by_status] == [
+        ("error", "hello.eml"),
+        ("error", "mail.mbox"),
+        ("error", "mail.mbox"),
+        ("imported", "LMN.pdf"),
+        ("imported", "photo.png"),
+    ]
     errors = [e for s, _, e in by_status if s == "error"]
     assert "no PDF or image attachment" in errors[0]
     assert errors[1].startswith("message 1 of 3: the message is malformed")
@@ -141,12 +162,21 @@ def test_the_message_date_is_evidence_for_an_undated_receipt(vault, tmp_path):
 
 def test_cli_import_lines_for_a_message(tmp_path, letter_pdf):
     env = {k: v for k, v in os.environ.items() if not k.startswith("HSAWALLET_")}
-    env.update(HSAWALLET_VAULT=str(tmp_path / "vault.db"), HSAWALLET_PASSPHRASE="pass",
-               PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
+    env.update(
+        HSAWALLET_VAULT=str(tmp_path / "vault.db"),
+        HSAWALLET_PASSPHRASE="pass",
+        PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
+    )
 
     def run(*args):
-        return subprocess.run([sys.executable, "-m", "hsawallet", *args], env=env, capture_output=True, text=True,
-                              stdin=subprocess.DEVNULL, timeout=600)
+        return subprocess.run(
+            [sys.executable, "-m", "hsawallet", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            timeout=600,
+        )
 
     assert run("init").returncode == 0
     eml = tmp_path / "message.eml"
@@ -154,8 +184,15 @@ def test_cli_import_lines_for_a_message(tmp_path, letter_pdf):
     result = run("import", str(eml), "--json")
     assert result.returncode == 0, result.stderr
     assert [json.loads(line) for line in result.stdout.splitlines()] == [
-        {"file": "LMN.pdf", "status": "imported", "document_id": 1, "kind": "letter", "error": None,
-         "container": "message.eml"}]
+        {
+            "file": "LMN.pdf",
+            "status": "imported",
+            "document_id": 1,
+            "kind": "letter",
+            "error": None,
+            "container": "message.eml",
+        }
+    ]
     shown = json.loads(run("show", "1", "--json").stdout)
     assert shown["source"]["kind"] == "email" and shown["source"]["date"] == "2026-03-03"
     encrypted = tmp_path / "secret.eml"
@@ -178,8 +215,12 @@ def test_a_vault_of_the_previous_schema_gains_the_source_table(tmp_path):
     old = Vault(path=path, key=key, engine=make_engine(path, key))
     migrations.upgrade(old, "0003")  # before documents had a source
     with old.engine.begin() as con:
-        con.execute(text("INSERT INTO document (file_name, size, sha256, imported_at, status) "
-                         "VALUES ('a.pdf', 1, 'abc', '2026-01-01 00:00:00', 'read')"))
+        con.execute(
+            text(
+                "INSERT INTO document (file_name, size, sha256, imported_at, status) "
+                "VALUES ('a.pdf', 1, 'abc', '2026-01-01 00:00:00', 'read')"
+            )
+        )
     old.close()
     upgraded = open_vault(path, key)
     with upgraded.session() as session:

@@ -81,13 +81,31 @@ def _tsv(rows: list[tuple[int, str, float]]) -> str:
 
 
 def test_low_confidence_scraps_at_a_line_end_are_dropped_and_real_words_kept():
-    result = _parse_tsv(_tsv([
-        (1, "Bodywork", 91.0), (1, "Studio", 88.0), (1, "Ee", 12.0), (1, "ake", 20.0),
-        (2, "ee", 15.0), (2, "fotal", 30.0), (2, "Sales", 85.0), (2, "26.82", 35.0),
-        (3, "Duration:", 90.0), (3, "{X]", 10.0), (3, "12", 90.0), (3, "months", 92.0), (3, "[X]", 11.0),
-        (4, "Re", 10.0), (4, "aa", 8.0), (4, "eR", 14.0),
-        (5, "FY", 80.0), (5, "EAGLE", 75.0), (5, "ENTERPRISE", 30.0),
-    ]))
+    result = _parse_tsv(
+        _tsv(
+            [
+                (1, "Bodywork", 91.0),
+                (1, "Studio", 88.0),
+                (1, "Ee", 12.0),
+                (1, "ake", 20.0),
+                (2, "ee", 15.0),
+                (2, "fotal", 30.0),
+                (2, "Sales", 85.0),
+                (2, "26.82", 35.0),
+                (3, "Duration:", 90.0),
+                (3, "{X]", 10.0),
+                (3, "12", 90.0),
+                (3, "months", 92.0),
+                (3, "[X]", 11.0),
+                (4, "Re", 10.0),
+                (4, "aa", 8.0),
+                (4, "eR", 14.0),
+                (5, "FY", 80.0),
+                (5, "EAGLE", 75.0),
+                (5, "ENTERPRISE", 30.0),
+            ]
+        )
+    )
     assert result.text.splitlines() == [
         "Bodywork Studio",
         "fotal Sales 26.82",  # a misread first word is still a cue; a doubtful amount is kept
@@ -100,13 +118,19 @@ def test_low_confidence_scraps_at_a_line_end_are_dropped_and_real_words_kept():
 def test_a_scrap_between_two_boxes_is_dropped_and_an_initial_kept():
     header = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext"
     words = [  # (left, width, confidence, text) on one line 30 px high
-        (100, 140, 93.0, "Natalie"), (255, 40, 93.0, "M."), (310, 130, 97.0, "Okafor"),
-        (1200, 50, 22.0, "Lo,"), (1400, 220, 97.0, "12/24/1982"),
+        (100, 140, 93.0, "Natalie"),
+        (255, 40, 93.0, "M."),
+        (310, 130, 97.0, "Okafor"),
+        (1200, 50, 22.0, "Lo,"),
+        (1400, 220, 97.0, "12/24/1982"),
     ]
-    tsv = "\n".join([header] + [
-        f"5\t1\t1\t1\t1\t{index}\t{left}\t40\t{width}\t30\t{confidence}\t{text}"
-        for index, (left, width, confidence, text) in enumerate(words)
-    ])
+    tsv = "\n".join(
+        [header]
+        + [
+            f"5\t1\t1\t1\t1\t{index}\t{left}\t40\t{width}\t30\t{confidence}\t{text}"
+            for index, (left, width, confidence, text) in enumerate(words)
+        ]
+    )
     assert _parse_tsv(tsv).text == "Natalie M. Okafor 12/24/1982"
     doubtful_initial = tsv.replace("93.0\tM.", "20.0\tM.")
     assert _parse_tsv(doubtful_initial).text == "Natalie M. Okafor 12/24/1982", "a word among its neighbours stays"
@@ -114,8 +138,9 @@ def test_a_scrap_between_two_boxes_is_dropped_and_an_initial_kept():
 
 def _font(size: int):
     # monospace, as the large-print test was measured with
-    return load_font(size, "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf",
-                     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    return load_font(
+        size, "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+    )
 
 
 def test_a_store_name_in_large_print_is_read_with_the_rest():
@@ -142,8 +167,23 @@ def _signature_row(*, signed: bool) -> Image.Image:
     draw.rectangle((210, 130, 1480, 250), outline=0, width=3)
     draw.rectangle((1495, 134, 2360, 254), outline=0, width=3)
     if signed:
-        draw.line([(260, 200), (300, 170), (340, 210), (380, 165), (420, 205), (460, 170), (500, 212),
-                   (540, 168), (580, 206), (620, 172), (700, 190)], fill=0, width=4)
+        draw.line(
+            [
+                (260, 200),
+                (300, 170),
+                (340, 210),
+                (380, 165),
+                (420, 205),
+                (460, 170),
+                (500, 212),
+                (540, 168),
+                (580, 206),
+                (620, 172),
+                (700, 190),
+            ],
+            fill=0,
+            width=4,
+        )
     draw.text((1530, 165), "04/08/2026", font=_font(44), fill=0)
     draw.text((215, 330), "Form LMN-224 Rev. 01/2025", font=_font(30), fill=0)
     return page
@@ -166,8 +206,10 @@ def _line(text: str, top: int, confidence: float) -> OcrLine:
     """A line as tesseract would give it, its words spread over the print (x 40-860)."""
     texts = text.split()
     step = 820 // len(texts)
-    words = tuple(OcrWord(word, confidence * 100, 40 + step * index, top, 30 + step * (index + 1), top + 22)
-                  for index, word in enumerate(texts))
+    words = tuple(
+        OcrWord(word, confidence * 100, 40 + step * index, top, 30 + step * (index + 1), top + 22)
+        for index, word in enumerate(texts)
+    )
     return OcrLine(top=top, bottom=top + 22, text=text, confidence=confidence, words=words)
 
 

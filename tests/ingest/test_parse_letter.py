@@ -15,7 +15,10 @@ BAD_NPI = "1234567890"
 
 
 def pages(*texts: str, source: str = "text") -> list[PageText]:
-    return [PageText(index=i, text=t, source=source, confidence=1.0 if source == "text" else 0.85) for i, t in enumerate(texts)]
+    return [
+        PageText(index=i, text=t, source=source, confidence=1.0 if source == "text" else 0.85)
+        for i, t in enumerate(texts)
+    ]
 
 
 def physician_letter(
@@ -72,7 +75,9 @@ def test_complete_physician_letter():
 
 
 def test_stated_valid_through_wins_over_the_default():
-    letter = parse_letter(pages(physician_letter(valid="This letter of medical necessity is valid through 10/13/2026.")))
+    letter = parse_letter(
+        pages(physician_letter(valid="This letter of medical necessity is valid through 10/13/2026."))
+    )
     assert letter.valid_through == date(2026, 10, 13)
     assert letter.valid_through_stated is True
 
@@ -224,7 +229,9 @@ def test_missing_uses_checklist_keys_only():
     assert "medical_necessity_statement" in letter.missing
 
 
-@pytest.mark.parametrize("npi, valid", [(VALID_NPI, True), (BAD_NPI, False), ("123456789", False), ("12345678a3", False), (None, False)])
+@pytest.mark.parametrize(
+    "npi, valid", [(VALID_NPI, True), (BAD_NPI, False), ("123456789", False), ("12345678a3", False), (None, False)]
+)
 def test_npi_check_digit(npi, valid):
     assert npi_is_valid(npi) is valid
 

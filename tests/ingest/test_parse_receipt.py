@@ -24,7 +24,10 @@ from hsawallet.ingest.receipt import natural_name, parse_receipt
 
 
 def pages(*texts: str, source: str = "text") -> list[PageText]:
-    return [PageText(index=i, text=t, source=source, confidence=1.0 if source == "text" else 0.85) for i, t in enumerate(texts)]
+    return [
+        PageText(index=i, text=t, source=source, confidence=1.0 if source == "text" else 0.85)
+        for i, t in enumerate(texts)
+    ]
 
 
 RETAIL = """\
@@ -126,7 +129,11 @@ def test_service_invoice_with_client_and_code_column():
     assert fields.total == Decimal("365.00")
     assert fields.tax == Decimal("0.00")
     assert fields.card_last4 == "9603"
-    assert [i.description for i in fields.items] == ["Therapeutic massage, 60 min", "Myofascial release, 30 min", "Gratuity"]
+    assert [i.description for i in fields.items] == [
+        "Therapeutic massage, 60 min",
+        "Myofascial release, 30 min",
+        "Gratuity",
+    ]
     assert [i.category for i in fields.items] == ["massage", "massage", "not_eligible"]
     assert [i.amount for i in fields.items] == [Decimal("285.00"), Decimal("60.00"), Decimal("20.00")]
 
@@ -244,7 +251,8 @@ OCR_TOTALS = [
             "Total RM Incl. of GST $4. 20\nItem Count 3\nGST Summary Amount (RM) Tax (RM)\n"
             "T @ 6% 22. 83 lt ZA\n@ 0% 0.00 0. 00\nTotal Savings 0.00\n"
         ),
-        "24.20", id="total_that_lost_its_leading_digit_is_rebuilt_from_net_amount_and_rate",
+        "24.20",
+        id="total_that_lost_its_leading_digit_is_rebuilt_from_net_amount_and_rate",
     ),
     pytest.param(
         # 12.72 rounded to five cents; not the tax column of the summary's own total row
@@ -253,7 +261,8 @@ OCR_TOTALS = [
             "Total Amt incl GST @ 6% -\nRounding Adjustment (0.02)\nFoal Nct Paycble : l2.70\n"
             "GST Summary Amount Tax\nSR @6% 12.00 0.72\n* Total 2.00 0.72\n"
         ),
-        "12.70", id="tax_summary_gives_the_total_when_no_total_line_reads",
+        "12.70",
+        id="tax_summary_gives_the_total_when_no_total_line_reads",
     ),
     pytest.param(
         # the zero-rated row alone would give 8.90, "a misread 48.90"
@@ -261,21 +270,24 @@ OCR_TOTALS = [
             "KEDAI MAKAN SRI MAJU\n03/05/2018\nNASI AYAM 2 7.50 15.00\nTotal Incl. GST 48.90\n"
             "GST Summary Amount Tax\nSR @ 6% WB oy .\nZR 0% 8.90 0.00\n"
         ),
-        "48.90", id="tax_summary_with_an_unreadable_row_is_not_used",
+        "48.90",
+        id="tax_summary_with_an_unreadable_row_is_not_used",
     ),
     pytest.param(
         (
             "TOKO BUKU MAWAR\nReceipt No.: CS1802/11 Date: 02/02/2018\nCOLOUR PENCILS 12S 1 12.90\n"
             "ROUNDING 0.00\nTOTAL : 42.90\nCASH 12.90\nCHANGE 0.00\n"
         ),
-        "12.90", id="cash_less_change_corrects_a_total_a_digit_off",
+        "12.90",
+        id="cash_less_change_corrects_a_total_a_digit_off",
     ),
     pytest.param(
         (
             "NOODLE HOUSE SDN BHD\n05 Apr 2018 12:30\nFRIED NOODLE 1 $3.4O\nTotal Amount: $3.40\n"
             "Nett Total: $3.40\nCASH $3.46\nChange $0.00\n"
         ),
-        "3.40", id="total_confirmed_by_two_lines_is_kept_against_a_misread_cash_line",
+        "3.40",
+        id="total_confirmed_by_two_lines_is_kept_against_a_misread_cash_line",
     ),
     pytest.param(
         (
@@ -283,14 +295,14 @@ OCR_TOTALS = [
             "Sub Total Before Discount RM 51.00\nService Charge RM 0.00\nTotal Sales RM 51.00\n"
             "Rounding Adjustment RM 0.00\nTOTAL RM 81.00\n"
         ),
-        "51.00", id="total_line_a_digit_off_the_subtotal_loses_to_one_that_agrees",
+        "51.00",
+        id="total_line_a_digit_off_the_subtotal_loses_to_one_that_agrees",
     ),
     pytest.param(
         # 10.00 off the subtotal, and the discount of 10.00 is printed: the total is right
-        (
-            "GADGET CORNER\n01/03/2018\nPHONE CASE 25.20\nSUBTOTAL 25.20\nDISCOUNT -10.00\nTOTAL 15.20\n"
-        ),
-        "15.20", id="a_difference_printed_on_the_slip_is_no_misreading",
+        ("GADGET CORNER\n01/03/2018\nPHONE CASE 25.20\nSUBTOTAL 25.20\nDISCOUNT -10.00\nTOTAL 15.20\n"),
+        "15.20",
+        id="a_difference_printed_on_the_slip_is_no_misreading",
     ),
     pytest.param(
         # the summary gives 94.86, to five cents 94.85: two cents is a rounding, not a misread digit
@@ -299,7 +311,8 @@ OCR_TOTALS = [
             "Total GST : 5.37\nRounding : 0.00\nTotal Sales (Inclusive of GST) : 94.87\n"
             "GST Summary\nTax Code % Amt(RM) Tax (RM)\nSR 6 89.50 5.36\n"
         ),
-        "94.87", id="a_few_cents_off_the_rounded_summary_is_cash_rounding_not_a_misreading",
+        "94.87",
+        id="a_few_cents_off_the_rounded_summary_is_cash_rounding_not_a_misreading",
     ),
     pytest.param(
         (
@@ -307,15 +320,18 @@ OCR_TOTALS = [
             "Item(s) : 1 Qty(s) : 3\nTotal Incl. GST@6% RM 12.80\nCASH RM 20.00\nCHANGE RM &.40\n"
             "12-04-18 10:05 SH01 ZJ21\n"
         ),
-        "12.60", id="quantity_times_price_corrects_a_total_a_digit_off",
+        "12.60",
+        id="quantity_times_price_corrects_a_total_a_digit_off",
     ),
     pytest.param(
         "WARUNG PAK ALI\n11/11/2017\nTEH TARIK 2.50\nROTI 1.30\nTOTAL ~~~\nGASH : 10,00\nGhange (RM) : 6.20\n",
-        "3.80", id="ocr_g_for_c_in_cash_and_change_lines",
+        "3.80",
+        id="ocr_g_for_c_in_cash_and_change_lines",
     ),
     pytest.param(
         "KOPITIAM SETIA\n12/12/2017\nKOPI O 2 1.80 3.60\nTOTAL 3.60\nTotal Oty = 2.00\n",
-        "3.60", id="a_quantity_count_misread_as_oty_is_no_total",
+        "3.60",
+        id="a_quantity_count_misread_as_oty_is_no_total",
     ),
 ]
 
@@ -384,8 +400,12 @@ def test_card_last_four(line, last4):
 
 @pytest.mark.parametrize(
     "raw, natural",
-    [("DELGADO, SCOTT", "Scott Delgado"), ("Monica Delgado", "Monica Delgado"), ("OKAFOR, KEITH A.", "Keith A. Okafor"),
-     ("TANAKA-REYES, COLLEEN", "Colleen Tanaka-Reyes")],
+    [
+        ("DELGADO, SCOTT", "Scott Delgado"),
+        ("Monica Delgado", "Monica Delgado"),
+        ("OKAFOR, KEITH A.", "Keith A. Okafor"),
+        ("TANAKA-REYES, COLLEEN", "Colleen Tanaka-Reyes"),
+    ],
 )
 def test_natural_name(raw, natural):
     assert natural_name(raw) == natural
@@ -467,8 +487,14 @@ def test_default_valid_through_is_twelve_months_less_a_day():
 
 @pytest.mark.parametrize(
     "text, value",
-    [("$1,234.50", "1234.50"), ("12.00-", "-12.00"), ("(4.99)", "-4.99"), ("RM 8.50", "8.50"), ("42", "42.00"),
-     ("12,99", "12.99")],
+    [
+        ("$1,234.50", "1234.50"),
+        ("12.00-", "-12.00"),
+        ("(4.99)", "-4.99"),
+        ("RM 8.50", "8.50"),
+        ("42", "42.00"),
+        ("12,99", "12.99"),
+    ],
 )
 def test_money(text, value):
     assert parse_money(text) == Decimal(value)

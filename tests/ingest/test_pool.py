@@ -36,7 +36,10 @@ def test_a_job_over_its_memory_limit_fails_alone(pdf_bomb, receipt_text_pdf):
 
 
 def test_results_come_back_for_every_key_with_two_workers(receipt_text_pdf, receipt_scan_pdf, receipt_photo):
-    jobs = [(index, data, f"doc{index}") for index, data in enumerate([receipt_text_pdf, receipt_scan_pdf, receipt_photo] * 2)]
+    jobs = [
+        (index, data, f"doc{index}")
+        for index, data in enumerate([receipt_text_pdf, receipt_scan_pdf, receipt_photo] * 2)
+    ]
     outcomes = dict(read_many(iter(jobs), workers=2))
     assert sorted(outcomes) == list(range(6))
     for outcome in outcomes.values():
@@ -67,4 +70,8 @@ def test_ocr_through_the_pool_leaves_no_file_in_the_temp_folder(tmp_path, monkey
     assert list(worker_temp.iterdir()) == []
     # Other programs may use the shared temp folder meanwhile; look for what OCR tools leave.
     new_entries = _listing(system_temp) - before
-    assert not [name for name in new_entries if name.startswith(("tess", "pytesseract")) or name.endswith((".ppm", ".tsv", ".hocr"))]
+    assert not [
+        name
+        for name in new_entries
+        if name.startswith(("tess", "pytesseract")) or name.endswith((".ppm", ".tsv", ".hocr"))
+    ]

@@ -106,11 +106,22 @@ def test_a_second_letter_read_fills_gaps_but_never_replaces_a_value():
     from hsawallet.ingest.model import LetterFields
     from hsawallet.ingest.pipeline import _fill_letter_gaps
 
-    first = LetterFields(patient_name="Monica Delgado", icd10=[], issue_date=None,
-                         missing=["icd10", "issue_date", "signature"], confidence={"patient_name": 0.9})
-    second = LetterFields(patient_name="Monica Delgad0", icd10=["E66.9"], diagnosis="Obesity, unspecified",
-                          issue_date=date(2026, 1, 15), valid_through=date(2027, 1, 14),
-                          missing=["signature"], confidence={"icd10": 0.8})
+    first = LetterFields(
+        patient_name="Monica Delgado",
+        icd10=[],
+        issue_date=None,
+        missing=["icd10", "issue_date", "signature"],
+        confidence={"patient_name": 0.9},
+    )
+    second = LetterFields(
+        patient_name="Monica Delgad0",
+        icd10=["E66.9"],
+        diagnosis="Obesity, unspecified",
+        issue_date=date(2026, 1, 15),
+        valid_through=date(2027, 1, 14),
+        missing=["signature"],
+        confidence={"icd10": 0.8},
+    )
     _fill_letter_gaps(first, second)
     assert first.patient_name == "Monica Delgado"
     assert first.icd10 == ["E66.9"] and first.diagnosis == "Obesity, unspecified"

@@ -19,30 +19,44 @@ def text_page(text: str, source: str = "text") -> list[PageText]:
 
 
 def test_a_labelled_purchase_date_beats_a_print_stamp_with_a_time():
-    fields = parse_receipt(text_page(
-        "02/11/2027 09:14 Printed from your account\nKestrel Outfitters\nPurchased 2027-02-03\n"
-        "Trail socks 12.00\nTotal 12.00\n"
-    ))
+    fields = parse_receipt(
+        text_page(
+            "02/11/2027 09:14 Printed from your account\nKestrel Outfitters\nPurchased 2027-02-03\n"
+            "Trail socks 12.00\nTotal 12.00\n"
+        )
+    )
     assert fields.date == date(2027, 2, 3)
     assert fields.confidence["date"] >= 0.8
 
 
 def test_dates_that_are_not_the_purchase_lose_to_the_visit_date():
-    fields = parse_receipt(text_page(
-        "Copperleaf Podiatry\nDOB: 04/05/1988\nNext appointment 03/30/2027\nVisit 03/02/2027\n"
-        "Gait analysis 95.00\nTotal 95.00\nShipped on 03/04/2027\n"
-    ))
+    fields = parse_receipt(
+        text_page(
+            "Copperleaf Podiatry\nDOB: 04/05/1988\nNext appointment 03/30/2027\nVisit 03/02/2027\n"
+            "Gait analysis 95.00\nTotal 95.00\nShipped on 03/04/2027\n"
+        )
+    )
     assert fields.date == date(2027, 3, 2)
 
 
 def test_a_date_under_its_column_header_in_a_text_pdf():
-    pages = read_placed([[
-        (60, 50, "Harrow Supply", 20),
-        (60, 100, "INVOICE NO", 8), (200, 100, "DUE BY", 8), (340, 100, "SETTLED ON", 8),
-        (60, 112, "A-5521", 10), (200, 112, "06/30/2027", 10), (340, 112, "06/02/2027", 10),
-        (60, 150, "Knee sleeve", 10), (400, 150, "30.00", 10),
-        (60, 170, "Total", 10), (400, 170, "30.00", 10),
-    ]])
+    pages = read_placed(
+        [
+            [
+                (60, 50, "Harrow Supply", 20),
+                (60, 100, "INVOICE NO", 8),
+                (200, 100, "DUE BY", 8),
+                (340, 100, "SETTLED ON", 8),
+                (60, 112, "A-5521", 10),
+                (200, 112, "06/30/2027", 10),
+                (340, 112, "06/02/2027", 10),
+                (60, 150, "Knee sleeve", 10),
+                (400, 150, "30.00", 10),
+                (60, 170, "Total", 10),
+                (400, 170, "30.00", 10),
+            ]
+        ]
+    )
     fields = parse_receipt(pages)
     assert fields.date == date(2027, 6, 2)
     assert fields.confidence["date"] >= 0.8
@@ -79,19 +93,23 @@ def test_two_cards_make_the_digits_doubtful():
 
 
 def test_the_amount_paid_is_the_total_not_the_gross_charges():
-    fields = parse_receipt(text_page(
-        "Copperleaf Podiatry\nVisit 03/02/2027\nOrthotic casting 300.00\nGait analysis 95.00\n"
-        "Total charges $395.00\nInsurance adjustment -$120.00\nPatient paid $275.00\n"
-        "Next payment due 04/02/2027 $50.00\n"
-    ))
+    fields = parse_receipt(
+        text_page(
+            "Copperleaf Podiatry\nVisit 03/02/2027\nOrthotic casting 300.00\nGait analysis 95.00\n"
+            "Total charges $395.00\nInsurance adjustment -$120.00\nPatient paid $275.00\n"
+            "Next payment due 04/02/2027 $50.00\n"
+        )
+    )
     assert fields.total == Decimal("275.00")
 
 
 def test_a_per_shipment_sum_and_an_eligible_sum_are_not_the_total():
-    fields = parse_receipt(text_page(
-        "Tealbird Goods\nOrder date 01/15/2027\nWrist brace 20.00\nPlant pot 15.00\n"
-        "Shipment total 20.00\nHSA eligible total 20.00\nAmount charged 37.45\n"
-    ))
+    fields = parse_receipt(
+        text_page(
+            "Tealbird Goods\nOrder date 01/15/2027\nWrist brace 20.00\nPlant pot 15.00\n"
+            "Shipment total 20.00\nHSA eligible total 20.00\nAmount charged 37.45\n"
+        )
+    )
     assert fields.total == Decimal("37.45")
 
 
@@ -99,13 +117,19 @@ def test_a_per_shipment_sum_and_an_eligible_sum_are_not_the_total():
 
 
 def test_the_name_in_large_print_beats_an_address_line_above_it():
-    pages = read_placed([[
-        (400, 40, "77 Quarry Lane", 8),
-        (60, 60, "Bellwether Hearing Clinic", 18),
-        (400, 52, "Portland, ME 04101", 8),
-        (60, 120, "Hearing test", 10), (400, 120, "80.00", 10),
-        (60, 140, "Total", 10), (400, 140, "80.00", 10),
-    ]])
+    pages = read_placed(
+        [
+            [
+                (400, 40, "77 Quarry Lane", 8),
+                (60, 60, "Bellwether Hearing Clinic", 18),
+                (400, 52, "Portland, ME 04101", 8),
+                (60, 120, "Hearing test", 10),
+                (400, 120, "80.00", 10),
+                (60, 140, "Total", 10),
+                (400, 140, "80.00", 10),
+            ]
+        ]
+    )
     assert parse_receipt(pages).merchant == "Bellwether Hearing Clinic"
 
 
@@ -115,12 +139,19 @@ def test_a_logo_line_gives_way_to_the_fuller_name_without_its_legal_suffix():
 
 
 def test_a_display_name_is_completed_by_the_line_flush_under_it_that_says_the_trade():
-    pages = read_placed([[
-        (60, 50, "BLUE HERON", 22),
-        (61, 70, "Hearing Studio", 9), (380, 70, "9 Dock St, Bath, ME 04530", 8),
-        (60, 120, "Hearing test", 10), (400, 120, "90.00", 10),
-        (60, 140, "Total", 10), (400, 140, "90.00", 10),
-    ]])
+    pages = read_placed(
+        [
+            [
+                (60, 50, "BLUE HERON", 22),
+                (61, 70, "Hearing Studio", 9),
+                (380, 70, "9 Dock St, Bath, ME 04530", 8),
+                (60, 120, "Hearing test", 10),
+                (400, 120, "90.00", 10),
+                (60, 140, "Total", 10),
+                (400, 140, "90.00", 10),
+            ]
+        ]
+    )
     fields = parse_receipt(pages)
     assert fields.merchant == "BLUE HERON Hearing Studio"
     assert fields.confidence["merchant"] < 0.8  # joining two lines is a guess
@@ -135,24 +166,30 @@ def test_legal_suffixes_are_dropped_but_a_malaysian_registered_name_is_kept():
 
 
 def test_a_web_domain_is_the_merchant_when_no_name_line_is():
-    fields = parse_receipt(text_page(
-        "tealbird.example\nReceipt from tealbird.example\nOrder summary\nWrist brace $20.00\nAmount paid $20.00\n"
-    ))
+    fields = parse_receipt(
+        text_page(
+            "tealbird.example\nReceipt from tealbird.example\nOrder summary\nWrist brace $20.00\nAmount paid $20.00\n"
+        )
+    )
     assert fields.merchant == "tealbird.example"
     assert fields.confidence["merchant"] >= 0.8  # said twice
 
 
 def test_an_address_read_onto_the_name_line_is_cut_off():
-    fields = parse_receipt(text_page("Copperleaf Podiatry Springfield, IL 62701\nGait analysis 95.00\nTotal 95.00\n", "ocr"))
+    fields = parse_receipt(
+        text_page("Copperleaf Podiatry Springfield, IL 62701\nGait analysis 95.00\nTotal 95.00\n", "ocr")
+    )
     assert fields.merchant == "Copperleaf Podiatry"
 
 
 def test_word_gaps_split_the_name_from_the_next_column():
-    page = page_of_words([
-        [(20, "Quillon"), (70, "Sleep"), (110, "Lab"), (400, "Tucson,"), (450, "AZ"), (470, "85701")],
-        [(20, "Sleep"), (60, "study"), (400, "450.00")],
-        [(20, "Total"), (400, "450.00")],
-    ])
+    page = page_of_words(
+        [
+            [(20, "Quillon"), (70, "Sleep"), (110, "Lab"), (400, "Tucson,"), (450, "AZ"), (470, "85701")],
+            [(20, "Sleep"), (60, "study"), (400, "450.00")],
+            [(20, "Total"), (400, "450.00")],
+        ]
+    )
     assert parse_receipt([page]).merchant == "Quillon Sleep Lab"
 
 
@@ -160,45 +197,59 @@ def test_word_gaps_split_the_name_from_the_next_column():
 
 
 def test_the_paid_column_gives_the_item_amount_whatever_the_column_order():
-    fields = parse_receipt(text_page(
-        "Bellwether Hearing Clinic\nDate of service 02/02/2027\n"
-        "Service Paid Billed Balance\n"
-        "Hearing test 40.00 95.00 0.00\n"
-        "Earmold impression 25.00 60.00 0.00\n"
-        "Amount paid 65.00\n"
-    ))
+    fields = parse_receipt(
+        text_page(
+            "Bellwether Hearing Clinic\nDate of service 02/02/2027\n"
+            "Service Paid Billed Balance\n"
+            "Hearing test 40.00 95.00 0.00\n"
+            "Earmold impression 25.00 60.00 0.00\n"
+            "Amount paid 65.00\n"
+        )
+    )
     assert [(i.description, i.amount) for i in fields.items] == [
-        ("Hearing test", Decimal("40.00")), ("Earmold impression", Decimal("25.00"))]
+        ("Hearing test", Decimal("40.00")),
+        ("Earmold impression", Decimal("25.00")),
+    ]
 
 
 def test_a_trailing_zero_balance_is_not_the_price():
-    fields = parse_receipt(text_page("Bellwether Hearing Clinic\nHearing test 95.00 -15.00 80.00 0.00\nPaid today 80.00\n"))
+    fields = parse_receipt(
+        text_page("Bellwether Hearing Clinic\nHearing test 95.00 -15.00 80.00 0.00\nPaid today 80.00\n")
+    )
     assert [i.amount for i in fields.items] == [Decimal("80.00")]
 
 
 def test_date_and_code_columns_are_not_part_of_the_description():
-    fields = parse_receipt(text_page(
-        "Copperleaf Podiatry\nDate Code Description Amount\n"
-        "03/02/27 L3000 Custom foot orthotic 300.00\nTotal 300.00\n"
-    ))
+    fields = parse_receipt(
+        text_page(
+            "Copperleaf Podiatry\nDate Code Description Amount\n"
+            "03/02/27 L3000 Custom foot orthotic 300.00\nTotal 300.00\n"
+        )
+    )
     assert fields.items[0].description == "Custom foot orthotic"
     assert fields.items[0].category == "orthopedic"
 
 
 def test_rows_below_an_order_summary_box_count_when_they_add_up():
-    fields = parse_receipt(text_page(
-        "Tealbird Goods\nOrder date 01/15/2027\nItems subtotal: $35.00\nShipping: $2.45\nAmount charged: $37.45\n"
-        "Wrist brace $20.00\nQty 1 · $20.00 each\nPlant pot $15.00\nQty 1 · $15.00 each\n"
-    ))
+    fields = parse_receipt(
+        text_page(
+            "Tealbird Goods\nOrder date 01/15/2027\nItems subtotal: $35.00\nShipping: $2.45\nAmount charged: $37.45\n"
+            "Wrist brace $20.00\nQty 1 · $20.00 each\nPlant pot $15.00\nQty 1 · $15.00 each\n"
+        )
+    )
     assert [(i.description, i.amount) for i in fields.items] == [
-        ("Wrist brace", Decimal("20.00")), ("Plant pot", Decimal("15.00"))]
+        ("Wrist brace", Decimal("20.00")),
+        ("Plant pot", Decimal("15.00")),
+    ]
 
 
 def test_recommendations_are_not_items():
-    fields = parse_receipt(text_page(
-        "Tealbird Goods\nWrist brace $20.00\nCustomers also bought\nYoga mat $30.00\nhttps://tealbird.example/o/1\n"
-        "Subtotal $20.00\nAmount paid $20.00\n"
-    ))
+    fields = parse_receipt(
+        text_page(
+            "Tealbird Goods\nWrist brace $20.00\nCustomers also bought\nYoga mat $30.00\nhttps://tealbird.example/o/1\n"
+            "Subtotal $20.00\nAmount paid $20.00\n"
+        )
+    )
     assert [i.description for i in fields.items] == ["Wrist brace"]
 
 
@@ -218,31 +269,52 @@ def test_masked_card_digits_read_as_letters_are_mended_but_doubtful():
 
 
 def test_cash_handed_over_is_not_the_total():
-    fields = parse_receipt(text_page(
-        "Harrow Supply\nSocks 18.00\nTotal payable 18.00\nAmount paid 20.00\nChange 2.00\n"
-    ))
+    fields = parse_receipt(
+        text_page("Harrow Supply\nSocks 18.00\nTotal payable 18.00\nAmount paid 20.00\nChange 2.00\n")
+    )
     assert fields.total == Decimal("18.00")
 
 
 def test_a_row_whose_amount_the_reading_garbled_is_recovered_from_the_subtotal():
-    fields = parse_receipt(text_page(
-        "Harrow Supply\nSALINE SPRAY 6.49\nWOOL SOCKS 12.991;\nKNEE SLEEVE 20.00\nSUBTOTAL 39.48\nTOTAL 39.48\n", "ocr"
-    ))
+    fields = parse_receipt(
+        text_page(
+            "Harrow Supply\nSALINE SPRAY 6.49\nWOOL SOCKS 12.991;\nKNEE SLEEVE 20.00\nSUBTOTAL 39.48\nTOTAL 39.48\n",
+            "ocr",
+        )
+    )
     assert [(i.description, i.amount) for i in fields.items] == [
-        ("SALINE SPRAY", Decimal("6.49")), ("WOOL SOCKS", Decimal("12.99")), ("KNEE SLEEVE", Decimal("20.00"))]
+        ("SALINE SPRAY", Decimal("6.49")),
+        ("WOOL SOCKS", Decimal("12.99")),
+        ("KNEE SLEEVE", Decimal("20.00")),
+    ]
     assert fields.items[1].confidence < fields.items[0].confidence
 
 
 def test_an_amount_under_a_paid_column_header_is_the_total():
-    pages = read_placed([[
-        (60, 50, "Harrow Supply", 20),
-        (60, 100, "ORDER NO", 8), (200, 100, "CHARGED ON", 8), (340, 100, "AMOUNT CHARGED", 8),
-        (60, 112, "H-77120", 10), (200, 112, "04/11/2027", 10), (340, 112, "$52.40", 10),
-        (60, 150, "Item", 8), (200, 150, "Qty", 8), (340, 150, "Total", 8),
-        (60, 162, "Wool socks", 10), (200, 162, "2", 10), (340, 162, "$24.00", 10),
-        (60, 174, "Knee sleeve", 10), (200, 174, "1", 10), (340, 174, "$25.00", 10),
-        (60, 200, "Tax", 10), (340, 200, "$3.40", 10),
-    ]])
+    pages = read_placed(
+        [
+            [
+                (60, 50, "Harrow Supply", 20),
+                (60, 100, "ORDER NO", 8),
+                (200, 100, "CHARGED ON", 8),
+                (340, 100, "AMOUNT CHARGED", 8),
+                (60, 112, "H-77120", 10),
+                (200, 112, "04/11/2027", 10),
+                (340, 112, "$52.40", 10),
+                (60, 150, "Item", 8),
+                (200, 150, "Qty", 8),
+                (340, 150, "Total", 8),
+                (60, 162, "Wool socks", 10),
+                (200, 162, "2", 10),
+                (340, 162, "$24.00", 10),
+                (60, 174, "Knee sleeve", 10),
+                (200, 174, "1", 10),
+                (340, 174, "$25.00", 10),
+                (60, 200, "Tax", 10),
+                (340, 200, "$3.40", 10),
+            ]
+        ]
+    )
     fields = parse_receipt(pages)
     assert fields.total == Decimal("52.40")
     assert fields.date == date(2027, 4, 11)
@@ -250,21 +322,25 @@ def test_an_amount_under_a_paid_column_header_is_the_total():
 
 
 def test_the_name_a_slip_thanks_you_for_visiting_confirms_the_merchant():
-    fields = parse_receipt(text_page(
-        "Quillon Sleep Lab\nSleep study 450.00\nTotal 450.00\nThank you for visiting Quillon Sleep Lab!\n"
-    ))
+    fields = parse_receipt(
+        text_page("Quillon Sleep Lab\nSleep study 450.00\nTotal 450.00\nThank you for visiting Quillon Sleep Lab!\n")
+    )
     assert fields.merchant == "Quillon Sleep Lab"
     assert fields.confidence["merchant"] >= 0.8
     assert parse_receipt(text_page("Harrow Supply\nTotal 9.00\nDebit card ending 5561\n")).card_last4 == "5561"
 
 
 def test_a_row_billed_under_a_procedure_code_is_a_service_not_goods():
-    fields = parse_receipt(text_page(
-        "Copperleaf Family Clinic\nDate Code Description Amount\n"
-        "02/02/27 87880 Rapid strep test 30.00\n02/02/27 Digital thermometer 12.00\nPaid today 42.00\n"
-    ))
+    fields = parse_receipt(
+        text_page(
+            "Copperleaf Family Clinic\nDate Code Description Amount\n"
+            "02/02/27 87880 Rapid strep test 30.00\n02/02/27 Digital thermometer 12.00\nPaid today 42.00\n"
+        )
+    )
     assert [(i.description, i.category) for i in fields.items] == [
-        ("Rapid strep test", "medical_service"), ("Digital thermometer", "otc_eligible")]
+        ("Rapid strep test", "medical_service"),
+        ("Digital thermometer", "otc_eligible"),
+    ]
 
 
 def test_a_gift_card_number_is_not_the_payment_cards_digits():
@@ -273,7 +349,9 @@ def test_a_gift_card_number_is_not_the_payment_cards_digits():
 
 
 def test_an_item_named_balance_does_not_end_the_rows():
-    fields = parse_receipt(text_page(
-        "Harrow Supply\nBalance board 39.00\nWobble cushion 21.00\nSubtotal 60.00\nBalance due 0.00\nTotal 60.00\n"
-    ))
+    fields = parse_receipt(
+        text_page(
+            "Harrow Supply\nBalance board 39.00\nWobble cushion 21.00\nSubtotal 60.00\nBalance due 0.00\nTotal 60.00\n"
+        )
+    )
     assert [i.description for i in fields.items] == ["Balance board", "Wobble cushion"]

@@ -64,16 +64,29 @@ def _slip(lines: list[str]) -> bytes:
 
 
 def test_a_till_slip_is_read_by_both_engines_and_a_letter_by_tesseract_alone():
-    [slip] = extract_pages(_slip(["CORNER PHARMACY", "Saline spray 1 x 7.25", "Tax 0.58", "TOTAL 7.83",
-                                  "VISA ending 4417"]), "image/png")
+    [slip] = extract_pages(
+        _slip(["CORNER PHARMACY", "Saline spray 1 x 7.25", "Tax 0.58", "TOTAL 7.83", "VISA ending 4417"]), "image/png"
+    )
     assert slip.second_reading is not None
     assert "7.83" in slip.second_reading.text
     assert [w.text for w in slip.second_reading.words] == slip.second_reading.text.split()
 
-    letter = read_image_text(Image.open(io.BytesIO(_slip([
-        "To whom it may concern:", "Letter of Medical Necessity", "Patient: Dana Whitfield",
-        "Diagnosis: plantar fasciitis", "I recommend custom orthotics as medically necessary.",
-        "Sincerely, Omar Reyes, DPM"]))))
+    letter = read_image_text(
+        Image.open(
+            io.BytesIO(
+                _slip(
+                    [
+                        "To whom it may concern:",
+                        "Letter of Medical Necessity",
+                        "Patient: Dana Whitfield",
+                        "Diagnosis: plantar fasciitis",
+                        "I recommend custom orthotics as medically necessary.",
+                        "Sincerely, Omar Reyes, DPM",
+                    ]
+                )
+            )
+        )
+    )
     assert letter.second is None
 
 
@@ -83,10 +96,20 @@ def _receipt(**fields) -> ReceiptFields:
 
 
 def test_two_readings_are_weighed_field_by_field():
-    first = _receipt(merchant="CORNER PHARMACY", date=date(2024, 3, 2), total=Decimal("7.88"), card_last4=None,
-                     confidence={"merchant": 0.9, "date": 0.85, "total": 0.6, "card_last4": 0.0})
-    second = _receipt(merchant="CORNER PHARMACY", date=date(2024, 3, 2), total=Decimal("7.83"), card_last4="4417",
-                      confidence={"merchant": 0.8, "date": 0.9, "total": 0.9, "card_last4": 0.85})
+    first = _receipt(
+        merchant="CORNER PHARMACY",
+        date=date(2024, 3, 2),
+        total=Decimal("7.88"),
+        card_last4=None,
+        confidence={"merchant": 0.9, "date": 0.85, "total": 0.6, "card_last4": 0.0},
+    )
+    second = _receipt(
+        merchant="CORNER PHARMACY",
+        date=date(2024, 3, 2),
+        total=Decimal("7.83"),
+        card_last4="4417",
+        confidence={"merchant": 0.8, "date": 0.9, "total": 0.9, "card_last4": 0.85},
+    )
     weigh_second_reading(first, second)
     assert (first.merchant, first.confidence["merchant"]) == ("CORNER PHARMACY", 0.9), "agreement: the first stands"
     assert first.confidence["date"] == 0.85

@@ -53,8 +53,10 @@ class Tally:
         return not (self.crashes or self.hangs or self.lost or self.tracebacks or self.unclear)
 
     def row(self) -> str:
-        return (f"{self.family:<26}{self.cases:>7}{self.crashes:>9}{self.hangs:>7}{self.lost:>6}"
-                f"{self.tracebacks:>12}{self.unclear:>9}")
+        return (
+            f"{self.family:<26}{self.cases:>7}{self.crashes:>9}{self.hangs:>7}{self.lost:>6}"
+            f"{self.tracebacks:>12}{self.unclear:>9}"
+        )
 
 
 HEADER = f"{'family':<26}{'cases':>7}{'crashes':>9}{'hangs':>7}{'lost':>6}{'tracebacks':>12}{'unclear':>9}"
@@ -62,10 +64,15 @@ HEADER = f"{'family':<26}{'cases':>7}{'crashes':>9}{'hangs':>7}{'lost':>6}{'trac
 
 # ---------------------------------------------------------------- the CLI as a user runs it
 
+
 def env_for(vault: Path, passphrase: str = PASS, tag: str = "") -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("HSAWALLET_")}
-    env.update(HSAWALLET_VAULT=str(vault), HSAWALLET_PASSPHRASE=passphrase, QT_QPA_PLATFORM="offscreen",
-               PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
+    env.update(
+        HSAWALLET_VAULT=str(vault),
+        HSAWALLET_PASSPHRASE=passphrase,
+        QT_QPA_PLATFORM="offscreen",
+        PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
+    )
     if tag:
         env[TAG_VAR] = tag
     return env
@@ -80,8 +87,15 @@ def run(vault: Path, *args: str, timeout: float = 300, passphrase: str = PASS, e
     env = env_for(vault, passphrase)
     env.update(extra or {})
     try:
-        p = subprocess.run(command(*args), env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL,
-                           timeout=timeout, errors="replace")
+        p = subprocess.run(
+            command(*args),
+            env=env,
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            timeout=timeout,
+            errors="replace",
+        )
     except subprocess.TimeoutExpired:
         return None
     return p.returncode, p.stdout, p.stderr
@@ -135,8 +149,12 @@ def text_pdf(number: int, words: int = 4) -> bytes:
 
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=letter)
-    lines = [f"Corner Pharmacy store {number}", f"Date: 03/{1 + number % 28:02d}/2026",
-             *(f"Item {k} bandages {k}.{number % 100:02d}" for k in range(words)), f"TOTAL {number}.00"]
+    lines = [
+        f"Corner Pharmacy store {number}",
+        f"Date: 03/{1 + number % 28:02d}/2026",
+        *(f"Item {k} bandages {k}.{number % 100:02d}" for k in range(words)),
+        f"TOTAL {number}.00",
+    ]
     for i, line in enumerate(lines):
         c.drawString(72, 720 - 18 * i, line)
     c.showPage()
@@ -193,6 +211,7 @@ def verifies(vault: Path, passphrase: str = PASS) -> bool:
 
 
 # ---------------------------------------------------------------- families
+
 
 def unclear(message: str | None) -> bool:
     return not message or "internal error" in message or "Traceback" in message or len(message) < 12
@@ -318,8 +337,9 @@ def names_family(work: Path) -> Tally:
         if expect == "imported" and raw not in stored:
             tally.fail("lost", f"name {raw!r} not stored exactly")
     human = run(vault, "list", "documents", timeout=60)
-    if judge(tally, "list", human) and ("\x1b" in human[1] or any("in-name" in line and "newline" not in line
-                                                                 for line in human[1].splitlines())):
+    if judge(tally, "list", human) and (
+        "\x1b" in human[1] or any("in-name" in line and "newline" not in line for line in human[1].splitlines())
+    ):
         tally.fail("unclear", "a name reached the terminal raw (ESC or a line break)")
     return tally
 
@@ -354,8 +374,13 @@ def kill_family(work: Path, kills: int, seed: int = 1, max_delay_s: float = 3.0)
         if trial and trial % 3 == 0:  # new files now and then, so kills land in storing as well as reading
             (folder / f"late-{trial}.pdf").write_bytes(text_pdf(100 + trial))
         tag = f"{os.getpid()}-{trial}-{rnd.random()}"
-        proc = subprocess.Popen(command("import", str(folder), "--json"), env=env_for(vault, tag=tag),
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            command("import", str(folder), "--json"),
+            env=env_for(vault, tag=tag),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+        )
         time.sleep(rnd.uniform(0.2, max_delay_s))
         proc.send_signal(signal.SIGKILL)
         out, err = proc.communicate()
@@ -402,9 +427,17 @@ def concurrent_family(work: Path, trials: int) -> Tally:
             folder.mkdir()
             for i in range(4):
                 (folder / f"{'ab'[k]}-{i}.pdf").write_bytes(text_pdf(1000 * (trial + 1) + 10 * k + i))
-        procs = [subprocess.Popen(command("import", str(folder), "--json"), env=env_for(vault),
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
-                 for folder in folders]
+        procs = [
+            subprocess.Popen(
+                command("import", str(folder), "--json"),
+                env=env_for(vault),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                stdin=subprocess.DEVNULL,
+                text=True,
+            )
+            for folder in folders
+        ]
         tally.cases += 1
         for proc in procs:
             try:
@@ -479,8 +512,9 @@ def key_change_family(work: Path, kills: int, seed: int = 3) -> Tally:
         new = f"new passphrase {trial}"
         env = env_for(vault, current)
         env["HSAWALLET_NEW_PASSPHRASE"] = new
-        proc = subprocess.Popen(command("passwd"), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                stdin=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            command("passwd"), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL
+        )
         time.sleep(rnd.uniform(0.2, 4.0))
         proc.send_signal(signal.SIGKILL)
         _, err = proc.communicate()

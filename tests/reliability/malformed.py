@@ -55,8 +55,9 @@ def _pdf(objects: list[bytes], root: int = 1, *, xref: bool = True, size: int | 
         out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
         for offset in offsets:
             out.write(b"%010d 00000 n \n" % offset)
-    out.write(b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n"
-              % (size or len(objects) + 1, root, start))
+    out.write(
+        b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (size or len(objects) + 1, root, start)
+    )
     return out.getvalue()
 
 
@@ -72,36 +73,103 @@ def _stream(data: bytes) -> bytes:
 def damaged_pdfs() -> Iterator[tuple[str, bytes]]:
     text = _stream(b"BT /F1 12 Tf 72 720 Td (TOTAL 4.50) Tj ET")
     # The page tree refers back to itself: Pages -> Kids [Pages].
-    yield "page-tree-loop.pdf", _pdf([b"<< /Type /Catalog /Pages 2 0 R >>",
-                                      b"<< /Type /Pages /Kids [2 0 R] /Count 1 >>"])
+    yield (
+        "page-tree-loop.pdf",
+        _pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [2 0 R] /Count 1 >>"]),
+    )
     # Two Pages nodes each the other's kid.
-    yield "page-tree-cycle.pdf", _pdf([b"<< /Type /Catalog /Pages 2 0 R >>",
-                                       b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-                                       b"<< /Type /Pages /Kids [2 0 R] /Count 1 /Parent 2 0 R >>"])
+    yield (
+        "page-tree-cycle.pdf",
+        _pdf(
+            [
+                b"<< /Type /Catalog /Pages 2 0 R >>",
+                b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                b"<< /Type /Pages /Kids [2 0 R] /Count 1 /Parent 2 0 R >>",
+            ]
+        ),
+    )
     # A page whose parent chain loops (inherited attributes are looked up through it).
-    yield "parent-loop.pdf", _pdf([b"<< /Type /Catalog /Pages 2 0 R >>",
-                                   b"<< /Type /Pages /Kids [3 0 R] /Count 1 /Parent 3 0 R >>",
-                                   _page(2, 4), text])
-    yield "absurd-count.pdf", _pdf([b"<< /Type /Catalog /Pages 2 0 R >>",
-                                    b"<< /Type /Pages /Kids [3 0 R] /Count 2000000000 >>", _page(2, 4), text])
+    yield (
+        "parent-loop.pdf",
+        _pdf(
+            [
+                b"<< /Type /Catalog /Pages 2 0 R >>",
+                b"<< /Type /Pages /Kids [3 0 R] /Count 1 /Parent 3 0 R >>",
+                _page(2, 4),
+                text,
+            ]
+        ),
+    )
+    yield (
+        "absurd-count.pdf",
+        _pdf(
+            [
+                b"<< /Type /Catalog /Pages 2 0 R >>",
+                b"<< /Type /Pages /Kids [3 0 R] /Count 2000000000 >>",
+                _page(2, 4),
+                text,
+            ]
+        ),
+    )
     yield "no-pages.pdf", _pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"])
     yield "root-missing.pdf", _pdf([b"<< /Type /Pages /Kids [] /Count 0 >>"], root=9)
     yield "root-not-dict.pdf", _pdf([b"42"])
     yield "kids-not-array.pdf", _pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids 7 /Count 1 >>"])
-    yield "no-xref.pdf", _pdf([b"<< /Type /Catalog /Pages 2 0 R >>",
-                               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", _page(2, 4), text], xref=False)
-    yield "huge-size.pdf", _pdf([b"<< /Type /Catalog /Pages 2 0 R >>",
-                                 b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", _page(2, 4), text], size=10**9)
-    yield "bad-length.pdf", _pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-                                  _page(2, 4), b"<< /Length 999999 >>\nstream\nBT ET\nendstream"])
-    yield "bad-filter.pdf", _pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-                                  _page(2, 4), b"<< /Length 5 /Filter /FlateDecode >>\nstream\nxxxxx\nendstream"])
+    yield (
+        "no-xref.pdf",
+        _pdf(
+            [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", _page(2, 4), text],
+            xref=False,
+        ),
+    )
+    yield (
+        "huge-size.pdf",
+        _pdf(
+            [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", _page(2, 4), text],
+            size=10**9,
+        ),
+    )
+    yield (
+        "bad-length.pdf",
+        _pdf(
+            [
+                b"<< /Type /Catalog /Pages 2 0 R >>",
+                b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                _page(2, 4),
+                b"<< /Length 999999 >>\nstream\nBT ET\nendstream",
+            ]
+        ),
+    )
+    yield (
+        "bad-filter.pdf",
+        _pdf(
+            [
+                b"<< /Type /Catalog /Pages 2 0 R >>",
+                b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                _page(2, 4),
+                b"<< /Length 5 /Filter /FlateDecode >>\nstream\nxxxxx\nendstream",
+            ]
+        ),
+    )
     deep = b"[" * 5000 + b"]" * 5000
-    yield "deep-nesting.pdf", _pdf([b"<< /Type /Catalog /Pages 2 0 R /X " + deep + b" >>",
-                                    b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", _page(2, 4), text])
+    yield (
+        "deep-nesting.pdf",
+        _pdf(
+            [
+                b"<< /Type /Catalog /Pages 2 0 R /X " + deep + b" >>",
+                b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                _page(2, 4),
+                text,
+            ]
+        ),
+    )
     yield "ref-loop.pdf", _pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"3 0 R", b"2 0 R"])
-    yield "contents-loop.pdf", _pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-                                     _page(2, 4), b"4 0 R"])
+    yield (
+        "contents-loop.pdf",
+        _pdf(
+            [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", _page(2, 4), b"4 0 R"]
+        ),
+    )
     yield "header-only.pdf", b"%PDF-1.7\n"
     yield "eof-only.pdf", b"%PDF-1.4\n%%EOF\n"
     yield "junk-after-header.pdf", b"%PDF-1.4\n" + random.Random(3).randbytes(3000)
@@ -132,27 +200,60 @@ def bombs() -> Iterator[tuple[str, bytes]]:
     # Headers claiming far more pixels than the data holds, or a small stream inflating hugely.
     for i, (w, h) in enumerate(((100_000, 100_000), (1, 2**31 - 1), (2**31 - 1, 1), (65_535, 65_535))):
         ihdr = struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0)
-        yield f"png-bomb-{i}.png", (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", ihdr)
-                                    + _png_chunk(b"IDAT", zlib.compress(b"\x00" * 2_000_000, 9))
-                                    + _png_chunk(b"IEND", b""))
+        yield (
+            f"png-bomb-{i}.png",
+            (
+                b"\x89PNG\r\n\x1a\n"
+                + _png_chunk(b"IHDR", ihdr)
+                + _png_chunk(b"IDAT", zlib.compress(b"\x00" * 2_000_000, 9))
+                + _png_chunk(b"IEND", b"")
+            ),
+        )
     for i, (w, h) in enumerate(((65_000, 65_000), (60_000, 1))):
         # A baseline JPEG header claiming w x h, then nothing.
         sof = b"\xff\xc0" + struct.pack(">HBHHB", 11, 8, h, w, 1) + b"\x01\x11\x00"
-        yield f"jpeg-bomb-{i}.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + sof + b"\xff\xd9"
+        yield (
+            f"jpeg-bomb-{i}.jpg",
+            b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + sof + b"\xff\xd9",
+        )
     for i, (w, h) in enumerate(((200_000, 200_000), (1, 4_000_000_000))):
-        entries = [(256, 4, 1, w), (257, 4, 1, h), (258, 3, 1, 8), (259, 3, 1, 1), (262, 3, 1, 1),
-                   (273, 4, 1, 8), (277, 3, 1, 1), (278, 4, 1, h), (279, 4, 1, 1)]
-        ifd = struct.pack("<H", len(entries)) + b"".join(
-            struct.pack("<HHII", tag, kind, count, value) if kind == 4 else struct.pack("<HHIHH", tag, kind, count, value, 0)
-            for tag, kind, count, value in entries) + b"\x00\x00\x00\x00"
+        entries = [
+            (256, 4, 1, w),
+            (257, 4, 1, h),
+            (258, 3, 1, 8),
+            (259, 3, 1, 1),
+            (262, 3, 1, 1),
+            (273, 4, 1, 8),
+            (277, 3, 1, 1),
+            (278, 4, 1, h),
+            (279, 4, 1, 1),
+        ]
+        ifd = (
+            struct.pack("<H", len(entries))
+            + b"".join(
+                struct.pack("<HHII", tag, kind, count, value)
+                if kind == 4
+                else struct.pack("<HHIHH", tag, kind, count, value, 0)
+                for tag, kind, count, value in entries
+            )
+            + b"\x00\x00\x00\x00"
+        )
         yield f"tiff-bomb-{i}.tif", b"II*\x00" + struct.pack("<I", 8 + 1) + b"\x00" + ifd
     # A TIFF whose IFD chain loops back to itself.
     ifd = struct.pack("<H", 1) + struct.pack("<HHII", 256, 4, 1, 10) + struct.pack("<I", 8)
     yield "tiff-ifd-loop.tif", b"II*\x00" + struct.pack("<I", 8) + ifd
     flate = zlib.compress(b"\x00" * 50_000_000, 9)
-    yield "flate-bomb.pdf", _pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-                                  _page(2, 4), b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(flate)
-                                  + flate + b"\nendstream"])
+    yield (
+        "flate-bomb.pdf",
+        _pdf(
+            [
+                b"<< /Type /Catalog /Pages 2 0 R >>",
+                b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                _page(2, 4),
+                b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(flate) + flate + b"\nendstream",
+            ]
+        ),
+    )
 
 
 def odd_kinds() -> Iterator[tuple[str, bytes]]:
@@ -187,6 +288,13 @@ def malformed_files() -> Iterator[tuple[str, bytes]]:
 
 def fast_sample() -> list[tuple[str, bytes]]:
     """A handful for `make test`: one of each family."""
-    wanted = {"page-tree-loop.pdf", "cut-5.tif", "flipped-4.pdf", "png-bomb-0.png", "tiff-ifd-loop.tif",
-              "magic-only.jpg", "cut-3.jpg"}
+    wanted = {
+        "page-tree-loop.pdf",
+        "cut-5.tif",
+        "flipped-4.pdf",
+        "png-bomb-0.png",
+        "tiff-ifd-loop.tif",
+        "magic-only.jpg",
+        "cut-3.jpg",
+    }
     return [(name, data) for name, data in malformed_files() if name in wanted]

@@ -1,6 +1,6 @@
 """`make soak`: the whole fault-injection suite at full counts, then the table (exit 1 on any failure).
 
-    python -m tests.reliability.soak [--kills 200] [--concurrent 20] [--damaged 50] [--rekeys 20]
+python -m tests.reliability.soak [--kills 200] [--concurrent 20] [--damaged 50] [--rekeys 20]
 """
 
 from __future__ import annotations

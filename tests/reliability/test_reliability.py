@@ -48,19 +48,27 @@ def test_two_imports_at_the_same_moment(tmp_path):
 @pytest.mark.soak
 def test_soak_full_counts(tmp_path):
     """`make soak` prints the table; this runs the same families at the issue's counts under pytest."""
-    for tally in (harness.malformed_family(tmp_path / "m"), harness.names_family(tmp_path / "n"),
-                  harness.kill_family(tmp_path / "k", 200), harness.concurrent_family(tmp_path / "c", 20),
-                  harness.damaged_family(tmp_path / "d", 50), harness.key_change_family(tmp_path / "r", 20)):
+    for tally in (
+        harness.malformed_family(tmp_path / "m"),
+        harness.names_family(tmp_path / "n"),
+        harness.kill_family(tmp_path / "k", 200),
+        harness.concurrent_family(tmp_path / "c", 20),
+        harness.damaged_family(tmp_path / "d", 50),
+        harness.key_change_family(tmp_path / "r", 20),
+    ):
         assert_ok(tally)
 
 
 # ---------------------------------------------------------------- the pieces, in process
 
+
 def _holder(vault_path: Path) -> subprocess.Popen:
     """Another process that has the vault open until killed."""
-    code = ("import sys, time\nfrom hsawallet.store.vault import unlock_vault\n"
-            f"v = unlock_vault({str(vault_path)!r}, passphrase={harness.PASS!r})\nprint('open', flush=True)\n"
-            "time.sleep(120)\n")
+    code = (
+        "import sys, time\nfrom hsawallet.store.vault import unlock_vault\n"
+        f"v = unlock_vault({str(vault_path)!r}, passphrase={harness.PASS!r})\nprint('open', flush=True)\n"
+        "time.sleep(120)\n"
+    )
     proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     assert proc.stdout.readline().strip() == "open"
     return proc
@@ -110,8 +118,10 @@ def test_a_second_import_waits_for_the_first_and_says_so(vault, tmp_path):
     pdf.write_bytes(harness.text_pdf(1))
     told: list[str] = []
     vault.notify = told.append
-    code = ("import time\nfrom pathlib import Path\nfrom hsawallet.store import locks\n"
-            f"with locks.writing(Path({str(vault.path)!r})):\n    print('held', flush=True)\n    time.sleep(3)\n")
+    code = (
+        "import time\nfrom pathlib import Path\nfrom hsawallet.store import locks\n"
+        f"with locks.writing(Path({str(vault.path)!r})):\n    print('held', flush=True)\n    time.sleep(3)\n"
+    )
     other = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     assert other.stdout.readline().strip() == "held"
     started = time.monotonic()
@@ -130,8 +140,12 @@ def test_a_copy_in_the_same_batch_is_a_duplicate_of_the_first_read_once(vault, t
     (tmp_path / "a-first.pdf").write_bytes(data)
     (tmp_path / "b-copy.pdf").write_bytes(data)
     seen = []
-    outcomes = import_files(vault, [tmp_path / "a-first.pdf", tmp_path / "b-copy.pdf"], workers=1,
-                            progress=lambda done, total, o: seen.append((done, o.file, o.status)))
+    outcomes = import_files(
+        vault,
+        [tmp_path / "a-first.pdf", tmp_path / "b-copy.pdf"],
+        workers=1,
+        progress=lambda done, total, o: seen.append((done, o.file, o.status)),
+    )
     first, copy = outcomes
     assert first.status == "imported" and copy.status == "duplicate"
     assert copy.duplicate_of == first.document_id == copy.document_id
@@ -193,8 +207,11 @@ def test_a_database_error_becomes_one_line_without_sql(vault, tmp_path):
     assert "no such table" in failure.message
     trace = safe_traceback(error)
     assert "SELECT" not in trace and "secret-name" not in trace and "no such table" in trace
-    for reason, damaged in (("file is not a database", True), ("database disk image is malformed", True),
-                            ("database or disk is full", False)):
+    for reason, damaged in (
+        ("file is not a database", True),
+        ("database disk image is malformed", True),
+        ("database or disk is full", False),
+    ):
         import sqlcipher3
 
         assert describe_failure(sqlcipher3.DatabaseError(reason)).damaged is damaged
@@ -212,8 +229,7 @@ def test_a_damaged_page_is_one_line_and_exit_3_and_debug_shows_frames_but_no_sql
     assert code == 3 and "Traceback" in err and "SELECT" not in err
 
 
-def test_damaged_pages_on_list_and_show_give_one_line_and_a_contract_exit_code(vault, tmp_path, monkeypatch,
-                                                                                capsys):
+def test_damaged_pages_on_list_and_show_give_one_line_and_a_contract_exit_code(vault, tmp_path, monkeypatch, capsys):
     """A byte flipped in each of several pages of a vault with documents: list and show answer in one
     line (a damaged page met after unlocking: exit 3, 'run hsawallet verify'), never an exception."""
     import shutil
@@ -223,8 +239,10 @@ def test_damaged_pages_on_list_and_show_give_one_line_and_a_contract_exit_code(v
 
     for i in range(2):
         (tmp_path / f"r{i}.pdf").write_bytes(harness.text_pdf(40 + i, words=20))
-    assert [o.status for o in import_files(vault, [tmp_path / "r0.pdf", tmp_path / "r1.pdf"], workers=1)] == \
-        ["imported", "imported"]
+    assert [o.status for o in import_files(vault, [tmp_path / "r0.pdf", tmp_path / "r1.pdf"], workers=1)] == [
+        "imported",
+        "imported",
+    ]
     vault.close()
     monkeypatch.setenv("HSAWALLET_PASSPHRASE", "correct horse")
     pages = vault.path.stat().st_size // 4096

@@ -22,8 +22,14 @@ def add_document(vault, tmp_path, name, lines):
     pdf = make_text_pdf(tmp_path / name, [lines])
     data = pdf.read_bytes()
     with vault.session() as s:
-        doc = Document(file_name=name, media_type="application/pdf", size=len(data),
-                       sha256=hashlib.sha256(data).hexdigest(), status="read", page_count=1)
+        doc = Document(
+            file_name=name,
+            media_type="application/pdf",
+            size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+            status="read",
+            page_count=1,
+        )
         s.add(doc)
         s.flush()
         s.add(DocumentBlob(document_id=doc.id, data=data))
@@ -35,14 +41,25 @@ def add_receipt(vault, tmp_path, name, merchant, day, items, patient=None):
     doc_id = add_document(vault, tmp_path, name, [merchant, day.isoformat()] + [f"{d} {a}" for d, a, _, _ in items])
     with vault.session() as s:
         s.get(Document, doc_id).kind = "receipt"
-        receipt = Receipt(document_id=doc_id, merchant=merchant, date=day, patient=patient,
-                          total=sum(Decimal(a) for _, a, _, _ in items))
+        receipt = Receipt(
+            document_id=doc_id,
+            merchant=merchant,
+            date=day,
+            patient=patient,
+            total=sum(Decimal(a) for _, a, _, _ in items),
+        )
         s.add(receipt)
         s.flush()
         ids = []
         for pos, (desc, amount, cat, needs) in enumerate(items):
-            item = LineItem(receipt_id=receipt.id, position=pos, description=desc, amount=Decimal(amount),
-                            category=cat, needs_lmn=needs)
+            item = LineItem(
+                receipt_id=receipt.id,
+                position=pos,
+                description=desc,
+                amount=Decimal(amount),
+                category=cat,
+                needs_lmn=needs,
+            )
             s.add(item)
             s.flush()
             ids.append(item.id)
@@ -54,8 +71,16 @@ def add_letter(vault, tmp_path, name, patient, issued, through, categories):
     doc_id = add_document(vault, tmp_path, name, ["Letter of Medical Necessity", f"Patient: {patient}"])
     with vault.session() as s:
         s.get(Document, doc_id).kind = "letter"
-        letter = Letter(document_id=doc_id, patient_name=patient, provider_name="Dr. Ana Lee", issue_date=issued,
-                        valid_through=through, categories=categories, items=["gym membership"], missing=[])
+        letter = Letter(
+            document_id=doc_id,
+            patient_name=patient,
+            provider_name="Dr. Ana Lee",
+            issue_date=issued,
+            valid_through=through,
+            categories=categories,
+            items=["gym membership"],
+            missing=[],
+        )
         s.add(letter)
         s.commit()
         return letter.id
@@ -67,12 +92,25 @@ def household(vault, tmp_path):
         people.add_person(s, name="Monica Delgado", dob=date(1984, 3, 1))
         people.add_account(s, name="HSA", type="hsa", established=date(2020, 1, 1))
     letter = add_letter(vault, tmp_path, "lmn.pdf", "Monica Delgado", date(2026, 1, 15), date(2027, 1, 14), ["fitness"])
-    gym, gym_items = add_receipt(vault, tmp_path, "gym.pdf", "Harbor Fitness", date(2026, 3, 2),
-                                 [("Monthly membership", "49.00", "fitness", True), ("Protein bar", "3.50", "not_eligible", False)])
-    pharmacy, ph_items = add_receipt(vault, tmp_path, "pharmacy.pdf", "Corner Pharmacy", date(2026, 4, 5),
-                                     [("Ibuprofen 200mg", "8.99", "otc_eligible", False)])
-    massage, m_items = add_receipt(vault, tmp_path, "massage.pdf", "Spa", date(2026, 5, 1),
-                                   [("Massage 60 min", "90.00", "massage", True)])
+    gym, gym_items = add_receipt(
+        vault,
+        tmp_path,
+        "gym.pdf",
+        "Harbor Fitness",
+        date(2026, 3, 2),
+        [("Monthly membership", "49.00", "fitness", True), ("Protein bar", "3.50", "not_eligible", False)],
+    )
+    pharmacy, ph_items = add_receipt(
+        vault,
+        tmp_path,
+        "pharmacy.pdf",
+        "Corner Pharmacy",
+        date(2026, 4, 5),
+        [("Ibuprofen 200mg", "8.99", "otc_eligible", False)],
+    )
+    massage, m_items = add_receipt(
+        vault, tmp_path, "massage.pdf", "Spa", date(2026, 5, 1), [("Massage 60 min", "90.00", "massage", True)]
+    )
     coverage.recompute_links(vault)
     return {"letter": letter, "gym_items": gym_items, "pharmacy_items": ph_items, "massage_items": m_items}
 
@@ -194,8 +232,10 @@ def test_export_writes_packet_and_bundle_that_match_the_vault(vault, household, 
         originals = {n: hashlib.sha256(z.read(n)).hexdigest() for n in z.namelist() if n.startswith("originals/")}
     by_file = {row["file"]: row["sha256"] for row in manifest["files"] if row["file"].startswith("originals/")}
     with vault.session() as s:
-        stored = {d.file_name: d.sha256 for d in s.exec(select(Document).where(
-            Document.file_name.in_(["gym.pdf", "pharmacy.pdf", "lmn.pdf"])))}
+        stored = {
+            d.file_name: d.sha256
+            for d in s.exec(select(Document).where(Document.file_name.in_(["gym.pdf", "pharmacy.pdf", "lmn.pdf"])))
+        }
     assert {f"originals/{name}": sha for name, sha in stored.items()} == by_file == originals
     assert manifest["total"] == "57.99"
 
@@ -247,7 +287,10 @@ def test_one_rule_picks_the_warnings_of_a_claim():
     ]
     picked = claims.warnings_for_expenses(warnings, rows)
     assert [(w["type"], w["letter_id"], w["blocker"]) for w in picked] == [
-        ("possible_duplicate", None, False), ("letter_incomplete", 7, True), ("manual_link_outside_terms", 7, False)]
+        ("possible_duplicate", None, False),
+        ("letter_incomplete", 7, True),
+        ("manual_link_outside_terms", 7, False),
+    ]
 
 
 def test_the_cover_names_the_people_whose_expenses_are_claimed(vault, household, tmp_path):

@@ -87,8 +87,14 @@ def test_manual_unlink_and_link_survive_recomputation(vault, tmp_path):
     with vault.session() as s:
         people.add_person(s, name="Monica Delgado", dob=date(1984, 3, 1))
     letter = add_letter(vault, tmp_path, "lmn.pdf", "Monica Delgado", date(2026, 1, 15), date(2027, 1, 14), ["fitness"])
-    _, (item,) = add_receipt(vault, tmp_path, "gym.pdf", "Harbor Fitness", date(2026, 3, 2),
-                             [("Monthly membership", "49.00", "fitness", True)])
+    _, (item,) = add_receipt(
+        vault,
+        tmp_path,
+        "gym.pdf",
+        "Harbor Fitness",
+        date(2026, 3, 2),
+        [("Monthly membership", "49.00", "fitness", True)],
+    )
     coverage.recompute_links(vault)
 
     def link():
@@ -109,8 +115,9 @@ def test_manual_unlink_and_link_survive_recomputation(vault, tmp_path):
 def test_correcting_a_letter_updates_its_checklist_and_default_validity(vault, tmp_path):
     from hsawallet.store.models import Letter
 
-    letter_id = add_letter(vault, tmp_path, "lmn.pdf", "Monica Delgado", date(2026, 1, 15), date(2027, 1, 14),
-                           ["fitness"])
+    letter_id = add_letter(
+        vault, tmp_path, "lmn.pdf", "Monica Delgado", date(2026, 1, 15), date(2027, 1, 14), ["fitness"]
+    )
     with vault.session() as s:
         letter = s.get(Letter, letter_id)
         letter.missing = ["provider_license", "signature"]
@@ -152,10 +159,12 @@ def test_import_reads_letters_with_the_vaults_people_as_evidence(vault, tmp_path
 
     with vault.session() as s:
         people.add_person(s, name="Ottilie Brandvold", dob=date(1958, 7, 14))
-    lines = ["Letter of Medical Necessity",
-             "Ilse Vantongeren, DPT - Willowmere Physical Therapy",
-             "Aquatic exercise classes twice a week are medically necessary for BRANDVOLD, OTTILIE.",
-             "Dated 02/09/2026"]
+    lines = [
+        "Letter of Medical Necessity",
+        "Ilse Vantongeren, DPT - Willowmere Physical Therapy",
+        "Aquatic exercise classes twice a week are medically necessary for BRANDVOLD, OTTILIE.",
+        "Dated 02/09/2026",
+    ]
     pdf = make_text_pdf(tmp_path / "lmn.pdf", [lines])
     (outcome,) = documents.import_files(vault, [pdf])
     assert outcome.kind == "letter"

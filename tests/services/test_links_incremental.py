@@ -17,8 +17,10 @@ _spec.loader.exec_module(big_vault)
 
 def _links(vault) -> list[tuple]:
     with vault.session() as session:
-        return [(l.item_id, l.letter_id, l.related_letter_id, l.status, l.reason, l.manual)
-                for l in session.exec(select(ItemLink).order_by(ItemLink.item_id))]
+        return [
+            (l.item_id, l.letter_id, l.related_letter_id, l.status, l.reason, l.manual)
+            for l in session.exec(select(ItemLink).order_by(ItemLink.item_id))
+        ]
 
 
 def _full(vault) -> list[tuple]:
@@ -36,8 +38,13 @@ def test_incremental_links_match_a_full_recompute_after_each_kind_of_change(vaul
         letter_doc, letter_id = letter.document_id, letter.id
         item = session.exec(select(LineItem).where(LineItem.needs_lmn).order_by(LineItem.id)).first()
         receipt_doc = session.get(Receipt, item.receipt_id).document_id
-        other_item = session.exec(select(LineItem).where(LineItem.needs_lmn, LineItem.id != item.id)
-                                  .order_by(LineItem.id.desc())).first().id
+        other_item = (
+            session.exec(
+                select(LineItem).where(LineItem.needs_lmn, LineItem.id != item.id).order_by(LineItem.id.desc())
+            )
+            .first()
+            .id
+        )
     changes = [
         lambda: documents.set_field(vault, letter_doc, "issue_date", "2019-03-01"),
         lambda: documents.set_field(vault, letter_doc, "categories", "massage, cpap"),

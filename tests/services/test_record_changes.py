@@ -19,8 +19,9 @@ def household(vault, tmp_path):
     people.register_person(vault, name="Kevin Marsh", dob=date(1990, 5, 4))
     people.register_account(vault, name="HSA", type="hsa", established=date(2020, 1, 1))
     letter = add_letter(vault, tmp_path, "lmn.pdf", "Kevin Marsh", date(2026, 1, 10), date(2027, 1, 9), ["fitness"])
-    receipt, items = add_receipt(vault, tmp_path, "gym.pdf", "Gym", date(2026, 2, 1),
-                                 [("Membership", "40.00", "fitness", True)])
+    receipt, items = add_receipt(
+        vault, tmp_path, "gym.pdf", "Gym", date(2026, 2, 1), [("Membership", "40.00", "fitness", True)]
+    )
     coverage.recompute_links(vault)
     return {"letter": letter, "receipt": receipt, "items": items}
 

@@ -71,7 +71,7 @@ def test_wrong_passphrase_is_refused_and_file_untouched(tmp_path):
     assert _sha(path) == before
 
 
-@pytest.mark.parametrize("passphrase", ['a"b\'c@d:e/f%g;h', "pässwörd-日本語-🔑", " spaced  out "])
+@pytest.mark.parametrize("passphrase", ["a\"b'c@d:e/f%g;h", "pässwörd-日本語-🔑", " spaced  out "])
 def test_passphrase_with_special_characters_round_trips(tmp_path, passphrase):
     path = tmp_path / "v.db"
     create_vault(path, passphrase=passphrase).close()
@@ -178,8 +178,9 @@ def test_verify_reports_a_flipped_byte_in_a_stored_document(vault):
     with vault.engine.begin() as con:
         flipped = bytearray(data)
         flipped[5000] ^= 0x01
-        con.execute(text("UPDATE documentblob SET data = :d WHERE document_id = :i"),
-                    {"d": bytes(flipped), "i": doc_id})
+        con.execute(
+            text("UPDATE documentblob SET data = :d WHERE document_id = :i"), {"d": bytes(flipped), "i": doc_id}
+        )
     report = verify_vault(vault)
     assert not report.ok and report.bad_documents == [(doc_id, "blob.bin")]
     from hsawallet.services.errors import UserError

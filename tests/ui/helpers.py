@@ -40,11 +40,17 @@ def _pdf(lines: list[str], *, size: float = 11, leading: float = 16) -> bytes:
     return buffer.getvalue()
 
 
-def receipt_pdf(*, merchant: str = "Harborview Fitness Club", on: date = date(2026, 4, 20),
-                patient: str = PATIENT, items: tuple[tuple[str, str], ...] = (
-                    ("Personal training session (60 min)", "85.00"),
-                    ("Therapeutic massage 60 min", "95.00"),
-                ), card_last4: str = "4417") -> bytes:
+def receipt_pdf(
+    *,
+    merchant: str = "Harborview Fitness Club",
+    on: date = date(2026, 4, 20),
+    patient: str = PATIENT,
+    items: tuple[tuple[str, str], ...] = (
+        ("Personal training session (60 min)", "85.00"),
+        ("Therapeutic massage 60 min", "95.00"),
+    ),
+    card_last4: str = "4417",
+) -> bytes:
     subtotal = sum(Decimal(amount) for _, amount in items)
     lines = [
         f"# {merchant}",
@@ -70,8 +76,9 @@ def receipt_pdf(*, merchant: str = "Harborview Fitness Club", on: date = date(20
     return _pdf(lines)
 
 
-def letter_pdf(*, patient: str = PATIENT, dob: date = PATIENT_DOB, issued: date = date(2026, 3, 2),
-               with_license: bool = True) -> bytes:
+def letter_pdf(
+    *, patient: str = PATIENT, dob: date = PATIENT_DOB, issued: date = date(2026, 3, 2), with_license: bool = True
+) -> bytes:
     lines = [
         "# Letter of Medical Necessity",
         "Cedar Point Family Medicine",
@@ -123,12 +130,20 @@ def add_household(vault, *, account_type: str = "hsa") -> tuple[int, int]:
         if account_type == "hsa":
             account = people.add_account(session, name="Family HSA", type="hsa", established=date(2024, 1, 1))
         else:
-            account = people.add_account(session, name="Health FSA", type="fsa", plan_start=date(2026, 1, 1),
-                                         plan_end=date(2026, 12, 31), runout_end=date(2027, 3, 31))
+            account = people.add_account(
+                session,
+                name="Health FSA",
+                type="fsa",
+                plan_start=date(2026, 1, 1),
+                plan_end=date(2026, 12, 31),
+                runout_end=date(2027, 3, 31),
+            )
         return person.id, account.id
 
 
-def import_documents(vault, folder: Path, named: dict[str, bytes], *, person_id=None, account_id=None) -> dict[str, int]:
+def import_documents(
+    vault, folder: Path, named: dict[str, bytes], *, person_id=None, account_id=None
+) -> dict[str, int]:
     """Write the generated documents (synthetic test data, not user data) and import them for real."""
     from hsawallet.services import documents
 
@@ -144,9 +159,15 @@ def import_documents(vault, folder: Path, named: dict[str, bytes], *, person_id=
     return {o.file: o.document_id for o in outcomes}
 
 
-def prepare_imported_vault(vault, folder: Path, *, receipt_date: date = date(2026, 4, 20),
-                           letter_issued: date = date(2026, 3, 2), with_letter: bool = True,
-                           with_license: bool = True) -> Prepared:
+def prepare_imported_vault(
+    vault,
+    folder: Path,
+    *,
+    receipt_date: date = date(2026, 4, 20),
+    letter_issued: date = date(2026, 3, 2),
+    with_letter: bool = True,
+    with_license: bool = True,
+) -> Prepared:
     """A household with one gym/massage receipt and (optionally) its letter, imported from PDFs."""
     from sqlmodel import select
 
@@ -161,14 +182,24 @@ def prepare_imported_vault(vault, folder: Path, *, receipt_date: date = date(202
     with vault.session() as session:
         prepared.receipt_ids = [r.id for r in session.exec(select(Receipt).order_by(Receipt.id))]
         prepared.letter_ids = [l.id for l in session.exec(select(Letter).order_by(Letter.id))]
-        prepared.item_ids = [i.id for i in session.exec(select(LineItem).order_by(LineItem.receipt_id,
-                                                                                  LineItem.position))]
+        prepared.item_ids = [
+            i.id for i in session.exec(select(LineItem).order_by(LineItem.receipt_id, LineItem.position))
+        ]
     return prepared
 
 
-def insert_receipt(vault, *, document_name: str, merchant: str, on: date | None, person_id: int | None,
-                   account_id: int | None, items: list[tuple[str, str, str, bool]], patient: str | None = None,
-                   confidence: dict | None = None) -> tuple[int, int, list[int]]:
+def insert_receipt(
+    vault,
+    *,
+    document_name: str,
+    merchant: str,
+    on: date | None,
+    person_id: int | None,
+    account_id: int | None,
+    items: list[tuple[str, str, str, bool]],
+    patient: str | None = None,
+    confidence: dict | None = None,
+) -> tuple[int, int, list[int]]:
     """A receipt row set straight into the vault (items: description, amount, category, needs_lmn).
 
     Returns (document id, receipt id, item ids). The stored bytes are a real PDF so the viewer works."""
@@ -176,25 +207,50 @@ def insert_receipt(vault, *, document_name: str, merchant: str, on: date | None,
 
     from hsawallet.store.models import Document, DocumentBlob, LineItem, Receipt
 
-    data = receipt_pdf(merchant=merchant, on=on or date(2026, 1, 1),
-                       items=tuple((d, a) for d, a, _, _ in items)) + document_name.encode()
+    data = (
+        receipt_pdf(merchant=merchant, on=on or date(2026, 1, 1), items=tuple((d, a) for d, a, _, _ in items))
+        + document_name.encode()
+    )
     total = sum((Decimal(a) for _, a, _, _ in items), Decimal("0"))
     with vault.session() as session:
-        doc = Document(file_name=document_name, media_type="application/pdf", size=len(data),
-                       sha256=hashlib.sha256(data).hexdigest(), kind="receipt", status="read", page_count=1,
-                       person_id=person_id, account_id=account_id)
+        doc = Document(
+            file_name=document_name,
+            media_type="application/pdf",
+            size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+            kind="receipt",
+            status="read",
+            page_count=1,
+            person_id=person_id,
+            account_id=account_id,
+        )
         session.add(doc)
         session.flush()
         session.add(DocumentBlob(document_id=doc.id, data=data))
-        receipt = Receipt(document_id=doc.id, merchant=merchant, date=on, total=total, subtotal=total,
-                          tax=Decimal("0"), patient=patient, person_id=person_id,
-                          confidence=confidence or {"merchant": 0.95, "date": 0.95, "total": 0.95})
+        receipt = Receipt(
+            document_id=doc.id,
+            merchant=merchant,
+            date=on,
+            total=total,
+            subtotal=total,
+            tax=Decimal("0"),
+            patient=patient,
+            person_id=person_id,
+            confidence=confidence or {"merchant": 0.95, "date": 0.95, "total": 0.95},
+        )
         session.add(receipt)
         session.flush()
         item_ids = []
         for position, (description, amount, category, needs_lmn) in enumerate(items):
-            item = LineItem(receipt_id=receipt.id, position=position, description=description,
-                            amount=Decimal(amount), category=category, needs_lmn=needs_lmn, confidence=0.9)
+            item = LineItem(
+                receipt_id=receipt.id,
+                position=position,
+                description=description,
+                amount=Decimal(amount),
+                category=category,
+                needs_lmn=needs_lmn,
+                confidence=0.9,
+            )
             session.add(item)
             session.flush()
             item_ids.append(item.id)
@@ -202,10 +258,19 @@ def insert_receipt(vault, *, document_name: str, merchant: str, on: date | None,
         return doc.id, receipt.id, item_ids
 
 
-def insert_letter(vault, *, document_name: str, person_id: int | None, patient_name: str = PATIENT,
-                  issued: date, categories: list[str], missing: list[str] | None = None,
-                  valid_through: date | None = None, stated: bool = False,
-                  items: list[str] | None = None) -> tuple[int, int]:
+def insert_letter(
+    vault,
+    *,
+    document_name: str,
+    person_id: int | None,
+    patient_name: str = PATIENT,
+    issued: date,
+    categories: list[str],
+    missing: list[str] | None = None,
+    valid_through: date | None = None,
+    stated: bool = False,
+    items: list[str] | None = None,
+) -> tuple[int, int]:
     """A letter row set straight into the vault; returns (document id, letter id)."""
     import hashlib
 
@@ -214,17 +279,38 @@ def insert_letter(vault, *, document_name: str, person_id: int | None, patient_n
     data = letter_pdf(issued=issued) + document_name.encode()
     end = valid_through or (issued.replace(year=issued.year + 1) - timedelta(days=1))
     with vault.session() as session:
-        doc = Document(file_name=document_name, media_type="application/pdf", size=len(data),
-                       sha256=hashlib.sha256(data).hexdigest(), kind="letter", status="read", page_count=1)
+        doc = Document(
+            file_name=document_name,
+            media_type="application/pdf",
+            size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+            kind="letter",
+            status="read",
+            page_count=1,
+        )
         session.add(doc)
         session.flush()
         session.add(DocumentBlob(document_id=doc.id, data=data))
-        letter = Letter(document_id=doc.id, patient_name=patient_name, patient_dob=PATIENT_DOB,
-                        provider_name="Laura M. Bennett", provider_credentials="MD", diagnosis="Low back pain",
-                        icd10=["M54.50"], items=list(items if items is not None else categories), categories=categories,
-                        duration_months=12, issue_date=issued, valid_through=end, valid_through_stated=stated,
-                        signed=True, medical_necessity_statement=True, missing=list(missing or []),
-                        person_id=person_id, confidence={"issue_date": 0.95})
+        letter = Letter(
+            document_id=doc.id,
+            patient_name=patient_name,
+            patient_dob=PATIENT_DOB,
+            provider_name="Laura M. Bennett",
+            provider_credentials="MD",
+            diagnosis="Low back pain",
+            icd10=["M54.50"],
+            items=list(items if items is not None else categories),
+            categories=categories,
+            duration_months=12,
+            issue_date=issued,
+            valid_through=end,
+            valid_through_stated=stated,
+            signed=True,
+            medical_necessity_statement=True,
+            missing=list(missing or []),
+            person_id=person_id,
+            confidence={"issue_date": 0.95},
+        )
         session.add(letter)
         session.commit()
         return doc.id, letter.id

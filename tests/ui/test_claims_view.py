@@ -46,10 +46,15 @@ def test_build_and_export_a_claim_writes_the_pdf_and_the_zip(qtbot, imported_ctx
 
 def test_claims_list_marks_submitted_reimbursed_and_denied(qtbot, ctx):
     person_id, account_id = helpers.add_household(ctx.vault)
-    _d, _r, items = helpers.insert_receipt(ctx.vault, document_name="pharmacy.pdf", merchant="Corner Pharmacy",
-                                           on=date(2026, 5, 2), person_id=person_id, account_id=account_id,
-                                           items=[("Ibuprofen 200mg", "12.50", "otc_eligible", False),
-                                                  ("Bandages", "6.00", "otc_eligible", False)])
+    _d, _r, items = helpers.insert_receipt(
+        ctx.vault,
+        document_name="pharmacy.pdf",
+        merchant="Corner Pharmacy",
+        on=date(2026, 5, 2),
+        person_id=person_id,
+        account_id=account_id,
+        items=[("Ibuprofen 200mg", "12.50", "otc_eligible", False), ("Bandages", "6.00", "otc_eligible", False)],
+    )
     helpers.recompute(ctx.vault)
     first = claims.new_claim(ctx.vault, account=account_id, item_ids=[items[0]])
     second = claims.new_claim(ctx.vault, account=account_id, item_ids=[items[1]])

@@ -13,15 +13,32 @@ from tests.ui import helpers
 def _rule_vault(vault):
     """A purchase made before its letter (error) and an incomplete letter (warning)."""
     person_id, account_id = helpers.add_household(vault)
-    _ldoc, letter_id = helpers.insert_letter(vault, document_name="lmn.pdf", person_id=person_id,
-                                            issued=date(2026, 3, 2), categories=["fitness", "massage"],
-                                            missing=["provider_license"])
+    _ldoc, letter_id = helpers.insert_letter(
+        vault,
+        document_name="lmn.pdf",
+        person_id=person_id,
+        issued=date(2026, 3, 2),
+        categories=["fitness", "massage"],
+        missing=["provider_license"],
+    )
     _rdoc, receipt_id, item_ids = helpers.insert_receipt(
-        vault, document_name="gym.pdf", merchant="Harborview Fitness Club", on=date(2026, 2, 10),
-        person_id=person_id, account_id=account_id, items=[("Personal training", "85.00", "fitness", True)])
+        vault,
+        document_name="gym.pdf",
+        merchant="Harborview Fitness Club",
+        on=date(2026, 2, 10),
+        person_id=person_id,
+        account_id=account_id,
+        items=[("Personal training", "85.00", "fitness", True)],
+    )
     _cdoc, covered_id, _ = helpers.insert_receipt(
-        vault, document_name="spa.pdf", merchant="Bayside Massage", on=date(2026, 4, 10),
-        person_id=person_id, account_id=account_id, items=[("Massage 60 min", "95.00", "massage", True)])
+        vault,
+        document_name="spa.pdf",
+        merchant="Bayside Massage",
+        on=date(2026, 4, 10),
+        person_id=person_id,
+        account_id=account_id,
+        items=[("Massage 60 min", "95.00", "massage", True)],
+    )
     helpers.recompute(vault)
     return letter_id, receipt_id, covered_id
 
@@ -88,7 +105,11 @@ def test_totals_and_chart_of_the_account(qtbot, ctx):
     data = load_dashboard(ctx.vault, today=date(2026, 6, 1))
     (line,) = data.totals
     assert (line.account, str(line.spent), str(line.covered), str(line.unclaimed)) == (
-        "Family HSA", "180.00", "95.00", "95.00")
+        "Family HSA",
+        "180.00",
+        "95.00",
+        "95.00",
+    )
     assert [(g.label, [str(v) for v in g.values]) for g in data.chart] == [("Family HSA 2026", ["0", "95.00"])]
 
     view = _open_dashboard(qtbot, ctx)

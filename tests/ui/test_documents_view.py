@@ -28,8 +28,17 @@ from hsawallet.ui.models.documents_model import (
 
 def add_documents(vault, count: int) -> list[int]:
     with vault.session() as session:
-        docs = [Document(file_name=f"scan-{n:05d}.pdf", size=10, sha256=f"{n:064x}", kind="receipt",
-                         page_count=n % 3 + 1, status="read") for n in range(count)]
+        docs = [
+            Document(
+                file_name=f"scan-{n:05d}.pdf",
+                size=10,
+                sha256=f"{n:064x}",
+                kind="receipt",
+                page_count=n % 3 + 1,
+                status="read",
+            )
+            for n in range(count)
+        ]
         session.add_all(docs)
         session.commit()
         return [d.id for d in docs]
@@ -82,8 +91,17 @@ def test_the_kind_filter_asks_the_vault_for_matching_ids(vault):
 
 def receipt_pdf(path) -> None:
     pdf = canvas.Canvas(str(path), pagesize=letter)
-    lines = ["Lakeside Pharmacy", "123 Main Street", "Date: 03/14/2026", "Ibuprofen 200mg    8.49",
-             "Saline nasal spray    6.99", "Subtotal    15.48", "Tax    0.00", "TOTAL    15.48", "VISA ****1234"]
+    lines = [
+        "Lakeside Pharmacy",
+        "123 Main Street",
+        "Date: 03/14/2026",
+        "Ibuprofen 200mg    8.49",
+        "Saline nasal spray    6.99",
+        "Subtotal    15.48",
+        "Tax    0.00",
+        "TOTAL    15.48",
+        "VISA ****1234",
+    ]
     for n, line in enumerate(lines):
         pdf.drawString(72, 720 - 18 * n, line)
     pdf.save()
@@ -96,8 +114,13 @@ def receipt_png(path) -> None:
         font = ImageFont.truetype("DejaVuSans.ttf", 26)
     except OSError:
         font = ImageFont.load_default()
-    lines = ["CORNER DRUG STORE", "04/02/2026", "Bandages          4.25", "Thermometer      12.99",
-             "TOTAL            17.24"]
+    lines = [
+        "CORNER DRUG STORE",
+        "04/02/2026",
+        "Bandages          4.25",
+        "Thermometer      12.99",
+        "TOTAL            17.24",
+    ]
     for n, line in enumerate(lines):
         draw.text((40, 40 + 60 * n), line, fill="black", font=font)
     buffer = io.BytesIO()
@@ -109,13 +132,15 @@ def drop_files(window, paths) -> bool:
     """What a real drag does: enter (accepted), then drop; True if the window took the drop."""
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
-    enter = QDragEnterEvent(QPoint(300, 300), Qt.DropAction.CopyAction, mime,
-                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    enter = QDragEnterEvent(
+        QPoint(300, 300), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
     QApplication.sendEvent(window, enter)
     if not enter.isAccepted():
         return False
-    drop = QDropEvent(QPointF(300, 300), Qt.DropAction.CopyAction, mime,
-                      Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    drop = QDropEvent(
+        QPointF(300, 300), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
     QApplication.sendEvent(window, drop)
     return drop.isAccepted()
 
@@ -135,18 +160,22 @@ def test_dropped_files_are_imported_off_the_ui_thread_and_listed(qtbot, window, 
 
     qtbot.waitUntil(lambda: window.current_section() == "documents")
     view = window.view("documents")
-    qtbot.waitUntil(lambda: not view.import_panel.running and view.import_panel.results.topLevelItemCount() == 2,
-                    timeout=240_000)
+    qtbot.waitUntil(
+        lambda: not view.import_panel.running and view.import_panel.results.topLevelItemCount() == 2, timeout=240_000
+    )
     heartbeat.stop()
     # the event loop kept running while the import was under way
     assert any(pending > 0 for pending in ticks)
 
-    results = {view.import_panel.results.topLevelItem(i).text(0): view.import_panel.results.topLevelItem(i).text(1)
-               for i in range(view.import_panel.results.topLevelItemCount())}
+    results = {
+        view.import_panel.results.topLevelItem(i).text(0): view.import_panel.results.topLevelItem(i).text(1)
+        for i in range(view.import_panel.results.topLevelItemCount())
+    }
     assert results == {"pharmacy.pdf": "Imported", "drugstore.png": "Imported"}
     qtbot.waitUntil(lambda: view.model.rowCount() == 2)
-    qtbot.waitUntil(lambda: {view.proxy.data(view.proxy.index(r, COL_FILE)) for r in range(2)}
-                    == {"pharmacy.pdf", "drugstore.png"})
+    qtbot.waitUntil(
+        lambda: {view.proxy.data(view.proxy.index(r, COL_FILE)) for r in range(2)} == {"pharmacy.pdf", "drugstore.png"}
+    )
 
     # dropping the same files again reports duplicates, not new documents
     def statuses():
@@ -155,6 +184,5 @@ def test_dropped_files_are_imported_off_the_ui_thread_and_listed(qtbot, window, 
 
     assert drop_files(window, [pdf, png])
     # a duplicate-only import can finish before a poll sees it running: wait for its results
-    qtbot.waitUntil(lambda: not view.import_panel.running and statuses() == {"Already in the vault"},
-                    timeout=120_000)
+    qtbot.waitUntil(lambda: not view.import_panel.running and statuses() == {"Already in the vault"}, timeout=120_000)
     assert view.model.rowCount() == 2

@@ -25,6 +25,7 @@ def test_an_unhandled_database_error_is_one_line_and_logged_without_sql(qtbot, v
         error = exc
     with caplog.at_level(logging.ERROR):
         sys.excepthook(type(error), error, error.__traceback__)
+
     def boxes() -> list[QMessageBox]:
         return [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
 

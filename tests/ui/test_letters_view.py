@@ -21,15 +21,19 @@ def _open_view(qtbot, ctx):
 
 def _select(qtbot, view, letter_id):
     view.select_record("letter", letter_id)
-    qtbot.waitUntil(lambda: view.form.document_id is not None
-                    and (view.current_letter() or {}).get("id") == letter_id)
+    qtbot.waitUntil(lambda: view.form.document_id is not None and (view.current_letter() or {}).get("id") == letter_id)
 
 
 def test_checklist_shows_a_cross_with_the_reason_for_each_missing_element(qtbot, ctx):
     person_id, _account_id = helpers.add_household(ctx.vault)
-    _doc, letter_id = helpers.insert_letter(ctx.vault, document_name="lmn.pdf", person_id=person_id,
-                                           issued=date(2026, 2, 1), categories=["massage"],
-                                           missing=["provider_license", "signature"])
+    _doc, letter_id = helpers.insert_letter(
+        ctx.vault,
+        document_name="lmn.pdf",
+        person_id=person_id,
+        issued=date(2026, 2, 1),
+        categories=["massage"],
+        missing=["provider_license", "signature"],
+    )
     view = _open_view(qtbot, ctx)
     _select(qtbot, view, letter_id)
 
@@ -46,11 +50,18 @@ def test_checklist_shows_a_cross_with_the_reason_for_each_missing_element(qtbot,
 
 def test_validity_window_says_whether_the_end_date_is_stated_or_default(qtbot, ctx):
     person_id, _ = helpers.add_household(ctx.vault)
-    _d1, default_id = helpers.insert_letter(ctx.vault, document_name="a.pdf", person_id=person_id,
-                                           issued=date(2026, 3, 12), categories=["fitness"])
-    _d2, stated_id = helpers.insert_letter(ctx.vault, document_name="b.pdf", person_id=person_id,
-                                          issued=date(2026, 1, 5), categories=["sleep"],
-                                          valid_through=date(2026, 7, 4), stated=True)
+    _d1, default_id = helpers.insert_letter(
+        ctx.vault, document_name="a.pdf", person_id=person_id, issued=date(2026, 3, 12), categories=["fitness"]
+    )
+    _d2, stated_id = helpers.insert_letter(
+        ctx.vault,
+        document_name="b.pdf",
+        person_id=person_id,
+        issued=date(2026, 1, 5),
+        categories=["sleep"],
+        valid_through=date(2026, 7, 4),
+        stated=True,
+    )
     view = _open_view(qtbot, ctx)
     _select(qtbot, view, default_id)
     text = view.validity_label.text()
@@ -78,8 +89,15 @@ def test_expiring_soon_follows_the_expiring_days_setting(qtbot, ctx):
 
     person_id, _ = helpers.add_household(ctx.vault)
     today = date.today()
-    helpers.insert_letter(ctx.vault, document_name="a.pdf", person_id=person_id, issued=today - timedelta(days=200),
-                          categories=["fitness"], valid_through=today + timedelta(days=100), stated=True)
+    helpers.insert_letter(
+        ctx.vault,
+        document_name="a.pdf",
+        person_id=person_id,
+        issued=today - timedelta(days=200),
+        categories=["fitness"],
+        valid_through=today + timedelta(days=100),
+        stated=True,
+    )
     view = _open_view(qtbot, ctx)
     assert view.table.model().index(0, 4).data() == "Valid"  # 100 days away; the default window is shorter
 

@@ -66,15 +66,17 @@ def test_reminders_start_on_unlock_show_new_warnings_once_and_restart_after_a_lo
         assert window.reminders.run_now() == []  # each warning is shown once
 
         reopened = []
-        window.ask_passphrase = lambda path: reopened.append(unlock_vault(path, passphrase=TEST_PASSPHRASE)) \
-            or reopened[-1]
+        window.ask_passphrase = lambda path: (
+            reopened.append(unlock_vault(path, passphrase=TEST_PASSPHRASE)) or reopened[-1]
+        )
         first = window.reminders
         ops.wait_idle()
         # Lock now puts itself off while work is in progress (a view still loading), so wait for it
         # to have happened: the vault reopened and the reminders started again
         window.lock()
-        qtbot.waitUntil(lambda: bool(reopened) and window.reminders is not None and window.reminders is not first,
-                        timeout=30000)
+        qtbot.waitUntil(
+            lambda: bool(reopened) and window.reminders is not None and window.reminders is not first, timeout=30000
+        )
         assert not first.service.scheduler.running
     finally:
         window.stop_reminders()

@@ -11,15 +11,22 @@ from tests.conftest import RECEIPT_LINES, text_pdf_bytes
 from tests.ingest.mail_messages import attach_pdf, message, write_mbox
 from tests.ui.test_documents_view import drop_files
 
-LETTER_LINES = ["LETTER OF MEDICAL NECESSITY", "Patient: Jordan Example",
-                "Diagnosis: lumbar radiculopathy M54.16", "Recommended: therapeutic massage weekly"]
+LETTER_LINES = [
+    "LETTER OF MEDICAL NECESSITY",
+    "Patient: Jordan Example",
+    "Diagnosis: lumbar radiculopathy M54.16",
+    "Recommended: therapeutic massage weekly",
+]
 
 
 @pytest.mark.filterwarnings("ignore:Function.*QDragEnterEvent:DeprecationWarning")
 def test_a_dropped_message_imports_its_attachments_and_shows_where_they_came_from(qtbot, window, tmp_path):
     eml = tmp_path / "message.eml"
-    m = attach_pdf(attach_pdf(message(subject="Your letter <b>and</b> receipt"), text_pdf_bytes([LETTER_LINES]),
-                              "LMN.pdf"), text_pdf_bytes([RECEIPT_LINES]), "receipt.pdf")
+    m = attach_pdf(
+        attach_pdf(message(subject="Your letter <b>and</b> receipt"), text_pdf_bytes([LETTER_LINES]), "LMN.pdf"),
+        text_pdf_bytes([RECEIPT_LINES]),
+        "receipt.pdf",
+    )
     eml.write_bytes(bytes(m))
 
     assert drop_files(window, [eml])
@@ -28,26 +35,35 @@ def test_a_dropped_message_imports_its_attachments_and_shows_where_they_came_fro
     view = window.view("documents")
     panel = view.import_panel
     qtbot.waitUntil(lambda: not panel.running and panel.results.topLevelItemCount() == 2, timeout=240_000)
-    rows = {panel.results.topLevelItem(i).text(0): (panel.results.topLevelItem(i).text(1),
-                                                    panel.results.topLevelItem(i).text(2))
-            for i in range(panel.results.topLevelItemCount())}
-    assert rows == {"LMN.pdf": ("Imported", "Letter (in message.eml)"),
-                    "receipt.pdf": ("Imported", "Receipt (in message.eml)")}
+    rows = {
+        panel.results.topLevelItem(i).text(0): (
+            panel.results.topLevelItem(i).text(1),
+            panel.results.topLevelItem(i).text(2),
+        )
+        for i in range(panel.results.topLevelItemCount())
+    }
+    assert rows == {
+        "LMN.pdf": ("Imported", "Letter (in message.eml)"),
+        "receipt.pdf": ("Imported", "Receipt (in message.eml)"),
+    }
     qtbot.waitUntil(lambda: view.model.rowCount() == 2)
 
     def tips():  # the rows arrive from a worker thread
         return [view.proxy.data(view.proxy.index(r, COL_FILE), Qt.ItemDataRole.ToolTipRole) or "" for r in range(2)]
 
-    qtbot.waitUntil(lambda: all("By e-mail from Care Team <care@clinic.example> on 2026-03-03" in tip
-                                for tip in tips()))
+    qtbot.waitUntil(
+        lambda: all("By e-mail from Care Team <care@clinic.example> on 2026-03-03" in tip for tip in tips())
+    )
 
     letters = window.show_section("letters")
     qtbot.waitUntil(lambda: letters.table.model().rowCount() == 1)
     letters.select_record("letter", letters.table.source.rows()[0]["id"])
     qtbot.waitUntil(lambda: letters.source_label.isVisible(), timeout=30_000)
     # the subject is the sender's text: shown as written, never as markup
-    assert letters.source_label.text() == ("By e-mail from Care Team <care@clinic.example> on 2026-03-03: "
-                                           "\u201cYour letter <b>and</b> receipt\u201d (message.eml)")
+    assert letters.source_label.text() == (
+        "By e-mail from Care Team <care@clinic.example> on 2026-03-03: "
+        "\u201cYour letter <b>and</b> receipt\u201d (message.eml)"
+    )
     assert letters.source_label.textFormat() == Qt.TextFormat.PlainText
 
 

@@ -114,11 +114,18 @@ def test_a_manual_link_outside_the_letter_terms_asks_first_and_stays_marked(qtbo
     vault = ctx.vault
     person_id, account_id = helpers.add_household(vault)
     # A letter for sleep items; an orthopedic item bought after it.
-    _ldoc, letter_id = helpers.insert_letter(vault, document_name="sleep-letter.pdf", person_id=person_id,
-                                            issued=date(2026, 1, 10), categories=["sleep"])
+    _ldoc, letter_id = helpers.insert_letter(
+        vault, document_name="sleep-letter.pdf", person_id=person_id, issued=date(2026, 1, 10), categories=["sleep"]
+    )
     _rdoc, receipt_id, (insoles_id,) = helpers.insert_receipt(
-        vault, document_name="insoles.pdf", merchant="Stride Orthotics", on=date(2026, 3, 3), person_id=person_id,
-        account_id=account_id, items=[("Custom orthotic insoles", "120.00", "orthopedic", True)])
+        vault,
+        document_name="insoles.pdf",
+        merchant="Stride Orthotics",
+        on=date(2026, 3, 3),
+        person_id=person_id,
+        account_id=account_id,
+        items=[("Custom orthotic insoles", "120.00", "orthopedic", True)],
+    )
     helpers.recompute(vault)
 
     window = MainWindow(ctx)
@@ -136,6 +143,7 @@ def test_a_manual_link_outside_the_letter_terms_asks_first_and_stays_marked(qtbo
         def question(_parent, _title, text, *_rest):
             asked.append(text)
             return reply
+
         return question
 
     monkeypatch.setattr(QMessageBox, "question", answering(QMessageBox.StandardButton.No))
@@ -148,8 +156,7 @@ def test_a_manual_link_outside_the_letter_terms_asks_first_and_stays_marked(qtbo
     monkeypatch.setattr(QMessageBox, "question", answering(QMessageBox.StandardButton.Yes))
     assert view.select_item(insoles_id)
     view.link_button.click()
-    qtbot.waitUntil(lambda: view.items.item(0, 3).text() == "Linked by hand, outside the letter's terms",
-                    timeout=20000)
+    qtbot.waitUntil(lambda: view.items.item(0, 3).text() == "Linked by hand, outside the letter's terms", timeout=20000)
     assert view.select_item(insoles_id)
     assert "manual, outside the letter's terms" in view.reason_label.text()
     found = {w.type: w for w in coverage.check(vault, as_of=date(2026, 4, 1))}
@@ -158,8 +165,9 @@ def test_a_manual_link_outside_the_letter_terms_asks_first_and_stays_marked(qtbo
     assert found["manual_link_outside_terms"].letter_id == letter_id
 
     dashboard = window.show_section("dashboard")
-    qtbot.waitUntil(lambda: any(w["type"] == "manual_link_outside_terms" for w in dashboard.warnings_shown()),
-                    timeout=20000)
+    qtbot.waitUntil(
+        lambda: any(w["type"] == "manual_link_outside_terms" for w in dashboard.warnings_shown()), timeout=20000
+    )
 
 
 def _unsigned_letter_vault(vault):
@@ -167,11 +175,23 @@ def _unsigned_letter_vault(vault):
     from tests.ui import helpers
 
     person_id, account_id = helpers.add_household(vault)
-    _ldoc, letter_id = helpers.insert_letter(vault, document_name="unsigned-letter.pdf", person_id=person_id,
-                                            issued=date(2026, 1, 10), categories=["massage"], missing=["signature"])
+    _ldoc, letter_id = helpers.insert_letter(
+        vault,
+        document_name="unsigned-letter.pdf",
+        person_id=person_id,
+        issued=date(2026, 1, 10),
+        categories=["massage"],
+        missing=["signature"],
+    )
     _rdoc, receipt_id, items = helpers.insert_receipt(
-        vault, document_name="spa.pdf", merchant="Bayside Massage", on=date(2026, 3, 3), person_id=person_id,
-        account_id=account_id, items=[("Massage 60 min", "95.00", "massage", True)])
+        vault,
+        document_name="spa.pdf",
+        merchant="Bayside Massage",
+        on=date(2026, 3, 3),
+        person_id=person_id,
+        account_id=account_id,
+        items=[("Massage 60 min", "95.00", "massage", True)],
+    )
     helpers.recompute(vault)
     return letter_id, receipt_id, items
 
@@ -197,8 +217,9 @@ def test_a_dismissed_warning_still_guards_the_export(qtbot, ctx, tmp_path):
     view = window.show_section("claims")
     qtbot.waitUntil(lambda: view.expenses.rowCount() == 1 and view.warnings.count() > 0, timeout=20000)
     texts = [view.warnings.item(i).text() for i in range(view.warnings.count())]
-    assert any(t.startswith("Blocks the export: ") and "signature" in t and "(dismissed on the Dashboard" in t
-               for t in texts), texts
+    assert any(
+        t.startswith("Blocks the export: ") and "signature" in t and "(dismissed on the Dashboard" in t for t in texts
+    ), texts
 
     out = tmp_path / "out"
     out.mkdir()
@@ -240,15 +261,31 @@ def test_a_letter_for_someone_not_in_people_covers_nothing_until_added_or_assign
     _person_id, account_id = helpers.add_household(vault)
     sam = people.register_person(vault, name="Sam Whitfield")
     # Two letters for people the vault does not know; a purchase that names no one, bought after both.
-    _d1, kevins = helpers.insert_letter(vault, document_name="kevin.pdf", person_id=None, patient_name="Kevin Young",
-                                        issued=date(2026, 2, 1), categories=["sleep"])
-    _d2, nicknamed = helpers.insert_letter(vault, document_name="sammy.pdf", person_id=None,
-                                           patient_name="Sammy Whitfeld-Ortiz", issued=date(2026, 1, 5),
-                                           categories=["orthopedic"])
+    _d1, kevins = helpers.insert_letter(
+        vault,
+        document_name="kevin.pdf",
+        person_id=None,
+        patient_name="Kevin Young",
+        issued=date(2026, 2, 1),
+        categories=["sleep"],
+    )
+    _d2, nicknamed = helpers.insert_letter(
+        vault,
+        document_name="sammy.pdf",
+        person_id=None,
+        patient_name="Sammy Whitfeld-Ortiz",
+        issued=date(2026, 1, 5),
+        categories=["orthopedic"],
+    )
     _r, _receipt_id, (pillow_id, insoles_id) = helpers.insert_receipt(
-        vault, document_name="shop.pdf", merchant="Restwell Supply", on=date(2026, 3, 20), person_id=None,
-        account_id=account_id, items=[("Cervical sleep pillow", "60.00", "sleep", True),
-                                      ("Orthotic insoles", "45.00", "orthopedic", True)])
+        vault,
+        document_name="shop.pdf",
+        merchant="Restwell Supply",
+        on=date(2026, 3, 20),
+        person_id=None,
+        account_id=account_id,
+        items=[("Cervical sleep pillow", "60.00", "sleep", True), ("Orthotic insoles", "45.00", "orthopedic", True)],
+    )
     helpers.recompute(vault)
 
     def link(item_id):
@@ -262,28 +299,34 @@ def test_a_letter_for_someone_not_in_people_covers_nothing_until_added_or_assign
     qtbot.addWidget(window)
     window.show()
     dashboard = window.show_section("dashboard")
-    qtbot.waitUntil(lambda: sum(w["type"] == "letter_unknown_person" for w in dashboard.warnings_shown()) == 2,
-                    timeout=20000)
+    qtbot.waitUntil(
+        lambda: sum(w["type"] == "letter_unknown_person" for w in dashboard.warnings_shown()) == 2, timeout=20000
+    )
 
     def select_unknown(letter_id):
-        row = next(i for i, w in enumerate(dashboard.warnings_shown())
-                   if w["type"] == "letter_unknown_person" and w["letter_id"] == letter_id)
+        row = next(
+            i
+            for i, w in enumerate(dashboard.warnings_shown())
+            if w["type"] == "letter_unknown_person" and w["letter_id"] == letter_id
+        )
         dashboard.attention.setCurrentRow(row)
 
     select_unknown(kevins)
     assert dashboard.add_person_button.isVisible() and dashboard.assign_button.isVisible()
     assert dashboard.add_person_button.text() == "&Add Kevin Young to People"
     dashboard.add_person_button.click()
-    qtbot.waitUntil(lambda: sum(w["type"] == "letter_unknown_person" for w in dashboard.warnings_shown()) == 1,
-                    timeout=20000)
+    qtbot.waitUntil(
+        lambda: sum(w["type"] == "letter_unknown_person" for w in dashboard.warnings_shown()) == 1, timeout=20000
+    )
     assert link(pillow_id)["status"] == "covered"
     assert "covered by Laura M. Bennett's letter for Kevin Young, 2026-02-01 to 2027-01-31" in link(pillow_id)["reason"]
 
     select_unknown(nicknamed)
     action = next(a for a in dashboard.assign_menu.actions() if a.text() == "Sam Whitfield")
     action.trigger()
-    qtbot.waitUntil(lambda: not any(w["type"] == "letter_unknown_person" for w in dashboard.warnings_shown()),
-                    timeout=20000)
+    qtbot.waitUntil(
+        lambda: not any(w["type"] == "letter_unknown_person" for w in dashboard.warnings_shown()), timeout=20000
+    )
     assert (link(insoles_id)["status"], link(insoles_id)["letter_id"]) == ("covered", nicknamed)
     assert "for Sam Whitfield" in link(insoles_id)["reason"]
     assert not dashboard.add_person_button.isVisible()

@@ -28,8 +28,9 @@ def _open_view(qtbot, ctx):
 
 def _select(qtbot, view, receipt_id):
     view.select_record("receipt", receipt_id)
-    qtbot.waitUntil(lambda: view.form.document_id is not None
-                    and (view.current_receipt() or {}).get("id") == receipt_id)
+    qtbot.waitUntil(
+        lambda: view.form.document_id is not None and (view.current_receipt() or {}).get("id") == receipt_id
+    )
 
 
 def test_selecting_a_receipt_shows_its_fields_items_and_pages(qtbot, imported_ctx):
@@ -74,9 +75,15 @@ def test_editing_a_field_keeps_a_user_edit_and_marks_it(qtbot, imported_ctx):
 def test_low_confidence_fields_are_marked_for_checking(qtbot, ctx):
     person_id, account_id = helpers.add_household(ctx.vault)
     _doc, receipt_id, _items = helpers.insert_receipt(
-        ctx.vault, document_name="blurry.pdf", merchant="Bayside Massage", on=date(2026, 5, 2),
-        person_id=person_id, account_id=account_id, items=[("Massage 60 min", "90.00", "massage", True)],
-        confidence={"merchant": 0.42, "date": 0.95, "total": 0.6})
+        ctx.vault,
+        document_name="blurry.pdf",
+        merchant="Bayside Massage",
+        on=date(2026, 5, 2),
+        person_id=person_id,
+        account_id=account_id,
+        items=[("Massage 60 min", "90.00", "massage", True)],
+        confidence={"merchant": 0.42, "date": 0.95, "total": 0.6},
+    )
     helpers.recompute(ctx.vault)
     view = _open_view(qtbot, ctx)
     _select(qtbot, view, receipt_id)
@@ -92,17 +99,22 @@ def test_manual_link_removes_the_missing_letter_warning_and_automatic_brings_it_
     vault = ctx.vault
     person_id, account_id = helpers.add_household(vault)
     # The letter covers massage only; the training item needs a letter and has none.
-    _ldoc, letter_id = helpers.insert_letter(vault, document_name="massage-letter.pdf", person_id=person_id,
-                                            issued=date(2026, 1, 10), categories=["massage"])
+    _ldoc, letter_id = helpers.insert_letter(
+        vault, document_name="massage-letter.pdf", person_id=person_id, issued=date(2026, 1, 10), categories=["massage"]
+    )
     _rdoc, receipt_id, (training_id, _massage_id) = helpers.insert_receipt(
-        vault, document_name="gym.pdf", merchant="Harborview Fitness Club", on=date(2026, 3, 3),
-        person_id=person_id, account_id=account_id,
-        items=[("Personal training", "85.00", "fitness", True), ("Massage", "95.00", "massage", True)])
+        vault,
+        document_name="gym.pdf",
+        merchant="Harborview Fitness Club",
+        on=date(2026, 3, 3),
+        person_id=person_id,
+        account_id=account_id,
+        items=[("Personal training", "85.00", "fitness", True), ("Massage", "95.00", "massage", True)],
+    )
     helpers.recompute(vault)
 
     def missing_letter_items():
-        return {w.item_id for w in coverage.check(vault, as_of=date(2026, 4, 1))
-                if w.type == "needs_lmn_missing"}
+        return {w.item_id for w in coverage.check(vault, as_of=date(2026, 4, 1)) if w.type == "needs_lmn_missing"}
 
     assert training_id in missing_letter_items()
 

@@ -189,7 +189,6 @@ def test_reclassify_a_letter_as_other_and_undo(qtbot, imported_ctx):  # noqa: F8
         assert session.get(Document, doc_id).kind == "letter"
 
 
-
 def test_opening_a_document_shows_its_receipt_or_letter(qtbot, imported_ctx):  # noqa: F811
     ctx, prepared = imported_ctx
     window = _window(qtbot, ctx)

@@ -215,7 +215,9 @@ def test_ops_deliver_results_failures_and_progress_on_the_main_thread(qtbot):
     op = ops.CollectionOp(None, work, lambda name: seen.append(("done", name, threading.current_thread().name)))
     op.on_progress(lambda done, total, payload: seen.append(("progress", done, total, payload)))
     op.run_in_background()
-    ops.QueryOp(None, lambda: 1 / 0).failure(lambda exc: seen.append(("failed", type(exc).__name__))).run_in_background()
+    ops.QueryOp(None, lambda: 1 / 0).failure(
+        lambda exc: seen.append(("failed", type(exc).__name__))
+    ).run_in_background()
     assert ops.wait_idle()
     assert ("progress", 1, 2, "half") in seen
     assert ("failed", "ZeroDivisionError") in seen

@@ -26,7 +26,11 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 KIND_LABELS = {DocumentKind.RECEIPT: "Receipt", DocumentKind.LETTER: "Letter", DocumentKind.OTHER: "Other", None: "—"}
-STATUS_LABELS = {DocumentStatus.STORED: "Waiting to be read", DocumentStatus.READ: "Read", DocumentStatus.ERROR: "Could not read"}
+STATUS_LABELS = {
+    DocumentStatus.STORED: "Waiting to be read",
+    DocumentStatus.READ: "Read",
+    DocumentStatus.ERROR: "Could not read",
+}
 
 
 class DocumentRow(NamedTuple):
@@ -48,8 +52,16 @@ def load_rows(session: Session, ids: list[int]) -> dict[int, DocumentRow]:
     found = documents.documents_by_id(session, ids)
     sources = sources_json(session, list(found))
     return {
-        doc_id: DocumentRow(doc.id, doc.file_name, doc.kind, doc.page_count, doc.status,
-                            doc.imported_at, doc.error, source_text(sources.get(doc_id)))
+        doc_id: DocumentRow(
+            doc.id,
+            doc.file_name,
+            doc.kind,
+            doc.page_count,
+            doc.status,
+            doc.imported_at,
+            doc.error,
+            source_text(sources.get(doc_id)),
+        )
         for doc_id, doc in found.items()
     }
 
@@ -69,9 +81,14 @@ class DocumentsModel(QAbstractTableModel):
     (the app) they run as QueryOps; with ``background=False`` (tests, tools) they run inline.
     """
 
-    def __init__(self, ids_loader: Callable[[str | None], list[int]],
-                 rows_loader: Callable[[list[int]], dict[int, DocumentRow]],
-                 parent=None, *, background: bool = True) -> None:
+    def __init__(
+        self,
+        ids_loader: Callable[[str | None], list[int]],
+        rows_loader: Callable[[list[int]], dict[int, DocumentRow]],
+        parent=None,
+        *,
+        background: bool = True,
+    ) -> None:
         super().__init__(parent)
         self._ids_loader = ids_loader
         self._rows_loader = rows_loader
@@ -106,8 +123,9 @@ class DocumentsModel(QAbstractTableModel):
         generation, wanted_kind = self._generation, self.kind
         self.loading = True
         if self._background:
-            QueryOp(self, lambda: self._ids_loader(wanted_kind),
-                    lambda ids: self._set_ids(ids, generation)).run_in_background()
+            QueryOp(
+                self, lambda: self._ids_loader(wanted_kind), lambda ids: self._set_ids(ids, generation)
+            ).run_in_background()
         else:
             self._set_ids(self._ids_loader(wanted_kind), generation)
 
@@ -127,14 +145,15 @@ class DocumentsModel(QAbstractTableModel):
     def _request_page(self, page: int) -> None:
         if page in self._pending_pages:
             return
-        ids = self._ids[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
+        ids = self._ids[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
         if not ids:
             return
         self._pending_pages.add(page)
         generation = self._generation
         if self._background:
-            QueryOp(self, lambda: self._rows_loader(ids),
-                    lambda rows: self._rows_arrived(rows, page, generation)).run_in_background()
+            QueryOp(
+                self, lambda: self._rows_loader(ids), lambda rows: self._rows_arrived(rows, page, generation)
+            ).run_in_background()
         else:
             self._rows_arrived(self._rows_loader(ids), page, generation)
 

@@ -32,8 +32,14 @@ SECTIONS: tuple[Section, ...] = (
     Section("settings", "Settings", "hsawallet.ui.views.settings", "SettingsView", "settings"),
 )
 
-RECORD_SECTIONS: dict[str, str] = {RecordKind.DOCUMENT: "documents", RecordKind.RECEIPT: "receipts", RecordKind.LETTER: "letters",
-                   RecordKind.CLAIM: "claims", RecordKind.PERSON: "people", RecordKind.ACCOUNT: "people"}
+RECORD_SECTIONS: dict[str, str] = {
+    RecordKind.DOCUMENT: "documents",
+    RecordKind.RECEIPT: "receipts",
+    RecordKind.LETTER: "letters",
+    RecordKind.CLAIM: "claims",
+    RecordKind.PERSON: "people",
+    RecordKind.ACCOUNT: "people",
+}
 
 
 def section(key: str) -> Section:

@@ -40,8 +40,12 @@ from hsawallet.vocab import AccountType, ClaimStatus
 
 ITEM_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 CLAIM_ID_ROLE = Qt.ItemDataRole.UserRole + 2
-STATUS_COLORS = {ClaimStatus.DRAFT: "#6b6b6b", ClaimStatus.SUBMITTED: "#1f5fa8", ClaimStatus.REIMBURSED: "#1e7b34",
-                 ClaimStatus.DENIED: "#b3261e"}
+STATUS_COLORS = {
+    ClaimStatus.DRAFT: "#6b6b6b",
+    ClaimStatus.SUBMITTED: "#1f5fa8",
+    ClaimStatus.REIMBURSED: "#1e7b34",
+    ClaimStatus.DENIED: "#b3261e",
+}
 EXPENSE_COLUMNS = ("", "Date", "Merchant", "Description", "Person", "Amount", "Letter")
 CLAIM_COLUMNS = ("#", "Title", "Person", "Status", "Items", "Total", "Submitted", "Reimbursed", "Note")
 
@@ -171,8 +175,13 @@ class ClaimsView(QWidget):
         self.period_combo.currentIndexChanged.connect(lambda _i: self._period_changed())
 
         filters = QHBoxLayout()
-        for text, widget in (("&Account:", self.account_combo), ("&Person:", self.person_combo),
-                             ("Pe&riod:", self.period_combo), ("&From:", self.date_from), ("&To:", self.date_to)):
+        for text, widget in (
+            ("&Account:", self.account_combo),
+            ("&Person:", self.person_combo),
+            ("Pe&riod:", self.period_combo),
+            ("&From:", self.date_from),
+            ("&To:", self.date_to),
+        ):
             label = QLabel(text)
             label.setBuddy(widget)
             filters.addWidget(label)
@@ -217,8 +226,9 @@ class ClaimsView(QWidget):
 
         self.create_button = QPushButton("Create claim and e&xport…")
         self.create_button.setDefault(True)
-        self.create_button.setToolTip("Create a claim of the ticked expenses, then write its PDF packet and ZIP "
-                                      "bundle to a folder you choose")
+        self.create_button.setToolTip(
+            "Create a claim of the ticked expenses, then write its PDF packet and ZIP bundle to a folder you choose"
+        )
         self.create_button.clicked.connect(self._choose_folder_and_export)
         self.draft_button = QPushButton("Save as &draft")
         self.draft_button.setToolTip("Create the claim without exporting it yet")
@@ -290,8 +300,14 @@ class ClaimsView(QWidget):
         self.claim_message.setWordWrap(True)
         buttons = QHBoxLayout()
         buttons.addWidget(self.claim_message, 1)
-        for button in (self.export_again, self.mark_submitted, self.mark_reimbursed, self.mark_denied,
-                       self.withdraw_button, self.delete_button):
+        for button in (
+            self.export_again,
+            self.mark_submitted,
+            self.mark_reimbursed,
+            self.mark_denied,
+            self.withdraw_button,
+            self.delete_button,
+        ):
             buttons.addWidget(button)
 
         claims_box = QGroupBox("Claims")
@@ -306,8 +322,10 @@ class ClaimsView(QWidget):
         self.shoebox.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.shoebox.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.shoebox.horizontalHeader().setStretchLastSection(True)
-        self.shoebox.setToolTip("HSA: eligible expenses you paid yourself and can still reimburse, with no "
-                                "deadline. FSA/HRA: unclaimed per plan year, with the claim deadline.")
+        self.shoebox.setToolTip(
+            "HSA: eligible expenses you paid yourself and can still reimburse, with no "
+            "deadline. FSA/HRA: unclaimed per plan year, with the claim deadline."
+        )
         shoebox_box = QGroupBox("Shoebox")
         shoebox_layout = QVBoxLayout(shoebox_box)
         shoebox_layout.addWidget(self.shoebox)
@@ -331,8 +349,10 @@ class ClaimsView(QWidget):
         from hsawallet.services.people import list_accounts, list_people
 
         def load(session):
-            accounts = [{"id": a.id, "name": a.name, "type": a.type, "plan_start": a.plan_start,
-                         "plan_end": a.plan_end} for a in list_accounts(session)]
+            accounts = [
+                {"id": a.id, "name": a.name, "type": a.type, "plan_start": a.plan_start, "plan_end": a.plan_end}
+                for a in list_accounts(session)
+            ]
             return accounts, [(p.id, p.name) for p in list_people(session)]
 
         self.ctx.query(self, load, self._show_filters).run_in_background()
@@ -359,7 +379,9 @@ class ClaimsView(QWidget):
         self._filling = True
         for row in range(self.expenses.rowCount()):
             cell = self.expenses.item(row, 0)
-            cell.setCheckState(Qt.CheckState.Checked if cell.data(ITEM_ID_ROLE) in item_ids else Qt.CheckState.Unchecked)
+            cell.setCheckState(
+                Qt.CheckState.Checked if cell.data(ITEM_ID_ROLE) in item_ids else Qt.CheckState.Unchecked
+            )
         self._filling = False
         self._ticks_updated()
 
@@ -376,15 +398,22 @@ class ClaimsView(QWidget):
         date_from, date_to = self._period_range()
 
         def work(vault):
-            claim = claims.new_claim(vault, account=account_id, person=str(person_id) if person_id else None,
-                                     date_from=date_from, date_to=date_to, item_ids=item_ids)
+            claim = claims.new_claim(
+                vault,
+                account=account_id,
+                person=str(person_id) if person_id else None,
+                date_from=date_from,
+                date_to=date_to,
+                item_ids=item_ids,
+            )
             paths = claims.export(vault, claim["id"], out_dir) if out_dir is not None else None
             return claim, paths
 
         self._export_dir = out_dir
         self._busy(True, "Exporting the claim…" if out_dir else "Creating the claim…")
-        self.ctx.change(self, work, self._claim_created).failure(self._claim_failed) \
-            .with_progress("Exporting claim" if out_dir else "Creating claim").run_in_background()
+        self.ctx.change(self, work, self._claim_created).failure(self._claim_failed).with_progress(
+            "Exporting claim" if out_dir else "Creating claim"
+        ).run_in_background()
 
     def export_claim(self, claim_id: int, out_dir: Path, *, anyway: bool = False) -> None:
         """Export a claim; ``anyway``: despite blockers (the user chose "Export anyway")."""
@@ -392,12 +421,15 @@ class ClaimsView(QWidget):
 
         self._export_dir = out_dir
         self._busy(True, "Exporting the claim…")
-        self.ctx.change(self, lambda vault: ({"id": claim_id}, claims.export(vault, claim_id, out_dir, anyway=anyway)),
-                        self._claim_created).failure(self._claim_failed) \
-            .with_progress("Exporting claim").run_in_background()
+        self.ctx.change(
+            self,
+            lambda vault: ({"id": claim_id}, claims.export(vault, claim_id, out_dir, anyway=anyway)),
+            self._claim_created,
+        ).failure(self._claim_failed).with_progress("Exporting claim").run_in_background()
 
-    def mark_selected(self, status: str, *, amount: Decimal | None = None, on: date | None = None,
-                      reason: str | None = None) -> None:
+    def mark_selected(
+        self, status: str, *, amount: Decimal | None = None, on: date | None = None, reason: str | None = None
+    ) -> None:
         claim_id = self._selected_claim_id()
         if claim_id is None:
             return
@@ -406,9 +438,11 @@ class ClaimsView(QWidget):
         def failed(exc: BaseException) -> None:
             self.claim_message.setText(f"<span style='color:#b3261e'>{exc}</span>")
 
-        self.ctx.change(self, lambda vault: claims.mark(vault, claim_id, status, amount=amount, on=on, reason=reason),
-                        lambda claim: self.claim_message.setText(f"Claim {claim['id']} is now {claim['status']}.")
-                        ).failure(failed).run_in_background()
+        self.ctx.change(
+            self,
+            lambda vault: claims.mark(vault, claim_id, status, amount=amount, on=on, reason=reason),
+            lambda claim: self.claim_message.setText(f"Claim {claim['id']} is now {claim['status']}."),
+        ).failure(failed).run_in_background()
 
     def show_export_folder(self) -> None:
         if self.last_export:
@@ -492,8 +526,9 @@ class ClaimsView(QWidget):
         def load():
             from hsawallet.services import claims, records
 
-            offered = claims.claim_candidates(vault, account_id, person=str(person_id) if person_id else None,
-                                              date_from=date_from, date_to=date_to)
+            offered = claims.claim_candidates(
+                vault, account_id, person=str(person_id) if person_id else None, date_from=date_from, date_to=date_to
+            )
             rows = offered["expenses"]
             shown = claims.check_rows(vault)  # dismissed ones too: a dismissal only hides from the Dashboard
             with vault.session() as session:
@@ -525,9 +560,17 @@ class ClaimsView(QWidget):
             tick.setData(ITEM_ID_ROLE, row["item_id"])
             self.expenses.setItem(row_index, 0, tick)
             letter = row.get("letter_file") or ("—" if not row.get("needs_lmn") else "")
-            for column, text in enumerate((row.get("date") or "—", row.get("merchant") or row.get("file"),
-                                           row.get("description"), row.get("person") or "—",
-                                           money_text(row.get("amount")), letter), start=1):
+            for column, text in enumerate(
+                (
+                    row.get("date") or "—",
+                    row.get("merchant") or row.get("file"),
+                    row.get("description"),
+                    row.get("person") or "—",
+                    money_text(row.get("amount")),
+                    letter,
+                ),
+                start=1,
+            ):
                 cell = QTableWidgetItem(text or "")
                 cell.setData(ITEM_ID_ROLE, row["item_id"])
                 if column == 5:
@@ -548,16 +591,18 @@ class ClaimsView(QWidget):
         # Space on a selected expense row ticks it, whichever column has focus.
         if event.key() == Qt.Key.Key_Space and self.expenses.hasFocus() and self.expenses.currentRow() >= 0:
             cell = self.expenses.item(self.expenses.currentRow(), 0)
-            cell.setCheckState(Qt.CheckState.Unchecked if cell.checkState() == Qt.CheckState.Checked
-                               else Qt.CheckState.Checked)
+            cell.setCheckState(
+                Qt.CheckState.Unchecked if cell.checkState() == Qt.CheckState.Checked else Qt.CheckState.Checked
+            )
             return
         super().keyPressEvent(event)
 
     def _ticks_updated(self) -> None:
         ticked = set(self.ticked_item_ids())
         count = len(ticked)
-        self.total_label.setText(f"{count} expense{'s' if count != 1 else ''} ticked — total "
-                                 f"{money_text(str(self.ticked_total()))}")
+        self.total_label.setText(
+            f"{count} expense{'s' if count != 1 else ''} ticked — total {money_text(str(self.ticked_total()))}"
+        )
         self.create_button.setEnabled(count > 0)
         self.draft_button.setEnabled(count > 0)
         from hsawallet.services.claims import warnings_for_expenses
@@ -566,9 +611,10 @@ class ClaimsView(QWidget):
         style = self.style()
         relevant = warnings_for_expenses(self._warnings, [r for r in self._candidates if r["item_id"] in ticked])
         for warning in sorted(relevant, key=lambda w: not w["blocker"]):
-            icon = {"error": QStyle.StandardPixmap.SP_MessageBoxCritical,
-                    "warning": QStyle.StandardPixmap.SP_MessageBoxWarning}.get(
-                warning["severity"], QStyle.StandardPixmap.SP_MessageBoxInformation)
+            icon = {
+                "error": QStyle.StandardPixmap.SP_MessageBoxCritical,
+                "warning": QStyle.StandardPixmap.SP_MessageBoxWarning,
+            }.get(warning["severity"], QStyle.StandardPixmap.SP_MessageBoxInformation)
             text = warning["message"]
             if warning["blocker"]:
                 icon = QStyle.StandardPixmap.SP_MessageBoxCritical
@@ -579,8 +625,11 @@ class ClaimsView(QWidget):
             entry.setData(Qt.ItemDataRole.UserRole, warning)
             self.warnings.addItem(entry)
         if not self.warnings.count():
-            item = QListWidgetItem("No warnings about the ticked expenses." if ticked else
-                                   "Tick the expenses to claim; their warnings show here.")
+            item = QListWidgetItem(
+                "No warnings about the ticked expenses."
+                if ticked
+                else "Tick the expenses to claim; their warnings show here."
+            )
             item.setForeground(QBrush(QColor("#1e7b34") if ticked else QColor("#6b6b6b")))
             self.warnings.addItem(item)
 
@@ -605,8 +654,9 @@ class ClaimsView(QWidget):
         if paths:
             pdf, bundle = (Path(p) for p in paths)
             self.last_export = (pdf, bundle)
-            self.result_label.setText(f"Claim {claim['id']} exported: <b>{pdf.name}</b> and <b>{bundle.name}</b> "
-                                      f"in {pdf.parent}")
+            self.result_label.setText(
+                f"Claim {claim['id']} exported: <b>{pdf.name}</b> and <b>{bundle.name}</b> in {pdf.parent}"
+            )
             self.show_folder_button.show()
             self.exported.emit(str(pdf), str(bundle))
         else:
@@ -619,18 +669,26 @@ class ClaimsView(QWidget):
         self._busy(False)
         self.result_label.setText(f"<span style='color:#b3261e'>Not done: {exc}</span>")
         if isinstance(exc, ExportBlocked) and self._export_dir is not None:
-            self.result_label.setText(f"<span style='color:#b3261e'>Claim {exc.claim_id} is saved but was not "
-                                      "exported: a letter it uses would be refused.</span>")
+            self.result_label.setText(
+                f"<span style='color:#b3261e'>Claim {exc.claim_id} is saved but was not "
+                "exported: a letter it uses would be refused.</span>"
+            )
             if self._confirm_export_anyway(exc):
                 self.export_claim(exc.claim_id, self._export_dir, anyway=True)
 
     def _confirm_export_anyway(self, exc) -> bool:
         """Ask before exporting a claim whose letter administrators would refuse; True for "Export anyway"."""
-        box = QMessageBox(QMessageBox.Icon.Warning, "Export the claim anyway?",
-                          f"Claim {exc.claim_id} relies on a letter an administrator would refuse:", parent=self)
-        box.setInformativeText("\n\n".join(b["message"] for b in exc.blockers)
-                               + "\n\nCorrect the letter first (or what was misread), or export anyway: the "
-                               "packet's cover will say it was exported despite this.")
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Export the claim anyway?",
+            f"Claim {exc.claim_id} relies on a letter an administrator would refuse:",
+            parent=self,
+        )
+        box.setInformativeText(
+            "\n\n".join(b["message"] for b in exc.blockers)
+            + "\n\nCorrect the letter first (or what was misread), or export anyway: the "
+            "packet's cover will say it was exported despite this."
+        )
         anyway = box.addButton("Export &anyway", QMessageBox.ButtonRole.AcceptRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
@@ -658,17 +716,32 @@ class ClaimsView(QWidget):
         self.claims_table.setRowCount(0)
         for row, claim in enumerate(claims_list):
             self.claims_table.insertRow(row)
-            note = "; ".join(n for n in (
-                f"denied {claim.get('denied_on') or ''}: {claim['denied_reason']}".replace("  ", " ")
-                if claim.get("denied_reason") else "",
-                "made with “include claimed”: some expenses are in another claim too"
-                if claim.get("include_claimed") else "") if n)
+            note = "; ".join(
+                n
+                for n in (
+                    f"denied {claim.get('denied_on') or ''}: {claim['denied_reason']}".replace("  ", " ")
+                    if claim.get("denied_reason")
+                    else "",
+                    "made with “include claimed”: some expenses are in another claim too"
+                    if claim.get("include_claimed")
+                    else "",
+                )
+                if n
+            )
             reimbursed = ""
             if claim.get("reimbursed_amount"):
                 reimbursed = f"{money_text(claim['reimbursed_amount'])} on {claim.get('reimbursed_on') or '?'}"
-            cells = (str(claim["id"]), claim["title"], claim.get("person") or "—", claim["status"].capitalize(),
-                     str(len(claim["items"])), money_text(claim["total"]), claim.get("submitted_on") or "—",
-                     reimbursed or "—", note)
+            cells = (
+                str(claim["id"]),
+                claim["title"],
+                claim.get("person") or "—",
+                claim["status"].capitalize(),
+                str(len(claim["items"])),
+                money_text(claim["total"]),
+                claim.get("submitted_on") or "—",
+                reimbursed or "—",
+                note,
+            )
             for column, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
                 cell.setData(CLAIM_ID_ROLE, claim["id"])
@@ -694,9 +767,14 @@ class ClaimsView(QWidget):
             else:
                 for plan_year in account.get("plan_years", []):
                     days = plan_year.get("days_left")
-                    left = (f"{days} days left" if days is not None and days >= 0 else "deadline passed")
-                    rows.append((name, f"{plan_year['start']} to {plan_year['end']} — claim by {plan_year['deadline']}"
-                                 f" ({left})", money_text(plan_year.get("unclaimed"))))
+                    left = f"{days} days left" if days is not None and days >= 0 else "deadline passed"
+                    rows.append(
+                        (
+                            name,
+                            f"{plan_year['start']} to {plan_year['end']} — claim by {plan_year['deadline']} ({left})",
+                            money_text(plan_year.get("unclaimed")),
+                        )
+                    )
         self.shoebox.setRowCount(0)
         for index, (name, period, amount) in enumerate(rows or [("", "Nothing waiting to be reimbursed.", "")]):
             self.shoebox.insertRow(index)
@@ -760,8 +838,9 @@ class ClaimsView(QWidget):
                 try:
                     amount, paid_on = paid.values()
                 except InvalidOperation:
-                    self.claim_message.setText("<span style='color:#b3261e'>The amount must be a number such as "
-                                               "42.17.</span>")
+                    self.claim_message.setText(
+                        "<span style='color:#b3261e'>The amount must be a number such as 42.17.</span>"
+                    )
                     return
                 self.mark_selected(ClaimStatus.REIMBURSED, amount=amount, on=paid_on)
         elif status == ClaimStatus.DENIED:
@@ -775,27 +854,43 @@ class ClaimsView(QWidget):
         claim = self._selected_claim()
         if claim is None:
             return
-        if confirm and QMessageBox.question(
-                self, "Withdraw claim",
+        if (
+            confirm
+            and QMessageBox.question(
+                self,
+                "Withdraw claim",
                 f"Withdraw claim {claim['id']} ({money_text(claim['total'])}), submitted on "
                 f"{claim.get('submitted_on') or '?'}? It goes back to draft and keeps its expenses. Tell the "
-                "administrator too if they received it.") != QMessageBox.StandardButton.Yes:
+                "administrator too if they received it.",
+            )
+            != QMessageBox.StandardButton.Yes
+        ):
             return
-        self._claim_change(lambda vault, claim_id: claims_service().withdraw(vault, claim_id),
-                           lambda c: f"Claim {c['id']} is a draft again.")
+        self._claim_change(
+            lambda vault, claim_id: claims_service().withdraw(vault, claim_id),
+            lambda c: f"Claim {c['id']} is a draft again.",
+        )
 
     def delete_selected(self, *, confirm: bool = True) -> None:
         """Delete a draft claim, after the user confirms."""
         claim = self._selected_claim()
         if claim is None:
             return
-        if confirm and QMessageBox.question(
-                self, "Delete claim",
+        if (
+            confirm
+            and QMessageBox.question(
+                self,
+                "Delete claim",
                 f"Delete draft claim {claim['id']} ({len(claim['items'])} expenses, {money_text(claim['total'])})? "
-                "Its expenses can then go into another claim.") != QMessageBox.StandardButton.Yes:
+                "Its expenses can then go into another claim.",
+            )
+            != QMessageBox.StandardButton.Yes
+        ):
             return
-        self._claim_change(lambda vault, claim_id: claims_service().delete_claim(vault, claim_id),
-                           lambda c: f"Claim {c['id']} deleted.")
+        self._claim_change(
+            lambda vault, claim_id: claims_service().delete_claim(vault, claim_id),
+            lambda c: f"Claim {c['id']} deleted.",
+        )
 
     def _claim_change(self, fn, message) -> None:
         claim_id = self._selected_claim_id()
@@ -805,5 +900,6 @@ class ClaimsView(QWidget):
         def failed(exc: BaseException) -> None:
             self.claim_message.setText(f"<span style='color:#b3261e'>{exc}</span>")
 
-        self.ctx.change(self, lambda vault: fn(vault, claim_id),
-                        lambda c: self.claim_message.setText(message(c))).failure(failed).run_in_background()
+        self.ctx.change(
+            self, lambda vault: fn(vault, claim_id), lambda c: self.claim_message.setText(message(c))
+        ).failure(failed).run_in_background()

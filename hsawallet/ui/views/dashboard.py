@@ -36,8 +36,10 @@ from hsawallet.ui.widgets.record_table import money_text
 from hsawallet.vocab import DATED_WARNING_TYPES, RecordKind, Severity, WarningType, severity_rank
 
 WARNING_ROLE = Qt.ItemDataRole.UserRole + 1
-SEVERITY_ICONS = {Severity.ERROR: QStyle.StandardPixmap.SP_MessageBoxCritical,
-                  Severity.WARNING: QStyle.StandardPixmap.SP_MessageBoxWarning}
+SEVERITY_ICONS = {
+    Severity.ERROR: QStyle.StandardPixmap.SP_MessageBoxCritical,
+    Severity.WARNING: QStyle.StandardPixmap.SP_MessageBoxWarning,
+}
 
 
 @dataclass
@@ -82,17 +84,21 @@ def load_dashboard(vault, today: date | None = None, include_dismissed: bool = F
         data.people = [(p.id, p.name) for p in session.exec(select(Person).order_by(Person.id))]
         accounts = list_accounts(session)
         spent: dict[int | None, Decimal] = defaultdict(Decimal)
-        rows = session.exec(select(LineItem.amount, Document.account_id)
-                            .join(Receipt, Receipt.id == LineItem.receipt_id)
-                            .join(Document, Document.id == Receipt.document_id)
-                            .where(Receipt.date >= date(today.year, 1, 1), Receipt.date <= date(today.year, 12, 31)))
+        rows = session.exec(
+            select(LineItem.amount, Document.account_id)
+            .join(Receipt, Receipt.id == LineItem.receipt_id)
+            .join(Document, Document.id == Receipt.document_id)
+            .where(Receipt.date >= date(today.year, 1, 1), Receipt.date <= date(today.year, 12, 31))
+        )
         for amount, account_id in rows:
             spent[account_id] += amount or Decimal("0")
     data.warnings.sort(key=lambda w: (w["dismissed"], severity_rank(w["severity"]), w["due"] or "9999"))
 
     for account in accounts:
         # receipts not filed under an account count for each account, as claims.candidate_expenses does
-        line = AccountYear(account=account.name, spent=spent.get(account.id, Decimal("0")) + spent.get(None, Decimal("0")))
+        line = AccountYear(
+            account=account.name, spent=spent.get(account.id, Decimal("0")) + spent.get(None, Decimal("0"))
+        )
         per_year: dict[int, list[Decimal]] = defaultdict(lambda: [Decimal("0"), Decimal("0")])
         for row in claims.candidate_expenses(vault, account.id, include_claimed=True):
             amount = Decimal(row["amount"] or "0")
@@ -115,8 +121,7 @@ def load_dashboard(vault, today: date | None = None, include_dismissed: bool = F
             what = f"Claim deadline — {money_text(warning['amount'])} unclaimed"
         else:
             what = f"Letter {warning.get('letter_file') or ''} expires".replace("  ", " ")
-        data.deadlines.append({"due": warning["due"], "what": what, "message": warning["message"],
-                               "warning": warning})
+        data.deadlines.append({"due": warning["due"], "what": what, "message": warning["message"], "warning": warning})
     data.deadlines.sort(key=lambda d: d["due"])
     return data
 
@@ -199,9 +204,11 @@ class DashboardView(QWidget):
         self.totals.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in (1, 2, 3):
             self.totals.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        self.totals.setToolTip("Spent: every line item this year. Eligible: items you can claim (covered by a "
-                               "letter where one is needed). Unclaimed: eligible and not in a submitted or "
-                               "reimbursed claim.")
+        self.totals.setToolTip(
+            "Spent: every line item this year. Eligible: items you can claim (covered by a "
+            "letter where one is needed). Unclaimed: eligible and not in a submitted or "
+            "reimbursed claim."
+        )
         self.totals_box = QGroupBox("This year")
         totals_layout = QVBoxLayout(self.totals_box)
         totals_layout.addWidget(self.totals)
@@ -236,8 +243,12 @@ class DashboardView(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(splitter)
 
-        for signal in (ctx.bridge.documentsChanged, ctx.bridge.linksChanged, ctx.bridge.claimsChanged,
-                       ctx.bridge.peopleChanged):
+        for signal in (
+            ctx.bridge.documentsChanged,
+            ctx.bridge.linksChanged,
+            ctx.bridge.claimsChanged,
+            ctx.bridge.peopleChanged,
+        ):
             signal.connect(self.reload)
         self._update_buttons()
         self.reload()
@@ -274,8 +285,11 @@ class DashboardView(QWidget):
         from hsawallet.services import coverage
 
         letter_id, name = warning["letter_id"], warning.get("patient_name")
-        self.ctx.change(self, lambda vault: coverage.add_letter_patient(vault, letter_id),
-                        lambda _id: self.ctx.show_status(f"{name} added to People.")).run_in_background()
+        self.ctx.change(
+            self,
+            lambda vault: coverage.add_letter_patient(vault, letter_id),
+            lambda _id: self.ctx.show_status(f"{name} added to People."),
+        ).run_in_background()
 
     def assign_letter(self, person_id: int) -> None:
         """Assign the current letter_unknown_person warning's letter to a household member."""
@@ -286,8 +300,11 @@ class DashboardView(QWidget):
 
         letter_id = warning["letter_id"]
         name = dict(self.data.people).get(person_id, "")
-        self.ctx.change(self, lambda vault: coverage.assign_letter(vault, letter_id, person_id),
-                        lambda _r: self.ctx.show_status(f"Letter assigned to {name}.")).run_in_background()
+        self.ctx.change(
+            self,
+            lambda vault: coverage.assign_letter(vault, letter_id, person_id),
+            lambda _r: self.ctx.show_status(f"Letter assigned to {name}."),
+        ).run_in_background()
 
     def dismiss_current(self) -> None:
         item = self.attention.currentItem()
@@ -297,10 +314,13 @@ class DashboardView(QWidget):
         from hsawallet.services import coverage
 
         key, restore = warning["key"], warning.get("dismissed", False)
-        self.ctx.change(self, lambda vault: coverage.dismiss_warning(vault, key, not restore),
-                        lambda _r: self.ctx.show_status("Warning restored." if restore else
-                                                        "Warning dismissed. Tick “Show dismissed” to see it again.")
-                        ).run_in_background()
+        self.ctx.change(
+            self,
+            lambda vault: coverage.dismiss_warning(vault, key, not restore),
+            lambda _r: self.ctx.show_status(
+                "Warning restored." if restore else "Warning dismissed. Tick “Show dismissed” to see it again."
+            ),
+        ).run_in_background()
 
     # ------------------------------------------------------------------ drawing
 
@@ -312,13 +332,18 @@ class DashboardView(QWidget):
         style = self.style()
         select = None
         for warning in data.warnings:
-            details = [f"due {warning['due']}" if warning["due"] else "",
-                       f"{money_text(warning['amount'])} at stake" if warning["amount"] else "",
-                       "dismissed" if warning.get("dismissed") else ""]
+            details = [
+                f"due {warning['due']}" if warning["due"] else "",
+                f"{money_text(warning['amount'])} at stake" if warning["amount"] else "",
+                "dismissed" if warning.get("dismissed") else "",
+            ]
             details_text = " · ".join(d for d in details if d)
             item = QListWidgetItem(warning["message"] + (f"\n{details_text}" if details_text else ""))
-            item.setIcon(style.standardIcon(SEVERITY_ICONS.get(warning["severity"],
-                                                               QStyle.StandardPixmap.SP_MessageBoxInformation)))
+            item.setIcon(
+                style.standardIcon(
+                    SEVERITY_ICONS.get(warning["severity"], QStyle.StandardPixmap.SP_MessageBoxInformation)
+                )
+            )
             item.setData(WARNING_ROLE, warning)
             item.setToolTip(f"{warning['severity'].capitalize()}: {warning['message']}")
             if warning.get("dismissed"):
@@ -341,8 +366,14 @@ class DashboardView(QWidget):
         self.totals.setRowCount(0)
         for row, line in enumerate(data.totals):
             self.totals.insertRow(row)
-            for column, text in enumerate((line.account, money_text(str(line.spent)), money_text(str(line.covered)),
-                                           money_text(str(line.unclaimed)))):
+            for column, text in enumerate(
+                (
+                    line.account,
+                    money_text(str(line.spent)),
+                    money_text(str(line.covered)),
+                    money_text(str(line.unclaimed)),
+                )
+            ):
                 cell = QTableWidgetItem(text)
                 if column:
                     cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

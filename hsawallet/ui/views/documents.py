@@ -43,11 +43,17 @@ from hsawallet.ui.models.documents_model import (
 )
 from hsawallet.vocab import DocumentKind, ImportStatus, RecordKind
 
-IMPORT_FILTER = ("Documents and e-mail ("
-                 + " ".join(f"*{suffix}" for suffix in sorted(documents.DOCUMENT_SUFFIXES))
-                 + ");;E-mail (*.eml *.mbox);;All files (*)")
-KIND_CHOICES = (("All documents", None), ("Receipts", DocumentKind.RECEIPT), ("Letters", DocumentKind.LETTER),
-                ("Other", DocumentKind.OTHER))
+IMPORT_FILTER = (
+    "Documents and e-mail ("
+    + " ".join(f"*{suffix}" for suffix in sorted(documents.DOCUMENT_SUFFIXES))
+    + ");;E-mail (*.eml *.mbox);;All files (*)"
+)
+KIND_CHOICES = (
+    ("All documents", None),
+    ("Receipts", DocumentKind.RECEIPT),
+    ("Letters", DocumentKind.LETTER),
+    ("Other", DocumentKind.OTHER),
+)
 
 
 class ImportPanel(QFrame):
@@ -110,11 +116,13 @@ class ImportPanel(QFrame):
         def work():
             return documents.import_files(vault, paths, progress=ops.progress_reporter())
 
-        (ops.CollectionOp(self, work, self._done)
-         .failure(self._failed)
-         .on_progress(self._progressed)
-         .with_progress("Importing")
-         .run_in_background())
+        (
+            ops.CollectionOp(self, work, self._done)
+            .failure(self._failed)
+            .on_progress(self._progressed)
+            .with_progress("Importing")
+            .run_in_background()
+        )
 
     def _progressed(self, done: int, total: int, outcome) -> None:
         self.progress.setRange(0, max(total, 1))
@@ -187,8 +195,10 @@ class DocumentsView(QWidget):
         header.addLayout(titles, 1)
         self.import_button = QPushButton(style.icon("import", "#ffffff"), " &Import…")
         self.import_button.setProperty("primary", True)
-        self.import_button.setToolTip("Add receipts and letters (PDF or photos, or the e-mail they came in). "
-                                      "You can also drop files on the window.")
+        self.import_button.setToolTip(
+            "Add receipts and letters (PDF or photos, or the e-mail they came in). "
+            "You can also drop files on the window."
+        )
         self.import_button.clicked.connect(self.choose_files)
         header.addWidget(self.import_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(header)
@@ -229,7 +239,13 @@ class DocumentsView(QWidget):
         self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # newest first, as stored
         head = self.table.horizontalHeader()
         head.setSectionResizeMode(COL_FILE, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((COL_KIND, 90), (COL_PAGES, 60), (COL_STATUS, 140), (COL_IMPORTED, 140), (COL_ERROR, 200)):
+        for column, width in (
+            (COL_KIND, 90),
+            (COL_PAGES, 60),
+            (COL_STATUS, 140),
+            (COL_IMPORTED, 140),
+            (COL_ERROR, 200),
+        ):
             head.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             self.table.setColumnWidth(column, width)
         head.setHighlightSections(False)
@@ -242,9 +258,11 @@ class DocumentsView(QWidget):
         picture.setPixmap(style.icon("import", style.MUTED).pixmap(56, 56))
         empty_title = QLabel("No documents yet")
         empty_title.setObjectName("emptyTitle")
-        empty_text = QLabel("Click Import, or drop receipts and letters (PDFs, photos, or the e-mail they came in)\n"
-                            "anywhere on this window. They are read on this computer and stored encrypted in your "
-                            "vault.")
+        empty_text = QLabel(
+            "Click Import, or drop receipts and letters (PDFs, photos, or the e-mail they came in)\n"
+            "anywhere on this window. They are read on this computer and stored encrypted in your "
+            "vault."
+        )
         empty_text.setObjectName("emptyText")
         empty_layout.addStretch(1)
         for widget in (picture, empty_title, empty_text):
@@ -310,7 +328,8 @@ class DocumentsView(QWidget):
         index = self.proxy.mapFromSource(self.model.index(row, COL_FILE))
         if index.isValid():
             self.table.selectionModel().setCurrentIndex(
-                index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+            )
             self.table.scrollTo(index)
             self.table.setFocus()
 
@@ -326,8 +345,9 @@ class DocumentsView(QWidget):
         menu.addAction("&Open", lambda: self.open_document(doc_id))
         kinds = menu.addMenu("&Reclassify as")
         for label, kind in KIND_CHOICES[1:]:
-            kinds.addAction(label.rstrip("s") if kind != DocumentKind.OTHER else "Other",
-                            lambda k=kind: self.reclassify(doc_id, k))
+            kinds.addAction(
+                label.rstrip("s") if kind != DocumentKind.OTHER else "Other", lambda k=kind: self.reclassify(doc_id, k)
+            )
         menu.addSeparator()
         menu.addAction("Re&move…", self.remove_selected)
         menu.exec(self.table.viewport().mapToGlobal(pos))
@@ -339,21 +359,27 @@ class DocumentsView(QWidget):
 
     def open_document(self, doc_id: int) -> None:
         """Show a receipt or letter in its own view; anything else stays selected here."""
+
         def show(found) -> None:
             if found is not None:
                 self.ctx.open_record(*found)
 
-        self.ctx.query(self, lambda session: documents.record_of_document(session, doc_id), show) \
-            .run_in_background()
+        self.ctx.query(self, lambda session: documents.record_of_document(session, doc_id), show).run_in_background()
 
     def remove_selected(self) -> None:
         ids = self.selected_ids()
         if not ids:
             return
         names = [self._file_name(i) for i in ids]
-        what = names[0] if len(ids) == 1 else f"{len(ids)} documents ({', '.join(names[:3])}{'…' if len(ids) > 3 else ''})"
-        if not undo.confirm(self, "Remove document", f"Remove {what} from the vault, with everything read from it? "
-                            "Edit > Undo puts it back.", "&Remove"):
+        what = (
+            names[0] if len(ids) == 1 else f"{len(ids)} documents ({', '.join(names[:3])}{'…' if len(ids) > 3 else ''})"
+        )
+        if not undo.confirm(
+            self,
+            "Remove document",
+            f"Remove {what} from the vault, with everything read from it? Edit > Undo puts it back.",
+            "&Remove",
+        ):
             return
         for doc_id, name in zip(ids, names):
             self._remove(doc_id, name)
@@ -373,7 +399,8 @@ class DocumentsView(QWidget):
             undo.record(self.ctx, f"Remove {name}", put_back, remove, self.reload, self)
 
         self.ctx.change(self, remove, removed).failure(
-            lambda exc: QMessageBox.warning(self, "Not removed", describe_error(exc))).run_in_background()
+            lambda exc: QMessageBox.warning(self, "Not removed", describe_error(exc))
+        ).run_in_background()
 
     def reclassify(self, doc_id: int, kind: str) -> None:
         name = self._file_name(doc_id)
@@ -389,13 +416,18 @@ class DocumentsView(QWidget):
             self.reload()
             self.ctx.show_status(f"{name} is now read as {kind}.", 5000)
             if before and before != kind:
-                undo.record(self.ctx, f"Reclassify {name}",
-                            lambda vault: documents.reclassify_document(vault, doc_id, before),
-                            lambda vault: documents.reclassify_document(vault, doc_id, kind), self.reload, self)
+                undo.record(
+                    self.ctx,
+                    f"Reclassify {name}",
+                    lambda vault: documents.reclassify_document(vault, doc_id, before),
+                    lambda vault: documents.reclassify_document(vault, doc_id, kind),
+                    self.reload,
+                    self,
+                )
 
         self.ctx.change(self, change, done).failure(
-            lambda exc: QMessageBox.warning(self, "Not reclassified", describe_error(exc))) \
-            .with_progress("Reading again").run_in_background()
+            lambda exc: QMessageBox.warning(self, "Not reclassified", describe_error(exc))
+        ).with_progress("Reading again").run_in_background()
 
     def selected_ids(self) -> list[int]:
         rows = self.table.selectionModel().selectedRows()

@@ -59,8 +59,13 @@ def validity_state(letter: dict, today: date | None = None, expiring_days: int |
     return "active"
 
 
-STATE_TEXT = {"active": "Valid", "expiring": "Expiring soon", "expired": "Expired",
-              "not yet valid": "Not yet valid", "unknown": "No dates"}
+STATE_TEXT = {
+    "active": "Valid",
+    "expiring": "Expiring soon",
+    "expired": "Expired",
+    "not yet valid": "Not yet valid",
+    "unknown": "No dates",
+}
 
 
 def _state_brush(letter: dict):
@@ -77,8 +82,7 @@ def validity_text(letter: dict) -> str:
     issued, end = letter.get("issue_date"), letter.get("valid_through")
     if not issued and not end:
         return "No issue date was read, so the validity window is unknown."
-    how = ("stated on the letter" if letter.get("valid_through_stated")
-           else "default: 12 months from the issue date")
+    how = "stated on the letter" if letter.get("valid_through_stated") else "default: 12 months from the issue date"
     return f"Issued {issued or '?'}  →  valid through {end or '?'}  ({how})"
 
 
@@ -94,16 +98,17 @@ class LettersView(QWidget):
         self.filter_edit = QLineEdit()
         self.filter_edit.setPlaceholderText("Filter letters (patient, provider, category…)  Ctrl+Shift+F")
         self.filter_edit.setClearButtonEnabled(True)
-        self.table = RecordTable([
-            Column("Issued", lambda r: r.get("issue_date") or "—"),
-            Column("Patient", lambda r: r.get("patient_name") or r.get("person") or "—"),
-            Column("Provider", lambda r: r.get("provider_name") or "—"),
-            Column("Valid through", lambda r: r.get("valid_through") or "—"),
-            Column("Status", lambda r: STATE_TEXT[validity_state(r)], foreground=_state_brush),
-            Column("Checklist", checklist_text,
-                   foreground=lambda r: QBrush(GOOD if not r.get("missing") else BAD)),
-            Column("Covers", lambda r: ", ".join(category_label(c) for c in r.get("categories") or []) or "—"),
-        ])
+        self.table = RecordTable(
+            [
+                Column("Issued", lambda r: r.get("issue_date") or "—"),
+                Column("Patient", lambda r: r.get("patient_name") or r.get("person") or "—"),
+                Column("Provider", lambda r: r.get("provider_name") or "—"),
+                Column("Valid through", lambda r: r.get("valid_through") or "—"),
+                Column("Status", lambda r: STATE_TEXT[validity_state(r)], foreground=_state_brush),
+                Column("Checklist", checklist_text, foreground=lambda r: QBrush(GOOD if not r.get("missing") else BAD)),
+                Column("Covers", lambda r: ", ".join(category_label(c) for c in r.get("categories") or []) or "—"),
+            ]
+        )
         list_box, self.count_label = list_pane(self.table, self.filter_edit, "Letters")
 
         self.viewer = DocumentViewer()
@@ -258,8 +263,8 @@ class LettersView(QWidget):
         state = validity_state(letter)
         color = {"active": GOOD, "expiring": AMBER, "not yet valid": AMBER}.get(state, BAD)
         self.validity_label.setText(
-            f"{validity_text(letter)}<br><span style='color:{color.name()}; font-weight:600'>"
-            f"{STATE_TEXT[state]}</span>")
+            f"{validity_text(letter)}<br><span style='color:{color.name()}; font-weight:600'>{STATE_TEXT[state]}</span>"
+        )
         self._fill_checklist(letter)
         if letter["document_id"] != previous_doc or self.viewer.document_id != letter["document_id"]:
             self.viewer.show_document(self.ctx, letter["document_id"])
@@ -268,7 +273,9 @@ class LettersView(QWidget):
         def edited(session):
             from hsawallet.services import documents, records
 
-            return documents.edited_fields(session, RecordKind.LETTER, letter_id), records.source_json(session, document_id)
+            return documents.edited_fields(session, RecordKind.LETTER, letter_id), records.source_json(
+                session, document_id
+            )
 
         def show_edits(result) -> None:
             if self._letter is None or self._letter["id"] != letter_id:
@@ -297,7 +304,9 @@ class LettersView(QWidget):
         if missing:
             self.checklist_summary.setText(
                 f"<span style='color:{BAD.name()}'><b>{len(missing)} of {len(entries)} elements missing or "
-                "weak.</b></span> Ask the provider for a corrected letter before you claim.")
+                "weak.</b></span> Ask the provider for a corrected letter before you claim."
+            )
         else:
             self.checklist_summary.setText(
-                f"<span style='color:{GOOD.name()}'><b>All {len(entries)} elements present.</b></span>")
+                f"<span style='color:{GOOD.name()}'><b>All {len(entries)} elements present.</b></span>"
+            )

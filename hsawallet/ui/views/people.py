@@ -34,8 +34,12 @@ from hsawallet.ui import style, undo
 from hsawallet.ui.context import AppContext, describe_error
 from hsawallet.vocab import AccountType, RecordKind
 
-ACCOUNT_TYPE_LABELS = {AccountType.HSA: "HSA", AccountType.FSA: "Health FSA", AccountType.LPFSA: "Limited-purpose FSA",
-                       AccountType.HRA: "HRA"}
+ACCOUNT_TYPE_LABELS = {
+    AccountType.HSA: "HSA",
+    AccountType.FSA: "Health FSA",
+    AccountType.LPFSA: "Limited-purpose FSA",
+    AccountType.HRA: "HRA",
+}
 ACCOUNT_HEADERS = ("Name", "Type", "Plan year", "Grace period ends", "Carryover", "Run-out ends", "HSA established")
 
 
@@ -102,8 +106,9 @@ class _FormDialog(QDialog):
 
 class PersonDialog(_FormDialog):
     def __init__(self, parent: QWidget | None = None, person=None) -> None:
-        super().__init__("Add a person" if person is None else f"Edit {person.name}", parent,
-                         "&Add" if person is None else "&Save")
+        super().__init__(
+            "Add a person" if person is None else f"Edit {person.name}", parent, "&Add" if person is None else "&Save"
+        )
         self.name = QLineEdit()
         self.name.setPlaceholderText("e.g. Alex Rivera")
         self.dob = OptionalDate("Known:")
@@ -122,8 +127,11 @@ class PersonDialog(_FormDialog):
 
 class AccountDialog(_FormDialog):
     def __init__(self, parent: QWidget | None = None, account=None) -> None:
-        super().__init__("Add an account" if account is None else f"Edit {account.name}", parent,
-                         "&Add" if account is None else "&Save")
+        super().__init__(
+            "Add an account" if account is None else f"Edit {account.name}",
+            parent,
+            "&Add" if account is None else "&Save",
+        )
         self.name = QLineEdit()
         self.name.setPlaceholderText("e.g. Employer FSA 2026")
         self.type = QComboBox()
@@ -167,12 +175,14 @@ class AccountDialog(_FormDialog):
             widget.setEnabled(kind in (AccountType.FSA, AccountType.LPFSA))
         self.established.setEnabled(is_hsa)
         self.runout_end.setEnabled(not is_hsa)
-        self.explain.setText({
-            AccountType.HSA: "HSA money never expires; expenses count from the day the HSA was established.",
-            AccountType.FSA: "An FSA has either a grace period or a carryover, never both.",
-            AccountType.LPFSA: "Limited to dental and vision expenses; grace period or carryover as your plan says.",
-            AccountType.HRA: "Your employer's plan sets the plan year and the claim deadline.",
-        }[kind])
+        self.explain.setText(
+            {
+                AccountType.HSA: "HSA money never expires; expenses count from the day the HSA was established.",
+                AccountType.FSA: "An FSA has either a grace period or a carryover, never both.",
+                AccountType.LPFSA: "Limited to dental and vision expenses; grace period or carryover as your plan says.",
+                AccountType.HRA: "Your employer's plan sets the plan year and the claim deadline.",
+            }[kind]
+        )
 
     def values(self) -> dict:
         carry = self.carryover.text().strip().replace("$", "").replace(",", "")
@@ -182,8 +192,10 @@ class AccountDialog(_FormDialog):
             raise ValueError("The carryover must be an amount like 640 or 640.00.") from None
         kind = self.type.currentData()
         return {
-            "name": self.name.text(), "type": kind,
-            "plan_start": self.plan_start.value(), "plan_end": self.plan_end.value(),
+            "name": self.name.text(),
+            "type": kind,
+            "plan_start": self.plan_start.value(),
+            "plan_end": self.plan_end.value(),
             "grace_end": self.grace_end.value() if self.grace_end.isEnabled() else None,
             "carryover": carryover,
             "runout_end": self.runout_end.value() if self.runout_end.isEnabled() else None,
@@ -214,8 +226,7 @@ class PeopleView(QWidget):
         layout.setContentsMargins(24, 20, 24, 16)
         layout.setSpacing(10)
         layout.addWidget(style.heading("People & Accounts"))
-        layout.addWidget(style.subtle(
-            "Who the receipts and letters are for, and the accounts that pay them back."))
+        layout.addWidget(style.subtle("Who the receipts and letters are for, and the accounts that pay them back."))
 
         people_head = QHBoxLayout()
         people_head.addWidget(QLabel("<b>People</b>"), 1)
@@ -239,12 +250,15 @@ class PeopleView(QWidget):
 
         self._persons: dict[int, Any] = {}
         self._accounts: dict[int, Any] = {}
-        for table, edit, remove in ((self.people_table, self.edit_person, self.remove_person),
-                                    (self.accounts_table, self.edit_account, self.remove_account)):
+        for table, edit, remove in (
+            (self.people_table, self.edit_person, self.remove_person),
+            (self.accounts_table, self.edit_account, self.remove_account),
+        ):
             table.setToolTip("Double-click to edit; Delete removes (Edit > Undo puts it back)")
             table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
             table.customContextMenuRequested.connect(
-                lambda pos, t=table, e=edit, r=remove: self._context_menu(t, pos, e, r))
+                lambda pos, t=table, e=edit, r=remove: self._context_menu(t, pos, e, r)
+            )
             table.itemDoubleClicked.connect(lambda item, e=edit: e(item.data(Qt.ItemDataRole.UserRole)))
             delete = QShortcut(QKeySequence.StandardKey.Delete, table)
             delete.setContext(Qt.ShortcutContext.WidgetShortcut)
@@ -272,9 +286,15 @@ class PeopleView(QWidget):
         self.accounts_table.setRowCount(len(accounts))
         for row, account in enumerate(accounts):
             plan = " – ".join(p for p in (_fmt(account.plan_start), _fmt(account.plan_end)) if p)
-            cells = (account.name, ACCOUNT_TYPE_LABELS.get(account.type, account.type), plan,
-                     _fmt(account.grace_end), f"${account.carryover:,.2f}" if account.carryover is not None else "",
-                     _fmt(account.runout_end), _fmt(account.established))
+            cells = (
+                account.name,
+                ACCOUNT_TYPE_LABELS.get(account.type, account.type),
+                plan,
+                _fmt(account.grace_end),
+                f"${account.carryover:,.2f}" if account.carryover is not None else "",
+                _fmt(account.runout_end),
+                _fmt(account.established),
+            )
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, account.id)
@@ -316,8 +336,9 @@ class PeopleView(QWidget):
             if then is not None:
                 then(values)
 
-        self.ctx.change(self, lambda vault: add(vault, values), saved) \
-            .failure(lambda exc: dialog.show_error(describe_error(exc))).run_in_background()
+        self.ctx.change(self, lambda vault: add(vault, values), saved).failure(
+            lambda exc: dialog.show_error(describe_error(exc))
+        ).run_in_background()
 
     # -- editing and removing (each change can be undone: Edit > Undo)
     @staticmethod
@@ -359,9 +380,14 @@ class PeopleView(QWidget):
             return people.edit_person(vault, key, name=values["name"], dob=values["dob"])
 
         def saved(values) -> None:
-            undo.record(self.ctx, f"Edit {old.name}",
-                        lambda vault: people.edit_person(vault, key, **before),
-                        lambda vault: people.edit_person(vault, key, **values), self._changed, self)
+            undo.record(
+                self.ctx,
+                f"Edit {old.name}",
+                lambda vault: people.edit_person(vault, key, **before),
+                lambda vault: people.edit_person(vault, key, **values),
+                self._changed,
+                self,
+            )
 
         dialog.ok.clicked.connect(lambda: self._save(dialog, save, saved))
         dialog.open()
@@ -380,9 +406,14 @@ class PeopleView(QWidget):
             return people.edit_account(vault, key, **values)
 
         def saved(values) -> None:
-            undo.record(self.ctx, f"Edit {old.name}",
-                        lambda vault: people.edit_account(vault, key, **before),
-                        lambda vault: people.edit_account(vault, key, **values), self._changed, self)
+            undo.record(
+                self.ctx,
+                f"Edit {old.name}",
+                lambda vault: people.edit_account(vault, key, **before),
+                lambda vault: people.edit_account(vault, key, **values),
+                self._changed,
+                self,
+            )
 
         dialog.ok.clicked.connect(lambda: self._save(dialog, save, saved))
         dialog.open()
@@ -392,8 +423,11 @@ class PeopleView(QWidget):
     def remove_person(self, person_id: int) -> None:
         old = self._persons.get(person_id)
         if old is None or not undo.confirm(
-                self, "Remove person", f"Remove {old.name} from the household? Their documents stay and are "
-                "matched again without them.", "&Remove"):
+            self,
+            "Remove person",
+            f"Remove {old.name} from the household? Their documents stay and are matched again without them.",
+            "&Remove",
+        ):
             return
         state = {"id": person_id}
         fields = {"name": old.name, "dob": old.dob}
@@ -422,4 +456,5 @@ class PeopleView(QWidget):
             undo.record(self.ctx, text, put_back, remove, self._changed, self)
 
         self.ctx.change(self, remove, removed).failure(
-            lambda exc: QMessageBox.warning(self, text, describe_error(exc))).run_in_background()
+            lambda exc: QMessageBox.warning(self, text, describe_error(exc))
+        ).run_in_background()

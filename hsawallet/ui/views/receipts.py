@@ -125,15 +125,25 @@ class ReceiptsView(QWidget):
         self.filter_edit = QLineEdit()
         self.filter_edit.setPlaceholderText("Filter receipts (merchant, person, date…)  Ctrl+Shift+F")
         self.filter_edit.setClearButtonEnabled(True)
-        self.table = RecordTable([
-            Column("Date", lambda r: r.get("date") or "—"),
-            Column("Merchant", lambda r: r.get("merchant") or r.get("file")),
-            Column("Total", lambda r: money_text(r.get("total")), align_right=True,
-                   sort=lambda r: money_sort(r.get("total"))),
-            Column("Person", lambda r: r.get("person") or r.get("patient") or "—"),
-            Column("Letters", link_summary, foreground=_summary_color,
-                   tooltip=lambda r: "Link status of the items that need a Letter of Medical Necessity"),
-        ])
+        self.table = RecordTable(
+            [
+                Column("Date", lambda r: r.get("date") or "—"),
+                Column("Merchant", lambda r: r.get("merchant") or r.get("file")),
+                Column(
+                    "Total",
+                    lambda r: money_text(r.get("total")),
+                    align_right=True,
+                    sort=lambda r: money_sort(r.get("total")),
+                ),
+                Column("Person", lambda r: r.get("person") or r.get("patient") or "—"),
+                Column(
+                    "Letters",
+                    link_summary,
+                    foreground=_summary_color,
+                    tooltip=lambda r: "Link status of the items that need a Letter of Medical Necessity",
+                ),
+            ]
+        )
         list_box, self.count_label = list_pane(self.table, self.filter_edit, "Receipts")
 
         # ---- detail: viewer | fields + items
@@ -151,8 +161,9 @@ class ReceiptsView(QWidget):
         self.items.verticalHeader().hide()
         self.items.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.items.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.items.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
-                                   | QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.items.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
         self.items.setWordWrap(False)
         self.items.setAlternatingRowColors(True)
         header = self.items.horizontalHeader()
@@ -351,8 +362,11 @@ class ReceiptsView(QWidget):
             from hsawallet.services import documents, records
 
             items = {item["id"]: documents.edited_fields(session, "item", item["id"]) for item in receipt["items"]}
-            return (documents.edited_fields(session, RecordKind.RECEIPT, receipt_id), items,
-                    records.source_json(session, document_id))
+            return (
+                documents.edited_fields(session, RecordKind.RECEIPT, receipt_id),
+                items,
+                records.source_json(session, document_id),
+            )
 
         def show_edits(result) -> None:
             if self._receipt is None or self._receipt["id"] != receipt_id:
@@ -379,11 +393,16 @@ class ReceiptsView(QWidget):
             reason = item.get("link_reason") or ("This item does not need a letter." if not needs else "")
             outside = bool(item.get("link_outside_terms"))
             cells = [
-                str(row + 1), item.get("description") or "", money_text(item.get("amount")),
-                OUTSIDE_TERMS_LABEL if outside else
-                LINK_LABELS.get(status, status or ("not needed" if not needs else "No letter")),
-                category_label(item.get("category")), "yes" if needs else "no",
-                f"#{letter['id']} {letter.get('file')}" if letter else "—", reason,
+                str(row + 1),
+                item.get("description") or "",
+                money_text(item.get("amount")),
+                OUTSIDE_TERMS_LABEL
+                if outside
+                else LINK_LABELS.get(status, status or ("not needed" if not needs else "No letter")),
+                category_label(item.get("category")),
+                "yes" if needs else "no",
+                f"#{letter['id']} {letter.get('file')}" if letter else "—",
+                reason,
             ]
             for column, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
@@ -395,7 +414,9 @@ class ReceiptsView(QWidget):
                 if column in (COL_LINK, COL_WHY):
                     cell.setToolTip(reason)
                 if column == COL_LINK and (needs or outside):
-                    cell.setForeground(QBrush(CAUTION if outside else GOOD if status in COVERING_LINK_STATUSES else BAD))
+                    cell.setForeground(
+                        QBrush(CAUTION if outside else GOOD if status in COVERING_LINK_STATUSES else BAD)
+                    )
                 self.items.setItem(row, column, cell)
         self.items.resizeColumnsToContents()
         self.items.setColumnWidth(COL_DESCRIPTION, min(260, max(120, self.items.columnWidth(COL_DESCRIPTION))))
@@ -458,8 +479,11 @@ class ReceiptsView(QWidget):
         if item is None:
             self.reason_label.setText("")
         else:
-            status = (OUTSIDE_TERMS_LABEL if item.get("link_outside_terms") else
-                      LINK_LABELS.get(item.get("link_status"), "No letter needed" if not item.get("needs_lmn") else "—"))
+            status = (
+                OUTSIDE_TERMS_LABEL
+                if item.get("link_outside_terms")
+                else LINK_LABELS.get(item.get("link_status"), "No letter needed" if not item.get("needs_lmn") else "—")
+            )
             reason = item.get("link_reason") or "This item does not need a letter."
             self.reason_label.setText(f"<b>{status}.</b> {reason}")
         self.link_button.setEnabled(has_item and self.letter_combo.currentData() is not None)
@@ -498,21 +522,29 @@ class ReceiptsView(QWidget):
             if not isinstance(exc, coverage.OutsideTermsError):
                 return False
             answer = QMessageBox.question(
-                self, "Link outside the letter's terms?",
+                self,
+                "Link outside the letter's terms?",
                 f"Letter #{letter_id} does not cover “{item.get('description')}”:\n\n• "
                 + "\n• ".join(exc.reasons)
                 + "\n\nLink it anyway? The link will be marked “manual, outside the letter's terms” and a "
                 "warning will stay until you change it; an administrator may deny the expense.",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
             if answer == QMessageBox.StandardButton.Yes:
-                self._run_link_change(lambda vault: coverage.set_manual_link(vault, item_id, letter_id, force=True),
-                                      f"Item linked to letter #{letter_id}, outside the letter's terms.")
+                self._run_link_change(
+                    lambda vault: coverage.set_manual_link(vault, item_id, letter_id, force=True),
+                    f"Item linked to letter #{letter_id}, outside the letter's terms.",
+                )
             else:
                 self.ctx.show_status("Not linked.")
             return True
 
-        self._run_link_change(lambda vault: coverage.set_manual_link(vault, item_id, letter_id),
-                              f"Item linked to letter #{letter_id}.", on_failure=outside_terms)
+        self._run_link_change(
+            lambda vault: coverage.set_manual_link(vault, item_id, letter_id),
+            f"Item linked to letter #{letter_id}.",
+            on_failure=outside_terms,
+        )
 
     def unlink_selected_item(self) -> None:
         item = self._selected_item()
@@ -521,8 +553,9 @@ class ReceiptsView(QWidget):
         from hsawallet.services import coverage
 
         item_id = item["id"]
-        self._run_link_change(lambda vault: coverage.set_manual_link(vault, item_id, None),
-                              "Item unlinked: no letter covers it.")
+        self._run_link_change(
+            lambda vault: coverage.set_manual_link(vault, item_id, None), "Item unlinked: no letter covers it."
+        )
 
     def automatic_selected_item(self) -> None:
         item = self._selected_item()
@@ -531,8 +564,9 @@ class ReceiptsView(QWidget):
         from hsawallet.services import coverage
 
         item_id = item["id"]
-        self._run_link_change(lambda vault: coverage.clear_manual_link(vault, item_id),
-                              "The automatic link applies again.")
+        self._run_link_change(
+            lambda vault: coverage.clear_manual_link(vault, item_id), "The automatic link applies again."
+        )
 
     def _item_edited(self, cell: QTableWidgetItem) -> None:
         if self._loading_items or self._receipt is None:
@@ -546,5 +580,7 @@ class ReceiptsView(QWidget):
         value = cell.text().replace("✎", "").strip()
         if field == "category":
             value = category_name(value)
-        self._run_link_change(lambda vault: documents.set_field(vault, document_id, f"items.{number}.{field}", value),
-                              f"Item {number} corrected.")
+        self._run_link_change(
+            lambda vault: documents.set_field(vault, document_id, f"items.{number}.{field}", value),
+            f"Item {number} corrected.",
+        )

@@ -16,8 +16,11 @@ LABELS = {
     "ocr_workers": "Reading processes",
 }
 CHOICE_LABELS = {
-    "mdy": "Month first (03/04 = March 4)", "dmy": "Day first (03/04 = 3 April)",
-    "ymd": "Year first (2026/03/04)", "on": "On", "off": "Off",
+    "mdy": "Month first (03/04 = March 4)",
+    "dmy": "Day first (03/04 = 3 April)",
+    "ymd": "Year first (2026/03/04)",
+    "on": "On",
+    "off": "Off",
 }
 
 
@@ -104,6 +107,6 @@ class SettingsView(QWidget):
     def _save(self, key: str, value: str) -> None:
         if self._loading:
             return
-        self.ctx.change_in_session(self, lambda session: config.set_value(session, key, value),
-                                   lambda _v: self.status.setText("Saved.")) \
-            .failure(lambda exc: self.status.setText(f"Not saved: {describe_error(exc)}")).run_in_background()
+        self.ctx.change_in_session(
+            self, lambda session: config.set_value(session, key, value), lambda _v: self.status.setText("Saved.")
+        ).failure(lambda exc: self.status.setText(f"Not saved: {describe_error(exc)}")).run_in_background()

@@ -33,9 +33,12 @@ class BarChart(QWidget):
         self._groups = list(groups)
         if empty_text:
             self._empty_text = empty_text
-        self.setToolTip("\n".join(
-            f"{g.label}: " + ", ".join(f"{name} ${v:,.2f}" for name, v in zip(self._series, g.values))
-            for g in self._groups))
+        self.setToolTip(
+            "\n".join(
+                f"{g.label}: " + ", ".join(f"{name} ${v:,.2f}" for name, v in zip(self._series, g.values))
+                for g in self._groups
+            )
+        )
         self.update()
 
     def groups(self) -> list[BarGroup]:
@@ -65,8 +68,11 @@ class BarChart(QWidget):
 
         if not self._groups:
             painter.setPen(grid)
-            painter.drawText(QRectF(rect.left(), top, rect.width(), rect.bottom() - top),
-                             Qt.AlignmentFlag.AlignCenter, self._empty_text)
+            painter.drawText(
+                QRectF(rect.left(), top, rect.width(), rect.bottom() - top),
+                Qt.AlignmentFlag.AlignCenter,
+                self._empty_text,
+            )
             return
 
         peak = max((max(g.values) for g in self._groups if g.values), default=Decimal(0))
@@ -82,8 +88,11 @@ class BarChart(QWidget):
             y = plot.bottom() - plot.height() * step / 4
             painter.drawLine(int(plot.left()), int(y), int(plot.right()), int(y))
             painter.setPen(text_color)
-            painter.drawText(QRectF(rect.left(), y - line / 2, axis_width - 6, line),
-                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, f"${value:,.0f}")
+            painter.drawText(
+                QRectF(rect.left(), y - line / 2, axis_width - 6, line),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                f"${value:,.0f}",
+            )
             painter.setPen(QPen(grid, 1, Qt.PenStyle.DotLine))
 
         # bars
@@ -98,8 +107,11 @@ class BarChart(QWidget):
                 painter.fillRect(bar, self._colors[series_index % len(self._colors)])
             painter.setPen(text_color)
             label = metrics.elidedText(group.label, Qt.TextElideMode.ElideRight, int(group_width) - 4)
-            painter.drawText(QRectF(plot.left() + index * group_width, plot.bottom() + 4, group_width, line),
-                             Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, label)
+            painter.drawText(
+                QRectF(plot.left() + index * group_width, plot.bottom() + 4, group_width, line),
+                Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
+                label,
+            )
         painter.setPen(QPen(text_color, 1))
         painter.drawLine(int(plot.left()), int(plot.bottom()), int(plot.right()), int(plot.bottom()))
 

@@ -122,8 +122,12 @@ class DocumentViewer(QWidget):
                 seen.add(sequence.toString())
                 shortcut = QShortcut(sequence, self)
                 shortcut.activated.connect(slot)
-        for key, slot in (("PgUp", self.previous_page), ("PgDown", self.next_page),
-                          ("Alt+Left", self.previous_page), ("Alt+Right", self.next_page)):
+        for key, slot in (
+            ("PgUp", self.previous_page),
+            ("PgDown", self.next_page),
+            ("Alt+Left", self.previous_page),
+            ("Alt+Right", self.next_page),
+        ):
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
@@ -151,8 +155,9 @@ class DocumentViewer(QWidget):
     def fits_width(self) -> bool:
         return self._fit_width
 
-    def show_document(self, ctx, document_id: int | None,
-                      render: Callable[[object, int], list[QImage]] = render_document_pages) -> None:
+    def show_document(
+        self, ctx, document_id: int | None, render: Callable[[object, int], list[QImage]] = render_document_pages
+    ) -> None:
         """Render ``document_id`` in the background; a later call wins over an earlier one."""
         self._request += 1
         request = self._request
@@ -266,8 +271,9 @@ class DocumentViewer(QWidget):
             self._zoom = max(ZOOM_MIN, min(ZOOM_MAX, room / max(1, image.width())))
         width = max(1, round(image.width() * self._zoom))
         height = max(1, round(image.height() * self._zoom))
-        pixmap = QPixmap.fromImage(image).scaled(width, height, Qt.AspectRatioMode.KeepAspectRatio,
-                                                 Qt.TransformationMode.SmoothTransformation)
+        pixmap = QPixmap.fromImage(image).scaled(
+            width, height, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+        )
         self._page_label.setPixmap(pixmap)
         self._page_label.resize(pixmap.size())
         self._update_controls()

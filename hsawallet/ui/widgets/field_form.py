@@ -168,8 +168,9 @@ class FieldForm(QWidget):
     def is_edited(self, name: str) -> bool:
         return name in self._edited
 
-    def set_record(self, document_id: int, values: dict, confidence: dict | None = None,
-                   edited: set[str] | None = None) -> None:
+    def set_record(
+        self, document_id: int, values: dict, confidence: dict | None = None, edited: set[str] | None = None
+    ) -> None:
         self._document_id = document_id
         self._confidence = {k: float(v) for k, v in (confidence or {}).items() if v is not None}
         self._edited = set(edited or ())
@@ -208,7 +209,9 @@ class FieldForm(QWidget):
         self._update_buttons()
 
     def changed_fields(self) -> dict[str, str]:
-        return {name: self._current(name) for name in self._editors if self._current(name) != self._original.get(name, "")}
+        return {
+            name: self._current(name) for name in self._editors if self._current(name) != self._original.get(name, "")
+        }
 
     def is_dirty(self) -> bool:
         return bool(self.changed_fields())
