@@ -57,7 +57,7 @@ def test_a_dropped_message_imports_its_attachments_and_shows_where_they_came_fro
 
     letters = window.show_section("letters")
     qtbot.waitUntil(lambda: letters.table.model().rowCount() == 1)
-    letters.select_record("letter", letters.table.source.rows()[0]["id"])
+    letters.select_record("letter", letters.model.id_at(0))
     qtbot.waitUntil(lambda: letters.source_label.isVisible(), timeout=30_000)
     # the subject is the sender's text: shown as written, never as markup
     assert letters.source_label.text() == (

@@ -21,11 +21,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hsawallet.safeio import printable_name
+from hsawallet.services import lists
 from hsawallet.services.coverage import letter_checklist
+from hsawallet.services.lists import LetterRow, LetterSort, LetterState
 from hsawallet.ui.labels import category_label
+from hsawallet.ui.models.lazy_table import LazyColumn, LazyTable, LazyTableModel
 from hsawallet.ui.widgets.document_viewer import DocumentViewer
 from hsawallet.ui.widgets.field_form import LETTER_FIELDS, FieldForm
-from hsawallet.ui.widgets.record_table import Column, RecordTable, list_pane, select_and_clear_filter
+from hsawallet.ui.widgets.record_table import count_text, list_pane
 from hsawallet.ui.widgets.source_label import SourceLabel
 from hsawallet.vocab import RecordKind
 
@@ -37,45 +41,27 @@ LABEL_ROLE = Qt.ItemDataRole.UserRole + 1
 OK_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
-def validity_state(letter: dict, today: date | None = None, expiring_days: int | None = None) -> str:
-    """'active' | 'expiring' | 'expired' | 'not yet valid' | 'unknown'; 'expiring' within the
-    ``expiring_days`` setting (the view puts it on each row it loads)."""
-    from hsawallet import config
-
-    if expiring_days is None:
-        expiring_days = int(letter.get("expiring_days") or config.OPTIONS["expiring_days"].default)
-    today = today or date.today()
-    end = letter.get("valid_through")
-    start = letter.get("issue_date")
-    if not end:
-        return "unknown"
-    end_day = date.fromisoformat(end)
-    if end_day < today:
-        return "expired"
-    if start and date.fromisoformat(start) > today:
-        return "not yet valid"
-    if (end_day - today).days <= expiring_days:
-        return "expiring"
-    return "active"
-
-
 STATE_TEXT = {
-    "active": "Valid",
-    "expiring": "Expiring soon",
-    "expired": "Expired",
-    "not yet valid": "Not yet valid",
-    "unknown": "No dates",
+    LetterState.ACTIVE: "Valid",
+    LetterState.EXPIRING: "Expiring soon",
+    LetterState.EXPIRED: "Expired",
+    LetterState.NOT_YET_VALID: "Not yet valid",
+    LetterState.UNKNOWN: "No dates",
 }
 
 
-def _state_brush(letter: dict):
-    state = validity_state(letter)
-    return QBrush(GOOD if state == "active" else AMBER if state in ("expiring", "not yet valid") else BAD)
+def state_color(state: LetterState) -> QColor:
+    return (
+        GOOD
+        if state == LetterState.ACTIVE
+        else AMBER
+        if state in (LetterState.EXPIRING, LetterState.NOT_YET_VALID)
+        else BAD
+    )
 
 
-def checklist_text(letter: dict) -> str:
-    missing = [e for e in letter_checklist(letter.get("missing") or []) if not e.ok]
-    return "complete" if not missing else f"{len(missing)} missing"
+def checklist_text(row: LetterRow) -> str:
+    return "complete" if not row.missing_count else f"{row.missing_count} missing"
 
 
 def validity_text(letter: dict) -> str:
@@ -86,6 +72,47 @@ def validity_text(letter: dict) -> str:
     return f"Issued {issued or '?'}  →  valid through {end or '?'}  ({how})"
 
 
+def _day(value: date | None) -> str:
+    return value.isoformat() if value else "—"
+
+
+LETTER_COLUMNS = (
+    LazyColumn("Issued", lambda r: _day(r.issue_date), LetterSort.ISSUED),
+    LazyColumn("Patient", lambda r: r.patient or "—", LetterSort.PATIENT),
+    LazyColumn("Provider", lambda r: r.provider or "—", LetterSort.PROVIDER),
+    LazyColumn("Valid through", lambda r: _day(r.valid_through), LetterSort.VALID_THROUGH),
+    LazyColumn(
+        "Status", lambda r: STATE_TEXT[r.state], LetterSort.STATUS, foreground=lambda r: QBrush(state_color(r.state))
+    ),
+    LazyColumn(
+        "Checklist",
+        checklist_text,
+        LetterSort.CHECKLIST,
+        foreground=lambda r: QBrush(GOOD if not r.missing_count else BAD),
+    ),
+    LazyColumn(
+        "Covers",
+        lambda r: ", ".join(category_label(c) for c in r.categories) or "—",
+        LetterSort.COVERS,
+        tooltip=lambda r: printable_name(r.file),
+    ),
+)
+
+
+def letters_model(ctx, parent=None, *, background: bool = True) -> LazyTableModel:
+    """The Letters list: newest first, the status computed by the database as of today."""
+    return LazyTableModel(
+        ctx,
+        LETTER_COLUMNS,
+        lambda session, sort, descending, words: lists.letter_ids(
+            session, sort=LetterSort(sort), descending=descending, words=words
+        ),
+        lambda session, ids: lists.letter_rows(session, ids),
+        parent,
+        background=background,
+    )
+
+
 class LettersView(QWidget):
     detailShown = Signal(int)  # letter id whose details are on screen
 
@@ -94,22 +121,18 @@ class LettersView(QWidget):
         self.ctx = ctx
         self._letter: dict | None = None
         self._pending_select: int | None = None
+        self._wanted: int | None = None  # the letter whose details are being fetched
 
         self.filter_edit = QLineEdit()
         self.filter_edit.setPlaceholderText("Filter letters (patient, provider, category…)  Ctrl+Shift+F")
         self.filter_edit.setClearButtonEnabled(True)
-        self.table = RecordTable(
-            [
-                Column("Issued", lambda r: r.get("issue_date") or "—"),
-                Column("Patient", lambda r: r.get("patient_name") or r.get("person") or "—"),
-                Column("Provider", lambda r: r.get("provider_name") or "—"),
-                Column("Valid through", lambda r: r.get("valid_through") or "—"),
-                Column("Status", lambda r: STATE_TEXT[validity_state(r)], foreground=_state_brush),
-                Column("Checklist", checklist_text, foreground=lambda r: QBrush(GOOD if not r.get("missing") else BAD)),
-                Column("Covers", lambda r: ", ".join(category_label(c) for c in r.get("categories") or []) or "—"),
-            ]
-        )
-        list_box, self.count_label = list_pane(self.table, self.filter_edit, "Letters")
+        self.model = letters_model(ctx, self)
+        self.table = LazyTable(self.model, "Letters")
+        self.model.idsLoaded.connect(self._ids_loaded)
+        self.filter_edit.textChanged.connect(self.model.set_filter)
+        self._all_count: int | None = None  # letters in the vault, counted when no filter is set
+        self._state: LetterState | None = None  # the shown letter's, as the list computed it
+        list_box, self.count_label = list_pane(self.table, self.filter_edit)
 
         self.viewer = DocumentViewer()
         self.form = FieldForm(ctx, LETTER_FIELDS)
@@ -201,10 +224,14 @@ class LettersView(QWidget):
     # ------------------------------------------------------------------ public API
 
     def select_record(self, kind: str, letter_id: int) -> None:
+        """Show letter ``letter_id``; a filter that hides it is cleared."""
         self._pending_select = letter_id
-        if select_and_clear_filter(self.table, self.filter_edit, letter_id):
-            self._pending_select = None
-            self._selection_changed()
+        if self.table.select_id(letter_id):
+            self._take_pending()
+        elif self.filter_edit.text():
+            self.filter_edit.clear()
+        else:
+            self.model.refresh()
 
     def current_letter(self) -> dict | None:
         return self._letter
@@ -218,33 +245,51 @@ class LettersView(QWidget):
         return out
 
     def reload(self) -> None:
-        from hsawallet import config
-        from hsawallet.services import records
-
-        def load(session) -> list[dict]:
-            days = config.get(session, "expiring_days")
-            return [{**letter, "expiring_days": days} for letter in records.list_letters(session)]
-
-        self.ctx.query(self, load, self._show_rows).run_in_background()
+        """The vault changed: the list's ids and rows, and the letter shown."""
+        self.model.refresh()
+        if self._letter is not None:
+            self._load_detail(self._letter["id"])
 
     # ------------------------------------------------------------------ internals
 
-    def _show_rows(self, letters: list[dict]) -> None:
-        keep = self._pending_select or (self._letter or {}).get("id")
-        self.table.set_rows(letters)
-        n = len(letters)
-        self.count_label.setText(f"{n} letter{'s' if n != 1 else ''}")
-        if keep is not None and self.table.select_id(keep):
-            self._pending_select = None
-            self._show_detail(next((l for l in letters if l["id"] == keep), None))
-        elif self._letter is not None:
-            self._show_detail(None)
+    def _ids_loaded(self) -> None:
+        shown = self.model.rowCount()
+        if not self.model.words:
+            self._all_count = shown
+        self.count_label.setText(count_text(shown, self._all_count, "letter"))
+        if self._pending_select is not None:
+            if self.table.select_id(self._pending_select):
+                self._take_pending()
+            return
+        if self._letter is not None:
+            self.table.select_id(self._letter["id"])
+
+    def _take_pending(self) -> None:
+        letter_id, self._pending_select = self._pending_select, None
+        if letter_id is not None and (self._letter is None or self._letter["id"] != letter_id):
+            self._load_detail(letter_id)
 
     def _selection_changed(self) -> None:
-        row = self.table.current_row()
-        if row is None or (self._letter and row["id"] == self._letter["id"]):
+        letter_id = self.table.current_id()
+        if letter_id is None or (self._letter and letter_id == self._letter["id"]):
             return
-        self._show_detail(row)
+        self._load_detail(letter_id)
+
+    def _load_detail(self, letter_id: int) -> None:
+        self._wanted = letter_id
+
+        def load(session):
+            letter = lists.letter_record(session, letter_id)
+            return letter, lists.letter_rows(session, [letter_id]).get(letter_id)
+
+        def shown(result) -> None:
+            if self._wanted != letter_id:
+                return
+            letter, row = result
+            self._state = row.state if row else None
+            self._show_detail(letter)
+
+        self.ctx.query(self, load, shown).run_in_background()
 
     def _show_detail(self, letter: dict | None) -> None:
         previous_doc = (self._letter or {}).get("document_id")
@@ -260,8 +305,8 @@ class LettersView(QWidget):
         self.detail_splitter.show()
         who = letter.get("patient_name") or "Unknown patient"
         self.title_label.setText(f"Letter for {who} — {letter.get('file')}")
-        state = validity_state(letter)
-        color = {"active": GOOD, "expiring": AMBER, "not yet valid": AMBER}.get(state, BAD)
+        state = self._state or LetterState.UNKNOWN
+        color = state_color(state)
         self.validity_label.setText(
             f"{validity_text(letter)}<br><span style='color:{color.name()}; font-weight:600'>{STATE_TEXT[state]}</span>"
         )

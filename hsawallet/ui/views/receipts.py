@@ -28,17 +28,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hsawallet.safeio import printable_name
+from hsawallet.services import lists
+from hsawallet.services.lists import ReceiptRow, ReceiptSort
 from hsawallet.ui.labels import category_label, category_name
+from hsawallet.ui.models.lazy_table import LazyColumn, LazyTable, LazyTableModel
 from hsawallet.ui.widgets.document_viewer import DocumentViewer
 from hsawallet.ui.widgets.field_form import RECEIPT_FIELDS, FieldForm
-from hsawallet.ui.widgets.record_table import (
-    Column,
-    RecordTable,
-    list_pane,
-    money_sort,
-    money_text,
-    select_and_clear_filter,
-)
+from hsawallet.ui.widgets.record_table import count_text, list_pane, money_text
 from hsawallet.ui.widgets.source_label import SourceLabel
 from hsawallet.vocab import COVERING_LINK_STATUSES, USER_LINK_STATUSES, LinkStatus, RecordKind
 
@@ -62,23 +59,53 @@ COL_DESCRIPTION, COL_AMOUNT, COL_LINK, COL_CATEGORY, COL_WHY = 1, 2, 3, 4, 7
 ITEM_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-def link_summary(receipt: dict) -> str:
+def link_summary(row: ReceiptRow) -> str:
     """'2 covered · 1 no letter' over the items that need a letter."""
-    counts: dict[str, int] = {}
-    for item in receipt.get("items", []):
-        if item.get("needs_lmn"):
-            status = item.get("link_status") or LinkStatus.NO_LETTER
-            counts[status] = counts.get(status, 0) + 1
-    if not counts:
+    if not row.link_counts:
         return "no letter needed"
-    return " · ".join(f"{n} {LINK_LABELS.get(s, s).lower()}" for s, n in counts.items())
+    return " · ".join(f"{n} {LINK_LABELS.get(s, s).lower()}" for s, n in row.link_counts)
 
 
-def _summary_color(receipt: dict):
-    statuses = {i.get("link_status") or LinkStatus.NO_LETTER for i in receipt.get("items", []) if i.get("needs_lmn")}
+def _summary_color(row: ReceiptRow) -> QBrush:
+    statuses = {status for status, _n in row.link_counts}
     if not statuses:
         return QBrush(MUTED)
     return QBrush(GOOD if statuses <= set(COVERING_LINK_STATUSES) else BAD)
+
+
+def _merchant_tip(row: ReceiptRow) -> str:
+    name = printable_name(row.file)
+    return f"{row.merchant}\n{name}" if row.merchant else name
+
+
+RECEIPT_COLUMNS = (
+    LazyColumn("Date", lambda r: r.date.isoformat() if r.date else "—", ReceiptSort.DATE),
+    LazyColumn("Merchant", lambda r: r.merchant or printable_name(r.file), ReceiptSort.MERCHANT, tooltip=_merchant_tip),
+    LazyColumn("Total", lambda r: money_text(r.total), ReceiptSort.TOTAL, align_right=True),
+    LazyColumn("Person", lambda r: r.person or "—", ReceiptSort.PERSON),
+    LazyColumn(
+        "Letters",
+        link_summary,
+        ReceiptSort.LETTERS,
+        foreground=_summary_color,
+        tooltip=lambda r: "Link status of the items that need a Letter of Medical Necessity",
+    ),
+)
+COL_LIST_TOTAL = 2
+
+
+def receipts_model(ctx, parent=None, *, background: bool = True) -> LazyTableModel:
+    """The Receipts list: newest first, sorted and filtered by the database, rows a page at a time."""
+    return LazyTableModel(
+        ctx,
+        RECEIPT_COLUMNS,
+        lambda session, sort, descending, words: lists.receipt_ids(
+            session, sort=ReceiptSort(sort), descending=descending, words=words
+        ),
+        lists.receipt_rows,
+        parent,
+        background=background,
+    )
 
 
 def letter_choice_label(letter: dict) -> str:
@@ -118,33 +145,21 @@ class ReceiptsView(QWidget):
         self.ctx = ctx
         self._receipt: dict | None = None
         self._letters: list[dict] = []
-        self._pending_select: int | None = None
+        self._pending_select: tuple[int, int | None] | None = None  # (receipt, line item) asked for
+        self._pending_item: int | None = None
+        self._wanted: int | None = None  # the receipt whose details are being fetched
         self._loading_items = False
 
         # ---- list
         self.filter_edit = QLineEdit()
         self.filter_edit.setPlaceholderText("Filter receipts (merchant, person, date…)  Ctrl+Shift+F")
         self.filter_edit.setClearButtonEnabled(True)
-        self.table = RecordTable(
-            [
-                Column("Date", lambda r: r.get("date") or "—"),
-                Column("Merchant", lambda r: r.get("merchant") or r.get("file")),
-                Column(
-                    "Total",
-                    lambda r: money_text(r.get("total")),
-                    align_right=True,
-                    sort=lambda r: money_sort(r.get("total")),
-                ),
-                Column("Person", lambda r: r.get("person") or r.get("patient") or "—"),
-                Column(
-                    "Letters",
-                    link_summary,
-                    foreground=_summary_color,
-                    tooltip=lambda r: "Link status of the items that need a Letter of Medical Necessity",
-                ),
-            ]
-        )
-        list_box, self.count_label = list_pane(self.table, self.filter_edit, "Receipts")
+        self.model = receipts_model(ctx, self)
+        self.table = LazyTable(self.model, "Receipts")
+        self.model.idsLoaded.connect(self._ids_loaded)
+        self.filter_edit.textChanged.connect(self.model.set_filter)
+        list_box, self.count_label = list_pane(self.table, self.filter_edit)
+        self._all_count: int | None = None  # receipts in the vault, counted when no filter is set
 
         # ---- detail: viewer | fields + items
         self.viewer = DocumentViewer()
@@ -269,8 +284,10 @@ class ReceiptsView(QWidget):
         self.splitter.setStretchFactor(1, 5)
         self.splitter.setSizes([240, 560])
         self.detail_splitter.setSizes([380, 640])
-        for column, width in enumerate((96, 240, 96, 170)):
+        # the merchant is cut short ("…"), never the total: its column fits the widest amount
+        for column, width in enumerate((96, 240, 0, 150)):
             self.table.setColumnWidth(column, width)
+        self.table.setColumnWidth(COL_LIST_TOTAL, self.table.fontMetrics().horizontalAdvance("$999,999.99") + 24)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -291,49 +308,80 @@ class ReceiptsView(QWidget):
 
     # ------------------------------------------------------------------ public API
 
-    def select_record(self, kind: str, receipt_id: int) -> None:
-        """Show receipt ``receipt_id`` (e.g. from a Dashboard warning)."""
-        self._pending_select = receipt_id
-        if select_and_clear_filter(self.table, self.filter_edit, receipt_id):
-            self._pending_select = None
-            self._selection_changed()
+    def select_record(self, kind: str, receipt_id: int, item_id: int | None = None) -> None:
+        """Show receipt ``receipt_id`` and, when given, select its line item ``item_id`` (from a warning or
+        a search hit). A filter that hides the receipt is cleared."""
+        self._pending_select = (receipt_id, item_id)
+        if self.table.select_id(receipt_id):
+            self._take_pending()
+        elif self.filter_edit.text():
+            self.filter_edit.clear()  # the ids come again without the filter; _ids_loaded selects it
+        else:
+            self.model.refresh()  # a receipt this list has not fetched yet (just imported)
 
     def current_receipt(self) -> dict | None:
         return self._receipt
 
     def reload(self) -> None:
+        """The vault changed: the list's ids and rows, the letters to link to and the receipt shown."""
         from hsawallet.services import records
 
-        def load(session):
-            return records.list_receipts(session), records.list_letters(session)
-
-        self.ctx.query(self, load, self._show_rows).run_in_background()
+        self.model.refresh()
+        self.ctx.query(self, records.list_letters, self._letters_loaded).run_in_background()
+        if self._receipt is not None:
+            self._load_detail(self._receipt["id"])
 
     # ------------------------------------------------------------------ list
 
-    def _show_rows(self, result) -> None:
-        receipts, letters = result
-        self._letters = letters
-        keep = self._pending_select or (self._receipt or {}).get("id")
-        self.table.set_rows(receipts)
-        n = len(receipts)
-        self.count_label.setText(f"{n} receipt{'s' if n != 1 else ''}")
-        self._fill_letter_combo()
-        if keep is not None and self.table.select_id(keep):
-            self._pending_select = None
-            self._show_detail(self._row_by_id(receipts, keep))
-        elif self._receipt is not None:
-            self._show_detail(None)
+    def _ids_loaded(self) -> None:
+        shown = self.model.rowCount()
+        if not self.model.words:
+            self._all_count = shown
+        self.count_label.setText(count_text(shown, self._all_count, "receipt"))
+        if self._pending_select is not None:
+            if self.table.select_id(self._pending_select[0]):
+                self._take_pending()
+            return
+        if self._receipt is not None:
+            self.table.select_id(self._receipt["id"])  # the same receipt stays selected after a sort
 
-    @staticmethod
-    def _row_by_id(rows: list[dict], record_id: int) -> dict | None:
-        return next((r for r in rows if r.get("id") == record_id), None)
+    def _take_pending(self) -> None:
+        receipt_id, item_id = self._pending_select or (None, None)
+        self._pending_select = None
+        if receipt_id is None:
+            return
+        self._pending_item = item_id
+        if self._receipt is not None and self._receipt["id"] == receipt_id:
+            if item_id is not None:
+                self.select_item(item_id)
+                self._pending_item = None
+            return
+        self._load_detail(receipt_id)
+
+    def _letters_loaded(self, letters: list[dict]) -> None:
+        self._letters = letters
+        self._fill_letter_combo()
+        if self._receipt is not None:
+            self._fill_items(self._receipt)
 
     def _selection_changed(self) -> None:
-        row = self.table.current_row()
-        if row is None or (self._receipt and row["id"] == self._receipt["id"]):
+        receipt_id = self.table.current_id()
+        if receipt_id is None or (self._receipt and receipt_id == self._receipt["id"]):
             return
-        self._show_detail(row)
+        self._load_detail(receipt_id)
+
+    def _load_detail(self, receipt_id: int) -> None:
+        self._wanted = receipt_id
+
+        def shown(receipt: dict | None) -> None:
+            if self._wanted != receipt_id:
+                return  # another receipt was chosen meanwhile
+            self._show_detail(receipt)
+            if receipt is not None and self._pending_item is not None:
+                self.select_item(self._pending_item)
+                self._pending_item = None
+
+        self.ctx.query(self, lambda session: lists.receipt_record(session, receipt_id), shown).run_in_background()
 
     def _reload_detail(self) -> None:
         self.reload()

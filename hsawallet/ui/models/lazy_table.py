@@ -1,0 +1,254 @@
+"""The one table-model style of the app's record lists: ids in the database's order, rows a page at a time.
+
+A ``LazyTableModel`` asks its ids query for the ids to show (sorted and filtered by the database, in
+the background) and its rows query for the rows of a page of them when the view first paints that
+page. Sorting (a click on a header) and filtering ask for the ids again; rows already fetched are
+kept, so the rows on screen show at once. ``refresh()`` (the data changed) forgets them. Results
+of a query started before a newer one are dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from sqlmodel import Session
+
+PAGE_SIZE = 200
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+LOADING_TEXT = "…"
+
+# ids_query(session, sort, descending, words) and rows_query(session, ids)
+IdsQuery = Callable[[Session, str, bool, str], list[int]]
+RowsQuery = Callable[[Session, Sequence[int]], Mapping[int, Any]]
+
+
+@dataclass(frozen=True)
+class LazyColumn:
+    title: str
+    text: Callable[[Any], str]  # the shown text of a row
+    sort: str | None = None  # the ids query's name for this order; None: not sortable
+    align_right: bool = False
+    tooltip: Callable[[Any], str | None] | None = None
+    foreground: Callable[[Any], Any] | None = None
+
+
+class LazyTableModel(QAbstractTableModel):
+    """Rows are record ids; their fields arrive page by page from ``rows_query``."""
+
+    idsLoaded = Signal()  # the ids (re)arrived: after a reload, a sort or a filter
+    rowsLoaded = Signal()  # a page of rows arrived
+
+    def __init__(
+        self,
+        ctx: Any,
+        columns: Sequence[LazyColumn],
+        ids_query: IdsQuery,
+        rows_query: RowsQuery,
+        parent: QWidget | None = None,
+        *,
+        sort_column: int = 0,
+        descending: bool = True,
+        background: bool = True,
+    ) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._columns = list(columns)
+        self._ids_query = ids_query
+        self._rows_query = rows_query
+        self._background = background
+        self._ids: list[int] = []
+        self._row_of: dict[int, int] = {}
+        self._rows: dict[int, Any] = {}
+        self._pending: set[tuple[int, ...]] = set()
+        self._generation = 0  # ids results of an older query are dropped
+        self._data_generation = 0  # rows fetched before a refresh are dropped
+        self.sort_column = sort_column
+        self.descending = descending
+        self.words = ""
+        self.loading = False
+        self.loaded_once = False
+
+    # -- asking
+    def _run(self, fn: Callable[[Session], Any], done: Callable[[Any], None]) -> None:
+        if self._background:
+            self._ctx.query(self, fn, done).run_in_background()
+        else:
+            with self._ctx.vault.session() as session:
+                done(fn(session))
+
+    def _sort_name(self) -> str:
+        return self._columns[self.sort_column].sort or ""
+
+    def reload(self) -> None:
+        """Ask for the ids again, keeping the rows already fetched (a new sort or filter)."""
+        self._generation += 1
+        generation, sort, descending, words = self._generation, self._sort_name(), self.descending, self.words
+        self.loading = True
+        self._run(
+            lambda session: self._ids_query(session, sort, descending, words),
+            lambda ids: self._set_ids(ids, generation),
+        )
+
+    def refresh(self) -> None:
+        """The records changed: forget the fetched rows and ask for the ids again."""
+        self._data_generation += 1
+        self._rows = {}
+        self._pending.clear()
+        self.reload()
+
+    def set_filter(self, words: str) -> None:
+        if words != self.words:
+            self.words = words
+            self.reload()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if column < 0 or column >= len(self._columns) or self._columns[column].sort is None:
+            return
+        descending = order == Qt.SortOrder.DescendingOrder
+        if (column, descending) == (self.sort_column, self.descending) and self.loaded_once:
+            return
+        self.sort_column, self.descending = column, descending
+        self.reload()
+
+    def _set_ids(self, ids: list[int], generation: int) -> None:
+        if generation != self._generation:
+            return
+        self.beginResetModel()
+        self._ids = list(ids)
+        self._row_of = {record_id: row for row, record_id in enumerate(self._ids)}
+        self._pending.clear()
+        self.loading = False
+        self.loaded_once = True
+        self.endResetModel()
+        self.idsLoaded.emit()
+
+    def _request_page(self, page: int) -> None:
+        ids = tuple(i for i in self._ids[page * PAGE_SIZE : (page + 1) * PAGE_SIZE] if i not in self._rows)
+        if not ids or ids in self._pending:
+            return
+        self._pending.add(ids)
+        generation = self._data_generation
+        self._run(
+            lambda session: self._rows_query(session, ids), lambda rows: self._rows_arrived(rows, ids, generation)
+        )
+
+    def _rows_arrived(self, rows: Mapping[int, Any], ids: tuple[int, ...], generation: int) -> None:
+        if generation != self._data_generation:
+            return
+        self._pending.discard(ids)
+        self._rows.update(rows)
+        shown = [self._row_of[i] for i in ids if i in self._row_of]
+        if shown:
+            self.dataChanged.emit(self.index(min(shown), 0), self.index(max(shown), len(self._columns) - 1))
+        self.rowsLoaded.emit()
+
+    # -- lookups
+    def ids(self) -> list[int]:
+        return list(self._ids)
+
+    def id_at(self, row: int) -> int:
+        return self._ids[row]
+
+    def row_of(self, record_id: int) -> int | None:
+        return self._row_of.get(record_id)
+
+    def record(self, record_id: int) -> Any | None:
+        """The fetched row of ``record_id`` (None until its page has arrived)."""
+        return self._rows.get(record_id)
+
+    def fetch_rows(self, first: int, last: int) -> None:
+        """Ask for the pages holding rows ``first``..``last`` (a view does this by painting them)."""
+        for page in range(first // PAGE_SIZE, last // PAGE_SIZE + 1):
+            self._request_page(page)
+
+    # -- Qt model
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._columns[section].title
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._ids):
+            return None
+        record_id = self._ids[index.row()]
+        if role == ID_ROLE:
+            return record_id
+        column = self._columns[index.column()]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            horizontal = Qt.AlignmentFlag.AlignRight if column.align_right else Qt.AlignmentFlag.AlignLeft
+            return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
+        row = self._rows.get(record_id)
+        if row is None:
+            if role == Qt.ItemDataRole.DisplayRole:
+                self._request_page(index.row() // PAGE_SIZE)
+                row = self._rows.get(record_id)  # there already when asked inline
+                if row is None:
+                    return LOADING_TEXT if index.column() == 0 else ""
+            else:
+                return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.text(row)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return column.tooltip(row) if column.tooltip else None
+        if role == Qt.ItemDataRole.ForegroundRole and column.foreground:
+            return column.foreground(row)
+        return None
+
+
+class LazyTable(QTableView):
+    """A read-only list over a LazyTableModel: sorting by header, one row selected, ids in and out."""
+
+    def __init__(self, model: LazyTableModel, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setModel(model)
+        self.setAccessibleName(name)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        vertical = self.verticalHeader()
+        vertical.hide()
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # no per-row measuring of 50,000 rows
+        vertical.setDefaultSectionSize(self.fontMetrics().height() + 10)
+        header = self.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(
+            model.sort_column, Qt.SortOrder.DescendingOrder if model.descending else Qt.SortOrder.AscendingOrder
+        )
+        header.setSectionsClickable(True)
+        header.sortIndicatorChanged.connect(model.sort)
+
+    def lazy_model(self) -> LazyTableModel:
+        return self.model()  # type: ignore[return-value]
+
+    def current_id(self) -> int | None:
+        index = self.currentIndex()
+        if not index.isValid() or not self.selectionModel().isRowSelected(index.row(), index.parent()):
+            return None
+        return self.lazy_model().id_at(index.row())
+
+    def select_id(self, record_id: int) -> bool:
+        """Select and show the row of ``record_id``; False when the list does not hold it."""
+        row = self.lazy_model().row_of(record_id)
+        if row is None:
+            return False
+        index = self.lazy_model().index(row, 0)
+        self.setCurrentIndex(index)
+        self.selectRow(row)
+        self.scrollTo(index)
+        return True
