@@ -22,7 +22,7 @@ def _open_view(qtbot, ctx):
     qtbot.addWidget(view)
     view.resize(1280, 760)
     view.show()
-    qtbot.waitUntil(lambda: view.table.model().rowCount() > 0)
+    qtbot.waitUntil(lambda: view.model.rowCount() > 0 and view.model.record(view.model.id_at(0)) is not None)
     return view
 
 

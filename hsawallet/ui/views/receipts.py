@@ -122,6 +122,9 @@ class _CategoryDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self._names = names
 
+    def set_names(self, names: list[str]) -> None:
+        self._names = list(names)
+
     def createEditor(self, parent, option, index):  # noqa: N802
         combo = QComboBox(parent)
         combo.addItems([category_label(name) for name in self._names])
@@ -187,13 +190,9 @@ class ReceiptsView(QWidget):
         self.items.setToolTip("Double-click (or F2) a description, amount or category to correct it")
         self.items.itemChanged.connect(self._item_edited)
         self.items.itemSelectionChanged.connect(self._update_link_buttons)
-        try:
-            from hsawallet.services import documents
-
-            names = documents.category_names()
-        except Exception:  # a damaged categories file must not stop the view
-            names = []
-        self.items.setItemDelegateForColumn(COL_CATEGORY, _CategoryDelegate(names, self.items))
+        self.category_delegate = _CategoryDelegate([], self.items)
+        self.items.setItemDelegateForColumn(COL_CATEGORY, self.category_delegate)
+        self._load_category_names()
 
         self.letter_combo = QComboBox()
         self.letter_combo.setMinimumContentsLength(16)
@@ -305,6 +304,18 @@ class ReceiptsView(QWidget):
         ctx.bridge.peopleChanged.connect(self.reload)
         self._update_link_buttons()
         self.reload()
+
+    def _load_category_names(self) -> None:
+        """The category table is read (and checked) once, off the UI thread: it takes a while."""
+        from hsawallet.services import documents
+
+        def names(_session) -> list[str]:
+            try:
+                return documents.category_names()
+            except Exception:  # a damaged categories file must not stop the view
+                return []
+
+        self.ctx.query(self, names, self.category_delegate.set_names).run_in_background()
 
     # ------------------------------------------------------------------ public API
 
