@@ -213,7 +213,7 @@ def real_photos_claim() -> ClaimPacketInput | None:
         for i, d in enumerate(receipts)
     ]
     return ClaimPacketInput(
-        2, "Real receipts", "Bench", "Bench HSA", "HSA", None, date(2026, 1, 5), expenses, [], receipts, []
+        2, "Real receipts", "Bench", "Bench HSA", "HSA", None, date(2026, 1, 5), expenses, receipts=receipts
     )
 
 
