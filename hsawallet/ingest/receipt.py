@@ -88,6 +88,15 @@ _PATIENT = re.compile(
     r"patient/client|name\s+of\s+patient|customer\s+name)\s*[:#][\s;:,.|]*(?P<name>[A-Za-z][A-Za-z .,'\-]{1,60})",
     _I,
 )
+# The person a line is for, its label first with or without a colon: a statement's "Patient
+# DOE, JANE  Account # 123", a membership's "Member Jane Roe", a pharmacy label's "For: ROE, JANE".
+_PERSON_LABEL = re.compile(
+    r"^\W*(?:(?:patient|pt\.?|client|member|customer)(?:'s)?(?:\s+name)?|name\s+of\s+patient|for(?=\s*:)|for\s+patient)"
+    r"(?P<colon>\s*[:#])?\s*",
+    _I,
+)
+# the next labelled field on the line ("Acct # 123", "DOB: ...", "Member no. 5"): the value ends there
+_NEXT_FIELD = re.compile(r"\s+[A-Za-z][A-Za-z.']*\s*(?:#|:|\bno\.)", _I)
 _HEADER_WORDS = re.compile(
     r"^\W*(receipt|sales\s+receipt|order\s+confirmation|invoice|tax\s+invoice|statement|statement\s+of\s+services|"
     r"thank\s+you|welcome|customer\s+copy|merchant\s+copy|duplicate|copy|original|cash\s+sale|cash\s+bill|"
@@ -277,7 +286,19 @@ def _title_word(word: str) -> str:
 
 
 def _find_patient(lines: list[_Line]) -> tuple[str | None, float]:
+    from hsawallet.ingest.letter_entities import name_at  # it uses natural_name from here
+
     for line in lines:
+        label = _PERSON_LABEL.match(line.text)
+        if label:
+            value = line.text[label.end() :]
+            field_after = _NEXT_FIELD.search(value)
+            value = value[: field_after.start()] if field_after else value
+            span = name_at(value)
+            # without a colon the label might be a word of a phrase ("Patient Responsibility
+            # Amount 20.00"): the name must fill the value, up to the line's end or its next field
+            if span and (label.group("colon") or not re.search(r"\w", value[span.end :])):
+                return span.text, 0.85 if label.group("colon") else 0.6
         match = _PATIENT.search(line.text)
         if not match:
             continue
