@@ -54,7 +54,10 @@ _NUMERIC = re.compile(
 )
 _COMPACT = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])(?!\d)")
 _DAY_MONTH_YEAR = re.compile(
-    r"(?<![\w])(?P<d>\d{1,2})(?:st|nd|rd|th)?[\s\-/.]*" + _MONTH_NAME + r"[\s\-/.,]*(?P<y>\d{4}|\d{2})(?!\d)",
+    # "3 March 2026", "3rd of March, 2026", an attestation's "this 3rd day of March, 2026"
+    r"(?<![\w])(?P<d>\d{1,2})(?:(?:st|nd|rd|th)(?:\s+day)?\s+of\s+|(?:st|nd|rd|th)?[\s\-/.]*)"
+    + _MONTH_NAME
+    + r"[\s\-/.,]*(?P<y>\d{4}|\d{2})(?!\d)",
     re.IGNORECASE,
 )
 _MONTH_DAY_YEAR = re.compile(

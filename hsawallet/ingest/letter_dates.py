@@ -15,7 +15,8 @@ from datetime import date
 
 from hsawallet.ingest.dates import find_dates
 from hsawallet.ingest.letter_doc import LetterDoc
-from hsawallet.ingest.letter_roles import SIGNATURE_CUE
+from hsawallet.ingest.letter_entities import credentials_after, names_in
+from hsawallet.ingest.letter_roles import CLOSING, SIGNATURE_CUE
 
 _I = re.IGNORECASE
 
@@ -34,8 +35,12 @@ _ISSUE_ROLES = (
 )
 _NOT_ISSUE = re.compile(
     r"birth|\bdob\b|born|visit|exam|seen|service|consult|appointment|evaluat|last|recent|since|admi|discharge"
-    r"|through|thru|until|till|expir|end\s+date|valid\s+(?:to|through|until)|rev\.?|revis|form|printed|fax|statement|period\s*$",
+    r"|through|thru|until|till|expir|\bexp\b|end\s+date|valid\s+(?:to|through|until)|rev\.?|revis|form|printed|fax|statement|period\s*$",
     _I,
+)
+# a dateline: the place the letter was written, then its date ("Bayport, Maine, March 3, 2026")
+_PLACE_BEFORE_DATE = re.compile(
+    r"[A-Z][A-Za-z.'\-]*(?:\s+[A-Z][A-Za-z.'\-]*)*(?:\s*,\s*[A-Z][A-Za-z.'\-]*(?:\s+[A-Z][A-Za-z.'\-]*)*){0,2}\s*[,\-–—]?\s*"
 )
 _PLAIN_DATE_LABEL = re.compile(r"(?:^|\s)date\s*[:\-]?\s*$", _I)
 _SIGNED_CAPTION = re.compile(r"date\s+signed|signature\s+date|date\s+of\s+signature|signature\b.*\bdate\b", _I)
@@ -52,8 +57,21 @@ def _left(text: str, start: int, previous_end: int) -> str:
     return text[max(previous_end, start - 45) : start]
 
 
+def _signature_block(doc: LetterDoc) -> set[int]:
+    """Lines of the signature block: the few after a closing ("Sincerely,"), and any line that
+    holds a name with its credentials (the signer's typed name)."""
+    block: set[int] = set()
+    for index, text in enumerate(doc.texts):
+        if CLOSING.match(text):
+            block.update(range(index + 1, index + 5))
+        if any(credentials_after(text, span.end) for span in names_in(text)):
+            block.add(index)
+    return block
+
+
 def issue_date(doc: LetterDoc, date_order: str) -> tuple[date | None, float]:
     evidence: list[DateEvidence] = []
+    signature_block = _signature_block(doc)
     for index, text in enumerate(doc.texts):
         dates = find_dates(text, date_order)
         previous_end = 0
@@ -72,6 +90,9 @@ def issue_date(doc: LetterDoc, date_order: str) -> tuple[date | None, float]:
                     evidence.append(DateEvidence(found.value, 0.85, "signature"))
                 elif _PLAIN_DATE_LABEL.search(left):
                     evidence.append(DateEvidence(found.value, 0.7, "date"))
+                elif index in signature_block:
+                    # the date the signer wrote beside or under the typed name
+                    evidence.append(DateEvidence(found.value, 0.85, "signature"))
         # a form's signature row: the date on the line over or under the "Date signed" caption
         if _SIGNED_CAPTION.search(text) and not dates:
             for near in (index - 1, index + 1):
@@ -83,8 +104,20 @@ def issue_date(doc: LetterDoc, date_order: str) -> tuple[date | None, float]:
     # a letter dates itself on a line of its own near the top
     for text in doc.texts[:12]:
         dates = find_dates(text, date_order)
-        if dates and len(text) - (dates[0].end - dates[0].start) <= 6 and not _NOT_ISSUE.search(text):
+        if not dates or _NOT_ISSUE.search(text):
+            continue
+        if len(text) - (dates[0].end - dates[0].start) <= 6:
             evidence.append(DateEvidence(dates[0].value, 0.8, "heading"))
+            break
+        # a dateline written out after a place: a name and a birth date can look the same
+        # ("Jane Roe, March 3, 1979"), so it stays doubtful unless other evidence agrees
+        if (
+            len(dates) == 1
+            and not text[dates[0].end :].strip(" .")
+            and re.search(r"[A-Za-z]{3}", text[dates[0].start : dates[0].end])
+            and _PLACE_BEFORE_DATE.fullmatch(text[: dates[0].start])
+        ):
+            evidence.append(DateEvidence(dates[0].value, 0.75, "dateline"))
             break
     if not evidence:
         return None, 0.0
@@ -103,6 +136,13 @@ _END_LABEL = re.compile(
     r"|(?:end|stop|expiration|through)\s+date|ends?\s+on|effective\s+(?:through|until|thru|to)|valid\s+(?:date\s+)?range|(?:period|dates?)\s+ends?",
     _I,
 )
+# "This recommendation applies through 12/31/2026", "may be relied on until ...": an end date
+# after through/until in a sentence that speaks of the letter being valid or applying
+_VALIDITY_SENTENCE = re.compile(
+    r"\b(?:valid|in\s+effect|effective|current|appl(?:y|ies)|good|honou?r|relied|used?|cover(?:s|ing)?|remains?|stands?)\b",
+    _I,
+)
+_THROUGH = re.compile(r"\b(?:through|thru|until|till|up\s+to|to)\s+(?:and\s+including\s+)?(?:the\s+)?(?=\w)", _I)
 _RANGE_LINE = re.compile(r"period|valid|effective|certif|cover|\bfrom\b", _I)
 _RANGE_JOIN = re.compile(r"^\s*(?:through|thru|until|till|to|[-–—])\s*$", _I)
 _WORD_NUMBERS = {
@@ -127,7 +167,7 @@ _WORD_NUMBERS = {
 _NUMBER = r"(\d{1,2}|" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")\b"
 _VALID_MONTHS = (
     re.compile(
-        rf"\b(?:valid(?:ity)?|good|effective|in\s+effect)\s*(?:period)?\s*(?:for|of|:)?\s*(?:a\s+period\s+of\s+)?{_NUMBER}\s*(?:\(\d+\)\s*)?[\s-]*(months?|years?)",
+        rf"\b(?:valid(?:ity)?|good|effective|in\s+effect|current)\s*(?:period)?\s*(?:for|of|:)?\s*(?:a\s+(?:period|term)\s+of\s+)?{_NUMBER}\s*(?:\(\d+\)\s*)?[\s-]*(months?|years?)",
         _I,
     ),
     re.compile(
@@ -136,6 +176,12 @@ _VALID_MONTHS = (
     ),
     re.compile(
         rf"{_NUMBER}\s*(?:\(\d+\)\s*)?[\s-]*(months?|years?)\s+(?:from|after|following)\s+(?:the\s+)?(?:date|issue|signature|signing|it\s+was)",
+        _I,
+    ),
+    # "a 6-month validity", "expires in six months", "lapses after one year"
+    re.compile(rf"\b{_NUMBER}[\s-]*(month|year)s?\s+(?:validity|valid|term|expiry|expiration)", _I),
+    re.compile(
+        rf"\b(?:letter|it|this|recommendation|certificat\w*)\s+(?:expires?|lapses?|ends?|runs?\s+out)\s+(?:in|after)\s+{_NUMBER}\s*(?:\(\d+\)\s*)?[\s-]*(months?|years?)",
         _I,
     ),
 )
@@ -161,6 +207,11 @@ def stated_end(doc: LetterDoc, date_order: str) -> tuple[date | None, float]:
             for first, second in zip(dates, dates[1:]):
                 if _RANGE_JOIN.match(text[first.end : second.start]) and second.value > first.value:
                     return second.value, 0.9
+    for sentence in re.split(r"(?<=[.;!?])\s+(?=[A-Z])", doc.flat):
+        for match in _THROUGH.finditer(sentence):
+            dates = find_dates(sentence[match.end() :], date_order)
+            if dates and dates[0].start == 0 and _VALIDITY_SENTENCE.search(sentence[: match.start()]):
+                return dates[0].value, 0.85
     return None, 0.0
 
 

@@ -92,9 +92,13 @@ _PROSE_BEFORE = re.compile(
 )
 _PROSE_AFTER = re.compile(
     r"^\s*,?\s*(?:\(|has\s+been|is\s+(?:currently\s+)?(?:under|being|a\s+patient|seen|treated)|was\s+(?:seen|evaluated|examined)"
-    r"|presents|suffers|continues)",
+    r"|presents|suffers|continues|is\s+an?\s+\d{1,3}[\s-]*(?:years?|yrs?|y/?o|months?)\b)",
     _I,
 )
+# whom the document is for: "Letter of Medical Necessity for Jane Roe", "Prepared for: Jane Roe".
+# Title-case headings put other capitalised words after "for" ("Certification for Eligible
+# Expenses"), so this is weak evidence: it agrees with stronger evidence, never overrules it.
+_FOR_PERSON = re.compile(r"\bfor\s*:?\s*(?:(?:mr|mrs|ms|miss|mx)\.?\s+)?$", _I)
 
 
 def roster_names(doc: LetterDoc, people: tuple[str, ...] | list[str]) -> list[Evidence]:
@@ -162,6 +166,8 @@ def find_patient(
             doc.flat[span.end : span.end + 40]
         ):
             evidence.append(Evidence(span.text, 0.75, "prose"))
+        if _FOR_PERSON.search(doc.flat[max(0, span.start - 12) : span.start]):
+            evidence.append(Evidence(span.text, 0.7, "for"))
     best, confidence = decide(evidence, exclude=provider_keys)
     dob, dob_confidence, among_several = find_dob(doc, date_order, best.name if best else None)
     if among_several:
@@ -216,7 +222,7 @@ _PROVIDER_LABEL = re.compile(
     _I,
 )
 _NAME_LABEL = re.compile(r"(?:^|\s)(?:\d{1,2}\s?\.\s?)?name\s*[:#\-–]?(?=\s)", _I)
-_CLOSING = re.compile(
+CLOSING = re.compile(
     r"^\W*(?:(?:sincerely|respectfully|regards|best\s+regards|kind\s+regards|yours\s+(?:truly|sincerely)|cordially|warm\s+regards)\b"
     r"|(?:thank\s+you|thanks|with\s+thanks|best|warmly)\W*$)",
     _I,
@@ -245,7 +251,7 @@ def find_provider(doc: LetterDoc) -> tuple[str | None, str | None, float, list[E
     evidence: list[Evidence] = []
     closing_lines: set[int] = set()
     for index, text in enumerate(doc.texts):
-        if _CLOSING.match(text):
+        if CLOSING.match(text):
             closing_lines.update(range(index + 1, index + 6))
     for index, text in enumerate(doc.texts):
         for match in SIGNATURE_CUE.finditer(text):
@@ -424,7 +430,7 @@ def _drawn_signature(doc: LetterDoc, provider: str | None) -> tuple[bool, float]
     for line in doc.lines:
         text = line.text
         if (
-            _CLOSING.match(text)
+            CLOSING.match(text)
             or _SIGNATURE_ROW.search(text)
             or re.search(r"\bsignature\b", text, _I)
             or (surname and surname in text.lower() and CREDENTIAL.search(text))
@@ -445,6 +451,7 @@ def _drawn_signature(doc: LetterDoc, provider: str | None) -> tuple[bool, float]
 
 
 __all__ = [
+    "CLOSING",
     "SIGNATURE_CUE",
     "Evidence",
     "decide",

@@ -453,3 +453,93 @@ Payment received - Visa ending 4421 110.00
 Provider signature: Ilse Vantongeren, DC
 """
     assert classify(text(superbill))[0] == "receipt"
+
+
+# ---- phrasings and layouts of other writers -------------------------------------------------
+
+PLAIN = """\
+Harborline Integrative Clinic
+41 Quay Street, Bayport, ME 04101 · (207) 555-0190
+{top}
+{salute}
+{body}
+Diagnosis: knee osteoarthritis (M17.0).
+I recommend a supervised exercise program at a fitness facility, three times weekly.
+This is medically necessary to treat the condition above.
+{validity}
+Sincerely,
+{signature}
+NPI 1234567893 · License ME 44120
+"""
+ABOUT = "Marisol Quintanilla (date of birth 04/12/1979) is under my care."
+
+
+def plain(top="", salute="To whom it may concern:", body=ABOUT, validity="", signature="Thaddeus Ekwueme, MD"):
+    return parse_letter(text(PLAIN.format(top=top, salute=salute, body=body, validity=validity, signature=signature)))
+
+
+def test_the_patient_is_whom_the_letter_is_for_but_that_alone_is_doubtful():
+    letter = plain(
+        top="Letter of Medical Necessity for Marisol Quintanilla", body="I have treated this patient since 2024."
+    )
+    assert letter.patient_name == "Marisol Quintanilla"
+    assert letter.confidence["patient_name"] < 0.8  # a title-case heading puts other words after "for" too
+    # evidence of another kind agreeing makes it surer
+    agreed = plain(top="Prepared for: Marisol Quintanilla", body=ABOUT)
+    assert agreed.patient_name == "Marisol Quintanilla"
+    assert agreed.confidence["patient_name"] > plain(body=ABOUT).confidence["patient_name"] >= 0.8
+    # a heading's capitalised words after "for" never overrule the patient's label
+    heading = plain(top="Certification for Eligible Expenses\nPatient: Marisol Quintanilla", body="")
+    assert heading.patient_name == "Marisol Quintanilla"
+    assert heading.confidence["patient_name"] >= 0.8
+
+
+def test_the_person_the_prose_describes_by_age():
+    letter = plain(body="Ms. Marisol Quintanilla is a 46-year-old woman I treat for knee pain.")
+    assert letter.patient_name == "Marisol Quintanilla"
+
+
+@pytest.mark.parametrize(
+    "signature",
+    [
+        "Thaddeus Ekwueme, MD\nMarch 3, 2026",  # under the typed name
+        "Thaddeus Ekwueme, MD        03/03/2026",  # on the signature line
+        "Signed this 3rd day of March, 2026\nThaddeus Ekwueme, MD",  # an attestation's words
+    ],
+)
+def test_the_issue_date_beside_the_signature(signature):
+    letter = plain(signature=signature)
+    assert letter.issue_date == date(2026, 3, 3)
+    assert letter.confidence["issue_date"] >= 0.8
+    assert letter.valid_through == date(2027, 3, 2)
+
+
+def test_a_license_expiry_in_the_signature_block_is_no_issue_date():
+    letter = plain(top="February 27, 2026", signature="Thaddeus Ekwueme, MD   License exp. 12/31/2027")
+    assert letter.issue_date == date(2026, 2, 27)
+
+
+def test_a_dateline_after_the_place_is_the_issue_date_but_doubtful_alone():
+    letter = plain(top="Bayport, Maine, March 3, 2026", salute="Dear Plan Administrator,")
+    assert letter.issue_date == date(2026, 3, 3)
+    assert letter.confidence["issue_date"] < 0.8  # "Jane Roe, March 3, 1979" has the same shape
+    agreed = plain(top="Bayport, Maine, March 3, 2026", signature="Thaddeus Ekwueme, MD   03/03/2026")
+    assert agreed.confidence["issue_date"] >= 0.8
+
+
+@pytest.mark.parametrize(
+    "validity, end, stated",
+    [
+        ("This recommendation applies through December 31, 2026.", date(2026, 12, 31), True),
+        ("It may be relied on until 09/30/2026.", date(2026, 9, 30), True),
+        ("This letter carries a 6-month validity.", date(2026, 9, 2), False),
+        ("This letter expires in six months.", date(2026, 9, 2), False),
+        ("Please consider it current for a period of 9 months.", date(2026, 12, 2), False),
+        ("This letter remains valid for one year.", date(2027, 3, 2), False),
+        ("Treatment continued until 02/20/2026, when we last met.", date(2027, 3, 2), False),  # no validity
+    ],
+)
+def test_validity_in_any_phrasing(validity, end, stated):
+    letter = plain(top="March 3, 2026", validity=validity)
+    assert letter.valid_through == end
+    assert letter.valid_through_stated is stated
