@@ -13,6 +13,7 @@ import re
 from hsawallet.ingest.categories import Categories
 from hsawallet.ingest.letter_dates import number
 from hsawallet.ingest.letter_doc import LetterDoc
+from hsawallet.ingest.letter_roles import CLOSING
 
 _I = re.IGNORECASE
 
@@ -23,7 +24,7 @@ FREQUENCY = re.compile(
     r"|\b(?:one|two|three|1|2|3)\s+(?:each|a|per)\s+(?:day|night|week|month)\b"
     r"|\b(?:daily|nightly|weekly|monthly|biweekly|as\s+needed|continuous(?:ly)?|prn)\b"
     r"|\b(?:used|worn|wear|use|taken|replaced|applied)\s+(?:every|each|daily|nightly|whenever|at|during|as|day|while|with|per|once|twice)\b"
-    r"|\b\d+\s*(?:x|times)\s*(?:/|per)?\s*(?:wk|week|day|month)\b",
+    r"|\b\d+\s*(?:x|times)\s*(?:/|per)?\s*(?:wk|week|day|month)(?:ly)?\b",
     _I,
 )
 DURATION = re.compile(
@@ -51,7 +52,7 @@ _RECOMMEND_LEAD = re.compile(
 _BULLET = re.compile(r"^\s*(?:[•*¢©·\-–+»o]|e(?=\s)|\d+[.)])\s+\S")
 _PROSE_VERBS = re.compile(
     r"\b(?:I\s+(?:have\s+|am\s+)?(?:strongly\s+)?(?:prescrib\w*|recommend\w*|order\w*|refer\w*|advis\w*)"
-    r"|(?:is|are)\s+(?:prescribed|recommended|ordered)\s*:?|may\s+find|would\s+benefit\s+from|(?:should|to)\s+(?:use|begin|start|continue|receive|attend)"
+    r"|(?:is|are)\s+(?:prescribed|recommended|ordered)\s*:?|may\s+find|would\s+(?:\w+ly\s+)?benefit\s+(?:\w+ly\s+)?from|(?:should|to)\s+(?:use|begin|start|continue|receive|attend)"
     r"|request(?:ing)?\s+(?:coverage|reimbursement|approval|authori[sz]ation)\s+(?:of|for)|(?:he|she|they|patient)\s+(?:requires|needs|will\s+need))\s+",
     _I,
 )
@@ -126,8 +127,12 @@ def _table_rows(doc: LetterDoc, found: _Items) -> None:
         if re.search(r"[.?]\s*$|\d{2}", text) and not re.search(r"\b\d\s*$", text):
             continue
         for row in texts[index + 1 : index + 9]:
-            if _ROW_STOP.match(row) or (_ITEM_HEADER.search(row) and _FREQUENCY_HEADER.search(row)):
-                break
+            if (
+                _ROW_STOP.match(row)
+                or (_ITEM_HEADER.search(row) and _FREQUENCY_HEADER.search(row))
+                or CLOSING.match(row)
+            ):
+                break  # the table ends at another section, another table or the letter's closing
             if len(row.split()) > 20 or row.rstrip().endswith((".", ":")) and not FREQUENCY.search(row):
                 break
             item, frequency = split_frequency(row.strip(" |"))
@@ -245,6 +250,7 @@ def _caption_rows(doc: LetterDoc, found: _Items) -> None:
             if (
                 caption.search(row)
                 or _ROW_STOP.match(row)
+                or CLOSING.match(row)
                 or re.search(r"duration\s+of|certification|is\s+the\s+item", row, _I)
             ):
                 break

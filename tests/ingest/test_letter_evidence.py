@@ -543,3 +543,18 @@ def test_validity_in_any_phrasing(validity, end, stated):
     letter = plain(top="March 3, 2026", validity=validity)
     assert letter.valid_through == end
     assert letter.valid_through_stated is stated
+
+
+def test_a_table_of_items_ends_at_the_letters_closing():
+    table = "Item / Service    Frequency    Duration\nMassage therapy    weekly    6 months\nFitness center membership    3x weekly    12 months"
+    letter = plain(body=ABOUT + "\n" + table)
+    assert letter.items == ["massage therapy", "fitness center membership"]  # not the signature under it
+    assert letter.categories == ["massage", "fitness"]
+    assert "3x weekly 12 months" in letter.frequency
+
+
+def test_items_the_prose_says_the_patient_would_benefit_from():
+    letter = plain(
+        body=ABOUT + " She would benefit medically from a gym membership and a structured weight loss program."
+    )
+    assert letter.categories == ["fitness", "weight_loss"]
