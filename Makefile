@@ -33,9 +33,11 @@ bench: setup
 screenshots: setup
 	$(BIN)/python bench/screenshots.py
 
-# issue 14's table (vaults of 1k and 10k documents built by bench/big_vault.py; several minutes)
+# issue 14's tables (vaults of 1k and 10k documents built by bench/big_vault.py; several minutes):
+# the core's operations, then the GUI's views (scale_gui.py 50000 for the 50k figures)
 scale: setup
 	$(BIN)/python bench/scale.py 1000 10000
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/scale_gui.py 10000
 
 setup: system-deps $(STAMP)
 

@@ -373,10 +373,16 @@ def warning_key(warning: rules.Warning) -> str:
 
 
 def dismiss_warning(vault: Vault, key: str, dismissed: bool = True) -> None:
+    dismiss_warnings(vault, [key], dismissed)
+
+
+def dismiss_warnings(vault: Vault, keys: Iterable[str], dismissed: bool = True) -> None:
+    """Dismiss (or, ``dismissed=False``, restore) these warnings in one transaction (the Dashboard's bulk action)."""
     with vault.session() as session:
-        row = session.get(WarningState, key) or WarningState(key=key)
-        row.dismissed = dismissed
-        session.add(row)
+        for key in dict.fromkeys(keys):
+            row = session.get(WarningState, key) or WarningState(key=key)
+            row.dismissed = dismissed
+            session.add(row)
         session.commit()
     events.publish(events.LINKS_CHANGED)
 

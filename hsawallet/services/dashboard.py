@@ -19,7 +19,7 @@ from hsawallet.coverage.model import Warning
 from hsawallet.services import claims, coverage
 from hsawallet.services.people import list_accounts
 from hsawallet.store.engine import Vault
-from hsawallet.store.models import Account, Document, Letter, LineItem, Person, Receipt
+from hsawallet.store.models import Document, Letter, LineItem, Person, Receipt
 from hsawallet.vocab import DATED_WARNING_TYPES, RecordKind, Severity, WarningType, severity_rank
 
 # What each kind of warning is called in the Dashboard's groups.
@@ -110,7 +110,7 @@ class DashboardData:
     chart: list[ChartBar] = field(default_factory=list)
     year: int = 0
     people: list[tuple[int, str]] = field(default_factory=list)  # for "Assign to…"
-    first_run: bool = False  # no people, no accounts and no documents yet
+    first_run: bool = False  # no documents yet
 
     @property
     def warnings(self) -> list[WarningRow]:
@@ -208,8 +208,8 @@ def _warning_rows(session: Session, warnings: list[Warning], dismissed: frozense
 
 
 def is_first_run(session: Session) -> bool:
-    """Nothing in the vault yet: no people, no accounts, no documents."""
-    return not any(session.exec(select(func.count()).select_from(table)).one() for table in (Person, Account, Document))
+    """No document in the vault yet (the Dashboard shows the first steps; people may already be there)."""
+    return session.exec(select(func.count()).select_from(Document)).one() == 0
 
 
 def load(vault: Vault, *, today: date | None = None, include_dismissed: bool = False) -> DashboardData:

@@ -1,12 +1,16 @@
-"""Dashboard: warnings of a prepared vault, opening the record behind one, dismissing, totals."""
+"""Dashboard: warnings of a prepared vault grouped by kind and person, opening the record behind one,
+dismissing and restoring (one or many, with undo), the filter, totals, and the first steps."""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QItemSelectionModel, Qt
 
-from hsawallet.services import coverage
+from hsawallet.services import coverage, dashboard
+from hsawallet.ui import undo
+from hsawallet.ui.views.dashboard import CHILD_PAGE, EXPAND_ALL_UNDER
 from tests.ui import helpers
 
 
@@ -43,6 +47,36 @@ def _rule_vault(vault):
     return letter_id, receipt_id, covered_id
 
 
+def _many_warnings_vault(vault, n: int):
+    """``n`` receipts of items that need a letter and have none, for one person, and one for another."""
+    person_id, account_id = helpers.add_household(vault)
+    from hsawallet.services import people
+
+    with vault.session() as session:
+        other = people.add_person(session, name="Jamie Rivera").id
+        session.commit()
+    for k in range(n):
+        helpers.insert_receipt(
+            vault,
+            document_name=f"gym-{k}.pdf",
+            merchant=f"Gym {k}",
+            on=date(2025, 1, 1 + k % 28),
+            person_id=person_id,
+            account_id=account_id,
+            items=[("Personal training", "40.00", "fitness", True)],
+        )
+    helpers.insert_receipt(
+        vault,
+        document_name="spa.pdf",
+        merchant="Bayside Massage",
+        on=date(2025, 2, 2),
+        person_id=other,
+        account_id=account_id,
+        items=[("Massage 60 min", "95.00", "massage", True)],
+    )
+    helpers.recompute(vault)
+
+
 def _open_dashboard(qtbot, ctx):
     from hsawallet.ui.views.dashboard import DashboardView
 
@@ -50,29 +84,29 @@ def _open_dashboard(qtbot, ctx):
     qtbot.addWidget(view)
     view.resize(1280, 760)
     view.show()
-    qtbot.waitUntil(lambda: view.attention.count() > 0)
+    qtbot.waitUntil(lambda: view.model.rowCount() > 0)
     return view
 
 
-def _row_of(view, warning_type):
-    return next(i for i, w in enumerate(view.warnings_shown()) if w["type"] == warning_type)
+def _key_of(view, warning_type):
+    return next(w.key for w in view.warnings_shown() if w.type == warning_type)
 
 
 def test_dashboard_lists_the_warnings_and_enter_opens_the_receipt(qtbot, ctx):
     letter_id, receipt_id, _ = _rule_vault(ctx.vault)
     view = _open_dashboard(qtbot, ctx)
-    types = {w["type"] for w in view.warnings_shown()}
+    types = {w.type for w in view.warnings_shown()}
     assert {"purchase_before_letter", "letter_incomplete"} <= types
-    assert view.warnings_shown()[0]["severity"] == "error"  # most urgent first
-    assert view.attention.item(0).icon().isNull() is False
+    assert view.warnings_shown()[0].severity == "error"  # most urgent group first
+    assert view.model.index(0, 0).data(Qt.ItemDataRole.DecorationRole).isNull() is False
 
-    view.attention.setFocus()
-    view.attention.setCurrentRow(_row_of(view, "purchase_before_letter"))
+    view.tree.setFocus()
+    assert view.select_warning(_key_of(view, "purchase_before_letter"))
     with qtbot.waitSignal(ctx.recordRequested) as blocker:
-        qtbot.keyClick(view.attention, Qt.Key.Key_Return)
+        qtbot.keyClick(view.tree, Qt.Key.Key_Return)
     assert blocker.args == ["receipt", receipt_id]
 
-    view.attention.setCurrentRow(_row_of(view, "letter_incomplete"))
+    view.select_warning(_key_of(view, "letter_incomplete"))
     with qtbot.waitSignal(ctx.recordRequested) as blocker:
         view.open_button.click()
     assert blocker.args == ["letter", letter_id]
@@ -81,28 +115,126 @@ def test_dashboard_lists_the_warnings_and_enter_opens_the_receipt(qtbot, ctx):
 def test_delete_dismisses_a_warning_and_it_can_be_restored(qtbot, ctx):
     _rule_vault(ctx.vault)
     view = _open_dashboard(qtbot, ctx)
-    row = _row_of(view, "letter_incomplete")
-    key = view.warnings_shown()[row]["key"]
-    view.attention.setFocus()
-    view.attention.setCurrentRow(row)
-    qtbot.keyClick(view.attention, Qt.Key.Key_Delete)
-    qtbot.waitUntil(lambda: key not in {w["key"] for w in view.warnings_shown()})
+    key = _key_of(view, "letter_incomplete")
+    view.tree.setFocus()
+    view.select_warning(key)
+    qtbot.keyClick(view.tree, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: key not in {w.key for w in view.warnings_shown()})
     assert key not in {coverage.warning_key(w) for w in coverage.check(ctx.vault, include_dismissed=False)}
 
     view.show_dismissed.setChecked(True)
-    qtbot.waitUntil(lambda: key in {w["key"] for w in view.warnings_shown()})
-    view.attention.setCurrentRow(_row_of(view, "letter_incomplete"))
+    qtbot.waitUntil(lambda: key in {w.key for w in view.warnings_shown()})
+    view.select_warning(key)
     assert view.dismiss_button.text() == "&Restore"
     view.dismiss_button.click()
-    qtbot.waitUntil(lambda: not any(w["dismissed"] for w in view.warnings_shown()))
+    qtbot.waitUntil(lambda: not any(w.dismissed for w in view.warnings_shown()))
     assert key in {coverage.warning_key(w) for w in coverage.check(ctx.vault, include_dismissed=False)}
+
+
+def test_warnings_are_grouped_by_kind_and_person_and_fetched_when_a_group_opens(qtbot, ctx):
+    n = CHILD_PAGE + 30
+    _many_warnings_vault(ctx.vault, n)
+    view = _open_dashboard(qtbot, ctx)
+    model = view.model
+    warnings = coverage.check(ctx.vault, include_dismissed=False)
+    assert len(warnings) > EXPAND_ALL_UNDER
+    # one group per (kind, person), with the count check gives
+    groups = {(g.type, g.person): g.count for g in model.groups()}
+    assert sum(groups.values()) == len(warnings)
+    assert Counter(w.type for w in warnings) == Counter(
+        {t: sum(c for (kind, _p), c in groups.items() if kind == t) for t, _ in groups}
+    )
+    assert groups[("needs_lmn_missing", helpers.PATIENT)] == n
+    assert groups[("needs_lmn_missing", "Jamie Rivera")] == 1
+    big = next(i for i, g in enumerate(model.groups()) if g.count == n)
+    shown = model.index(big, 0).data()
+    assert "No letter for an item that needs one" in shown and helpers.PATIENT in shown and f"({n}" in shown
+
+    # collapsed: no warning rows exist until the group is opened, then a page at a time
+    parent = model.group_index(big)
+    assert model.rowCount(parent) == 0
+    view.tree.expand(parent)
+    qtbot.waitUntil(lambda: model.rowCount(parent) > 0)
+    assert model.rowCount(parent) == CHILD_PAGE + 1  # and a "Show more" row
+    more = model.index(CHILD_PAGE, 0, parent)
+    assert model.is_more_row(more) and more.data() == "Show 30 more of 30 left… (Enter)"
+    view.tree.setFocus()
+    view.tree.setCurrentIndex(more)
+    qtbot.keyClick(view.tree, Qt.Key.Key_Return)
+    assert model.rowCount(parent) == n and not model.is_more_row(model.index(n - 1, 0, parent))
+    assert {model.warning_at(model.index(r, 0, parent)).key for r in range(n)} == {
+        coverage.warning_key(w) for w in warnings if w.type == "needs_lmn_missing" and w.receipt_id
+    } - {w.key for w in view.warnings_shown() if w.person == "Jamie Rivera"}
+
+
+def test_the_filter_keeps_the_warnings_that_say_every_word(qtbot, ctx):
+    _many_warnings_vault(ctx.vault, 20)
+    view = _open_dashboard(qtbot, ctx)
+    everything = view.warnings_shown()
+    qtbot.keyClicks(view.filter_edit, "jamie")
+    qtbot.waitUntil(lambda: len(view.warnings_shown()) < len(everything))
+    assert {w.person for w in view.warnings_shown()} == {"Jamie Rivera"}
+    view.filter_edit.clear()
+    qtbot.keyClicks(view.filter_edit, "gym 1")
+    # every word somewhere in the warning, its person or its kind's title
+    expected = [
+        w
+        for w in everything
+        if all(word in f"{w.message} {w.person} {dashboard.WARNING_TITLES[w.type]}".casefold() for word in ("gym", "1"))
+    ]
+    qtbot.waitUntil(lambda: {w.key for w in view.warnings_shown()} == {w.key for w in expected})
+    assert 0 < len(expected) < len(everything)
+
+
+def test_a_selected_group_is_dismissed_at_once_and_undo_restores_it(qtbot, ctx):
+    n = 30
+    _many_warnings_vault(ctx.vault, n)
+    view = _open_dashboard(qtbot, ctx)
+    big = next(i for i, g in enumerate(view.model.groups()) if g.count == n)
+    keys = {w.key for w in view.model.groups()[big].rows}
+    # a group and one warning of another group, chosen together
+    view.tree.selectionModel().select(
+        view.model.group_index(big), QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    )
+    other = next(w for w in view.warnings_shown() if w.person == "Jamie Rivera")
+    other_index = view.model.index_of(other.key)
+    view.tree.selectionModel().select(
+        other_index, QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    )
+    assert {w.key for w in view.selected_warnings()} == keys | {other.key}
+    assert view.dismiss_button.text() == f"&Dismiss {n + 1}"
+    view.dismiss_button.click()
+
+    def dismissed() -> frozenset[str]:
+        with ctx.vault.session() as session:
+            return coverage.dismissed_keys(session)
+
+    qtbot.waitUntil(lambda: keys | {other.key} <= dismissed())
+    qtbot.waitUntil(lambda: not ({w.key for w in view.warnings_shown()} & keys))
+    stack = undo.stack(ctx)
+    assert stack.undoText() == f"Dismiss {n + 1} warnings"
+    stack.undo()
+    qtbot.waitUntil(lambda: not (keys & dismissed()))
+    qtbot.waitUntil(lambda: keys <= {w.key for w in view.warnings_shown()})
+    stack.redo()
+    qtbot.waitUntil(lambda: keys <= dismissed())
+
+    # restore them all from the dismissed list
+    view.show_dismissed.setChecked(True)
+    qtbot.waitUntil(lambda: keys <= {w.key for w in view.warnings_shown() if w.dismissed})
+    group = next(i for i, g in enumerate(view.model.groups()) if {r.key for r in g.rows} == keys)
+    view.tree.selectionModel().select(
+        view.model.group_index(group),
+        QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+    )
+    assert view.dismiss_button.text() == f"&Restore {n}"
+    view.dismiss_button.click()
+    qtbot.waitUntil(lambda: not (keys & dismissed()))
 
 
 def test_totals_and_chart_of_the_account(qtbot, ctx):
     _rule_vault(ctx.vault)
-    from hsawallet.ui.views.dashboard import load_dashboard
-
-    data = load_dashboard(ctx.vault, today=date(2026, 6, 1))
+    data = dashboard.load(ctx.vault, today=date(2026, 6, 1))
     (line,) = data.totals
     assert (line.account, str(line.spent), str(line.covered), str(line.unclaimed)) == (
         "Family HSA",
@@ -110,10 +242,45 @@ def test_totals_and_chart_of_the_account(qtbot, ctx):
         "95.00",
         "95.00",
     )
-    assert [(g.label, [str(v) for v in g.values]) for g in data.chart] == [("Family HSA 2026", ["0", "95.00"])]
+    assert [(b.label, str(b.claimed), str(b.unclaimed)) for b in data.chart] == [("Family HSA 2026", "0", "95.00")]
+    assert not data.first_run
 
     view = _open_dashboard(qtbot, ctx)
     assert view.totals.item(0, 0).text() == "Family HSA"
+
+
+def test_an_empty_vault_shows_the_first_steps(qtbot, window):
+    ctx = window.ctx
+    view = window.show_section("dashboard")
+    qtbot.waitUntil(lambda: view.left.currentWidget() is view.first_run)
+    assert [m.text() for m in view.first_run.step_marks] == ["1", "2", "3"]
+    assert view.first_run.isVisible() and not view.attention_box.isVisible()
+
+    view.first_run.people_button.click()
+    assert window.current_section() == "people"
+    helpers.add_household(ctx.vault)
+    ctx.bridge.peopleChanged.emit()
+    window.show_section("dashboard")
+    qtbot.waitUntil(lambda: view.first_run.step_marks[0].text() == "✓")
+    assert view.left.currentWidget() is view.first_run  # no documents yet
+
+    _rule_vault_documents_only(ctx.vault)
+    ctx.bridge.documentsChanged.emit()
+    qtbot.waitUntil(lambda: view.left.currentWidget() is view.attention_box)
+    qtbot.waitUntil(lambda: view.model.rowCount() > 0)
+
+
+def _rule_vault_documents_only(vault):
+    helpers.insert_receipt(
+        vault,
+        document_name="gym.pdf",
+        merchant="Harborview Fitness Club",
+        on=date(2026, 2, 10),
+        person_id=None,
+        account_id=None,
+        items=[("Personal training", "85.00", "fitness", True)],
+    )
+    helpers.recompute(vault)
 
 
 def test_main_window_shows_the_record_behind_a_warning(qtbot, ctx):
@@ -123,19 +290,19 @@ def test_main_window_shows_the_record_behind_a_warning(qtbot, ctx):
     window = MainWindow(ctx)
     qtbot.addWidget(window)
     window.show()
-    dashboard = window.show_section("dashboard")
-    qtbot.waitUntil(lambda: dashboard.attention.count() > 0)
+    board = window.show_section("dashboard")
+    qtbot.waitUntil(lambda: board.model.rowCount() > 0)
 
-    dashboard.attention.setCurrentRow(_row_of(dashboard, "purchase_before_letter"))
-    dashboard.open_warning(dashboard.attention.currentItem())
+    board.select_warning(_key_of(board, "purchase_before_letter"))
+    board.open_current()
     assert window.current_section() == "receipts"
     receipts = window.view("receipts")
     qtbot.waitUntil(lambda: (receipts.current_receipt() or {}).get("id") == receipt_id)
     assert receipts.table.current_id() == receipt_id
 
     window.show_section("dashboard")
-    dashboard.attention.setCurrentRow(_row_of(dashboard, "letter_incomplete"))
-    dashboard.open_warning(dashboard.attention.currentItem())
+    board.select_warning(_key_of(board, "letter_incomplete"))
+    board.open_current()
     assert window.current_section() == "letters"
     letters = window.view("letters")
     qtbot.waitUntil(lambda: (letters.current_letter() or {}).get("id") == letter_id)

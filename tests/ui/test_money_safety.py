@@ -166,7 +166,7 @@ def test_a_manual_link_outside_the_letter_terms_asks_first_and_stays_marked(qtbo
 
     dashboard = window.show_section("dashboard")
     qtbot.waitUntil(
-        lambda: any(w["type"] == "manual_link_outside_terms" for w in dashboard.warnings_shown()), timeout=20000
+        lambda: any(w.type == "manual_link_outside_terms" for w in dashboard.warnings_shown()), timeout=20000
     )
 
 
@@ -208,11 +208,10 @@ def test_a_dismissed_warning_still_guards_the_export(qtbot, ctx, tmp_path):
     qtbot.addWidget(window)
     window.show()
     dashboard = window.show_section("dashboard")
-    qtbot.waitUntil(lambda: any(w["type"] == "letter_incomplete" for w in dashboard.warnings_shown()), timeout=20000)
-    row = next(i for i, w in enumerate(dashboard.warnings_shown()) if w["type"] == "letter_incomplete")
-    dashboard.attention.setCurrentRow(row)
+    qtbot.waitUntil(lambda: any(w.type == "letter_incomplete" for w in dashboard.warnings_shown()), timeout=20000)
+    dashboard.select_warning(next(w.key for w in dashboard.warnings_shown() if w.type == "letter_incomplete"))
     dashboard.dismiss_button.click()
-    qtbot.waitUntil(lambda: all(w["type"] != "letter_incomplete" for w in dashboard.warnings_shown()), timeout=20000)
+    qtbot.waitUntil(lambda: all(w.type != "letter_incomplete" for w in dashboard.warnings_shown()), timeout=20000)
 
     view = window.show_section("claims")
     qtbot.waitUntil(lambda: view.expenses.rowCount() == 1 and view.warnings.count() > 0, timeout=20000)
@@ -300,23 +299,24 @@ def test_a_letter_for_someone_not_in_people_covers_nothing_until_added_or_assign
     window.show()
     dashboard = window.show_section("dashboard")
     qtbot.waitUntil(
-        lambda: sum(w["type"] == "letter_unknown_person" for w in dashboard.warnings_shown()) == 2, timeout=20000
+        lambda: sum(w.type == "letter_unknown_person" for w in dashboard.warnings_shown()) == 2, timeout=20000
     )
 
     def select_unknown(letter_id):
-        row = next(
-            i
-            for i, w in enumerate(dashboard.warnings_shown())
-            if w["type"] == "letter_unknown_person" and w["letter_id"] == letter_id
+        dashboard.select_warning(
+            next(
+                w.key
+                for w in dashboard.warnings_shown()
+                if w.type == "letter_unknown_person" and w.letter_id == letter_id
+            )
         )
-        dashboard.attention.setCurrentRow(row)
 
     select_unknown(kevins)
     assert dashboard.add_person_button.isVisible() and dashboard.assign_button.isVisible()
     assert dashboard.add_person_button.text() == "&Add Kevin Young to People"
     dashboard.add_person_button.click()
     qtbot.waitUntil(
-        lambda: sum(w["type"] == "letter_unknown_person" for w in dashboard.warnings_shown()) == 1, timeout=20000
+        lambda: sum(w.type == "letter_unknown_person" for w in dashboard.warnings_shown()) == 1, timeout=20000
     )
     assert link(pillow_id)["status"] == "covered"
     assert "covered by Laura M. Bennett's letter for Kevin Young, 2026-02-01 to 2027-01-31" in link(pillow_id)["reason"]
@@ -325,7 +325,7 @@ def test_a_letter_for_someone_not_in_people_covers_nothing_until_added_or_assign
     action = next(a for a in dashboard.assign_menu.actions() if a.text() == "Sam Whitfield")
     action.trigger()
     qtbot.waitUntil(
-        lambda: not any(w["type"] == "letter_unknown_person" for w in dashboard.warnings_shown()), timeout=20000
+        lambda: not any(w.type == "letter_unknown_person" for w in dashboard.warnings_shown()), timeout=20000
     )
     assert (link(insoles_id)["status"], link(insoles_id)["letter_id"]) == ("covered", nicknamed)
     assert "for Sam Whitfield" in link(insoles_id)["reason"]
