@@ -59,9 +59,26 @@ class WarningRow:
 
 @dataclass(frozen=True, slots=True)
 class WarningGroup:
+    """Warnings of one kind about one person; the summary is worked out once, on the worker."""
+
     type: str
     person: str
     rows: tuple[WarningRow, ...]
+    severity: str  # the most severe of its rows
+    urgent: int  # errors not dismissed
+    due: date | None  # the earliest due day
+
+    @classmethod
+    def of(cls, kind: str, person: str, rows: Iterable[WarningRow]) -> WarningGroup:
+        ordered = tuple(sorted(rows, key=_order))
+        return cls(
+            kind,
+            person,
+            ordered,
+            min((r.severity for r in ordered), key=severity_rank, default=Severity.WARNING),
+            sum(1 for r in ordered if r.severity == Severity.ERROR and not r.dismissed),
+            min((r.due for r in ordered if r.due), default=None),
+        )
 
     @property
     def title(self) -> str:
@@ -70,14 +87,6 @@ class WarningGroup:
     @property
     def count(self) -> int:
         return len(self.rows)
-
-    @property
-    def urgent(self) -> int:
-        return sum(1 for r in self.rows if r.severity == Severity.ERROR and not r.dismissed)
-
-    @property
-    def severity(self) -> str:
-        return min((r.severity for r in self.rows), key=severity_rank, default=Severity.WARNING)
 
 
 @dataclass
@@ -137,7 +146,7 @@ def group_warnings(rows: Iterable[WarningRow]) -> list[WarningGroup]:
     grouped: dict[tuple[str, str], list[WarningRow]] = defaultdict(list)
     for row in rows:
         grouped[(row.type, row.person)].append(row)
-    groups = [WarningGroup(kind, person, tuple(sorted(found, key=_order))) for (kind, person), found in grouped.items()]
+    groups = [WarningGroup.of(kind, person, found) for (kind, person), found in grouped.items()]
     kinds = list(WarningType)
     groups.sort(
         key=lambda g: (
@@ -161,7 +170,7 @@ def filter_groups(groups: Sequence[WarningGroup], words: str) -> list[WarningGro
         prefix = f"{group.title} {group.person}".casefold()
         kept = tuple(r for r in group.rows if all(n in prefix or n in r.message.casefold() for n in needles))
         if kept:
-            out.append(WarningGroup(group.type, group.person, kept))
+            out.append(WarningGroup.of(group.type, group.person, kept))
     return out
 
 

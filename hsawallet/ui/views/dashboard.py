@@ -187,7 +187,7 @@ class WarningTreeModel(QAbstractItemModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             if index.column() == 1:
-                due = warning.due if warning else min((r.due for r in group.rows if r.due), default=None)
+                due = warning.due if warning else group.due
                 return due.isoformat() if due else ""
             return warning_text(warning) if warning else group_text(group)
         if role == WARNING_ROLE:
