@@ -55,6 +55,7 @@ class WarningRow:
     amount: Decimal | None = None
     patient_name: str | None = None  # letter_unknown_person: the name the letter prints
     letter_file: str | None = None
+    provider: str | None = None  # the letter's
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,12 +178,13 @@ def filter_groups(groups: Sequence[WarningGroup], words: str) -> list[WarningGro
 def _warning_rows(session: Session, warnings: list[Warning], dismissed: frozenset[str]) -> list[WarningRow]:
     names = {p.id: p.name for p in session.exec(select(Person))}
     receipt_people = dict(session.exec(select(Receipt.id, Receipt.person_id)).all())
+    letter_files = dict(
+        session.exec(select(Letter.id, Document.file_name).join(Document, col(Document.id) == Letter.document_id)).all()
+    )
     letters = {
-        letter_id: (person_id, patient, file_name)
-        for letter_id, person_id, patient, file_name in session.exec(
-            select(Letter.id, Letter.person_id, Letter.patient_name, Document.file_name).join(
-                Document, col(Document.id) == Letter.document_id
-            )
+        letter_id: (person_id, patient, letter_files.get(letter_id), provider)
+        for letter_id, person_id, patient, provider in session.exec(
+            select(Letter.id, Letter.person_id, Letter.patient_name, Letter.provider_name)
         )
     }
     rows = []
@@ -211,6 +213,7 @@ def _warning_rows(session: Session, warnings: list[Warning], dismissed: frozense
                 amount=warning.amount,
                 patient_name=letter[1] if letter is not None else None,
                 letter_file=letter[2] if letter is not None else None,
+                provider=letter[3] if letter is not None else None,
             )
         )
     return rows
@@ -271,8 +274,8 @@ def load(vault: Vault, *, today: date | None = None, include_dismissed: bool = F
             stake = f"${row.amount:,.2f}" if row.amount is not None else "money"
             what = f"Claim deadline: {stake} unclaimed"
         else:
-            whose = row.person if row.person != HOUSEHOLD else (row.letter_file or "a letter")
-            what = f"{whose}'s letter expires" if row.person != HOUSEHOLD else f"Letter {whose} expires"
+            whose = f"{row.person}'s letter" if row.person != HOUSEHOLD else f"Letter {row.letter_file or ''}".strip()
+            what = f"{whose} from {row.provider} expires" if row.provider else f"{whose} expires"
         data.deadlines.append(Deadline(row.due, what, row))
     data.deadlines.sort(key=lambda d: d.due)
     return data

@@ -360,6 +360,13 @@ class DashboardView(QWidget):
         attention_layout = QVBoxLayout(self.attention_box)
         attention_layout.addWidget(self.filter_edit)
         attention_layout.addWidget(self.tree, 1)
+        # the selected warning in full (rows are one line, cut short)
+        self.details = QLabel()
+        self.details.setWordWrap(True)
+        self.details.setTextFormat(Qt.TextFormat.PlainText)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details.setAccessibleName("Selected warning")
+        attention_layout.addWidget(self.details)
         attention_layout.addLayout(buttons)
         delete = QShortcut(QKeySequence(Qt.Key.Key_Delete), self.tree)
         delete.setContext(Qt.ShortcutContext.WidgetShortcut)
@@ -655,9 +662,21 @@ class DashboardView(QWidget):
         )
         self.loaded.emit()
 
+    @staticmethod
+    def _details_text(selected: list[WarningRow]) -> str:
+        if not selected:
+            return "Select a warning to see it in full; select a group to act on all of its warnings."
+        if len(selected) > 1:
+            return f"{len(selected)} warnings selected: Dismiss (Delete) hides them all; Ctrl+Z undoes."
+        warning = selected[0]
+        extra = [f"due {warning.due.isoformat()}" if warning.due else "", "dismissed" if warning.dismissed else ""]
+        tail = " · ".join(e for e in extra if e)
+        return warning.message + (f"  ({tail})" if tail else "")
+
     def _update_buttons(self) -> None:
         selected = self.selected_warnings()
         one = selected[0] if len(selected) == 1 else None
+        self.details.setText(self._details_text(selected))
         self.open_button.setEnabled(one is not None and record_for_warning(one) is not None)
         self.dismiss_button.setEnabled(bool(selected))
         restore = bool(selected) and all(w.dismissed for w in selected)

@@ -215,7 +215,7 @@ class LettersView(QWidget):
         find = QShortcut(QKeySequence("Ctrl+Shift+F"), self)
         find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         find.activated.connect(lambda: (self.filter_edit.setFocus(), self.filter_edit.selectAll()))
-        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
         ctx.bridge.documentsChanged.connect(self.reload)
         ctx.bridge.linksChanged.connect(self.reload)
         ctx.bridge.peopleChanged.connect(self.reload)

@@ -296,7 +296,7 @@ class ReceiptsView(QWidget):
         find = QShortcut(QKeySequence("Ctrl+Shift+F"), self)
         find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         find.activated.connect(lambda: (self.filter_edit.setFocus(), self.filter_edit.selectAll()))
-        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
         self.setTabOrder(self.filter_edit, self.table)
 
         ctx.bridge.documentsChanged.connect(self.reload)
