@@ -88,10 +88,12 @@ class LazyTableModel(QAbstractTableModel):
         self._generation += 1
         generation, sort, descending, words = self._generation, self._sort_name(), self.descending, self.words
         self.loading = True
-        self._run(
-            lambda session: self._ids_query(session, sort, descending, words),
-            lambda ids: self._set_ids(ids, generation),
-        )
+
+        def ids_and_rows(session: Session) -> tuple[list[int], dict[int, int]]:
+            ids = self._ids_query(session, sort, descending, words)
+            return ids, {record_id: row for row, record_id in enumerate(ids)}  # built here, not on the UI thread
+
+        self._run(ids_and_rows, lambda found: self._set_ids(found[0], found[1], generation))
 
     def refresh(self) -> None:
         """The records changed: forget the fetched rows and ask for the ids again."""
@@ -114,12 +116,12 @@ class LazyTableModel(QAbstractTableModel):
         self.sort_column, self.descending = column, descending
         self.reload()
 
-    def _set_ids(self, ids: list[int], generation: int) -> None:
+    def _set_ids(self, ids: list[int], row_of: dict[int, int], generation: int) -> None:
         if generation != self._generation:
             return
         self.beginResetModel()
-        self._ids = list(ids)
-        self._row_of = {record_id: row for row, record_id in enumerate(self._ids)}
+        self._ids = ids
+        self._row_of = row_of
         self._pending.clear()
         self.loading = False
         self.loaded_once = True
