@@ -6,7 +6,7 @@ the user can link it to a letter by hand, unlink it, or give it back to the auto
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -115,6 +115,32 @@ def letter_choice_label(letter: dict) -> str:
     return f"#{letter['id']} {who}, {span} ({cats})"
 
 
+class LetterChoices(QAbstractListModel):
+    """The letters to link an item to, for the combo: replaced in one step (a vault can hold thousands)."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._choices: list[tuple[str, int | None]] = [("No letters in the vault yet", None)]
+
+    def set_letters(self, letters: list[dict]) -> None:
+        self.beginResetModel()
+        self._choices = [(letter_choice_label(l), l["id"]) for l in letters] or [("No letters in the vault yet", None)]
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._choices)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        label, letter_id = self._choices[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return label
+        if role == Qt.ItemDataRole.UserRole:
+            return letter_id
+        return None
+
+
 class _CategoryDelegate(QStyledItemDelegate):
     """A combo of the known categories for the Category column."""
 
@@ -195,6 +221,8 @@ class ReceiptsView(QWidget):
         self._load_category_names()
 
         self.letter_combo = QComboBox()
+        self.letter_choices = LetterChoices(self.letter_combo)
+        self.letter_combo.setModel(self.letter_choices)
         self.letter_combo.setMinimumContentsLength(16)
         self.letter_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.letter_combo.setAccessibleName("Letter to link")
@@ -500,11 +528,7 @@ class ReceiptsView(QWidget):
 
     def _fill_letter_combo(self) -> None:
         current = self.letter_combo.currentData()
-        self.letter_combo.clear()
-        for letter in self._letters:
-            self.letter_combo.addItem(letter_choice_label(letter), letter["id"])
-        if not self._letters:
-            self.letter_combo.addItem("No letters in the vault yet", None)
+        self.letter_choices.set_letters(self._letters)
         position = self.letter_combo.findData(current)
         if position >= 0:
             self.letter_combo.setCurrentIndex(position)
