@@ -1,7 +1,8 @@
 """Field accuracy of document reading, per family: the synthetic corpora and real SROIE receipts.
 
     .venv/bin/python bench/accuracy.py [--family corpus,corpus2,sroie] [--only text_pdf,scan_pdf,photo]
-                                       [--limit N] [--workers 2] [--misses] [--json FILE]
+                                       [--kind receipt,letter,other] [--limit N] [--workers 2] [--misses]
+                                       [--json FILE]
 
 Families (each skipped when absent): ../shared/corpus, ../shared/corpus2 (same format, other
 templates) and the 120 real SROIE receipts in ../shared/realdata/sroie, reported whole and as
@@ -367,13 +368,15 @@ def figures(tally: Tally) -> dict:
 # ---------------------------------------------------------------- documents
 
 
-def corpus_jobs(folder: Path, limit: int | None, only: set[str]) -> list[tuple[Path, dict]]:
+def corpus_jobs(folder: Path, limit: int | None, only: set[str], kinds: set[str]) -> list[tuple[Path, dict]]:
     manifest = json.loads((folder / "manifest.json").read_text())
     jobs = []
     for entry in manifest["documents"]:
         if entry["rendering"] not in only or entry.get("duplicate_of"):
             continue  # an exact copy is read once, as the outside check counts
         truth = json.loads((folder / entry["json"]).read_text())
+        if truth["kind"] not in kinds:
+            continue
         jobs.append((folder / entry["file"], truth))
     return jobs[:limit] if limit else jobs
 
@@ -391,6 +394,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--family", default=",".join(FAMILIES), help="families to read (corpus,corpus2,sroie)")
     parser.add_argument("--only", default=",".join(RENDERINGS), help="renderings of the corpora to read")
+    parser.add_argument(
+        "--kind", default="receipt,letter,other", help="true kinds of the corpora's documents to read (e.g. letter)"
+    )
     parser.add_argument("--limit", type=int, help="read at most N documents of each family")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--no-sroie", action="store_true", help="same as leaving sroie out of --family")
@@ -422,7 +428,7 @@ def main(argv: list[str] | None = None) -> int:
             if not (folder / "manifest.json").exists():
                 print(f"{family}: {folder} absent, skipped")
                 continue
-            jobs = corpus_jobs(folder, args.limit, set(args.only.split(",")))
+            jobs = corpus_jobs(folder, args.limit, set(args.only.split(",")), set(args.kind.split(",")))
             print(f"{family}: reading {len(jobs)} documents ...", flush=True)
             results = read_documents([(path, "mdy") for path, _ in jobs], args.workers)
             for (_path, truth), result in zip(jobs, results):
