@@ -223,7 +223,7 @@ def _prose(doc: LetterDoc, found: _Items) -> None:
 
 def _labelled(doc: LetterDoc, found: _Items) -> None:
     label = re.compile(
-        r"^\W*(?:recommended\s+(?:items?|services?|treatments?|equipment)(?:\s+or\s+services?)?|items?\s*(?:or|/)\s*services?"
+        r"^\W*(?:recommended\s+(?:items?|services?|treatments?|equipment)(?:\s+or\s+services?)?|items?(?:\s*(?:or|/)\s*services?)?"
         r"|rx|prescription|prescribed|recommendations?|orders?|treatment|therapy|equipment|supplies)"
         r"(?:\s+(?:ordered|prescribed|recommended|requested|needed))?(?:\s*\d)?\s*[:\-]\s*(\S.*)$",
         _I,

@@ -77,8 +77,11 @@ def decide(evidence: list[Evidence], exclude: frozenset[str] | set[str] = frozen
 # ---- patient ---------------------------------------------------------------------------------
 
 _PATIENT_LABEL = re.compile(
-    r"(?<![\w-])(?:patient|client)(?:'s)?(?:\s+(?:full\s+|legal\s+)?name)?(?:\s*\((?:last|first)[^)]*\))?\s*[:#\-–]?"
-    r"|\bname\s+of\s+(?:the\s+)?patient\s*[:\-–]?",
+    r"(?<![\w-])(?:patient|client)(?:'s)?(?:\s+(?:full\s+|legal\s+)?name)?(?:\s*\([^)]{0,40}\))?\s*[:#\-–]?"
+    r"|\bname\s+of\s+(?:the\s+)?(?:patient|(?:person|individual)\s+(?:receiving|being\s+treated|treated))\b[^:]{0,20}[:\-–]"
+    # a plan's form asks for the person treated, who may be the holder's dependent
+    r"|\b(?:person|individual|dependent|family\s+member)\s+(?:receiving|being\s+treated|treated|who\s+(?:received|receives))\b[^:]{0,20}:"
+    r"|\bdependent(?:'s)?\s+name\s*:",
     _I,
 )
 # the insured person a plan's form names: usually, not always, the patient
@@ -137,7 +140,11 @@ def find_patient(
                 value = text[match.end() :]
                 span = name_at(value)
                 if span and not credentials_after(value, span.end):
-                    evidence.append(Evidence(span.text, 0.85, "form", line=index))
+                    # the account holder's own name: the patient only when no one else is named
+                    holder = re.search(
+                        r"participant|employee|account\s+holder|subscriber|member|insured", text[: match.start()], _I
+                    )
+                    evidence.append(Evidence(span.text, 0.7 if holder else 0.85, "form", line=index))
     for index, value in doc.labelled(_MEMBER_LABEL):
         span = name_at(value)
         if span and not credentials_after(value, span.end):

@@ -558,3 +558,38 @@ def test_items_the_prose_says_the_patient_would_benefit_from():
         body=ABOUT + " She would benefit medically from a gym membership and a structured weight loss program."
     )
     assert letter.categories == ["fitness", "weight_loss"]
+
+
+PLAN_FORM = """\
+Flexible Spending Account - Letter of Medical Necessity
+Participant name: Rosalind Achterberg    Employer: Kestrel Logistics
+{who}
+Condition: obstructive sleep apnea (G47.33)
+Item: CPAP machine and supplies
+Provider name: Cornelius Vandersloot    Credentials: DO
+License # ME-7781    NPI 1234567893    Phone (207) 555-0177
+Provider signature: Cornelius Vandersloot    Date: 04/02/2026
+"""
+
+
+@pytest.mark.parametrize(
+    "who",
+    [
+        "Name of person receiving treatment: Benedikt Achterberg   Date of birth: 09/09/2012",
+        "Dependent name: Benedikt Achterberg   DOB: 09/09/2012",
+        "Patient (if other than participant): Benedikt Achterberg   Birth date 09/09/2012",
+        "Individual treated: Benedikt Achterberg (DOB 09/09/2012)",
+    ],
+)
+def test_a_plan_form_names_the_person_treated_apart_from_the_account_holder(who):
+    letter = parse_letter(text(PLAN_FORM.format(who=who)))
+    assert letter.patient_name == "Benedikt Achterberg"
+    assert letter.patient_dob == date(2012, 9, 9)
+    assert letter.confidence["patient_name"] >= 0.8
+    assert letter.categories == ["cpap"]  # "Item:" labels what the form recommends
+
+
+def test_the_account_holder_alone_is_the_patient_doubtfully():
+    letter = parse_letter(text(PLAN_FORM.format(who="Patient is the participant: Yes")))
+    assert letter.patient_name == "Rosalind Achterberg"
+    assert letter.confidence["patient_name"] < 0.8
