@@ -24,8 +24,11 @@ _I = re.IGNORECASE
 _ISSUE_ROLES = (
     (
         re.compile(
-            r"date\s+of\s+(?:issue|letter|certification|attestation|signature)|(?:issue|letter|signature|attestation|certification|signing)\s+date"
-            r"|date\s+(?:issued|signed|written)|issued(?:\s+on)?|dated|written\s+on",
+            r"date\s+of\s+(?:(?:this|the)\s+)?(?:issue|letter|certification|attestation|signature)"
+            r"|(?:issue|letter|signature|attestation|certification|signing)\s+date"
+            r"|date\s+(?:issued|signed|written|completed|prepared|attested|certified)|issued(?:\s+on)?|dated|written\s+on"
+            # right before the date only: "she completed 12 weeks of therapy on 1/15" is no issue
+            r"|\b(?:completed|prepared|attested|certified|written)(?:\s+(?:on|this))?\s*:?\s*$",
             _I,
         ),
         0.9,
@@ -35,7 +38,7 @@ _ISSUE_ROLES = (
 )
 _NOT_ISSUE = re.compile(
     r"birth|\bdob\b|born|visit|exam|seen|service|consult|appointment|evaluat|last|recent|since|admi|discharge"
-    r"|through|thru|until|till|expir|\bexp\b|end\s+date|valid\s+(?:to|through|until)|rev\.?|revis|form|printed|fax|statement|period\s*$",
+    r"|through|thru|until|till|expir|\bexp\b|end\s+date|valid\s+(?:to|through|until)|rev\.?|revis|form\s*(?:rev|version|v\d|no\b|number|#|id\b|\d)|printed|fax|statement|period\s*$",
     _I,
 )
 # a dateline: the place the letter was written, then its date ("Bayport, Maine, March 3, 2026")
@@ -142,7 +145,9 @@ _VALIDITY_SENTENCE = re.compile(
     r"\b(?:valid|in\s+effect|effective|current|appl(?:y|ies)|good|honou?r|relied|used?|cover(?:s|ing)?|remains?|stands?)\b",
     _I,
 )
-_THROUGH = re.compile(r"\b(?:through|thru|until|till|up\s+to|to)\s+(?:and\s+including\s+)?(?:the\s+)?(?=\w)", _I)
+_THROUGH = re.compile(
+    r"\b(?:through|thru|until|till|up\s+to|to|ending(?:\s+on)?)\s+(?:and\s+including\s+)?(?:the\s+)?(?=\w)", _I
+)
 _RANGE_LINE = re.compile(r"period|valid|effective|certif|cover|\bfrom\b", _I)
 _RANGE_JOIN = re.compile(r"^\s*(?:through|thru|until|till|to|[-–—])\s*$", _I)
 _WORD_NUMBERS = {
@@ -167,21 +172,21 @@ _WORD_NUMBERS = {
 _NUMBER = r"(\d{1,2}|" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")\b"
 _VALID_MONTHS = (
     re.compile(
-        rf"\b(?:valid(?:ity)?|good|effective|in\s+effect|current)\s*(?:period)?\s*(?:for|of|:)?\s*(?:a\s+(?:period|term)\s+of\s+)?{_NUMBER}\s*(?:\(\d+\)\s*)?[\s-]*(months?|years?)",
+        rf"\b(?:valid(?:ity)?|good|effective|in\s+effect|current|certification\s+period|length\s+of\s+(?:certification|validity))\s*(?:period)?\s*(?:for|of|:)?\s*(?:a\s+(?:period|term)\s+of\s+)?{_NUMBER}\s*(?:\(\d+\)\s*)?[\s-]*(months?|mos?\b\.?|years?)",
         _I,
     ),
     re.compile(
-        rf"(?:letter|certificat\w*|recommendation|attestation|form)\b[^.]{{0,40}}?\bfor\s+{_NUMBER}\s*(?:\(\d+\)\s*)?[\s-]*(months?|years?)\s+(?:from|after|following)",
+        rf"(?:letter|certificat\w*|recommendation|attestation|form)\b[^.]{{0,40}}?\bfor\s+{_NUMBER}\s*(?:\(\d+\)\s*)?[\s-]*(months?|mos?\b\.?|years?)\s+(?:from|after|following)",
         _I,
     ),
     re.compile(
-        rf"{_NUMBER}\s*(?:\(\d+\)\s*)?[\s-]*(months?|years?)\s+(?:from|after|following)\s+(?:the\s+)?(?:date|issue|signature|signing|it\s+was)",
+        rf"{_NUMBER}\s*(?:\(\d+\)\s*)?[\s-]*(months?|mos?\b\.?|years?)\s+(?:from|after|following)\s+(?:the\s+)?(?:date|issue|signature|signing|it\s+was)",
         _I,
     ),
     # "a 6-month validity", "expires in six months", "lapses after one year"
     re.compile(rf"\b{_NUMBER}[\s-]*(month|year)s?\s+(?:validity|valid|term|expiry|expiration)", _I),
     re.compile(
-        rf"\b(?:letter|it|this|recommendation|certificat\w*)\s+(?:expires?|lapses?|ends?|runs?\s+out)\s+(?:in|after)\s+{_NUMBER}\s*(?:\(\d+\)\s*)?[\s-]*(months?|years?)",
+        rf"\b(?:letter|it|this|recommendation|certificat\w*)\s+(?:expires?|lapses?|ends?|runs?\s+out)\s+(?:in|after)\s+{_NUMBER}\s*(?:\(\d+\)\s*)?[\s-]*(months?|mos?\b\.?|years?)",
         _I,
     ),
 )

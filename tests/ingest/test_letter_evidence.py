@@ -593,3 +593,51 @@ def test_the_account_holder_alone_is_the_patient_doubtfully():
     letter = parse_letter(text(PLAN_FORM.format(who="Patient is the participant: Yes")))
     assert letter.patient_name == "Rosalind Achterberg"
     assert letter.confidence["patient_name"] < 0.8
+
+
+FORM_WITH_DATES = """\
+Harborline Integrative Clinic
+Patient: Marisol Quintanilla   DOB 04/12/1979
+Last office visit: 02/20/2026
+{line}
+I recommend a supervised exercise program for knee osteoarthritis (M17.0); it is medically necessary.
+{validity}
+Thaddeus Ekwueme, MD   NPI 1234567893
+"""
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Date of this letter: 03/03/2026",
+        "Date completed: 03/03/2026",
+        "Form completed 3 March 2026 by the treating provider",
+        "Prepared 03/03/2026",
+        "Attested on 03/03/2026",
+    ],
+)
+def test_issue_date_from_other_role_words(line):
+    letter = parse_letter(text(FORM_WITH_DATES.format(line=line, validity="")))
+    assert letter.issue_date == date(2026, 3, 3)
+    assert letter.confidence["issue_date"] >= 0.8
+
+
+def test_a_completed_treatment_is_no_issue_date():
+    line = "She completed twelve weeks of therapy on 01/15/2026 with little change."
+    letter = parse_letter(text(FORM_WITH_DATES.format(line="Dated 03/03/2026\n" + line, validity="")))
+    assert letter.issue_date == date(2026, 3, 3)
+    assert letter.confidence["issue_date"] >= 0.8
+
+
+@pytest.mark.parametrize(
+    "validity, end",
+    [
+        ("Certification period: 6 mo.", date(2026, 9, 2)),
+        ("Length of certification: 6 months", date(2026, 9, 2)),
+        ("Valid for 6 mos", date(2026, 9, 2)),
+        ("This letter is valid for the current plan year ending 12/31/2026.", date(2026, 12, 31)),
+    ],
+)
+def test_validity_of_forms_and_plan_years(validity, end):
+    letter = parse_letter(text(FORM_WITH_DATES.format(line="Dated 03/03/2026", validity=validity)))
+    assert letter.valid_through == end
