@@ -90,11 +90,12 @@ _PATIENT = re.compile(
 )
 # The person a line is for, its label first with or without a colon: a statement's "Patient
 # DOE, JANE  Account # 123", a membership's "Member Jane Roe", a pharmacy label's "For: ROE, JANE".
-_PERSON_LABEL = re.compile(
-    r"^\W*(?:(?:patient|pt\.?|client|member|customer)(?:'s)?(?:\s+name)?|name\s+of\s+patient|for(?=\s*:)|for\s+patient)"
-    r"(?P<colon>\s*[:#])?\s*",
-    _I,
+_PERSON_WORDS = (
+    r"(?:(?:patient|pt\.?|client|member|customer)(?:'s)?(?:\s+name)?|name\s+of\s+patient|for(?=\s*:)|for\s+patient)"
 )
+_PERSON_LABEL = re.compile(rf"^\W*{_PERSON_WORDS}(?P<colon>\s*[:#])?\s*", _I)
+# with its colon the label may stand after other fields or OCR debris on the line ("Rx 55  For: ROE, JANE")
+_PERSON_LABEL_INSIDE = re.compile(rf"(?<=\s){_PERSON_WORDS}(?P<colon>\s*:)\s*", _I)
 # the next labelled field on the line ("Acct # 123", "DOB: ...", "Member no. 5"): the value ends there
 _NEXT_FIELD = re.compile(r"\s+[A-Za-z][A-Za-z.']*\s*(?:#|:|\bno\.)", _I)
 _HEADER_WORDS = re.compile(
@@ -289,7 +290,7 @@ def _find_patient(lines: list[_Line]) -> tuple[str | None, float]:
     from hsawallet.ingest.letter_entities import name_at  # it uses natural_name from here
 
     for line in lines:
-        label = _PERSON_LABEL.match(line.text)
+        label = _PERSON_LABEL.match(line.text) or _PERSON_LABEL_INSIDE.search(line.text)
         if label:
             value = line.text[label.end() :]
             field_after = _NEXT_FIELD.search(value)

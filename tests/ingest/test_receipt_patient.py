@@ -46,3 +46,11 @@ Qty 30 Amount due $12.40
 def test_a_label_word_that_starts_a_phrase_is_no_patient():
     for row in ("Patient Responsibility Amount 20.00", "Member Savings Applied 4.00", "Customer Copy"):
         assert parse_receipt(_page(_statement(row))).patient is None, row
+
+
+def test_a_labelled_person_after_other_fields_on_the_line():
+    text = """Riverbend Drug
+Rx 7730125   Refill 2 of 5   For: QUENNEVILLE, TOBIAS
+03/02/2026 Total $12.40
+"""
+    assert parse_receipt(_page(text)).patient == "Tobias Quenneville"
