@@ -78,6 +78,12 @@ _WEIGHED_RECEIPT_FIELDS = ("merchant", "date", "total", "subtotal", "tax", "card
 # Two engines reading a field differently is doubt, whichever is taken: below "sure" (0.8),
 # so the field is shown for review.
 DISAGREEMENT_CONFIDENCE = 0.7
+# Letters two readings of a name must share before one is taken for an extension of the other.
+MIN_NAME_LETTERS = 5
+# Letters in a hundred two readings of one name may differ by (misread letters, "&" read as "S").
+NEAR_NAME_SHARE = 0.1
+# An extension this short is a legal form or an edge mark, not words of the name ("Inc", "LLC").
+SHORT_TAIL_LETTERS = 4
 
 
 def weigh_second_reading(first: ReceiptFields, second: ReceiptFields) -> None:
@@ -88,6 +94,19 @@ def weigh_second_reading(first: ReceiptFields, second: ReceiptFields) -> None:
     for name in _WEIGHED_RECEIPT_FIELDS:
         mine, theirs = getattr(first, name), getattr(second, name)
         if theirs is None or mine == theirs or (isinstance(mine, str) and _letters(mine) == _letters(theirs)):
+            continue
+        if name == "merchant" and mine is not None and _one_extends_the_other(mine, theirs):
+            if _fuller_name(mine, theirs) != mine:
+                first.merchant = theirs
+                first.confidence[name] = second.confidence.get(name, 0.0)
+            continue
+        if name == "merchant" and mine is not None and _nearly_the_same(mine, theirs):
+            # a letter or two read differently: the reading that kept more of the spaces between
+            # words stands, else the more confident one; either way a letter is in doubt
+            my_confidence, their_confidence = first.confidence.get(name, 0.0), second.confidence.get(name, 0.0)
+            if (theirs.count(" "), their_confidence) > (mine.count(" "), my_confidence):
+                first.merchant, my_confidence = theirs, their_confidence
+            first.confidence[name] = min(my_confidence, DISAGREEMENT_CONFIDENCE)
             continue
         my_confidence, their_confidence = first.confidence.get(name, 0.0), second.confidence.get(name, 0.0)
         if mine is None:
@@ -101,6 +120,36 @@ def weigh_second_reading(first: ReceiptFields, second: ReceiptFields) -> None:
 
 def _letters(text: object) -> str:
     return re.sub(r"[\W_]+", "", str(text)).casefold()
+
+
+def _one_extends_the_other(mine: str, theirs: str) -> bool:
+    """Two readings of one name, one's letters all of the other's and more."""
+    shorter, longer = sorted((_letters(mine), _letters(theirs)), key=len)
+    return len(shorter) >= MIN_NAME_LETTERS and longer.startswith(shorter)
+
+
+def _nearly_the_same(mine: str, theirs: str) -> bool:
+    """Two readings of one name that differ in a letter or two ("STATIONERY & BOOKS" and
+    "STATIONERYSBOOKS"), compared without spaces and punctuation."""
+    from rapidfuzz.distance import Levenshtein
+
+    a, b = _letters(mine), _letters(theirs)
+    return min(len(a), len(b)) >= MIN_NAME_LETTERS and Levenshtein.distance(a, b) <= max(
+        1, int(NEAR_NAME_SHARE * max(len(a), len(b)))
+    )
+
+
+def _fuller_name(mine: str, theirs: str) -> str:
+    """Of two readings of one name, the one to keep. A tail of a few letters is a legal form the
+    line reader glued on ("PharmacyCorp"), or a mark at the paper's edge read as letters: the
+    shorter stands. A longer tail is words of the name that one reading left out ("... Strength
+    House" under a logo): the fuller stands."""
+    from hsawallet.ingest.receipt_merchant import extends_name
+
+    shorter, longer = sorted((mine, theirs), key=lambda text: len(_letters(text)))
+    if len(_letters(longer)) - len(_letters(shorter)) <= SHORT_TAIL_LETTERS and extends_name(longer, shorter):
+        return shorter
+    return longer  # also where the shorter stops inside a word: a name cut short ("Optom")
 
 
 # Fields that are read together: a group comes from the second pass only when the first

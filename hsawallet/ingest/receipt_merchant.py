@@ -19,6 +19,14 @@ from hsawallet.ingest.money import find_amounts
 _I = re.IGNORECASE
 
 HEADER_LINES = 12  # the merchant is printed in the first lines of the first page
+LOGO_REACH = 2  # a logo line and the fuller name under it stand within this many lines
+LOGO_GIVES_WAY = 0.6  # a short line that a fuller one repeats and extends is the logo, not the whole name
+FULLER_NAME = 0.4  # the line that repeats a short name and goes on is the name in full
+# A name is printed in capitals or with capital initials; in small letters it is a one-word logo at
+# most ("tidewell"), and a line of several words in small letters is a note, a slogan or a name
+# written on the slip, however large.
+LOWER_CASE_LOGO = 0.5
+LOWER_CASE_WORDS = 1.0
 
 # Legal forms ending a company name. A Malaysian "Sdn Bhd" / "Bhd" stays: that is how such a
 # firm is named on its receipts and in its register.
@@ -134,6 +142,8 @@ _SAID_FROM = re.compile(r"^\W*(?:receipt|invoice|order|purchase|payment|statemen
 _STREET_START = re.compile(r"\s\d{1,6}\s+[A-Z][a-z]+\s")  # "Strength House 1500 Lookout View Dr ..."
 _PHONE = re.compile(r"\(?\b\d{3}\)?[\s.-]?\d{3}[\s.-]\d{4}\b|\b(tel|phone|fax|ph)\b\s*[:.]?", _I)
 _WEB = re.compile(r"\b[\w-]+\.(com|net|org|example|co|my|shop|store|us)\b|@|www", _I)
+# a web address standing for the name ("shop.example"); its last part is letters ("80.00" is an amount)
+_DOMAIN_NAME = re.compile(r"(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}", _I)
 _NOT_NAME = re.compile(
     r"\b(thank|cashier|reg|trn|receipt\s*#|tel|gst\s*(id|no|reg)|table\s*(no|#|:)|salesperson|payment|visa|"
     r"mastercard|card|date|time|page|\d+\s*of\s*\d+|questions|contact|call|help|apt|suite)\b"
@@ -168,6 +178,18 @@ def _fold(text: str) -> str:
     return re.sub(r"[^a-z0-9&]+", " ", text.lower()).strip()
 
 
+# Where a line is cut into columns, in word heights: a gap this wide, or a change of print size
+# with a gap wider than a word space. An OCR word's box is its ink, so a word with a capital and a
+# descender stands taller than one without: a change of size alone is no column.
+COLUMN_GAP = 1.5
+SIZE_CHANGE = 0.3
+SPACED = 1.0
+
+
+def _min_height(*words) -> float:
+    return min(word.height for word in words)
+
+
 def _segments(line: Line) -> list[str]:
     """The line cut where a wide gap separates columns (measured boxes only), else the whole line."""
     if not line.measured or len(line.words) < 2:
@@ -175,7 +197,8 @@ def _segments(line: Line) -> list[str]:
     parts: list[list[str]] = [[line.words[0].text]]
     for before, word in zip(line.words, line.words[1:]):
         gap = word.x0 - before.x1
-        if gap > 1.5 * max(before.height, word.height) or abs(word.height - before.height) > 0.3 * before.height:
+        resized = abs(word.height - before.height) > SIZE_CHANGE * before.height
+        if gap > COLUMN_GAP * max(before.height, word.height) or (resized and gap > SPACED * _min_height(before, word)):
             parts.append([])
         parts[-1].append(word.text)
     return [" ".join(p) for p in parts]
@@ -228,8 +251,11 @@ def clean_name(text: str) -> str:
     tokens = [t for t in tokens if not (_WEB.search(t) and "." in t.strip("."))] or tokens  # "shop.example"
     # a full stop read inside a name ("NORTHSTAR. HEALTH")
     tokens = [t[:-1] if re.fullmatch(r"[A-Za-z]{4,}\.", t) and i < len(tokens) - 1 else t for i, t in enumerate(tokens)]
-    text = " ".join(tokens).replace("_", " ")
+    # a capital that the reading set apart from the rest of its word ("N utriCart Online")
+    text = re.sub(r"(?<![\w.&'])([A-Z]) (?=[a-z]{2,})", r"\1", " ".join(tokens)).replace("_", " ")
     text = re.sub(r"^[^\w(]+|[^\w).]+$", "", text.strip())
+    # a company's registration number after its name ("... Sdn Bhd 1110644-W")
+    text = re.sub(r"(?<=\D)\s+\d{5,}(?:-?[A-Z])?$", "", text)
     return " ".join(text.split())
 
 
@@ -292,7 +318,7 @@ def find_merchant(lines: list[Line]) -> tuple[str | None, float]:
     named = [_fold(strip_legal_suffix(n)) for n in _named_elsewhere(lines)]
     domains: list[str] = [c.value for c in domain_candidates(lines)]
 
-    candidates: list[tuple[float, int, str]] = []
+    candidates: list[tuple[float, int, str, float]] = []  # score, line, text, its print-size bonus
     for position, line in enumerate(head):
         following = head[position + 1].text if position + 1 < len(head) else ""
         for segment in _segments(line):
@@ -308,8 +334,9 @@ def find_merchant(lines: list[Line]) -> tuple[str | None, float]:
                 if _letters(previous) >= 3 and not _ADDRESS.search(previous) and not _PHONE.search(previous):
                     text = f"{previous} {text}"
             if not _plausible(text):
-                if re.fullmatch(r"(?:www\.)?[\w-]+(?:\.[\w-]+)+", text.strip(), _I) and position < 3:
-                    candidates.append((0.55 + _size_bonus(line, body), position, text.lower()))  # a domain as the name
+                if _DOMAIN_NAME.fullmatch(text.strip()) and position < 3:
+                    size = _size_bonus(line, body)
+                    candidates.append((0.55 + size, position, text.lower(), size))  # a domain as the name
                 continue
             score = 1.0 - 0.1 * position
             if LEGAL_FORM.search(text):
@@ -319,14 +346,14 @@ def find_merchant(lines: list[Line]) -> tuple[str | None, float]:
             elif BUSINESS_WORD.search(text):
                 score += 0.3
             if text == text.lower():
-                score -= 0.5
+                score -= LOWER_CASE_WORDS if len(re.findall(r"[a-z]{2,}", text)) > 1 else LOWER_CASE_LOGO
             if _letters(text) < 5:
                 score -= 0.4
             score -= 0.8 * (1.0 - _name_quality(text))
             if len(text) > 45:
                 score -= 0.3
-            score += _size_bonus(line, body)
-            candidates.append((score, position, text))
+            size = _size_bonus(line, body)
+            candidates.append((score + size, position, text, size))
     if not candidates:
         if domains:
             return domains[0], 0.5
@@ -334,13 +361,17 @@ def find_merchant(lines: list[Line]) -> tuple[str | None, float]:
 
     # a short logo line ("ACME") that a fuller name line below repeats and extends ("Acme Health Supply Co.")
     scored: list[tuple[float, int, str]] = []
-    for score, position, text in candidates:
-        for _, other_position, other in candidates:
-            if other_position > position and other_position - position <= 2:
-                if _fold(other).startswith(_fold(text) + " ") and len(_fold(other)) > len(_fold(text)):
-                    score -= 0.6  # the fuller line is the name
-                if _fold(text).startswith(_fold(other) + " "):
-                    score += 0.4
+    for score, position, text, size in candidates:
+        for _, other_position, other, other_size in candidates:
+            if not 0 < abs(other_position - position) <= LOGO_REACH:
+                continue
+            if other_position > position and extends_name(other, text):
+                score -= LOGO_GIVES_WAY
+            if extends_name(text, other):
+                score += FULLER_NAME
+                if other_position < position and _says_the_business(text, other):
+                    # the logo's display print names the business that this line names in full
+                    score += max(0.0, other_size - size)
         scored.append((score, position, text))
     score, best_position, text = max(scored, key=lambda c: (c[0], -c[1]))
     completed = _completed_by_next_line(text, head, best_position)
@@ -366,6 +397,35 @@ def find_merchant(lines: list[Line]) -> tuple[str | None, float]:
     if (not (said_again or in_domain) and margin < 0.5) or completed:
         confidence = min(confidence, 0.7)
     return name, round(max(0.3, min(0.92, confidence)), 2)
+
+
+def extends_name(fuller: str, short: str) -> bool:
+    """``fuller`` starts with all of ``short``'s words and goes on with more ("Acme Health Supply
+    Co." after "ACME"). Compared on letters and digits alone, since a line reader may drop the
+    spaces ("ACMEHEALTH"); ``short`` must then end where a word of ``fuller`` ends (a space, a
+    comma, or a capital after a small letter: "AcmeHealth"), not at a dot ("acme.example")."""
+    key = re.sub(r"[^a-z0-9&]", "", short.lower())
+    if len(key) < 3:
+        return False
+    seen = 0
+    for index, char in enumerate(fuller):
+        if re.fullmatch(r"[A-Za-z0-9&]", char):
+            if seen == len(key):
+                before = fuller[index - 1]
+                boundary = before in " ,&" or (before.islower() and char.isupper())
+                rest = re.sub(r"[^a-z0-9]", "", fuller[index:].lower())
+                return boundary and len(rest) >= 2
+            if char.lower() != key[seen]:
+                return False
+            seen += 1
+    return False
+
+
+def _says_the_business(fuller: str, short: str) -> bool:
+    """What ``fuller`` adds to ``short`` says what the business is: a trade or a legal form
+    ("... Trading Post Co."), not a branch or a place ("... Paradigm Mall")."""
+    added = fuller[len(short) :] if len(fuller) > len(short) else ""
+    return bool(BUSINESS_WORD.search(added) or LEGAL_FORM.search(added) or _LEGAL_SUFFIX_END.search(fuller))
 
 
 def _completed_by_next_line(text: str, head: list[Line], position: int) -> str | None:

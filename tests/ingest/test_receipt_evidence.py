@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from hsawallet.ingest.model import PageText
+from hsawallet.ingest.model import PageText, Word
 from hsawallet.ingest.receipt import parse_receipt
 from hsawallet.ingest.receipt_merchant import strip_legal_suffix
 from tests.ingest.layout import page_of_words, read_placed
@@ -136,6 +136,108 @@ def test_the_name_in_large_print_beats_an_address_line_above_it():
 def test_a_logo_line_gives_way_to_the_fuller_name_without_its_legal_suffix():
     fields = parse_receipt(text_page("KESTREL\nKestrel Outfitters Inc.\n12 Pine Rd\nSocks 4.00\nTOTAL 4.00\n", "ocr"))
     assert fields.merchant == "Kestrel Outfitters"
+
+
+def _ocr_page(rows: list[list[tuple[float, str, float]]]) -> PageText:
+    """An OCR'd page from rows of (x, word, ink height): each word's box as tall as its ink."""
+    words, lines, top = [], [], 40.0
+    for row in rows:
+        tallest = max(height for _, _, height in row)
+        for x, text, height in row:
+            words.append(Word(text, x, top + tallest - height, x + 0.6 * height * len(text), top + tallest))
+        lines.append(" ".join(text for _, text, _ in row))
+        top += tallest * 1.6
+    return PageText(0, "\n".join(lines), "ocr", 0.9, words=tuple(words), width=900.0, height=1600.0)
+
+
+def test_a_logo_in_display_print_gives_way_to_the_fuller_name_under_it():
+    # the logo is set twice as large; the full name's words differ in ink height (a capital with a
+    # descender stands taller than a word of small letters) without being another column
+    page = _ocr_page(
+        [
+            [(300, "WREN", 60), (470, "&", 60), (520, "VALE", 60)],
+            [
+                (120, "Wren", 28),
+                (200, "&", 28),
+                (240, "Vale", 28),
+                (320, "Hospital", 40),
+                (525, "Supply,", 38),
+                (700, "Inc.", 28),
+            ],
+            [(120, "4", 28), (150, "Orchard", 28), (290, "Row", 28)],
+            [(120, "Knee", 28), (220, "brace", 28), (700, "42.00", 28)],
+            [(120, "TOTAL", 28), (700, "42.00", 28)],
+        ]
+    )
+    assert parse_receipt([page]).merchant == "Wren & Vale Hospital Supply"
+    # the second engine's reading of the same slip runs the words of the name together
+    glued = _ocr_page(
+        [
+            [(300, "WREN&VALE", 60)],
+            [(120, "Wren&ValeHospital", 28), (480, "Supply,Inc.", 28)],
+            [(120, "Knee", 28), (220, "brace", 28), (700, "42.00", 28)],
+            [(120, "TOTAL", 28), (700, "42.00", 28)],
+        ]
+    )
+    assert parse_receipt([glued]).merchant.startswith("Wren&ValeHospital")
+    # a web address under the name repeats it but is not a fuller name
+    site = _ocr_page(
+        [
+            [(120, "Wren", 56), (260, "Vale", 56)],
+            [(120, "wrenvale.example", 24)],
+            [(120, "Knee", 28), (220, "brace", 28), (700, "42.00", 28)],
+            [(120, "TOTAL", 28), (700, "42.00", 28)],
+        ]
+    )
+    assert parse_receipt([site]).merchant == "Wren Vale"
+
+
+def test_words_in_small_letters_above_the_name_are_a_note_not_the_name():
+    page = _ocr_page(
+        [
+            [(200, "for", 40), (290, "dad's", 40), (420, "claim", 40)],
+            [
+                (120, "KAYU", 26),
+                (195, "MANIS", 26),
+                (285, "HARDWARE", 26),
+                (422, "SDN", 26),
+                (480, "BHD", 26),
+                (540, "20155-M", 26),
+            ],
+            [(120, "Knee", 26), (220, "pad", 26), (700, "42.00", 26)],
+            [(120, "TOTAL", 26), (700, "42.00", 26)],
+        ]
+    )
+    # the registration number after the legal name is not part of it
+    assert parse_receipt([page]).merchant == "KAYU MANIS HARDWARE SDN BHD"
+    # one word in small letters is a logo the fuller line under it names
+    logo = _ocr_page(
+        [
+            [(200, "quillan", 60)],
+            [(120, "Quillan", 26), (240, "Optical", 26), (360, "Corp.", 26)],
+            [(120, "Lens", 26), (220, "cloth", 26), (700, "6.00", 26)],
+            [(120, "TOTAL", 26), (700, "6.00", 26)],
+        ]
+    )
+    assert parse_receipt([logo]).merchant == "Quillan Optical"
+
+
+def test_a_capital_the_reading_set_apart_rejoins_its_word():
+    fields = parse_receipt(text_page("B rightwater Dental Lab\nNight guard 90.00\nTotal 90.00\n", "ocr"))
+    assert fields.merchant == "Brightwater Dental Lab"
+
+
+def test_an_amount_in_large_print_at_the_top_is_not_a_web_address_for_the_name():
+    page = _ocr_page(
+        [
+            [(120, "Larkspur", 40), (330, "Dietetics", 40)],
+            [(120, "$95.00", 80)],
+            [(120, "Client:", 28), (260, "R.", 28), (320, "Amsel", 28)],
+            [(120, "Diet", 28), (220, "review", 28), (700, "$95.00", 28)],
+            [(120, "Total", 28), (700, "$95.00", 28)],
+        ]
+    )
+    assert parse_receipt([page]).merchant == "Larkspur Dietetics"
 
 
 def test_a_display_name_is_completed_by_the_line_flush_under_it_that_says_the_trade():

@@ -131,3 +131,40 @@ def test_readings_that_differ_only_in_spaces_agree_and_keep_the_first():
     second = _receipt(merchant="BIRCH LANEPHARMACY.", confidence={"merchant": 0.81})
     weigh_second_reading(first, second)
     assert (first.merchant, first.confidence["merchant"]) == ("Birch Lane Pharmacy", 0.77)
+
+
+def test_a_name_one_reading_extends_with_a_legal_form_or_a_mark_agrees_and_keeps_the_first():
+    # the line reader glued the legal form on ("PharmacyInc"), or read a stray mark as letters ("LLE")
+    for theirs in ("Heronsgate PharmacyInc", "Heronsgate Pharmacy, LLE"):
+        first = _receipt(merchant="Heronsgate Pharmacy", confidence={"merchant": 0.74})
+        second = _receipt(merchant=theirs, confidence={"merchant": 0.86})
+        weigh_second_reading(first, second)
+        assert (first.merchant, first.confidence["merchant"]) == ("Heronsgate Pharmacy", 0.74)
+    # the same holds the other way round: the first reading's fuller name stands
+    first = _receipt(merchant="OSPREY & ELM Rowing Club", confidence={"merchant": 0.62})
+    second = _receipt(merchant="OSPREY& ELM", confidence={"merchant": 0.68})
+    weigh_second_reading(first, second)
+    assert first.merchant == "OSPREY & ELM Rowing Club"
+    # a reading that stops inside a word cut the name short; one that goes on by a word found more
+    for mine, theirs in (("Kettle Creek Audiology", "Kettle Creek Audio"), ("Pelham Bay", "Pelham Bay Restaurant")):
+        first = _receipt(merchant=mine, confidence={"merchant": 0.6})
+        second = _receipt(merchant=theirs, confidence={"merchant": 0.75})
+        weigh_second_reading(first, second)
+        assert first.merchant == max(mine, theirs, key=len)
+    # a short name shared by chance is no agreement
+    first = _receipt(merchant="Aldo", confidence={"merchant": 0.6})
+    second = _receipt(merchant="Aldora Optics", confidence={"merchant": 0.75})
+    weigh_second_reading(first, second)
+    assert (first.merchant, first.confidence["merchant"]) == ("Aldora Optics", DISAGREEMENT_CONFIDENCE)
+
+
+def test_a_name_read_a_letter_apart_keeps_the_spaced_reading_and_is_doubtful():
+    first = _receipt(merchant="LIM TAN STATIONERY & BOOKS", confidence={"merchant": 0.6})
+    second = _receipt(merchant="LIM TANSTATIONERYSBOOKS", confidence={"merchant": 0.78})
+    weigh_second_reading(first, second)
+    assert first.merchant == "LIM TAN STATIONERY & BOOKS"
+    # the same spacing: the more confident reading, below sure since a letter is in doubt
+    first = _receipt(merchant="Tronwood Fitness", confidence={"merchant": 0.84})
+    second = _receipt(merchant="Ironwood Fitness", confidence={"merchant": 0.9})
+    weigh_second_reading(first, second)
+    assert (first.merchant, first.confidence["merchant"]) == ("Ironwood Fitness", DISAGREEMENT_CONFIDENCE)
