@@ -73,7 +73,8 @@ def read_document(data: bytes, *, filename: str, date_order: str = "mdy", people
 
 
 # Receipt fields two OCR engines' readings are weighed on, one by one. The item list stays the
-# first reading's: tesseract keeps a line's words in their columns, which item rows need.
+# first reading's (tesseract keeps a line's words in their columns, which item rows need) unless
+# only the second's adds up to the subtotal.
 _WEIGHED_RECEIPT_FIELDS = ("merchant", "date", "total", "subtotal", "tax", "card_last4")
 # Two engines reading a field differently is doubt, whichever is taken: below "sure" (0.8),
 # so the field is shown for review.
@@ -116,10 +117,23 @@ def weigh_second_reading(first: ReceiptFields, second: ReceiptFields) -> None:
         if their_confidence > my_confidence:
             setattr(first, name, theirs)
         first.confidence[name] = min(max(my_confidence, their_confidence), DISAGREEMENT_CONFIDENCE)
+    # tesseract's rows stand, unless they miss or misread an amount and the other engine's rows
+    # add up to the subtotal (the sum is the check that no row was lost)
+    if not _items_add_up(first.items, first) and _items_add_up(second.items, first):
+        first.items = second.items
 
 
 def _letters(text: object) -> str:
     return re.sub(r"[\W_]+", "", str(text)).casefold()
+
+
+def _items_add_up(items, fields: ReceiptFields) -> bool:
+    """The items' amounts add up to the subtotal (or to the total where no tax is added)."""
+    reference = fields.subtotal
+    if reference is None and not fields.tax:
+        reference = fields.total
+    amounts = [item.amount for item in items]
+    return bool(items) and reference is not None and None not in amounts and sum(amounts) == reference
 
 
 def _one_extends_the_other(mine: str, theirs: str) -> bool:

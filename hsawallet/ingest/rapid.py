@@ -38,14 +38,17 @@ WORD_GAP = 0.8
 # the shorter one's height.
 SAME_ROW = 0.5
 _ZERO_AMONG_LETTERS = re.compile(r"(?<=[A-Za-z])0(?=[A-Za-z])")
-# The recogniser drops the space between neighbours it reads in one go. Two are split again
+# The recogniser drops the space between neighbours it reads in one go. Some are split again
 # because their form says where one ends: a date and the time of day printed after it
-# ("09/01/20198:01PM"; a year has 2 or 4 digits, an hour 1 or 2), and two amounts side by side
-# ("19.0019.00"; an amount has two decimals).
+# ("09/01/20198:01PM"; a year has 2 or 4 digits, an hour 1 or 2), two amounts side by side
+# ("19.0019.00"; an amount has two decimals), a number and a date after it (below).
 _DATE_THEN_TIME = re.compile(
     r"^(.*?(?:\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})|\d{1,2}[A-Za-z]{3,9}(?:\d{4}|\d{2})))"
     r"(\d{1,2}:\d{2}(?::\d{2})?(?:[AaPp][Mm])?)(.*)$"
 )
+# a number run into a date whose day and month have two digits each ("100021911/03/2018": a date
+# that pads its month pads its day)
+_NUMBER_THEN_DATE = re.compile(r"^(\d{3,})(\d{2}([/.\-])\d{2}\3(?:\d{4}|\d{2}))$")
 _AMOUNT_THEN_AMOUNT = re.compile(r"(?<=\d[.,]\d{2})(?=\d{1,3}(?:,\d{3})*[.,]\d{2}(?!\d))")
 
 
@@ -134,8 +137,13 @@ def _pieces(text: str) -> list[str]:
     """A word read without the spaces inside it, cut where its form says (see above)."""
     match = _DATE_THEN_TIME.match(text)
     if match:
-        return [piece for piece in (match.group(1), match.group(2), match.group(3)) if piece]
-    return [piece for piece in _AMOUNT_THEN_AMOUNT.split(text) if piece]
+        pieces = [piece for piece in (match.group(1), match.group(2), match.group(3)) if piece]
+    else:
+        pieces = [piece for piece in _AMOUNT_THEN_AMOUNT.split(text) if piece]
+    numbered = _NUMBER_THEN_DATE.match(pieces[0]) if pieces else None
+    if numbered:
+        pieces[:1] = [numbered.group(1), numbered.group(2)]
+    return pieces
 
 
 def _split(word):

@@ -34,8 +34,13 @@ OTHER_DATE_WORDS = re.compile(
     _I,
 )
 _SERVICE_DATE = re.compile(r"date\s+of\s+service|service\s+date|\bdos\b|date\s+of\s+(sale|purchase|visit)", _I)
-_TIME = re.compile(r"\b\d{1,2}:\d{2}\b")
+_TIME = re.compile(r"(?<![\d:])\d{1,2}:\d{2}(?!\d)")  # the line reader may glue words on ("21:13SH")
 _LABEL_WORDS = 5  # how many words left of a date count as its label
+# A till prints the time of sale beside the date. In choosing, that is worth more than the date's
+# place on the slip (a product code in the header can read as a date) and less than a label saying
+# what a date is; as confidence, a little.
+TIME_OF_SALE_RANK = 0.15
+TIME_OF_SALE_CONFIDENCE = 0.05
 
 
 @dataclass
@@ -44,6 +49,11 @@ class _DateChoice:
     score: float
     labelled: bool
     line: int
+    timed: bool = False  # the time of sale printed beside it
+
+    @property
+    def rank(self) -> float:
+        return self.score + (TIME_OF_SALE_RANK - TIME_OF_SALE_CONFIDENCE if self.timed else 0.0)
 
 
 def _label_of(text_before: str) -> str:
@@ -90,8 +100,9 @@ def find_purchase_date(layout: list[Line], date_order: str, ocr: bool) -> tuple[
             elif left > 0 or above > 0:
                 score += 0.3
                 labelled = True
-            if _TIME.search(text[match.end : match.end + 16]):
-                score += 0.05  # a till prints the time of sale beside the date
+            timed = bool(_TIME.search(text[match.end : match.end + 16]))
+            if timed:
+                score += TIME_OF_SALE_CONFIDENCE
             if match.ambiguous:
                 score -= 0.05
             if repaired:
@@ -99,10 +110,10 @@ def find_purchase_date(layout: list[Line], date_order: str, ocr: bool) -> tuple[
             if match.value.year > this_year + 1 or match.value.year < this_year - 40:
                 score -= 0.3
             score -= min(0.2, line.index * 0.004)
-            choices.append(_DateChoice(match.value, score, labelled, line.index))
+            choices.append(_DateChoice(match.value, score, labelled, line.index, timed))
     if not choices:
         return None, 0.0
-    best = max(choices, key=lambda c: (c.score, -c.line))
+    best = max(choices, key=lambda c: (c.rank, -c.line))
     agreeing = sum(1 for c in choices if c.value == best.value and c.labelled and c is not best)
     rivals = [c for c in choices if c.value != best.value and c.score > 0.3]
     confidence = best.score + min(0.1, 0.05 * agreeing)

@@ -29,6 +29,15 @@ def test_a_labelled_purchase_date_beats_a_print_stamp_with_a_time():
     assert fields.confidence["date"] >= 0.8
 
 
+def test_the_date_with_the_time_of_sale_beats_a_code_that_reads_as_a_date_higher_up():
+    rows = "".join(f"Fence staple box {n} 1.{n:02d}\n" for n in range(20))
+    slip = "Kayu Manis Hardware\nBatch HK04-6-21\n" + rows + "TOTAL 21.90\nCashier 3 18-09-23 14:05\n"
+    assert parse_receipt(text_page(slip, "ocr"), date_order="dmy").date == date(2023, 9, 18)
+    # the second engine glues what follows the time on: it is still the time of sale
+    glued = slip.replace("14:05", "14:05CSH")
+    assert parse_receipt(text_page(glued, "ocr"), date_order="dmy").date == date(2023, 9, 18)
+
+
 def test_dates_that_are_not_the_purchase_lose_to_the_visit_date():
     fields = parse_receipt(
         text_page(

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from PIL import Image, ImageDraw
 
-from hsawallet.ingest.model import ReceiptFields
+from hsawallet.ingest.model import ItemFields, ReceiptFields
 from hsawallet.ingest.ocr import read_image_text
 from hsawallet.ingest.pipeline import DISAGREEMENT_CONFIDENCE, extract_pages, weigh_second_reading
 from hsawallet.ingest.rapid import result_from_rows
@@ -44,11 +44,19 @@ def test_characters_standing_far_apart_are_two_words():
 
 
 def test_what_the_recogniser_glues_is_cut_where_its_form_says():
-    rows = [_row(40, 100, "Date:03/02/20247:15PM"), _row(40, 140, "2X4.508.00"), _row(40, 180, "Receipt（copy）B0X")]
-    assert result_from_rows(rows, (800, 300)).text.splitlines() == [
+    rows = [
+        _row(40, 100, "Date:03/02/20247:15PM"),
+        _row(40, 140, "2X4.508.00"),
+        _row(40, 180, "Receipt（copy）B0X"),
+        _row(40, 220, "Slip 55801707.06.2023 9:05"),
+        _row(40, 260, "Ref 12345/6/24"),
+    ]
+    assert result_from_rows(rows, (800, 400)).text.splitlines() == [
         "Date:03/02/2024 7:15PM",  # a year has 2 or 4 digits: the rest is the hour
         "2X4.50 8.00",  # an amount has two decimals
         "Receipt(copy)BOX",  # full-width brackets and a zero between letters
+        "Slip 558017 07.06.2023 9:05",  # a date that pads its month pads its day
+        "Ref 12345/6/24",  # no padded day and month: no date to cut off
     ]
 
 
@@ -168,3 +176,25 @@ def test_a_name_read_a_letter_apart_keeps_the_spaced_reading_and_is_doubtful():
     second = _receipt(merchant="Ironwood Fitness", confidence={"merchant": 0.9})
     weigh_second_reading(first, second)
     assert (first.merchant, first.confidence["merchant"]) == ("Ironwood Fitness", DISAGREEMENT_CONFIDENCE)
+
+
+def test_the_item_rows_that_add_up_to_the_subtotal_are_kept():
+    def item(description: str, amount: str) -> ItemFields:
+        return ItemFields(description, Decimal(amount), "not_eligible", False)
+
+    rows = [item("Wool socks", "12.00"), item("Lip balm", "3.49"), item("Jar opener", "7.25")]
+    # the first reading lost a row and misread an amount; the second's rows add up
+    first = _receipt(subtotal=Decimal("22.74"), items=[rows[0], item("Lip balm", "3.40")], confidence={})
+    second = _receipt(subtotal=Decimal("22.74"), items=list(rows), confidence={})
+    weigh_second_reading(first, second)
+    assert [i.amount for i in first.items] == [i.amount for i in rows]
+    # rows that add up stand, whatever the other reading found
+    first = _receipt(subtotal=Decimal("22.74"), items=list(rows), confidence={})
+    second = _receipt(subtotal=Decimal("22.74"), items=[item("Wool socks", "22.74")], confidence={})
+    weigh_second_reading(first, second)
+    assert first.items == rows
+    # neither adds up: the first reading's rows (tesseract keeps a row's words in their columns)
+    first = _receipt(subtotal=Decimal("30.00"), items=list(rows), confidence={})
+    second = _receipt(subtotal=Decimal("30.00"), items=rows[:1], confidence={})
+    weigh_second_reading(first, second)
+    assert first.items == rows
