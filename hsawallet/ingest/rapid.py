@@ -49,6 +49,9 @@ _DATE_THEN_TIME = re.compile(
 # a number run into a date whose day and month have two digits each ("100021911/03/2018": a date
 # that pads its month pads its day)
 _NUMBER_THEN_DATE = re.compile(r"^(\d{3,})(\d{2}([/.\-])\d{2}\3(?:\d{4}|\d{2}))$")
+# a capitalised word run on after a word of small letters ("TotalAfter", "PharmacyCorp."); a
+# first part of one or two letters is a name's own form ("McNeil", "DeKalb")
+_CAPITALISED_WORD = re.compile(r"(?<=[a-z]{3})(?=[A-Z][a-z])")
 _AMOUNT_THEN_AMOUNT = re.compile(r"(?<=\d[.,]\d{2})(?=\d{1,3}(?:,\d{3})*[.,]\d{2}(?!\d))")
 
 
@@ -140,6 +143,7 @@ def _pieces(text: str) -> list[str]:
         pieces = [piece for piece in (match.group(1), match.group(2), match.group(3)) if piece]
     else:
         pieces = [piece for piece in _AMOUNT_THEN_AMOUNT.split(text) if piece]
+    pieces = [part for piece in pieces for part in _CAPITALISED_WORD.split(piece) if part]
     numbered = _NUMBER_THEN_DATE.match(pieces[0]) if pieces else None
     if numbered:
         pieces[:1] = [numbered.group(1), numbered.group(2)]

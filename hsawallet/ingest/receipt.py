@@ -411,6 +411,25 @@ def _tax_summary_gross(lines: list[_Line], start: int) -> Decimal | None:
     return gross if rows and gross > 0 else None
 
 
+# Weights of the evidence for a total candidate (see _pick_total).
+LABELLED_TOTAL = 1.0  # a line labelled total
+STRONG_LABEL = 1.5  # "grand total", "amount paid", "total incl. tax": no other total outranks it
+AFTER_ROUNDING = 1.5  # below a rounding line: the amount after cash rounding
+ADDS_UP = 3.0  # subtotal + tax + shipping give it: the strongest agreement a slip offers
+PAID_OR_SUMMED = 2.0  # the card charged, cash less change or the tax summary give it too
+CASH_HANDED_OVER = 3.0  # less change, another total: it is the cash handed over, not the total
+LOOKS_MISREAD = 1.5  # one digit away from what other lines add up to
+IN_TAX_SUMMARY = 3.0  # inside a tax summary's rows: a row's gross, not the slip's total
+SEVERAL_AMOUNTS = 1.0  # a line of several amounts is a table row more than a total line
+NOT_POSITIVE = 2.0  # a zero or negative total is a balance or a refund line
+CASH_LESS_CHANGE = 3.0  # cash handed over less the change given, no total line says it
+PAID_WITHOUT_CHANGE = 2.0  # an amount paid with no change line to check it by
+TAX_SUMMARY_FALLBACK = 0.5  # the tax summary's rows added up: only when no labelled total is better
+# Confidence of the chosen total by its score: (least score, confidence), best first; 0.8 is "sure".
+TOTAL_CONFIDENCE = ((5.0, 0.97), (3.5, 0.9), (2.5, 0.8), (float("-inf"), 0.65))
+SURE = 0.8
+
+
 def _pick_total(
     lines: list[_Line],
     candidates: list[tuple[int, Decimal, bool]],
@@ -447,31 +466,31 @@ def _pick_total(
     for amount in paid:
         # cash handed over less the change given: the amount paid, whatever OCR made of the total line
         if amount > 0 and all(c[1] != amount for c in candidates):
-            score = 3.0 if amount in tendered and change else 2.0
+            score = CASH_LESS_CHANGE if amount in tendered and change else PAID_WITHOUT_CHANGE
             if best is None or score > best[0]:
                 best = (score, len(lines), amount)
     if summary_total is not None and all(c[1] != summary_total for c in candidates) and summary_total not in paid:
         # only a fallback: it loses to any labelled total that is not itself doubtful
-        if best is None or best[0] < 0.5:
-            best = (0.5, len(lines), summary_total)
+        if best is None or best[0] < TAX_SUMMARY_FALLBACK:
+            best = (TAX_SUMMARY_FALLBACK, len(lines), summary_total)
     for index, amount, strong in candidates:
-        score = 1.0 + (1.5 if strong else 0.0)
+        score = LABELLED_TOTAL + (STRONG_LABEL if strong else 0.0)
         if any(r < index for r in rounding_at):
-            score += 1.5
+            score += AFTER_ROUNDING
         if expected is not None and amount == expected:
-            score += 3.0
+            score += ADDS_UP
         if amount in tendered or amount in paid or amount == summary_total:
-            score += 2.0
+            score += PAID_OR_SUMMED
         if change and change > 0 and any(c[1] == amount - change for c in candidates):
-            score -= 3.0  # "Paid 100.00 / Change 20.50" beside a total of 79.50: the cash handed over
+            score -= CASH_HANDED_OVER  # "Paid 100.00 / Change 20.50" beside a total of 79.50
         if misread_of(amount, expected) or misread_of(amount, summary_total):
-            score -= 1.5  # a digit away from what the other lines add up to: likely misread
+            score -= LOOKS_MISREAD
         if index > summary_start:
-            score -= 3.0
+            score -= IN_TAX_SUMMARY
         if len(find_amounts(lines[index].text)) > 1:
-            score -= 1.0
+            score -= SEVERAL_AMOUNTS
         if amount <= 0:
-            score -= 2.0
+            score -= NOT_POSITIVE
         if best is None or score >= best[0]:
             best = (score, index, amount)
     if best is None:
@@ -480,8 +499,13 @@ def _pick_total(
             if amount > 0:
                 return amount, 0.6
         return None, 0.0
-    score, _, total = best
-    confidence = 0.97 if score >= 5 else 0.9 if score >= 3.5 else 0.8 if score >= 2.5 else 0.65
+    score, best_index, total = best
+    confidence = next(value for least, value in TOTAL_CONFIDENCE if score >= least)
+    rounded = round_to_nickel(total)
+    if rounded != total and any(
+        index > best_index and rounded in {a.value for a in find_amounts(lines[index].text)} for index in rounding_at
+    ):
+        return rounded, min(confidence, SURE)  # the total after rounding, printed on a rounding line below
     # Amounts read elsewhere on the slip that the total must equal. When the chosen total is a
     # digit away from one of them, OCR misread the total line.
     witnesses = [amount for amount in paid if amount > 0] if len(tendered) == 1 else []

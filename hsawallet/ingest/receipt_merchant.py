@@ -19,6 +19,19 @@ from hsawallet.ingest.money import find_amounts
 _I = re.IGNORECASE
 
 HEADER_LINES = 12  # the merchant is printed in the first lines of the first page
+# Weights of the evidence for a name line (find_merchant); print size adds _size_bonus.
+NAME_LINE = 1.0  # a plausible name line in the header
+LINE_DOWN = 0.1  # less for each line further down: the name comes first
+DOMAIN_AS_NAME = 0.55  # a bare web address near the top: the name only when no line is better
+HAS_LEGAL_FORM = 0.5  # "Inc.", "Sdn Bhd": a company's registered name
+HAS_BUSINESS_WORD = 0.3  # "Pharmacy", "Clinic": a line that names a business
+ONLY_TRADE_WORDS = 0.6  # "Pharmacy & Wellness": the trade under a name, not the name
+FEW_LETTERS = 0.4  # under five letters: an abbreviation or debris
+DEBRIS = 0.8  # times the share of tokens that are not word-like (OCR debris)
+LONG_NAME, TOO_LONG = 45, 0.3  # over 45 characters: a sentence or two columns run together
+SAID_AGAIN = 0.6  # the document names it again ("Receipt from ...", its web domain)
+CLEAR_MARGIN = 0.5  # lead over the runner-up below which an unconfirmed name stays doubtful
+UNCONFIRMED = 0.7  # confidence of a name no second piece of evidence confirms
 LOGO_REACH = 2  # a logo line and the fuller name under it stand within this many lines
 LOGO_GIVES_WAY = 0.6  # a short line that a fuller one repeats and extends is the logo, not the whole name
 FULLER_NAME = 0.4  # the line that repeats a short name and goes on is the name in full
@@ -336,22 +349,22 @@ def find_merchant(lines: list[Line]) -> tuple[str | None, float]:
             if not _plausible(text):
                 if _DOMAIN_NAME.fullmatch(text.strip()) and position < 3:
                     size = _size_bonus(line, body)
-                    candidates.append((0.55 + size, position, text.lower(), size))  # a domain as the name
+                    candidates.append((DOMAIN_AS_NAME + size, position, text.lower(), size))
                 continue
-            score = 1.0 - 0.1 * position
+            score = NAME_LINE - LINE_DOWN * position
             if LEGAL_FORM.search(text):
-                score += 0.5
+                score += HAS_LEGAL_FORM
             if _only_trade_words(text):
-                score -= 0.6  # "Pharmacy & Wellness", "Bistro & Cafe": the trade under a name, not the name
+                score -= ONLY_TRADE_WORDS
             elif BUSINESS_WORD.search(text):
-                score += 0.3
+                score += HAS_BUSINESS_WORD
             if text == text.lower():
                 score -= LOWER_CASE_WORDS if len(re.findall(r"[a-z]{2,}", text)) > 1 else LOWER_CASE_LOGO
             if _letters(text) < 5:
-                score -= 0.4
-            score -= 0.8 * (1.0 - _name_quality(text))
-            if len(text) > 45:
-                score -= 0.3
+                score -= FEW_LETTERS
+            score -= DEBRIS * (1.0 - _name_quality(text))
+            if len(text) > LONG_NAME:
+                score -= TOO_LONG
             size = _size_bonus(line, body)
             candidates.append((score + size, position, text, size))
     if not candidates:
@@ -390,12 +403,12 @@ def find_merchant(lines: list[Line]) -> tuple[str | None, float]:
         re.sub(r"[^a-z0-9]", "", key) and re.sub(r"[^a-z0-9]", "", key) in d.replace(".", "") for d in domains
     )
     if said_again or in_domain:
-        score += 0.6
+        score += SAID_AGAIN
     runner_up = max((s for s, p, t in scored if _fold(strip_legal_suffix(t)) != key), default=-9.0)
     margin = score - runner_up
     confidence = 0.45 + 0.2 * min(score, 1.5) + 0.15 * min(margin, 1.0)
-    if (not (said_again or in_domain) and margin < 0.5) or completed:
-        confidence = min(confidence, 0.7)
+    if (not (said_again or in_domain) and margin < CLEAR_MARGIN) or completed:
+        confidence = min(confidence, UNCONFIRMED)
     return name, round(max(0.3, min(0.92, confidence)), 2)
 
 

@@ -379,6 +379,18 @@ def test_masked_card_digits_read_as_letters_are_mended_but_doubtful():
     assert fields.confidence["card_last4"] < 0.8
 
 
+def test_the_total_rounded_for_cash_on_a_rounding_line_below_it_is_the_total():
+    slip = "Kedai Runcit Anggerik\nMilo tin 18.23\nTOTAL 18.23\nRounding adjustment 0.02\nAfter rounding 18.25\n"
+    fields = parse_receipt(text_page(slip + "VISA 18.25\n", "ocr"), date_order="dmy")
+    assert fields.total == Decimal("18.25")
+    assert fields.confidence["total"] <= 0.8
+    # no rounding line: the total stands as printed, whatever else rounds to five cents
+    plain = parse_receipt(
+        text_page("Kedai Runcit Anggerik\nMilo tin 18.23\nTOTAL 18.23\nVISA 18.23\nPoints 18.25\n", "ocr")
+    )
+    assert plain.total == Decimal("18.23")
+
+
 def test_cash_handed_over_is_not_the_total():
     fields = parse_receipt(
         text_page("Harrow Supply\nSocks 18.00\nTotal payable 18.00\nAmount paid 20.00\nChange 2.00\n")

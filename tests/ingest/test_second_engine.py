@@ -50,6 +50,7 @@ def test_what_the_recogniser_glues_is_cut_where_its_form_says():
         _row(40, 180, "Receipt（copy）B0X"),
         _row(40, 220, "Slip 55801707.06.2023 9:05"),
         _row(40, 260, "Ref 12345/6/24"),
+        _row(40, 300, "GrandTotalAfter Rounding McNeil"),
     ]
     assert result_from_rows(rows, (800, 400)).text.splitlines() == [
         "Date:03/02/2024 7:15PM",  # a year has 2 or 4 digits: the rest is the hour
@@ -57,6 +58,7 @@ def test_what_the_recogniser_glues_is_cut_where_its_form_says():
         "Receipt(copy)BOX",  # full-width brackets and a zero between letters
         "Slip 558017 07.06.2023 9:05",  # a date that pads its month pads its day
         "Ref 12345/6/24",  # no padded day and month: no date to cut off
+        "Grand Total After Rounding McNeil",  # a capitalised word after small letters; "Mc" is a name's form
     ]
 
 
