@@ -51,6 +51,7 @@ class ImportOutcome:
     error: str | None = None
     container: str | None = None  # the e-mail file (.eml, .mbox) this document came out of
     duplicate_of: int | None = None  # a duplicate's document (stored earlier or earlier in this batch)
+    deferred: bool = False  # stored, left unread by a stopped import: the next import reads it
 
     def as_json(self) -> dict:
         line = {
@@ -130,17 +131,25 @@ def import_files(
     account_id: int | None = None,
     progress: Progress | None = None,
     workers: int | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> list[ImportOutcome]:
     """Store each file (one transaction per file), then read the new ones in worker processes.
 
     One bad file never stops the batch; an interruption leaves stored-but-unread documents
-    that the next import of the same file reads again. One import runs at a time per vault:
-    a second one waits for the first (told through ``vault.notify``).
+    that the next import (of any files, or of none) reads. ``stop()`` turning true ends the
+    reading after the documents already in a reader's hands; the rest stay stored and unread
+    (outcomes marked ``deferred``). One import runs at a time per vault: a second one waits
+    for the first (told through ``vault.notify``).
     """
     from hsawallet.store import locks
 
     with locks.writing(vault.path, on_wait=vault.tell):
-        return _import_files(vault, paths, person_id, account_id, progress, workers)
+        return _import_files(vault, paths, person_id, account_id, progress, workers, stop)
+
+
+def unread_documents(session: Session) -> int:
+    """How many documents are stored but not yet read (an import that was stopped or killed)."""
+    return len(session.exec(select(Document.id).where(Document.status == DocumentStatus.STORED)).all())
 
 
 def _import_files(
@@ -150,6 +159,7 @@ def _import_files(
     account_id: int | None,
     progress: Progress | None,
     workers: int | None,
+    stop: Callable[[], bool] | None = None,
 ) -> list[ImportOutcome]:
     from hsawallet.ingest.pool import read_many
 
@@ -244,8 +254,13 @@ def _import_files(
                 )
                 total += 1
 
+    handed: set[int] = set()  # outcome indexes given to a reader
+
     def jobs() -> Iterator[tuple[int, bytes, str]]:
         for index, name in to_read:
+            if stop is not None and stop():
+                return  # what the readers hold is finished below; the rest stays stored for later
+            handed.add(index)
             with vault.session() as session:
                 blob = session.get(DocumentBlob, outcomes[index].document_id)
                 data = blob.data if blob else b""
@@ -271,6 +286,15 @@ def _import_files(
                     f"the same bytes as {storable_name(outcome.file)}, which could not be read: {outcome.error}"
                 )
             report(copy)
+    for index, _name in to_read:
+        if index not in handed:
+            left = outcomes[index]
+            left.deferred = True
+            left.error = "not read yet: the import was stopped; it is read at the next start or import"
+            report(left)
+            for copy in copies.pop(index, ()):
+                copy.deferred = True  # still a duplicate of the stored document
+                report(copy)
 
     if any(o.status == ImportStatus.IMPORTED for o in outcomes):
         from hsawallet.services.coverage import recompute_links

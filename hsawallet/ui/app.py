@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import sys
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QLockFile, Qt
+from PySide6.QtCore import QLockFile, QObject, Qt, Signal
+from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from hsawallet.paths import resolve_vault_path
@@ -41,6 +43,69 @@ def instance_lock(vault_path: Path) -> QLockFile | None:
     lock = QLockFile(str(vault_path.with_name(vault_path.name + ".lock")))
     lock.setStaleLockTime(0)  # only a dead owner makes a lock stale, never its age
     return lock if lock.tryLock(0) else None
+
+
+RAISE_MESSAGE = b"raise\n"
+
+
+def server_name(vault_path: Path) -> str:
+    """The local socket the running instance of this vault listens on (short: a Unix socket path)."""
+    digest = hashlib.sha256(str(vault_path.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    return f"hsawallet-{digest}"
+
+
+class SingleInstance(QObject):
+    """The running app for one vault: its ``QLockFile`` and a local server a second launch asks to
+    raise the window through. ``release()`` when the window closes (work may still be ending)."""
+
+    raiseRequested = Signal()
+
+    def __init__(self, vault_path: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.lock = instance_lock(vault_path)
+        self.server: QLocalServer | None = None
+        if self.lock is None:
+            return
+        name = server_name(vault_path)
+        QLocalServer.removeServer(name)  # a socket left by a crashed instance (we hold the lock)
+        self.server = QLocalServer(self)
+        self.server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
+        self.server.newConnection.connect(self._connected)
+        if not self.server.listen(name):
+            log.warning("no single-instance server: %s", self.server.errorString())
+
+    @property
+    def held(self) -> bool:
+        return self.lock is not None
+
+    def _connected(self) -> None:
+        while self.server is not None and (socket := self.server.nextPendingConnection()) is not None:
+            socket.readyRead.connect(lambda s=socket: self._read(s))
+            self._read(socket)  # (a socket stays the server's child until release: one per launch)
+
+    def _read(self, socket: QLocalSocket) -> None:
+        if bytes(socket.readAll().data()).startswith(RAISE_MESSAGE.strip()):
+            self.raiseRequested.emit()
+
+    def release(self) -> None:
+        if self.server is not None:
+            self.server.close()
+            self.server = None
+        if self.lock is not None:
+            self.lock.unlock()
+            self.lock = None
+
+
+def ask_running_instance_to_raise(vault_path: Path, timeout_ms: int = 2000) -> bool:
+    """A second launch: ask the running window to come to the front. False if none answered."""
+    socket = QLocalSocket()
+    socket.connectToServer(server_name(vault_path))
+    if not socket.waitForConnected(timeout_ms):
+        return False
+    socket.write(RAISE_MESSAGE)
+    sent = socket.waitForBytesWritten(timeout_ms)
+    socket.disconnectFromServer()
+    return sent
 
 
 def _error(parent: QWidget | None, title: str, text: str) -> None:
@@ -129,13 +194,15 @@ def run(vault: str | None = None) -> int:
     app = make_application()
     install_error_handler()
     path = resolve_vault_path(vault)
-    lock = instance_lock(path)
-    if lock is None:
+    instance = SingleInstance(path)
+    if not instance.held:
+        if ask_running_instance_to_raise(path):
+            return 0
         QMessageBox.information(
             None,
             "HSA Wallet is already open",
             f"HSA Wallet is already open with this vault:\n{path}\n\n"
-            "Switch to the open window (check the taskbar or dock).",
+            "It did not answer; it may still be starting or closing. Try again in a moment.",
         )
         return 1
     try:
@@ -144,12 +211,15 @@ def run(vault: str | None = None) -> int:
             return 0
         ctx = AppContext(opened)
         window = MainWindow(ctx)
+        instance.raiseRequested.connect(window.bring_to_front)
+        window.closed.connect(instance.release)
         window.show()
         window.start_reminders()  # on unlock; again after each Lock now
+        window.resume_import()  # what a stopped import left unread
         code = app.exec()
         ops.shutdown()
         ctx.close()
         opened.close()
         return int(code)
     finally:
-        lock.unlock()
+        instance.release()

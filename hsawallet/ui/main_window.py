@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -96,6 +96,8 @@ class SearchResults(QWidget):
 
 
 class MainWindow(QMainWindow):
+    closed = Signal()  # the window has closed for good (app.py then releases the single-instance lock)
+
     @staticmethod
     def _initial_size() -> QSize:
         """Most of the screen, so the document viewer and the fields fit side by side."""
@@ -141,6 +143,7 @@ class MainWindow(QMainWindow):
 
         self.reminders = None  # the reminder scheduler, started on unlock (start_reminders)
         self._locked = False
+        self._quitting = False  # quit asked for; closing once the work in progress has ended
         ctx.recordRequested.connect(self.open_record)
         ctx.statusMessage.connect(lambda text, ms: self.statusBar().showMessage(text, ms))
         ops.set_progress_host(self)
@@ -474,23 +477,92 @@ class MainWindow(QMainWindow):
         box.open()  # not modal-blocking: the rest of the app keeps working
 
     # -- closing
+    def import_running(self) -> bool:
+        view = self._views.get("documents")
+        return view is not None and view.import_panel.running  # type: ignore[attr-defined]
+
+    def ask_stop_import(self) -> bool:
+        """Quit during an import: stop it (True) or keep importing (False)."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "An import is running",
+            "HSA Wallet is still reading the documents you imported.\n\n"
+            "Stop the import and quit: the documents being read are finished, the others stay in the "
+            "vault and are read the next time HSA Wallet starts. Nothing is lost.",
+            QMessageBox.StandardButton.NoButton,
+            self,
+        )
+        stop = box.addButton("&Stop the import and quit", QMessageBox.ButtonRole.AcceptRole)
+        keep = box.addButton("&Keep importing", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.exec()
+        return box.clickedButton() is stop
+
+    def ask_finish_work(self) -> bool:
+        """Quit while other work runs (a backup, an export): finish it, then quit (True)."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Work in progress",
+            "HSA Wallet is still working (" + ", ".join(self._active_ops.values()).lower() + ").",
+            QMessageBox.StandardButton.NoButton,
+            self,
+        )
+        finish = box.addButton("&Quit when it has finished", QMessageBox.ButtonRole.AcceptRole)
+        keep = box.addButton("&Keep working", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.exec()
+        return box.clickedButton() is finish
+
+    def _close_when_idle(self) -> None:
+        if ops.pending_ops():
+            QTimer.singleShot(200, self._close_when_idle)
+        else:
+            self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:
-        if ops.pending_ops() and self._active_ops:
-            answer = QMessageBox.question(
-                self,
-                "Work in progress",
-                "HSA Wallet is still working (" + ", ".join(self._active_ops.values()).lower() + "). "
-                "Quit when it has finished? Nothing is lost either way: an interrupted import "
-                "is finished the next time you import the same files.",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                event.ignore()
-                return
+        if ops.pending_ops():
+            if not self._quitting:
+                if self.import_running():
+                    if not self.ask_stop_import():
+                        event.ignore()
+                        return
+                    self._views["documents"].import_panel.stop()  # type: ignore[attr-defined]
+                elif self._active_ops and not self.ask_finish_work():
+                    event.ignore()
+                    return
+                self._quitting = True
+                self.statusBar().showMessage("Quitting when the work in progress has finished…")
+                QTimer.singleShot(200, self._close_when_idle)
+            event.ignore()  # the window stays, with its progress, until the work has ended
+            return
         self.stop_reminders()
         ops.set_progress_host(None)
         ops.set_default_failure_handler(None)
         event.accept()
+        self.closed.emit()
+
+    # -- start-up
+    def resume_import(self) -> None:
+        """Read what an import stopped at quit (or killed) left stored but unread."""
+
+        def resume(count: int) -> None:
+            if count:
+                self.ctx.show_status(f"Reading {count} document{'s' if count != 1 else ''} left from the last import…")
+                self.view("documents").import_files([])  # type: ignore[attr-defined]
+
+        self.ctx.query(self, documents.unread_documents, resume).run_in_background()
+
+    def bring_to_front(self) -> None:
+        """Another launch of the app asked for this window."""
+        if self._locked:
+            return  # the unlock dialog is what shows; the window stays hidden until unlocked
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
 
 
 def _local_paths(mime) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
@@ -66,6 +67,7 @@ class ImportPanel(QFrame):
         self.ctx = ctx
         self.setObjectName("importPanel")
         self.running = False
+        self._stop = threading.Event()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 10, 14, 12)
         top = QHBoxLayout()
@@ -102,11 +104,17 @@ class ImportPanel(QFrame):
         self.hide()
 
     def start(self, paths: list[str]) -> None:
-        """Import ``paths`` on the database worker; results appear as each file is done."""
+        """Import ``paths`` on the database worker; results appear as each file is done. No paths:
+        read what an earlier, stopped import left stored but unread."""
         self.running = True
+        self._stop = stop = threading.Event()
         self.results.clear()
         self._rows.clear()
-        self.title.setText(f"Importing {len(paths)} item{'s' if len(paths) != 1 else ''}…")
+        self.title.setText(
+            f"Importing {len(paths)} item{'s' if len(paths) != 1 else ''}…"
+            if paths
+            else "Reading the documents left from an earlier import…"
+        )
         self.progress.setRange(0, 0)
         self.progress.show()
         self.close_button.setEnabled(False)
@@ -114,7 +122,7 @@ class ImportPanel(QFrame):
         vault = self.ctx.vault
 
         def work():
-            return documents.import_files(vault, paths, progress=ops.progress_reporter())
+            return documents.import_files(vault, paths, progress=ops.progress_reporter(), stop=stop.is_set)
 
         (
             ops.CollectionOp(self, work, self._done)
@@ -123,6 +131,12 @@ class ImportPanel(QFrame):
             .with_progress("Importing")
             .run_in_background()
         )
+
+    def stop(self) -> None:
+        """Finish the documents the readers hold and leave the rest stored for the next start."""
+        self._stop.set()
+        if self.running:
+            self.title.setText("Stopping after the documents being read…")
 
     def _progressed(self, done: int, total: int, outcome) -> None:
         self.progress.setRange(0, max(total, 1))
@@ -138,7 +152,9 @@ class ImportPanel(QFrame):
             item.setToolTip(0, printable_name(outcome.path))
             self._rows[outcome.path] = item
             self.results.addTopLevelItem(item)
-        if outcome.status == ImportStatus.IMPORTED:
+        if outcome.deferred:
+            result, detail, icon = "Left for later", "Stored; read at the next start", ImportStatus.DUPLICATE
+        elif outcome.status == ImportStatus.IMPORTED:
             result, detail, icon = "Imported", (outcome.kind or "document").capitalize(), ImportStatus.IMPORTED
         elif outcome.status == ImportStatus.DUPLICATE:
             result, detail, icon = "Already in the vault", (outcome.kind or "").capitalize(), ImportStatus.DUPLICATE
@@ -158,8 +174,10 @@ class ImportPanel(QFrame):
         self.running = False
         for outcome in outcomes:
             self._show_outcome(outcome)
-        counts = {s: sum(o.status == s for o in outcomes) for s in ImportStatus}
+        counts = {s: sum(o.status == s and not o.deferred for o in outcomes) for s in ImportStatus}
         parts = [f"{counts['imported']} imported"]
+        if deferred := sum(o.deferred for o in outcomes):
+            parts.append(f"{deferred} left to read at the next start")
         if counts["duplicate"]:
             parts.append(f"{counts['duplicate']} already in the vault")
         if counts["error"]:
