@@ -66,6 +66,12 @@ OPTIONS: dict[str, Option] = {
             "show desktop notifications for new warnings while the app runs",
         ),
         Option("ocr_workers", 2, _int_range(1, 16), "processes used to read documents in parallel"),
+        Option(
+            "lock_minutes",
+            0,
+            _int_range(0, 1440),
+            "lock the app after this many minutes without keyboard or mouse use (0: never)",
+        ),
     )
 }
 

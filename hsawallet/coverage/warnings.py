@@ -239,11 +239,11 @@ def _claim_deadline_warnings(
     accounts: dict[int, Account],
     links: dict[int, LinkResult],
     as_of: date,
-    expiring_days: int,
+    deadline_days: int,
     claimed_item_ids: frozenset[int],
 ) -> list[Warning]:
     warnings = []
-    horizon = as_of + timedelta(days=expiring_days)
+    horizon = as_of + timedelta(days=deadline_days)
     for account in accounts.values():
         if account.type not in DEADLINE_ACCOUNT_TYPES:
             continue
@@ -359,8 +359,10 @@ def compute_warnings(
     as_of: date,
     expiring_days: int = 60,
     claimed_item_ids: frozenset[int] = frozenset(),
+    deadline_days: int | None = None,
 ) -> list[Warning]:
-    """Every warning as of ``as_of``, ordered by type (see WARNING_TYPES), then receipt and letter."""
+    """Every warning as of ``as_of``, ordered by type (see WARNING_TYPES), then receipt and letter.
+    ``expiring_days`` ahead for letters, ``deadline_days`` (else the same) for claim deadlines."""
     receipts = list(receipts)
     letters = list(letters)
     links = list(links)
@@ -369,7 +371,12 @@ def compute_warnings(
         _link_warnings({r.id: r for r in receipts}, {l.id: l for l in letters}, links, {p.id: p for p in people})
         + _letter_warnings(letters, as_of, expiring_days)
         + _claim_deadline_warnings(
-            receipts, accounts_by_id, {l.item_id: l for l in links}, as_of, expiring_days, frozenset(claimed_item_ids)
+            receipts,
+            accounts_by_id,
+            {l.item_id: l for l in links},
+            as_of,
+            expiring_days if deadline_days is None else deadline_days,
+            frozenset(claimed_item_ids),
         )
         + _hsa_warnings(receipts, accounts_by_id)
         + _duplicate_warnings(receipts)

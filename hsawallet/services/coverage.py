@@ -359,6 +359,7 @@ def check(vault: Vault, *, as_of: date | None = None, include_dismissed: bool = 
             people=load_people(session),
             as_of=as_of,
             expiring_days=config.get(session, "expiring_days"),
+            deadline_days=config.get(session, "deadline_days"),
             claimed_item_ids=claimed_item_ids(session),
         )
         if not include_dismissed:

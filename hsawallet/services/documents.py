@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, text
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from hsawallet import config
 from hsawallet.ingest.model import IngestError, ReadResult
@@ -766,6 +766,20 @@ def category_names() -> list[str]:
 
 def search(session: Session, query: str, *, limit: int = 200) -> list[tuple[int, str]]:
     """Full-text search over the read text: (document id, snippet), best first."""
+    return [(hit.document_id, hit.snippet) for hit in search_pages(session, query, limit=limit)]
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    document_id: int
+    page_index: int  # 0-based: the best-matching page of the document
+    snippet: str
+    file_name: str
+    record: tuple[str, int] | None  # ("receipt", id) / ("letter", id); None for an "other" document
+
+
+def search_pages(session: Session, query: str, *, limit: int = 200) -> list[SearchHit]:
+    """Full-text search: one hit per document (its best page), best first, with what it was read as."""
     terms = [t for t in query.replace('"', " ").split() if t]
     if not terms:
         return []
@@ -774,7 +788,7 @@ def search(session: Session, query: str, *, limit: int = 200) -> list[tuple[int,
         session.connection()
         .execute(
             text(
-                "SELECT p.document_id, snippet(pagetext_fts, 0, '[', ']', '…', 10) "
+                "SELECT p.document_id, p.page_index, snippet(pagetext_fts, 0, '[', ']', '…', 10) "
                 "FROM pagetext_fts JOIN pagetext p ON p.id = pagetext_fts.rowid "
                 "WHERE pagetext_fts MATCH :match ORDER BY rank LIMIT :limit"
             ),
@@ -782,10 +796,25 @@ def search(session: Session, query: str, *, limit: int = 200) -> list[tuple[int,
         )
         .all()
     )
-    seen: dict[int, str] = {}
-    for doc_id, snippet in rows:
-        seen.setdefault(doc_id, snippet)
-    return list(seen.items())
+    best: dict[int, tuple[int, str]] = {}
+    for doc_id, page_index, snippet in rows:
+        best.setdefault(doc_id, (page_index, snippet))
+    docs = documents_by_id(session, list(best))
+    receipts = dict(
+        session.exec(select(Receipt.document_id, Receipt.id).where(col(Receipt.document_id).in_(best))).all()
+    )
+    letters = dict(session.exec(select(Letter.document_id, Letter.id).where(col(Letter.document_id).in_(best))).all())
+    hits = []
+    for doc_id, (page_index, snippet) in best.items():
+        record: tuple[str, int] | None = None
+        if doc_id in receipts:
+            record = ("receipt", int(receipts[doc_id]))
+        elif doc_id in letters:
+            record = ("letter", int(letters[doc_id]))
+        doc = docs.get(doc_id)
+        name = doc.file_name if doc is not None else f"Document {doc_id}"
+        hits.append(SearchHit(doc_id, int(page_index), snippet, name, record))
+    return hits
 
 
 def person_names(session: Session) -> dict[int, str]:

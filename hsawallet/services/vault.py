@@ -24,6 +24,7 @@ __all__ = [
     "VerifyReport",
     "backup",
     "change_key",
+    "change_passphrase",
     "create",
     "keychain_usable",
     "passphrase_from_env",
@@ -87,6 +88,20 @@ def restore(
 def change_key(vault: Vault, *, new_passphrase: str | None) -> Vault:
     """Re-encrypt under a new passphrase (or a new random keychain key when None); returns the reopened vault."""
     return store.change_key(vault, new_passphrase=new_passphrase)
+
+
+def change_passphrase(vault: Vault, *, current: str | None, new: str) -> Vault:
+    """The GUI's change: a passphrase vault asks for its current passphrase first (the key in
+    memory is not proof enough that the person at the keyboard knows it). Returns the reopened vault."""
+    import hmac
+
+    if vault.key.mode == "passphrase":
+        typed = keys.derive_key(current or "", vault.key.salt)
+        if not hmac.compare_digest(typed.key, vault.key.key):
+            raise VaultError("The current passphrase is not right; the passphrase was not changed.")
+    if len(new) < 8:
+        raise VaultError("The new passphrase is too short: use at least 8 characters; it was not changed.")
+    return change_key(vault, new_passphrase=new)
 
 
 def verify(vault: Vault) -> VerifyReport:

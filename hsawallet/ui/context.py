@@ -33,6 +33,8 @@ class AppContext(QObject):
     recordRequested = Signal(str, int)
     # (message, timeout ms): a short note for the status bar
     statusMessage = Signal(str, int)
+    # (key, parsed value): a setting saved in Settings (the main window follows lock_minutes)
+    settingChanged = Signal(str, object)
 
     def __init__(self, vault: Vault, parent: QObject | None = None, bridge: EventBridge | None = None) -> None:
         super().__init__(parent)

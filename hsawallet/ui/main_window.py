@@ -27,8 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 import hsawallet
+from hsawallet.safeio import printable_name
 from hsawallet.services import documents
-from hsawallet.ui import ops, style, undo
+from hsawallet.ui import ops, remembered, style, undo
 from hsawallet.ui.context import AppContext, describe_error
 from hsawallet.ui.views import RECORD_SECTIONS, SECTIONS, Section, load_view
 
@@ -42,7 +43,10 @@ ABOUT = (
 
 
 class SearchResults(QWidget):
-    """Full-text search results; activating one shows the document."""
+    """Full-text search results; activating one opens the receipt or letter (or, for another kind of
+    document, its preview) at the page that matched."""
+
+    opened = Signal(object)  # the SearchHit
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -67,32 +71,33 @@ class SearchResults(QWidget):
         self.summary.setText("Searching…")
         self.results.clear()
 
-        def find(session):
-            hits = documents.search(session, query)
-            names = {d.id: d.file_name for d in documents.documents_by_id(session, [h[0] for h in hits]).values()}
-            return [(doc_id, names.get(doc_id, f"Document {doc_id}"), snippet) for doc_id, snippet in hits]
-
-        self.ctx.query(self, find, lambda hits, q=query: self._show(q, hits)).failure(
+        self.ctx.query(
+            self, lambda session: documents.search_pages(session, query), lambda hits, q=query: self._show(q, hits)
+        ).failure(
             lambda exc: self.summary.setText(f"The search did not work: {describe_error(exc)}")
         ).run_in_background()
 
-    def _show(self, query: str, hits: list[tuple[int, str, str]]) -> None:
+    def _show(self, query: str, hits: list[documents.SearchHit]) -> None:
         if query != self.query:
             return  # a newer search is on its way
         self.summary.setText(
-            f"{len(hits)} document{'s' if len(hits) != 1 else ''} found. Press Enter on a result to show it."
+            f"{len(hits)} document{'s' if len(hits) != 1 else ''} found. Press Enter on a result to open it at that page."
             if hits
             else "Nothing found. Search looks at the text read from each document."
         )
-        for doc_id, name, snippet in hits:
-            item = QListWidgetItem(style.icon("documents", style.MUTED), f"{name}\n{' '.join(snippet.split())}")
-            item.setData(Qt.ItemDataRole.UserRole, doc_id)
+        for hit in hits:
+            what = {"receipt": "Receipt", "letter": "Letter"}.get(hit.record[0], "") if hit.record else "Other document"
+            item = QListWidgetItem(
+                style.icon(hit.record[0] + "s" if hit.record else "documents", style.MUTED),
+                f"{printable_name(hit.file_name)} — {what}, page {hit.page_index + 1}\n{' '.join(hit.snippet.split())}",
+            )
+            item.setData(Qt.ItemDataRole.UserRole, hit)
             self.results.addItem(item)
         if hits:
             self.results.setCurrentRow(0)
 
     def _open(self, item: QListWidgetItem) -> None:
-        self.ctx.open_record("document", int(item.data(Qt.ItemDataRole.UserRole)))
+        self.opened.emit(item.data(Qt.ItemDataRole.UserRole))
 
 
 class MainWindow(QMainWindow):
@@ -112,11 +117,13 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         self._views: dict[str, QWidget] = {}
         self._active_ops: dict[int, str] = {}
-        self.setWindowTitle(f"HSA Wallet — {ctx.vault.path.name}")
+        # the platform appends the application's display name ("vault.db — HSA Wallet")
+        self.setWindowTitle(ctx.vault.path.name)
         self.setWindowIcon(style.app_icon())
         self.setAcceptDrops(True)
-        self.resize(self._initial_size())
         self.setMinimumSize(QSize(860, 560))
+        if not remembered.restore_window(self):
+            self.resize(self._initial_size())
 
         self._build_sidebar()
         self.stack = QStackedWidget()
@@ -127,6 +134,9 @@ class MainWindow(QMainWindow):
             self._placeholders[sec.key] = holder
             self.stack.addWidget(holder)
         self.search_results = SearchResults(ctx)
+        self.search_results.opened.connect(
+            lambda hit: self.open_document_at(hit.document_id, hit.page_index, hit.record)
+        )
         self.stack.addWidget(self.search_results)
 
         body = QWidget()
@@ -136,6 +146,15 @@ class MainWindow(QMainWindow):
         row.addWidget(self._sidebar_box)
         row.addWidget(self.stack, 1)
         self.setCentralWidget(body)
+        self.drop_hint = QLabel("Drop receipts and letters to import them", body)
+        self.drop_hint.setObjectName("dropHint")
+        self.drop_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.drop_hint.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.drop_hint.setStyleSheet(
+            f"#dropHint {{ border: 3px dashed {style.ACCENT}; border-radius: 12px; background: rgba(255, 255, 255, 215);"
+            f" color: {style.ACCENT_DARK}; font-size: 18pt; font-weight: 600; }}"
+        )
+        self.drop_hint.hide()
 
         self._build_toolbar()
         self._build_menus()
@@ -144,6 +163,11 @@ class MainWindow(QMainWindow):
         self.reminders = None  # the reminder scheduler, started on unlock (start_reminders)
         self._locked = False
         self._quitting = False  # quit asked for; closing once the work in progress has ended
+        from hsawallet.ui.idle import IdleLock
+
+        self.idle_lock = IdleLock(self.lock, self)
+        self._load_lock_minutes()
+        ctx.settingChanged.connect(self._setting_changed)
         ctx.recordRequested.connect(self.open_record)
         ctx.statusMessage.connect(lambda text, ms: self.statusBar().showMessage(text, ms))
         ops.set_progress_host(self)
@@ -237,7 +261,7 @@ class MainWindow(QMainWindow):
         go_menu = menu.addMenu("&Go")
         self.section_actions: list[QAction] = []
         for number, sec in enumerate(SECTIONS, start=1):
-            action = go_menu.addAction(style.icon(sec.icon), sec.title)
+            action = go_menu.addAction(style.icon(sec.icon), sec.title.replace("&", "&&"))  # "&" is no mnemonic
             action.setShortcut(QKeySequence(f"Ctrl+{number}"))
             action.triggered.connect(lambda _=False, key=sec.key: self.show_section(key))
             self.section_actions.append(action)
@@ -266,6 +290,7 @@ class MainWindow(QMainWindow):
             holder = self._placeholders[key]
             widget = load_view(sec, self.ctx, holder)
             holder.layout().addWidget(widget)
+            remembered.restore_view(key, widget)
             self._views[key] = widget
         return self._views[key]
 
@@ -305,6 +330,29 @@ class MainWindow(QMainWindow):
         if callable(select):
             select(kind, record_id)
 
+    def open_document_at(self, document_id: int, page_index: int, record: tuple[str, int] | None) -> None:
+        """A receipt or letter in its own view, any other document in the Documents preview, shown
+        at ``page_index`` once its pages are drawn."""
+        if record is not None:
+            self.open_record(record[0], record[1])
+            view = self.view(RECORD_SECTIONS[record[0]])
+        else:
+            view = self.show_section("documents")
+            view.select_record("document", document_id)  # type: ignore[attr-defined]
+        viewer = getattr(view, "viewer", None)
+        if viewer is None:
+            return
+        if viewer.document_id == document_id and viewer.page_count:
+            viewer.go_to_page(page_index)
+            return
+
+        def loaded(shown_id: int) -> None:
+            if shown_id == document_id:
+                viewer.loaded.disconnect(loaded)
+                viewer.go_to_page(page_index)
+
+        viewer.loaded.connect(loaded)
+
     # -- search
     def focus_search(self) -> None:
         self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -336,14 +384,22 @@ class MainWindow(QMainWindow):
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if _local_paths(event.mimeData()):
             event.acceptProposedAction()
+            body = self.centralWidget()
+            self.drop_hint.setGeometry(body.rect().adjusted(12, 12, -12, -12))
+            self.drop_hint.raise_()
+            self.drop_hint.show()
         else:
             event.ignore()
+
+    def dragLeaveEvent(self, event) -> None:
+        self.drop_hint.hide()
 
     def dragMoveEvent(self, event) -> None:
         if _local_paths(event.mimeData()):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
+        self.drop_hint.hide()
         paths = _local_paths(event.mimeData())
         if not paths:
             event.ignore()
@@ -402,6 +458,17 @@ class MainWindow(QMainWindow):
         self._locked = True
         reminders_were_on = self.reminders is not None
         self.stop_reminders()
+        self._drop_views()
+        path = self.ctx.vault.path
+        self.ctx.vault.close()
+        self.ctx.vault = None  # type: ignore[assignment]  # the key goes with it; unlock sets a new one
+        self.vault_label.setText("Vault locked")
+        self.hide()
+        QTimer.singleShot(0, lambda: self._unlock_again(path, reminders_were_on))
+
+    def _drop_views(self) -> None:
+        """Forget everything decrypted on screen (and the undo history, which holds document bytes)."""
+        self.save_layout()
         self.undo_stack.clear()
         for widget in list(self._views.values()):
             widget.setParent(None)
@@ -409,11 +476,56 @@ class MainWindow(QMainWindow):
         self._views.clear()
         self.search_results.results.clear()
         self.search_box.clear()
-        path = self.ctx.vault.path
-        self.ctx.vault.close()
-        self.vault_label.setText("Vault locked")
-        self.hide()
-        QTimer.singleShot(0, lambda: self._unlock_again(path, reminders_were_on))
+
+    def _load_lock_minutes(self) -> None:
+        from hsawallet import config
+
+        self.ctx.query(
+            self, lambda session: config.get(session, "lock_minutes"), self.idle_lock.set_minutes
+        ).run_in_background()
+
+    def _setting_changed(self, key: str, value: object) -> None:
+        if key == "lock_minutes":
+            self.idle_lock.set_minutes(int(value))  # type: ignore[call-overload]
+
+    # -- passphrase
+    def change_passphrase(self, current: str | None, new: str, done=None) -> None:
+        """Re-encrypt the vault under ``new`` (services.vault.change_passphrase) on the database
+        worker, then reopen every view over the new vault; ``done(error or None)`` after."""
+        from hsawallet.services import vault as vaults
+
+        if ops.pending_ops():  # the views reopen over the new vault: nothing may be using the old one
+            self.statusBar().showMessage("Changing the passphrase when the work in progress has finished…", 3000)
+            QTimer.singleShot(300, lambda: self.change_passphrase(current, new, done))
+            return
+        reminders_were_on = self.reminders is not None
+        self.stop_reminders()
+        section = self.current_section()
+        self._drop_views()  # views hold the old vault's engine
+        old = self.ctx.vault
+
+        def changed(vault) -> None:
+            self.ctx.vault = vault
+            self._reopen(section, reminders_were_on)
+            self.ctx.show_status("Passphrase changed. Use the new one from now on.", 8000)
+            if done is not None:
+                done(None)
+
+        def failed(exc: BaseException) -> None:
+            self._reopen(section, reminders_were_on)
+            QMessageBox.warning(self, "Passphrase not changed", describe_error(exc))
+            if done is not None:
+                done(exc)
+
+        self.ctx.change(self, lambda _vault: vaults.change_passphrase(old, current=current, new=new), changed).failure(
+            failed
+        ).with_progress("Changing the passphrase").run_in_background()
+
+    def _reopen(self, section: str | None, reminders: bool) -> None:
+        keys = [s.key for s in SECTIONS]
+        self._section_changed(keys.index(section) if section in keys else 0)
+        if reminders:
+            self.start_reminders()
 
     def ask_passphrase(self, path: Path):
         """The unlock dialog; the vault it opened, or None when the user gives up."""
@@ -429,6 +541,7 @@ class MainWindow(QMainWindow):
             return
         self.ctx.vault = vault
         self._locked = False
+        self._load_lock_minutes()
         self.vault_label.setText(f"Vault unlocked\n{vault.path.name}")
         self.show()
         row = self.sidebar.currentRow()
@@ -537,11 +650,18 @@ class MainWindow(QMainWindow):
                 QTimer.singleShot(200, self._close_when_idle)
             event.ignore()  # the window stays, with its progress, until the work has ended
             return
+        self.save_layout()
         self.stop_reminders()
         ops.set_progress_host(None)
         ops.set_default_failure_handler(None)
         event.accept()
         self.closed.emit()
+
+    def save_layout(self) -> None:
+        """Window geometry, and the splitters and columns of every view built (remembered.py)."""
+        remembered.save_window(self)
+        for key, widget in self._views.items():
+            remembered.save_view(key, widget)
 
     # -- start-up
     def resume_import(self) -> None:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import logging
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QThread, QTimer
-from PySide6.QtGui import QIcon
+from PySide6.QtCore import QCoreApplication, QRect, Qt, QThread, QTimer
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QWidget
 
 from hsawallet.coverage.model import Warning
@@ -54,15 +54,22 @@ class Reminders:
         from hsawallet.services.reminders import reminder_service
 
         self.ctx = ctx
+        self.urgent: int | None = None  # urgent warnings not dismissed, shown on the tray icon
         self.shown: list[tuple[str, str]] = []  # (title, body) of what was shown, newest last
         self._first: Warning | None = None
+        self._stopped = False
         available = QSystemTrayIcon.isSystemTrayAvailable() if tray_available is None else tray_available
         self.tray: QSystemTrayIcon | None = None
         if available:
             self.tray = QSystemTrayIcon(_icon_for(tray_parent), tray_parent)
             self.tray.setToolTip("HSA Wallet")
             self.tray.messageClicked.connect(self._open_first)
+            self.tray.activated.connect(lambda _reason: self._bring_window(tray_parent))
             self.tray.show()
+        self._base_icon = _icon_for(tray_parent)
+        self._tray_parent = tray_parent
+        ctx.bridge.changed.connect(self._count_changed)
+        self.refresh_count()
         vault = ctx.vault
         if scheduler is None:
             scheduler = make_qt_scheduler()
@@ -74,7 +81,41 @@ class Reminders:
         """Run the check at once (the scheduler's thread normally does); returns the new warnings."""
         return self.service.run_once()
 
+    def refresh_count(self) -> None:
+        """Count the urgent warnings (as on the Dashboard: errors not dismissed) off the UI thread."""
+        from hsawallet.services import coverage
+        from hsawallet.ui.ops import QueryOp
+
+        vault = self.ctx.vault
+        if vault is None:
+            return
+
+        def count() -> int:
+            return sum(w.severity == Severity.ERROR for w in coverage.check(vault, include_dismissed=False))
+
+        QueryOp(self.tray or self._tray_parent, count, self._show_count).run_in_background()
+
+    def _count_changed(self, _topic: str) -> None:
+        if not self._stopped:
+            self.refresh_count()
+
+    def _show_count(self, urgent: int) -> None:
+        self.urgent = urgent
+        if self.tray is not None and shiboken6.isValid(self.tray):
+            self.tray.setIcon(badged_icon(self._base_icon, urgent))
+            self.tray.setToolTip(f"HSA Wallet — {urgent} urgent" if urgent else "HSA Wallet — nothing urgent")
+
+    def _bring_window(self, window) -> None:
+        bring = getattr(window, "bring_to_front", None)
+        if callable(bring):
+            bring()
+
     def stop(self) -> None:
+        self._stopped = True
+        try:
+            self.ctx.bridge.changed.disconnect(self._count_changed)
+        except (RuntimeError, TypeError):
+            pass
         self.service.stop()
         if self.service.scheduler.running:
             self.service.scheduler.shutdown(wait=False)
@@ -85,7 +126,12 @@ class Reminders:
     def _notify_from_any_thread(self, warnings: list[Warning]) -> None:
         from hsawallet.ui.ops import run_on_main
 
-        run_on_main(lambda: self.show(warnings))
+        def show() -> None:
+            if not self._stopped:
+                self.show(warnings)
+                self.refresh_count()
+
+        run_on_main(show)
 
     def show(self, warnings: list[Warning]) -> None:
         if not warnings:
@@ -106,13 +152,13 @@ class Reminders:
         warning = self._first
         if warning is None:
             return
+        self._bring_window(self._tray_parent)
         if warning.receipt_id is not None:
             self.ctx.open_record(RecordKind.RECEIPT, warning.receipt_id)
         elif warning.letter_id is not None:
             self.ctx.open_record(RecordKind.LETTER, warning.letter_id)
-        window = QApplication.activeWindow()
-        if window is not None:
-            window.raise_()
+        elif warning.account_id is not None:
+            self.ctx.open_record(RecordKind.ACCOUNT, warning.account_id)
 
 
 def make_qt_scheduler():
@@ -155,6 +201,29 @@ def make_qt_scheduler():
             self._on_main(self._wake_timer.stop)
 
     return MainThreadQtScheduler()
+
+
+def badged_icon(base: QIcon, count: int, size: int = 64) -> QIcon:
+    """The app icon with the number of urgent items in a red disc (none: the plain icon)."""
+    if not count:
+        return base
+    pixmap = base.pixmap(size, size) if not base.isNull() else QPixmap(size, size)
+    if base.isNull():
+        pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    disc = QRect(size // 3, 0, size * 2 // 3, size * 2 // 3)
+    painter.setBrush(QColor("#c62828"))
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.drawEllipse(disc)
+    font = QFont()
+    font.setBold(True)
+    font.setPixelSize(size // 3 if count < 100 else size // 4)
+    painter.setFont(font)
+    painter.setPen(QColor("white"))
+    painter.drawText(disc, Qt.AlignmentFlag.AlignCenter, str(count) if count < 1000 else "999+")
+    painter.end()
+    return QIcon(pixmap)
 
 
 def _icon_for(parent) -> QIcon:

@@ -239,21 +239,95 @@ class UnlockDialog(QDialog):
         try:
             self.vault = _busy(lambda: vaults.unlock(self.path, passphrase=entered))
         except VaultNewerError as exc:
-            self.error.setText(str(exc))
-            self.error.show()
+            self._show_error(str(exc))
             self.unlock_button.setEnabled(False)
             return
         except VaultLockedError:
-            self.error.setText(WRONG_OR_DAMAGED)
-            self.error.show()
+            self._show_error(WRONG_OR_DAMAGED)
             self.passphrase.selectAll()
             self.passphrase.setFocus()
             return
         except VaultError as exc:
-            self.error.setText(str(exc))
-            self.error.show()
+            self._show_error(str(exc))
             return
         self.accept()
+
+    def _show_error(self, text: str) -> None:
+        """A wrapped message needs the dialog to grow to its height, else its last lines are cut."""
+        self.error.setText(text)
+        self.error.show()
+        _fit_height(self)
+
+
+def _fit_height(dialog: QDialog) -> None:
+    layout = dialog.layout()
+    layout.activate()
+    needed = layout.totalHeightForWidth(dialog.width()) if layout.hasHeightForWidth() else layout.sizeHint().height()
+    if dialog.height() < needed:
+        dialog.resize(dialog.width(), needed)
+
+
+class ChangePassphraseDialog(QDialog):
+    """Settings > Change passphrase: the current one (a passphrase vault), the new one twice.
+    The change itself runs in the background (MainWindow.change_passphrase)."""
+
+    def __init__(self, needs_current: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Change passphrase")
+        self.setMinimumWidth(480)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 18)
+        layout.addWidget(
+            _header(
+                "Change passphrase",
+                "The vault is re-encrypted with the new passphrase and checked before it replaces the old one.",
+            )
+        )
+        form = QFormLayout()
+        self.current = QLineEdit()
+        self.new = QLineEdit()
+        self.confirm = QLineEdit()
+        for field in (self.current, self.new, self.confirm):
+            field.setEchoMode(QLineEdit.EchoMode.Password)
+        self.new.setPlaceholderText("A few unrelated words")
+        rows = [("&Current passphrase:", self.current)] if needs_current else []
+        rows += [("&New passphrase:", self.new), ("&Type it again:", self.confirm)]
+        for text, field in rows:
+            label = QLabel(text)
+            label.setBuddy(field)
+            form.addRow(label, field)
+        self.current.setVisible(needs_current)
+        self.needs_current = needs_current
+        self.strength = QLabel()
+        self.strength.setObjectName("hint")
+        self.strength.setWordWrap(True)
+        form.addRow("", self.strength)
+        layout.addLayout(form)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.change_button = self.buttons.addButton("C&hange passphrase", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.change_button.setProperty("primary", True)
+        self.change_button.setDefault(True)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        for field in (self.current, self.new, self.confirm):
+            field.textChanged.connect(lambda *_: self._update())
+        self._update()
+
+    def _update(self) -> None:
+        _, hint = passphrase_strength(self.new.text())
+        if self.confirm.text() and self.confirm.text() != self.new.text():
+            hint += "  The two passphrases do not match yet."
+        self.strength.setText(hint)
+        self.change_button.setEnabled(
+            len(self.new.text()) >= MIN_PASSPHRASE
+            and self.new.text() == self.confirm.text()
+            and (bool(self.current.text()) or not self.needs_current)
+        )
+
+    def accept(self) -> None:
+        if self.change_button.isEnabled():
+            super().accept()
 
 
 def open_without_prompt(path: Path) -> Vault | None:

@@ -290,3 +290,13 @@ def test_a_letter_for_someone_not_in_people_is_a_question_for_the_user():
     assert [(w.letter_id, w.severity) for w in found] == [(5, "warning"), (6, "warning")]
     assert "is for Kevin Young, who is not in People, so it covers nothing. Add Kevin Young" in found[0].message
     assert "no patient name was read, so it covers nothing. Assign the letter" in found[1].message
+
+
+def test_claim_deadline_window_is_the_deadline_days_setting_not_the_letters_one():
+    def deadlines(as_of, **days):
+        found = warnings_for(fsa_receipts(3), [letter(1, date(2026, 1, 1))], as_of, accounts=(FSA_GRACE,), **days)
+        return [w for w in found if w.type == "claim_deadline"]
+
+    # 30 days before the 2027-03-31 deadline: outside a 14-day window, inside a 45-day one
+    assert deadlines(date(2027, 3, 1), expiring_days=60, deadline_days=14) == []
+    assert len(deadlines(date(2027, 3, 1), expiring_days=7, deadline_days=45)) == 1

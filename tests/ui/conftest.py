@@ -46,6 +46,16 @@ def memory_keyring(monkeypatch):
     keyring.set_keyring(previous)
 
 
+@pytest.fixture(autouse=True)
+def layout_settings(tmp_path):
+    """QSettings (window geometry, splitters, columns) in the test's folder, never ~/.config."""
+    from PySide6.QtCore import QSettings
+
+    folder = tmp_path / "qt-settings"
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    return folder
+
+
 @pytest.fixture
 def vault_path(tmp_path):
     return tmp_path / "vault.db"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtGui import QKeySequence
 
 from hsawallet import config
-from hsawallet.services import people
+from hsawallet.services import coverage, people
 from hsawallet.store.vault import unlock_vault
 from hsawallet.ui import ops
 from hsawallet.ui.main_window import MainWindow
@@ -96,3 +96,28 @@ def test_reminders_stay_quiet_while_notifications_are_off(qtbot, ctx):
         assert window.reminders.run_now() == [] and window.reminders.shown == []
     finally:
         window.stop_reminders()
+
+
+def test_the_tray_icon_counts_urgent_items_and_a_notification_opens_the_record(qtbot, ctx):
+    _letter_id, receipt_id, _covered = _rule_vault(ctx.vault)
+    urgent = sum(w.severity == "error" for w in coverage.check(ctx.vault, include_dismissed=False))
+    assert urgent >= 1
+    window = _window(qtbot, ctx)
+    window.start_reminders(tray_available=True, start=False)
+    reminders = window.reminders
+    try:
+        qtbot.waitUntil(lambda: reminders.urgent == urgent)
+        assert reminders.tray.toolTip() == f"HSA Wallet — {urgent} urgent"
+        assert reminders.tray.icon().pixmap(64).toImage() != window.windowIcon().pixmap(64).toImage()
+
+        assert reminders.run_now()
+        qtbot.waitUntil(lambda: bool(reminders.shown))
+        window.show_section("people")
+        reminders.tray.messageClicked.emit()  # the notification was clicked
+
+        assert window.current_section() == "receipts"
+        receipts = window.view("receipts")
+        qtbot.waitUntil(lambda: (receipts.current_receipt() or {}).get("id") == receipt_id)
+    finally:
+        window.stop_reminders()
+        ops.wait_idle()

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QSplitter,
     QTableView,
     QTreeWidget,
     QTreeWidgetItem,
@@ -42,6 +43,7 @@ from hsawallet.ui.models.documents_model import (
     DocumentsModel,
     DocumentsProxy,
 )
+from hsawallet.ui.widgets.document_viewer import DocumentViewer
 from hsawallet.vocab import DocumentKind, ImportStatus, RecordKind
 
 IMPORT_FILTER = (
@@ -268,7 +270,19 @@ class DocumentsView(QWidget):
             self.table.setColumnWidth(column, width)
         head.setHighlightSections(False)
         head.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        layout.addWidget(self.table, 1)
+        # the selected document's pages: every kind, "other" (an EOB, a statement) included
+        self.viewer = DocumentViewer()
+        self.viewer.setObjectName("documentPreview")
+        self.viewer.clear("Select a document to see its pages.")
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setObjectName("documentsSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.viewer)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([300, 300])
+        layout.addWidget(self.splitter, 1)
 
         self.empty = QWidget()
         empty_layout = QVBoxLayout(self.empty)
@@ -300,6 +314,7 @@ class DocumentsView(QWidget):
         delete = QShortcut(QKeySequence.StandardKey.Delete, self.table)
         delete.setContext(Qt.ShortcutContext.WidgetShortcut)
         delete.activated.connect(self.remove_selected)
+        self.table.selectionModel().currentRowChanged.connect(lambda current, _previous: self._preview(current))
         self.table.doubleClicked.connect(lambda index: self.open_document(self.proxy.data(index, ID_ROLE)))
         ctx.bridge.documentsChanged.connect(self.reload)
         self.setTabOrder(self.import_button, self.kind)
@@ -317,10 +332,15 @@ class DocumentsView(QWidget):
         self.summary.setText(f"{count:,} {kind}" if count != 1 else f"1 {kind.rstrip('s')}")
         empty = count == 0 and not self.kind.currentData()
         self.empty.setVisible(empty)
-        self.table.setVisible(not empty)
+        self.splitter.setVisible(not empty)
         if self._select_after_reload is not None:
             wanted, self._select_after_reload = self._select_after_reload, None
             self.select_record(RecordKind.DOCUMENT, wanted)
+
+    def _preview(self, index) -> None:
+        doc_id = self.proxy.data(index, ID_ROLE) if index.isValid() else None
+        if doc_id != self.viewer.document_id:
+            self.viewer.show_document(self.ctx, doc_id)
 
     # -- actions
     def choose_files(self) -> None:

@@ -6,13 +6,11 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -47,30 +45,43 @@ def _fmt(day: date | None) -> str:
     return day.isoformat() if day else ""
 
 
-class OptionalDate(QWidget):
-    """A date that may be left out: a checkbox enables the date field."""
+class OptionalDate(QLineEdit):
+    """A date that may be left out: empty until one is typed (never today by default), and typed
+    whole (2024-01-15 or 1/15/2024), never spun section by section."""
 
     def __init__(self, label: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        self.enabled = QCheckBox(label)
-        self.edit = QDateEdit(QDate.currentDate())
-        self.edit.setCalendarPopup(True)
-        self.edit.setDisplayFormat("yyyy-MM-dd")
-        self.edit.setEnabled(False)
-        self.enabled.toggled.connect(self.edit.setEnabled)
-        row.addWidget(self.enabled)
-        row.addWidget(self.edit, 1)
-        self.setFocusProxy(self.enabled)
+        self.what = label
+        self.setPlaceholderText("YYYY-MM-DD, or leave empty")
+        self.setClearButtonEnabled(True)
+        self.editingFinished.connect(self._tidy)
+
+    def _tidy(self) -> None:
+        try:
+            day = self.value()
+        except ValueError:
+            return  # told when saved
+        if day is not None:
+            self.setText(day.isoformat())
 
     def value(self) -> date | None:
-        return self.edit.date().toPython() if self.enabled.isChecked() else None
+        text = self.text().strip()
+        if not text:
+            return None
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
+        parts = text.replace("-", "/").replace(".", "/").split("/")
+        if len(parts) == 3 and all(p.isdigit() for p in parts) and len(parts[2]) == 4:
+            try:
+                return date(int(parts[2]), int(parts[0]), int(parts[1]))
+            except ValueError:
+                pass
+        raise ValueError(f"'{text}' is not a date: write it as YYYY-MM-DD (or month/day/year).")
 
     def set_value(self, day: date | None) -> None:
-        self.enabled.setChecked(day is not None)
-        if day is not None:
-            self.edit.setDate(QDate(day.year, day.month, day.day))
+        self.setText(day.isoformat() if day is not None else "")
 
 
 class _FormDialog(QDialog):

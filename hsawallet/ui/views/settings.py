@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QFormLayout, QFrame, QLabel, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QFrame,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from hsawallet import config
 from hsawallet.ui import style
@@ -14,6 +25,7 @@ LABELS = {
     "deadline_days": "Claim deadline warning",
     "notifications": "Desktop notifications",
     "ocr_workers": "Reading processes",
+    "lock_minutes": "Lock when idle",
 }
 CHOICE_LABELS = {
     "mdy": "Month first (03/04 = March 4)",
@@ -60,6 +72,10 @@ class SettingsView(QWidget):
             form.addRow("", help_text)
         card.setMaximumWidth(720)
         layout.addWidget(card)
+        self.passphrase_button = QPushButton("Change &passphrase…")
+        self.passphrase_button.setToolTip("Re-encrypt the vault under a new master passphrase")
+        self.passphrase_button.clicked.connect(self.change_passphrase)
+        layout.addWidget(self.passphrase_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.status = QLabel("")
         self.status.setObjectName("hint")
         layout.addWidget(self.status)
@@ -79,6 +95,9 @@ class SettingsView(QWidget):
             spin.setRange(bound["low"], bound["high"])
             if key.endswith("_days"):
                 spin.setSuffix(" days before")
+            elif key == "lock_minutes":
+                spin.setSuffix(" minutes without use")
+                spin.setSpecialValueText("Never")
             spin.valueChanged.connect(lambda value, k=key: self._save(k, str(value)))
             return spin
         from PySide6.QtWidgets import QLineEdit
@@ -107,6 +126,21 @@ class SettingsView(QWidget):
     def _save(self, key: str, value: str) -> None:
         if self._loading:
             return
-        self.ctx.change_in_session(
-            self, lambda session: config.set_value(session, key, value), lambda _v: self.status.setText("Saved.")
-        ).failure(lambda exc: self.status.setText(f"Not saved: {describe_error(exc)}")).run_in_background()
+
+        def saved(parsed) -> None:
+            self.status.setText("Saved.")
+            self.ctx.settingChanged.emit(key, parsed)
+
+        self.ctx.change_in_session(self, lambda session: config.set_value(session, key, value), saved).failure(
+            lambda exc: self.status.setText(f"Not saved: {describe_error(exc)}")
+        ).run_in_background()
+
+    def change_passphrase(self) -> None:
+        from hsawallet.ui.unlock import ChangePassphraseDialog
+
+        window = self.window()
+        if not hasattr(window, "change_passphrase"):
+            return
+        dialog = ChangePassphraseDialog(self.ctx.vault.key.mode == "passphrase", self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            window.change_passphrase(dialog.current.text() or None, dialog.new.text())

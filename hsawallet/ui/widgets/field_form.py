@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from hsawallet.ui import style
 
 LOW_CONFIDENCE = 0.8
 LOW_CONFIDENCE_TIP = "Read with low confidence — please check this value against the document."
@@ -42,7 +44,7 @@ RECEIPT_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("total", "&Total", "money", "0.00"),
     FieldSpec("subtotal", "S&ubtotal", "money", "0.00"),
     FieldSpec("tax", "Ta&x", "money", "0.00"),
-    FieldSpec("card_last4", "&Card (last 4)", "text", "1234"),
+    FieldSpec("card_last4", "&Card (last 4)", "text", "its last four digits"),
     FieldSpec("patient", "&Patient", "text", "name printed on the receipt"),
 )
 
@@ -94,6 +96,8 @@ class FieldForm(QWidget):
         self._edited: set[str] = set()
         self._editors: dict[str, QLineEdit | QCheckBox] = {}
         self._marks: dict[str, QLabel] = {}
+        self._looks_right: dict[str, QAction] = {}
+        self._confirmed: set[str] = set()  # kept as read after a "looks right"
         self._saving = False
 
         form = QFormLayout()
@@ -111,6 +115,11 @@ class FieldForm(QWidget):
                 editor.setClearButtonEnabled(False)
                 editor.textEdited.connect(self._on_changed)
                 editor.returnPressed.connect(self.save)
+                looks_right = editor.addAction(style.icon("check", style.OK), QLineEdit.ActionPosition.TrailingPosition)
+                looks_right.setToolTip("Looks right: keep this value as it was read")
+                looks_right.triggered.connect(lambda _checked=False, name=spec.name: self.confirm(name))
+                looks_right.setVisible(False)
+                self._looks_right[spec.name] = looks_right
             editor.setObjectName(f"field_{spec.name}")
             editor.setAccessibleName(spec.label.replace("&", ""))
             mark = QLabel()
@@ -172,6 +181,7 @@ class FieldForm(QWidget):
         self, document_id: int, values: dict, confidence: dict | None = None, edited: set[str] | None = None
     ) -> None:
         self._document_id = document_id
+        self._confirmed = set()
         self._confidence = {k: float(v) for k, v in (confidence or {}).items() if v is not None}
         self._edited = set(edited or ())
         self._original = {}
@@ -230,15 +240,27 @@ class FieldForm(QWidget):
         self._error.hide()
         self._update_buttons()
 
+    def confirm(self, name: str) -> None:
+        """ "Looks right": keep a low-confidence value as read (stored as the user's own value, so a
+        re-read keeps it and it is no longer marked)."""
+        if self._document_id is None or self._saving or not self._current(name):
+            return
+        self._write({name: self._current(name)}, confirmed=True)
+
     def save(self) -> None:
         """Write the changed fields in the background; ``saved`` or ``saveFailed`` follows."""
         changes = self.changed_fields()
         if self._document_id is None or not changes or self._saving:
             return
+        self._write(changes)
+
+    def _write(self, changes: dict[str, str], confirmed: bool = False) -> None:
         from hsawallet.services import documents
         from hsawallet.ui.ops import CollectionOp
 
         vault, document_id = self._ctx.vault, self._document_id
+        if document_id is None:
+            return
 
         def write() -> None:
             for name, raw in changes.items():
@@ -247,6 +269,10 @@ class FieldForm(QWidget):
         def done(_result=None) -> None:
             self._saving = False
             self._edited |= set(changes)
+            if confirmed:
+                self._confirmed |= set(changes)
+            else:
+                self._confirmed -= set(changes)
             self._original.update(changes)
             for name in changes:
                 self._confidence[name] = 1.0
@@ -282,7 +308,9 @@ class FieldForm(QWidget):
         editor.setToolTip(LOW_CONFIDENCE_TIP if low else EDITED_TIP if edited else "")
         editor.setProperty("lowConfidence", low)
         editor.setProperty("edited", edited)
-        mark.setText("✎ edited" if edited else "")
+        mark.setText("✓ checked" if name in self._confirmed else "✎ edited" if edited else "")
+        if name in self._looks_right:
+            self._looks_right[name].setVisible(low and bool(self._current(name)))
 
     def _on_changed(self, *_args) -> None:
         self._error.hide()
