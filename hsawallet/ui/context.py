@@ -30,7 +30,7 @@ T = TypeVar("T")
 
 class AppContext(QObject):
     # (kind, id): a RecordKind and the record's id
-    recordRequested = Signal(str, int)
+    recordRequested = Signal(str, int, int)  # and a receipt's line item id (0: none)
     # (message, timeout ms): a short note for the status bar
     statusMessage = Signal(str, int)
     # (key, parsed value): a setting saved in Settings (the main window follows lock_minutes)
@@ -43,11 +43,12 @@ class AppContext(QObject):
         self.bridge = bridge or EventBridge(self)
 
     # -- navigation
-    def open_record(self, kind: RecordKind | str, id: int) -> None:
-        """Ask the main window to switch to the view for ``kind`` and select record ``id``."""
+    def open_record(self, kind: RecordKind | str, id: int, item_id: int | None = None) -> None:
+        """Ask the main window to switch to the view for ``kind`` and select record ``id`` (and, for a
+        receipt, its line item ``item_id``)."""
         if kind not in tuple(RecordKind):
             raise ValueError(f"unknown record kind {kind!r}")
-        self.recordRequested.emit(kind, int(id))
+        self.recordRequested.emit(kind, int(id), int(item_id or 0))
 
     def show_status(self, message: str, timeout_ms: int = 5000) -> None:
         self.statusMessage.emit(message, timeout_ms)

@@ -321,13 +321,18 @@ class MainWindow(QMainWindow):
             colour = style.ACCENT_DARK if i == row else style.MUTED
             item.setIcon(style.icon(SECTIONS[i].icon, colour))
 
-    def open_record(self, kind: str, record_id: int) -> None:
+    def open_record(self, kind: str, record_id: int, item_id: int = 0) -> None:
+        """Show a record in its view; the kind is kept (people and accounts share a view and ids)."""
         key = RECORD_SECTIONS.get(kind)
         if key is None:
             return
         view = self.show_section(key)
         select = getattr(view, "select_record", None)
-        if callable(select):
+        if not callable(select):
+            return
+        if item_id and kind == "receipt":
+            select(kind, record_id, item_id)
+        else:
             select(kind, record_id)
 
     def open_document_at(self, document_id: int, page_index: int, record: tuple[str, int] | None) -> None:

@@ -154,7 +154,7 @@ class Reminders:
             return
         self._bring_window(self._tray_parent)
         if warning.receipt_id is not None:
-            self.ctx.open_record(RecordKind.RECEIPT, warning.receipt_id)
+            self.ctx.open_record(RecordKind.RECEIPT, warning.receipt_id, warning.item_id)
         elif warning.letter_id is not None:
             self.ctx.open_record(RecordKind.LETTER, warning.letter_id)
         elif warning.account_id is not None:

@@ -104,12 +104,12 @@ def test_dashboard_lists_the_warnings_and_enter_opens_the_receipt(qtbot, ctx):
     assert view.select_warning(_key_of(view, "purchase_before_letter"))
     with qtbot.waitSignal(ctx.recordRequested) as blocker:
         qtbot.keyClick(view.tree, Qt.Key.Key_Return)
-    assert blocker.args == ["receipt", receipt_id]
+    assert blocker.args[:2] == ["receipt", receipt_id]
 
     view.select_warning(_key_of(view, "letter_incomplete"))
     with qtbot.waitSignal(ctx.recordRequested) as blocker:
         view.open_button.click()
-    assert blocker.args == ["letter", letter_id]
+    assert blocker.args == ["letter", letter_id, 0]
 
 
 def test_delete_dismisses_a_warning_and_it_can_be_restored(qtbot, ctx):

@@ -3,14 +3,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlmodel import select
 
-from hsawallet.services import documents
+from hsawallet.services import coverage, documents
 from hsawallet.store.models import Receipt
 from hsawallet.ui import ops
 from hsawallet.vocab import DocumentKind
 from tests.conftest import text_pdf_bytes
-from tests.ui.helpers import add_household, import_documents
+from tests.ui.helpers import add_household, import_documents, insert_receipt, recompute
 
 RECEIPT_PAGE = [
     "Corner Pharmacy",
@@ -79,3 +81,29 @@ def test_an_other_document_is_previewed_at_its_page_and_can_be_reclassified(qtbo
     ops.wait_idle(timeout=120)
     with ctx.vault.session() as session:
         assert documents.documents_by_id(session, [doc_id])[doc_id].kind == DocumentKind.LETTER
+
+
+def test_a_warning_opens_the_line_item_it_is_about(qtbot, window, ctx):
+    person_id, account_id = add_household(ctx.vault)
+    _doc, receipt_id, item_ids = insert_receipt(
+        ctx.vault,
+        document_name="mixed.pdf",
+        merchant="Bayside Wellness",
+        on=date(2026, 5, 2),
+        person_id=person_id,
+        account_id=account_id,
+        items=[("Bandages", "4.25", "otc_eligible", False), ("Massage 60 min", "95.00", "massage", True)],
+    )
+    recompute(ctx.vault)
+    (warning,) = [w for w in coverage.check(ctx.vault) if w.type == "needs_lmn_missing"]
+    assert warning.item_id == item_ids[1]
+    dashboard = window.show_section("dashboard")
+    qtbot.waitUntil(lambda: dashboard.select_warning(warning.key), timeout=30_000)
+
+    dashboard.open_current()
+
+    assert window.current_section() == "receipts"
+    receipts = window.view("receipts")
+    qtbot.waitUntil(lambda: (receipts.current_receipt() or {}).get("id") == receipt_id, timeout=30_000)
+    qtbot.waitUntil(lambda: receipts._selected_item_id() == item_ids[1])
+    ops.wait_idle()

@@ -493,7 +493,7 @@ class DashboardView(QWidget):
     def _open_warning(self, warning: WarningRow | None) -> None:
         target = record_for_warning(warning) if warning else None
         if target is not None:
-            self.ctx.open_record(*target)
+            self.ctx.open_record(*target, item_id=warning.item_id if warning else None)
 
     def _current_warning(self) -> WarningRow | None:
         selected = self.selected_warnings()

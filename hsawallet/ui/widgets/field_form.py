@@ -180,10 +180,12 @@ class FieldForm(QWidget):
     def set_record(
         self, document_id: int, values: dict, confidence: dict | None = None, edited: set[str] | None = None
     ) -> None:
+        if document_id != self._document_id:
+            self._confirmed = set()  # the same record shown again (after a save) keeps its marks
         self._document_id = document_id
-        self._confirmed = set()
         self._confidence = {k: float(v) for k, v in (confidence or {}).items() if v is not None}
         self._edited = set(edited or ())
+        self._confirmed &= self._edited
         self._original = {}
         for name, spec in self._specs.items():
             text = display_value(spec, values.get(name))
