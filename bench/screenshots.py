@@ -23,7 +23,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_HOUSEHOLD = ROOT.parent / "shared" / "corpus" / "h04"
-VIEWS = ("dashboard", "receipts", "letters", "claims")
+VIEWS = ("dashboard", "receipts", "letters", "claims", "documents", "settings")
 SIZE = (1280, 800)
 
 
@@ -63,6 +63,7 @@ def prepare_vault(household: Path, folder: Path):
 
 
 def shoot(vault_path: Path, out: Path, suffix: str) -> list[Path]:
+    from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
     from hsawallet.store.vault import unlock_vault
@@ -72,6 +73,8 @@ def shoot(vault_path: Path, out: Path, suffix: str) -> list[Path]:
     from hsawallet.ui.main_window import MainWindow
 
     app = make_application([sys.argv[0]])
+    # remembered layouts (ui/remembered.py) go beside the temporary vault, never into ~/.config
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(vault_path.parent / "qt-settings"))
     vault = unlock_vault(vault_path, passphrase="screenshots")
     ctx = AppContext(vault)
     window = MainWindow(ctx)
