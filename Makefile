@@ -9,8 +9,11 @@ STAMP := $(VENV)/.installed
 run: setup
 	$(BIN)/hsawallet gui
 
+# The suite on TEST_WORKERS processes (pytest-xdist; worksteal evens out the long CLI tests); TEST_WORKERS=0
+# runs it in this process.
+TEST_WORKERS ?= 2
 test: lint
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider tests
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist worksteal tests
 
 # the linter and the type checker, configured in pyproject.toml ([tool.ruff], [tool.mypy])
 lint: setup

@@ -36,6 +36,16 @@ class MemoryKeyring(KeyringBackend):
         del self.store[(service, username)]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_desktop_folders(tmp_path_factory):
+    """Qt's and platformdirs' config, data and cache folders live in this run's (this worker's) temp folder:
+    parallel workers never share them and no test writes to the real home."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+            patch.setenv(name, str(tmp_path_factory.mktemp(name.lower())))
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _isolated_environment(tmp_path, monkeypatch):
     """No test touches the real keychain, the real data folder or inherits a passphrase."""
