@@ -11,6 +11,7 @@ from .deadlines import (
     grace_end,
     incurred_window,
     plan_year_for,
+    plan_years_due,
     plan_years_for_dates,
 )
 from .link import candidate_letters, classify, compute_links, effective_end, letter_label, outside_terms
@@ -43,6 +44,7 @@ __all__ = [
     "grace_end",
     "incurred_window",
     "plan_year_for",
+    "plan_years_due",
     "plan_years_for_dates",
     "candidate_letters",
     "classify",

@@ -87,6 +87,23 @@ def plan_years_for_dates(account: Account, dates: list[date]) -> list[PlanYear]:
     return sorted(years)
 
 
+def plan_years_due(account: Account, first_day: date, last_day: date) -> list[PlanYear]:
+    """The plan years whose claim deadline falls in [first_day, last_day] (every plan year is the account's
+    one shifted by whole years, so only the few shifts near those days can qualify)."""
+    if account.plan_start is None or account.plan_end is None or account.plan_end < account.plan_start:
+        return []
+    base = claim_deadline(account, (account.plan_start, account.plan_end))
+    if base is None:
+        return []
+    due = []
+    for years in range(first_day.year - base.year - 2, last_day.year - base.year + 3):
+        plan_year = (_shift(account.plan_start, years), _shift(account.plan_end, years))
+        deadline = claim_deadline(account, plan_year)
+        if deadline is not None and first_day <= deadline <= last_day:
+            due.append(plan_year)
+    return due
+
+
 def before_established(account: Account, d: date) -> bool:
     """True for an HSA expense incurred before the HSA existed (IRS Notice 2004-50 Q&A-39)."""
     return account.type == AccountType.HSA and account.established is not None and d < account.established

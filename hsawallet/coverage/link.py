@@ -11,6 +11,7 @@ ended last), or ``no_letter``. A user's manual link or unlink always wins.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from datetime import date
 from functools import lru_cache
@@ -46,7 +47,13 @@ def effective_end(letter: Letter) -> date | None:
         return letter.valid_through
     if letter.issue_date is None:
         return None
-    return letter.issue_date + DEFAULT_VALIDITY - relativedelta(days=1)
+    return _default_end(letter.issue_date)
+
+
+@lru_cache(maxsize=1 << 14)
+def _default_end(issue: date) -> date:
+    # Cached: relativedelta arithmetic is slow and reasons name a letter's end for every item it covers.
+    return issue + DEFAULT_VALIDITY - relativedelta(days=1)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -187,9 +194,10 @@ def _reason(
     item: Item,
     letter: Letter | None,
     candidates: Sequence[Letter],
-    letters: Sequence[Letter],
+    others: Sequence[Letter],
     people: dict[int, Person],
 ) -> str:
+    """Why; ``others``: the letters that list the item but are not for this purchase's person, in order."""
     subject = _subject(receipt, item)
     category = item.category.replace("_", " ")
     if status == COVERED and letter is not None:
@@ -212,7 +220,6 @@ def _reason(
     undated = [l for l in candidates if l.issue_date is None]
     if undated:
         return text + f"; {letter_label(undated[0])} has no issue date, so it cannot cover a purchase"
-    others = [l for l in letters if letter_applies_to_item(l, item) and not letter_applies_to_person(l, receipt)]
     unknown = [l for l in others if l.person_id is None]
     if unknown:
         patient = unknown[0].patient_name or "a patient whose name was not read"
@@ -226,6 +233,108 @@ def _reason(
     return text
 
 
+class _Group:
+    """The letters one kind of item meets: those for its person (any member's when the receipt names no one)
+    that list its category or its very description, in the letters' order; classified by day, remembered."""
+
+    def __init__(self, applicable: list[Letter], receipt_person: int | None, ends: dict[int, date | None]):
+        def for_person(l: Letter) -> bool:
+            return l.person_id is not None and (receipt_person is None or l.person_id == receipt_person)
+
+        self.candidates = [l for l in applicable if for_person(l)]
+        self.others = [l for l in applicable if not for_person(l)]
+        self.ends = ends
+        dated = [l for l in self.candidates if l.issue_date is not None]
+        self.newest = max(dated, key=lambda l: (l.issue_date, l.id)) if dated else None
+        # Newest first by (issue, end, id): the first one still in force on a day covers it.
+        self.by_issue_desc = sorted(dated, key=lambda l: (l.issue_date, ends[l.id], l.id), reverse=True)
+        self.issues_desc = [l.issue_date for l in self.by_issue_desc]
+        # The latest end among those issued on or before (this position onward): none in force when it is past.
+        self.latest_end_from: list[date] = []
+        latest: date | None = None
+        for l in reversed(self.by_issue_desc):
+            end = ends[l.id]
+            assert end is not None  # a dated letter always has an end
+            latest = end if latest is None or end > latest else latest
+            self.latest_end_from.append(latest)
+        self.latest_end_from.reverse()
+        self.by_issue = sorted(dated, key=lambda l: (l.issue_date, l.id))
+        self.issues = [l.issue_date for l in self.by_issue]
+        self.by_end = sorted(dated, key=lambda l: (ends[l.id], l.id))
+        self.end_keys = [ends[l.id] for l in self.by_end]
+        self.memo: dict[date, tuple[str, Letter | None]] = {}
+
+    def classify(self, day: date) -> tuple[str, Letter | None]:
+        """classify(day, self.candidates), by bisection instead of a walk over every letter."""
+        known = self.memo.get(day)
+        if known is not None:
+            return known
+        # by_issue_desc is in descending issue order: the first index whose issue is on or before the day.
+        lo, hi = 0, len(self.issues_desc)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self.issues_desc[mid] > day:  # type: ignore[operator]
+                lo = mid + 1
+            else:
+                hi = mid
+        result: tuple[str, Letter | None] | None = None
+        if lo < len(self.by_issue_desc) and self.latest_end_from[lo] >= day:
+            for l in self.by_issue_desc[lo:]:
+                end = self.ends[l.id]
+                if end is not None and end >= day:
+                    result = (COVERED, l)
+                    break
+        if result is None:
+            later = bisect_right(self.issues, day)  # type: ignore[arg-type]
+            if later < len(self.by_issue):
+                result = (BEFORE_LETTER, self.by_issue[later])
+            else:
+                ended = bisect_left(self.end_keys, day)  # type: ignore[arg-type]
+                result = (AFTER_EXPIRY, self.by_end[ended - 1]) if ended else (NO_LETTER, None)
+        self.memo[day] = result
+        return result
+
+
+class LetterIndex:
+    """Letters indexed by category and by the words of the items they list, each letter's end computed and
+    each listed item tokenised once; items of the same person, category and listed-item matches share a group."""
+
+    def __init__(self, letters: Sequence[Letter]):
+        self.letters = list(letters)
+        self.position = {l.id: k for k, l in enumerate(self.letters)}
+        self.ends = {l.id: effective_end(l) for l in self.letters}
+        self.by_category: dict[str, list[int]] = {}
+        self.by_word: dict[str, set[int]] = {}
+        for k, l in enumerate(self.letters):
+            for category in dict.fromkeys(l.categories):
+                self.by_category.setdefault(category, []).append(k)
+            for listed in l.items:
+                for word in _words(listed):
+                    self.by_word.setdefault(word, set()).add(k)
+        self._listing: dict[str, frozenset[int]] = {}
+        self._groups: dict[tuple[int | None, str, frozenset[int]], _Group] = {}
+
+    def listing(self, description: str) -> frozenset[int]:
+        """Positions of the letters that list this description as one of their items."""
+        found = self._listing.get(description)
+        if found is None:
+            words = _words(description)
+            near = set().union(*(self.by_word.get(w, ()) for w in words)) if len(words) >= 2 else set()
+            found = frozenset(k for k in near if item_matches_letter_items(description, self.letters[k].items))
+            self._listing[description] = found
+        return found
+
+    def group(self, receipt: Receipt, item: Item) -> _Group:
+        listing = self.listing(item.description)
+        key = (receipt.person_id, item.category, listing)
+        group = self._groups.get(key)
+        if group is None:
+            positions = sorted(set(self.by_category.get(item.category, ())) | listing)
+            group = _Group([self.letters[k] for k in positions], receipt.person_id, self.ends)
+            self._groups[key] = group
+        return group
+
+
 def compute_links(
     receipts: Iterable[Receipt],
     letters: Iterable[Letter],
@@ -234,6 +343,7 @@ def compute_links(
 ) -> list[LinkResult]:
     """One result per item that needs a letter (or that the user linked by hand), in receipt order."""
     letters = list(letters)
+    index = LetterIndex(letters)
     by_id = {l.id: l for l in letters}
     people_by_id = {p.id: p for p in people}
     manual = {m.item_id: m for m in manual_links}
@@ -263,16 +373,16 @@ def compute_links(
                 continue
             if not item.needs_lmn:
                 continue
-            candidates = candidate_letters(receipt, item, letters)
-            dated = [l for l in candidates if l.issue_date is not None]
-            if receipt.date is None and dated:
+            group = index.group(receipt, item)
+            letter: Letter | None
+            if receipt.date is None and group.newest is not None:
                 # Without a purchase date no letter can be checked; with no letter at all it does not matter.
-                status, letter = UNDATED, max(dated, key=lambda l: (l.issue_date, l.id))
+                status, letter = UNDATED, group.newest
             elif receipt.date is None:
                 status, letter = NO_LETTER, None
             else:
-                status, letter = classify(receipt.date, candidates)
-            reason = _reason(status, receipt, item, letter, candidates, letters, people_by_id)
+                status, letter = group.classify(receipt.date)
+            reason = _reason(status, receipt, item, letter, group.candidates, group.others, people_by_id)
             covering = letter.id if status == COVERED and letter is not None else None
             related_id = letter.id if letter is not None else None
             results.append(LinkResult(item.id, receipt.id, covering, status, related_id, reason))

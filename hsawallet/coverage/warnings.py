@@ -175,7 +175,12 @@ def _letter_warnings(letters: Sequence[Letter], as_of: date, expiring_days: int)
         end = effective_end(letter)
         label = letter_label(letter)
         for_what = ", ".join(c.replace("_", " ") for c in letter.categories)
-        if end is not None and not superseded(letter, letters):
+        # superseded() walks every letter: asked only of those ending near as_of.
+        if (
+            end is not None
+            and as_of - timedelta(days=expiring_days) <= end <= horizon
+            and not superseded(letter, letters)
+        ):
             if as_of <= end <= horizon:
                 days = (end - as_of).days
                 warnings.append(

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import delete
-from sqlmodel import Session, select
+from sqlalchemy import delete, func, insert, update
+from sqlmodel import Session, col, select
 
 from hsawallet import config
 from hsawallet import coverage as rules
@@ -28,7 +29,16 @@ from hsawallet.store.models import (
     Receipt,
     WarningState,
 )
-from hsawallet.vocab import CLAIMED_STATUSES, USER_LINK_STATUSES
+from hsawallet.vocab import CLAIMED_STATUSES, USER_LINK_STATUSES, AccountType, LinkStatus
+
+# Link statuses a warning is raised for (manual links: when outside the letter's terms, read in Python).
+WARNING_LINK_STATUSES = (
+    LinkStatus.BEFORE_LETTER,
+    LinkStatus.AFTER_EXPIRY,
+    LinkStatus.NO_LETTER,
+    LinkStatus.UNLINKED,
+    LinkStatus.MANUAL,
+)
 
 
 def load_people(session: Session) -> list[rules.Person]:
@@ -77,48 +87,68 @@ def load_letters(session: Session) -> list[rules.Letter]:
 
 
 def load_receipts(session: Session, receipt_ids: Collection[int] | None = None) -> list[rules.Receipt]:
-    """Every receipt with its items, or only those in ``receipt_ids``."""
-    items_query = select(LineItem).order_by(LineItem.receipt_id, LineItem.position)
-    receipts_query = select(Receipt, Document).join(Document, Document.id == Receipt.document_id).order_by(Receipt.id)
+    """Every receipt with its items, or only those in ``receipt_ids`` (columns, not ORM rows: a vault may hold
+    tens of thousands)."""
+    items_query = select(
+        LineItem.receipt_id, LineItem.id, LineItem.description, LineItem.amount, LineItem.category, LineItem.needs_lmn
+    ).order_by(LineItem.receipt_id, LineItem.position)
+    receipts_query = (
+        select(
+            Receipt.id,
+            Document.file_name,
+            Receipt.person_id,
+            Receipt.merchant,
+            Receipt.date,
+            Receipt.total,
+            Document.account_id,
+            Document.sha256,
+        )
+        .join(Document, Document.id == Receipt.document_id)
+        .order_by(Receipt.id)
+    )
     if receipt_ids is not None:
-        items_query = items_query.where(LineItem.receipt_id.in_(receipt_ids))
-        receipts_query = receipts_query.where(Receipt.id.in_(receipt_ids))
+        return [
+            r for chunk in _chunks(receipt_ids) for r in _load_receipts(session, items_query, receipts_query, chunk)
+        ]
+    return _load_receipts(session, items_query, receipts_query, None)
+
+
+def _load_receipts(
+    session: Session, items_query: Any, receipts_query: Any, ids: list[int] | None
+) -> list[rules.Receipt]:
+    if ids is not None:
+        items_query = items_query.where(col(LineItem.receipt_id).in_(ids))
+        receipts_query = receipts_query.where(col(Receipt.id).in_(ids))
     items_by_receipt: dict[int, list[rules.Item]] = {}
-    for item in session.exec(items_query):
-        items_by_receipt.setdefault(item.receipt_id, []).append(
-            rules.Item(
-                id=item.id,
-                description=item.description,
-                amount=item.amount,
-                category=item.category,
-                needs_lmn=item.needs_lmn,
-            )
+    for receipt_id, item_id, description, amount, category, needs_lmn in session.exec(items_query):
+        items_by_receipt.setdefault(receipt_id, []).append(
+            rules.Item(id=item_id, description=description, amount=amount, category=category, needs_lmn=needs_lmn)
         )
-    out = []
-    for receipt, doc in session.exec(receipts_query):
-        out.append(
-            rules.Receipt(
-                id=receipt.id,
-                file=doc.file_name,
-                person_id=receipt.person_id,
-                merchant=receipt.merchant,
-                date=receipt.date,
-                total=receipt.total,
-                account_id=doc.account_id,
-                items=tuple(items_by_receipt.get(receipt.id, ())),
-                document_sha256=doc.sha256,
-            )
+    return [
+        rules.Receipt(
+            id=receipt_id,
+            file=file_name,
+            person_id=person_id,
+            merchant=merchant,
+            date=day,
+            total=total,
+            account_id=account_id,
+            items=tuple(items_by_receipt.get(receipt_id, ())),
+            document_sha256=sha256,
         )
-    return out
+        for receipt_id, file_name, person_id, merchant, day, total, account_id, sha256 in session.exec(receipts_query)
+    ]
 
 
 def _resolve_people(session: Session, people: list[rules.Person], document_ids: Collection[int] | None = None) -> None:
     """Who each letter and receipt belongs to (of ``document_ids``, else all); redone because people can change."""
     letters_query = select(Letter)
-    receipts_query = select(Receipt, Document).join(Document, Document.id == Receipt.document_id)
+    receipts_query = select(Receipt.id, Receipt.patient, Document.person_id, Receipt.person_id).join(
+        Document, Document.id == Receipt.document_id
+    )
     if document_ids is not None:
-        letters_query = letters_query.where(Letter.document_id.in_(document_ids))
-        receipts_query = receipts_query.where(Receipt.document_id.in_(document_ids))
+        letters_query = letters_query.where(col(Letter.document_id).in_(document_ids))
+        receipts_query = receipts_query.where(col(Receipt.document_id).in_(document_ids))
     known = {p.id for p in people}
     for letter in session.exec(letters_query):
         assigned = letter.assigned_person_id if letter.assigned_person_id in known else None
@@ -126,96 +156,161 @@ def _resolve_people(session: Session, people: list[rules.Person], document_ids: 
         if letter.person_id != person_id:
             letter.person_id = person_id
             session.add(letter)
-    for receipt, doc in session.exec(receipts_query):
-        person_id = rules.resolve_receipt_person(receipt.patient, doc.person_id, people)
-        if receipt.person_id != person_id:
-            receipt.person_id = person_id
-            session.add(receipt)
     session.flush()
+    resolved: dict[tuple[str | None, int | None], int | None] = {}  # many receipts print the same patient
+    changed = []
+    for receipt_id, patient, document_person, current in session.exec(receipts_query):
+        key = (patient, document_person)
+        if key not in resolved:
+            resolved[key] = rules.resolve_receipt_person(patient, document_person, people)
+        if resolved[key] != current:
+            changed.append({"id": receipt_id, "person_id": resolved[key]})
+    if changed:
+        session.execute(update(Receipt), changed)
 
 
 def _items_touched(
-    session: Session, document_ids: Collection[int], item_ids: Collection[int], letters: list[rules.Letter]
+    session: Session,
+    document_ids: Collection[int],
+    item_ids: Collection[int],
+    letters: list[rules.Letter],
+    letters_before: Collection[rules.Letter] = (),
 ) -> set[int]:
-    """Line items whose link a change of these documents (or of these items' manual links) can alter:
-    the items of changed receipts, and for a changed letter every item of its categories (any patient:
-    reasons name other people's letters), every item linked or related to it, and every item whose
-    description the letter lists."""
+    """Line items whose link a change of these documents (or of these items' manual links) can alter.
+
+    The items of changed receipts. For a changed letter (``letters_before``: its terms before an edit), among
+    the items of its categories or that it lists (old and new terms; any patient, since reasons name other
+    people's letters): every one not covered now, every one covered on a day the letter is now in force (it
+    may win), and every one linked or related to it. An item covered by another letter on a day this one
+    is not in force keeps its link: the latest letter in force wins, and this one is not.
+    """
     touched = set(item_ids)
-    touched |= set(
-        session.exec(
-            select(LineItem.id)
-            .join(Receipt, Receipt.id == LineItem.receipt_id)
-            .where(Receipt.document_id.in_(document_ids))
+    changed_ids: set[int] = set()
+    for chunk in _chunks(document_ids):
+        touched.update(
+            session.exec(
+                select(LineItem.id)
+                .join(Receipt, Receipt.id == LineItem.receipt_id)
+                .where(col(Receipt.document_id).in_(chunk))
+            )
         )
-    )
-    changed = [
-        l for l in letters if l.id in set(session.exec(select(Letter.id).where(Letter.document_id.in_(document_ids))))
-    ]
+        changed_ids.update(session.exec(select(Letter.id).where(col(Letter.document_id).in_(chunk))))
+    changed = [l for l in letters if l.id in changed_ids]
     if not changed:
         return touched
-    letter_ids = [l.id for l in changed]
-    categories = {c for l in changed for c in l.categories}
-    touched |= set(
+    letter_ids = sorted(changed_ids)
+    touched.update(
         session.exec(
             select(ItemLink.item_id).where(
-                ItemLink.letter_id.in_(letter_ids) | ItemLink.related_letter_id.in_(letter_ids)
+                col(ItemLink.letter_id).in_(letter_ids) | col(ItemLink.related_letter_id).in_(letter_ids)
             )
         )
     )
-    touched |= set(session.exec(select(ManualLink.item_id).where(ManualLink.letter_id.in_(letter_ids))))
-    touched |= set(session.exec(select(LineItem.id).where(LineItem.needs_lmn, LineItem.category.in_(categories))))
-    listed = [i for l in changed for i in l.items]
+    touched.update(session.exec(select(ManualLink.item_id).where(col(ManualLink.letter_id).in_(letter_ids))))
+    terms = [*changed, *letters_before]
+    categories = sorted({c for l in terms for c in l.categories})
+    listed = [i for l in terms for i in l.items]
+    descriptions = []
     if listed:
-        for item_id, description in session.exec(select(LineItem.id, LineItem.description).where(LineItem.needs_lmn)):
-            if item_id not in touched and item_matches_letter_items(description, listed):
-                touched.add(item_id)
+        descriptions = [
+            d
+            for d in session.exec(select(LineItem.description).where(col(LineItem.needs_lmn)).distinct())
+            if item_matches_letter_items(d, listed)
+        ]
+    concerned = col(LineItem.category).in_(categories) | col(LineItem.description).in_(descriptions)
+    touched.update(
+        session.exec(
+            select(LineItem.id)
+            .outerjoin(ItemLink, ItemLink.item_id == LineItem.id)
+            .where(
+                col(LineItem.needs_lmn),
+                concerned,
+                col(ItemLink.status).is_(None) | (ItemLink.status != LinkStatus.COVERED),
+            )
+        )
+    )
+    for letter in changed:
+        end = rules.effective_end(letter)
+        if letter.issue_date is None or end is None or letter.person_id is None:
+            continue  # in force on no day, or for no one in People: it covers nothing
+        touched.update(
+            session.exec(
+                select(LineItem.id)
+                .join(Receipt, Receipt.id == LineItem.receipt_id)
+                .where(
+                    col(LineItem.needs_lmn),
+                    concerned,
+                    col(Receipt.date) >= letter.issue_date,
+                    col(Receipt.date) <= end,
+                )
+            )
+        )
     return touched
 
 
+def letter_terms(row: Letter) -> rules.Letter:
+    """A letter's categories and listed items as the rules see them (what an edit of it may change)."""
+    return rules.Letter(id=row.id or 0, file="", categories=tuple(row.categories), items=tuple(row.items))
+
+
 def recompute_links(
-    vault: Vault, *, document_ids: Collection[int] | None = None, item_ids: Collection[int] = ()
+    vault: Vault,
+    *,
+    document_ids: Collection[int] | None = None,
+    item_ids: Collection[int] = (),
+    letters_before: Collection[rules.Letter] = (),
 ) -> list[rules.LinkResult]:
     """Relink line items to letters and store the results.
 
     With neither ``document_ids`` nor ``item_ids``: the whole vault (``links --recompute``, and after a
     change of people). Otherwise only the items these new or edited documents, or these manual links,
-    can change; the result is the same as a full recompute (tests/services/test_links_incremental.py).
-    Returns the results written.
+    can change (``letters_before``: an edited letter's terms before the edit, see ``letter_terms``); the
+    result is the same as a full recompute (tests/services/test_links_incremental.py). Returns the results
+    written.
     """
     full = document_ids is None and not item_ids
     with vault.session() as session:
         people = load_people(session)
         _resolve_people(session, people, None if full else list(document_ids or ()))
         letters = load_letters(session)
+        touched: set[int] = set()
         if full:
             receipts = load_receipts(session)
             manual_rows = list(session.exec(select(ManualLink)))
         else:
-            touched = _items_touched(session, list(document_ids or ()), item_ids, letters)
-            receipt_ids = set(session.exec(select(LineItem.receipt_id).where(LineItem.id.in_(touched))))
+            touched = _items_touched(session, list(document_ids or ()), item_ids, letters, letters_before)
+            receipt_ids: set[int] = set()
+            manual_rows = []
+            for chunk in _chunks(touched):
+                receipt_ids.update(session.exec(select(LineItem.receipt_id).where(col(LineItem.id).in_(chunk))))
+                manual_rows += session.exec(select(ManualLink).where(col(ManualLink.item_id).in_(chunk)))
             receipts = [
                 replace(r, items=tuple(i for i in r.items if i.id in touched))
                 for r in load_receipts(session, receipt_ids)
             ]
-            manual_rows = list(session.exec(select(ManualLink).where(ManualLink.item_id.in_(touched))))
         manual = [rules.ManualLink(item_id=m.item_id, letter_id=m.letter_id) for m in manual_rows]
         results = rules.compute_links(receipts, letters, manual, people=people)
         if full:
             session.exec(delete(ItemLink))
         else:
-            session.exec(delete(ItemLink).where(ItemLink.item_id.in_(touched)))
-        for link in results:
-            session.add(
-                ItemLink(
-                    item_id=link.item_id,
-                    letter_id=link.letter_id,
-                    related_letter_id=link.related_letter_id,
-                    status=link.status,
-                    reason=link.reason,
-                    manual=link.status in USER_LINK_STATUSES,
-                    outside_terms=list(link.outside_terms),
-                )
+            for chunk in _chunks(touched):
+                session.exec(delete(ItemLink).where(col(ItemLink.item_id).in_(chunk)))
+        if results:
+            # Core executemany: one statement for all rows (the ORM's bulk insert sends thousands).
+            session.connection().execute(
+                insert(ItemLink.__table__),  # type: ignore[attr-defined]
+                [
+                    {
+                        "item_id": link.item_id,
+                        "letter_id": link.letter_id,
+                        "related_letter_id": link.related_letter_id,
+                        "status": link.status,
+                        "reason": link.reason,
+                        "manual": link.status in USER_LINK_STATUSES,
+                        "outside_terms": list(link.outside_terms),
+                    }
+                    for link in results
+                ],
             )
         session.commit()
     events.publish(events.LINKS_CHANGED)
@@ -317,22 +412,44 @@ def stored_links(session: Session) -> list[ItemLink]:
     return list(session.exec(select(ItemLink).order_by(ItemLink.item_id)))
 
 
-def links_as_results(session: Session) -> list[rules.LinkResult]:
-    rows = session.exec(
-        select(ItemLink, LineItem.receipt_id).join(LineItem, LineItem.id == ItemLink.item_id).order_by(ItemLink.item_id)
-    )
-    return [
-        rules.LinkResult(
-            item_id=l.item_id,
-            receipt_id=receipt_id,
-            letter_id=l.letter_id,
-            status=l.status,
-            related_letter_id=l.related_letter_id,
-            reason=l.reason,
-            outside_terms=tuple(l.outside_terms),
+def links_as_results(session: Session, receipt_ids: Collection[int] | None = None) -> list[rules.LinkResult]:
+    """The stored links (of the items of ``receipt_ids``, else all), in item order."""
+    query = (
+        select(
+            ItemLink.item_id,
+            LineItem.receipt_id,
+            ItemLink.letter_id,
+            ItemLink.status,
+            ItemLink.related_letter_id,
+            ItemLink.reason,
+            ItemLink.outside_terms,
         )
-        for l, receipt_id in rows
+        .join(LineItem, LineItem.id == ItemLink.item_id)
+        .order_by(ItemLink.item_id)
+    )
+    chunks = (
+        [query] if receipt_ids is None else [query.where(col(LineItem.receipt_id).in_(c)) for c in _chunks(receipt_ids)]
+    )
+    out = [
+        rules.LinkResult(
+            item_id=item_id,
+            receipt_id=receipt_id,
+            letter_id=letter_id,
+            status=LinkStatus(status),
+            related_letter_id=related,
+            reason=reason,
+            outside_terms=tuple(outside),
+        )
+        for chunk in chunks
+        for item_id, receipt_id, letter_id, status, related, reason, outside in session.exec(chunk)
     ]
+    return out if len(chunks) <= 1 else sorted(out, key=lambda l: l.item_id)
+
+
+def _chunks(ids: Collection[int], size: int = 20000) -> list[list[int]]:
+    """Ids in slices SQLite takes as bound parameters (at most 32766 in one statement)."""
+    ordered = sorted(ids)
+    return [ordered[k : k + size] for k in range(0, len(ordered), size)]
 
 
 def claimed_item_ids(session: Session) -> frozenset[int]:
@@ -348,24 +465,69 @@ def dismissed_keys(session: Session) -> frozenset[str]:
 
 def check(vault: Vault, *, as_of: date | None = None, include_dismissed: bool = True) -> list[rules.Warning]:
     """Every warning as of a day. Only the Dashboard leaves dismissed ones out (include_dismissed=False):
-    a dismissal means "I have seen it", so every check that guards money still sees them."""
+    a dismissal means "I have seen it", so every check that guards money still sees them.
+
+    The rules run over the receipts that can carry a warning, found by indexed queries
+    (``receipts_that_may_warn``), not over every receipt: the same warnings (tests/services/test_check_indexed.py).
+    """
     as_of = as_of or date.today()
     with vault.session() as session:
+        accounts = load_accounts(session)
+        expiring_days = config.get(session, "expiring_days")
+        deadline_days = config.get(session, "deadline_days")
+        receipt_ids = receipts_that_may_warn(session, accounts, as_of, deadline_days)
         warnings = rules.compute_warnings(
-            receipts=load_receipts(session),
+            receipts=load_receipts(session, receipt_ids),
             letters=load_letters(session),
-            links=links_as_results(session),
-            accounts=load_accounts(session),
+            links=links_as_results(session, receipt_ids),
+            accounts=accounts,
             people=load_people(session),
             as_of=as_of,
-            expiring_days=config.get(session, "expiring_days"),
-            deadline_days=config.get(session, "deadline_days"),
+            expiring_days=expiring_days,
+            deadline_days=deadline_days,
             claimed_item_ids=claimed_item_ids(session),
         )
         if not include_dismissed:
             dismissed = dismissed_keys(session)
             warnings = [w for w in warnings if warning_key(w) not in dismissed]
     return warnings
+
+
+def receipts_that_may_warn(
+    session: Session, accounts: list[rules.Account], as_of: date, deadline_days: int
+) -> set[int]:
+    """Every receipt a warning as of ``as_of`` can be about: those with an item linked with a problem (or by
+    hand), dated before an HSA's start, sharing date and total with another receipt (a possible duplicate),
+    or incurred in a plan year whose claim deadline is near. Letter warnings need no receipt."""
+    ids = set(
+        session.exec(
+            select(LineItem.receipt_id)
+            .join(ItemLink, ItemLink.item_id == LineItem.id)
+            .where(col(ItemLink.status).in_(WARNING_LINK_STATUSES))
+            .distinct()
+        )
+    )
+    established = [a.established for a in accounts if a.type == AccountType.HSA and a.established is not None]
+    if established:
+        ids.update(session.exec(select(Receipt.id).where(col(Receipt.date) < max(established))))
+    shared = (
+        select(Receipt.date, Receipt.total)
+        .where(col(Receipt.merchant).is_not(None), col(Receipt.date).is_not(None), col(Receipt.total).is_not(None))
+        .group_by(Receipt.date, Receipt.total)
+        .having(func.count() > 1)
+        .subquery()
+    )
+    ids.update(
+        session.exec(
+            select(Receipt.id).join(shared, (Receipt.date == shared.c.date) & (Receipt.total == shared.c.total))
+        )
+    )
+    horizon = as_of + timedelta(days=deadline_days)
+    for account in accounts:
+        for plan_year in rules.plan_years_due(account, as_of, horizon):
+            first, last = rules.incurred_window(account, plan_year)
+            ids.update(session.exec(select(Receipt.id).where(col(Receipt.date) >= first, col(Receipt.date) <= last)))
+    return ids
 
 
 def warning_key(warning: rules.Warning) -> str:

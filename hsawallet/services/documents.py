@@ -602,6 +602,7 @@ def _encode(value) -> str | None:
 def set_field(vault: Vault, document_id: int, field: str, raw_value: str) -> None:
     """Record a user edit of a receipt/letter field (``items.N.field`` for line item N, 1-based)."""
     from hsawallet.ingest.categories import load_categories
+    from hsawallet.services.coverage import letter_terms
 
     with vault.session() as session:
         doc = session.get(Document, document_id)
@@ -609,6 +610,8 @@ def set_field(vault: Vault, document_id: int, field: str, raw_value: str) -> Non
             raise UserError(f"There is no document {document_id}.")
         receipt = session.exec(select(Receipt).where(Receipt.document_id == document_id)).first()
         letter = session.exec(select(Letter).where(Letter.document_id == document_id)).first()
+        # What the letter covered before the edit: items of categories it no longer lists are relinked too.
+        letters_before = [letter_terms(letter)] if letter is not None else []
         if field.startswith("items.") and receipt is not None:
             parts = field.split(".")
             if len(parts) != 3 or not parts[1].isdigit() or parts[2] not in ITEM_FIELDS:
@@ -654,7 +657,7 @@ def set_field(vault: Vault, document_id: int, field: str, raw_value: str) -> Non
         session.commit()
     from hsawallet.services.coverage import recompute_links
 
-    recompute_links(vault, document_ids=[document_id])
+    recompute_links(vault, document_ids=[document_id], letters_before=letters_before)
     events.publish(events.DOCUMENTS_CHANGED)
 
 
@@ -779,7 +782,11 @@ class SearchHit:
 
 
 def search_pages(session: Session, query: str, *, limit: int = 200) -> list[SearchHit]:
-    """Full-text search: one hit per document (its best page), best first, with what it was read as."""
+    """Full-text search: one hit per document (its best page), best first, with what it was read as.
+
+    Bounded: the newest ``limit`` matching pages are taken in the index's own order (it stops there), and
+    only they are ranked (bm25) and given a snippet, so a word every document has costs what a rare one
+    does. With no more than ``limit`` matching pages that is every match, best first."""
     terms = [t for t in query.replace('"', " ").split() if t]
     if not terms:
         return []
@@ -788,16 +795,17 @@ def search_pages(session: Session, query: str, *, limit: int = 200) -> list[Sear
         session.connection()
         .execute(
             text(
-                "SELECT p.document_id, p.page_index, snippet(pagetext_fts, 0, '[', ']', '…', 10) "
+                "SELECT p.document_id, p.page_index, snippet(pagetext_fts, 0, '[', ']', '…', 10), "
+                "bm25(pagetext_fts) "
                 "FROM pagetext_fts JOIN pagetext p ON p.id = pagetext_fts.rowid "
-                "WHERE pagetext_fts MATCH :match ORDER BY rank LIMIT :limit"
+                "WHERE pagetext_fts MATCH :match ORDER BY pagetext_fts.rowid DESC LIMIT :limit"
             ),
             {"match": match, "limit": limit},
         )
         .all()
     )
     best: dict[int, tuple[int, str]] = {}
-    for doc_id, page_index, snippet in rows:
+    for doc_id, page_index, snippet, _ in sorted(rows, key=lambda row: row[3]):  # bm25: lower is better
         best.setdefault(doc_id, (page_index, snippet))
     docs = documents_by_id(session, list(best))
     receipts = dict(

@@ -146,7 +146,7 @@ class LineItem(SQLModel, table=True):
     position: int
     description: str
     amount: Decimal | None = money_field()
-    category: str
+    category: str = Field(index=True)
     needs_lmn: bool
     confidence: float = 0.5
 
@@ -183,9 +183,9 @@ class ItemLink(SQLModel, table=True):
     """The computed link of a line item that needs a letter (rebuilt on every change)."""
 
     item_id: int = Field(primary_key=True, foreign_key="lineitem.id", ondelete="CASCADE")
-    letter_id: int | None = Field(default=None, foreign_key="letter.id", ondelete="SET NULL")
-    related_letter_id: int | None = Field(default=None, foreign_key="letter.id", ondelete="SET NULL")
-    status: str  # a LinkStatus
+    letter_id: int | None = Field(default=None, foreign_key="letter.id", ondelete="SET NULL", index=True)
+    related_letter_id: int | None = Field(default=None, foreign_key="letter.id", ondelete="SET NULL", index=True)
+    status: str = Field(index=True)  # a LinkStatus
     reason: str
     manual: bool = False
     # A manual link the letter's own terms do not support: why (category, dates, patient).
@@ -198,7 +198,7 @@ class ManualLink(SQLModel, table=True):
     """The user's own link (letter_id set) or unlink (letter_id None); survives recomputation."""
 
     item_id: int = Field(primary_key=True, foreign_key="lineitem.id", ondelete="CASCADE")
-    letter_id: int | None = Field(default=None, foreign_key="letter.id", ondelete="CASCADE")
+    letter_id: int | None = Field(default=None, foreign_key="letter.id", ondelete="CASCADE", index=True)
     created_at: datetime = Field(default_factory=utcnow)
 
 

@@ -30,6 +30,12 @@ def _full(vault) -> list[tuple]:
 
 def test_incremental_links_match_a_full_recompute_after_each_kind_of_change(vault):
     big_vault.populate(vault, 400, seed=3)
+    with vault.session() as session:  # an undated letter: reasons name it ("has no issue date")
+        undated = session.exec(select(Letter).order_by(Letter.id.desc())).first()
+        undated.issue_date = None
+        session.add(undated)
+        session.commit()
+        undated_doc = undated.document_id
     coverage.recompute_links(vault)
     before = _links(vault)
     assert any(row[3] == "covered" for row in before) and any(row[3] != "covered" for row in before)
@@ -38,14 +44,23 @@ def test_incremental_links_match_a_full_recompute_after_each_kind_of_change(vaul
         letter_doc, letter_id = letter.document_id, letter.id
         item = session.exec(select(LineItem).where(LineItem.needs_lmn).order_by(LineItem.id)).first()
         receipt_doc = session.get(Receipt, item.receipt_id).document_id
-        other_item = (
-            session.exec(
-                select(LineItem).where(LineItem.needs_lmn, LineItem.id != item.id).order_by(LineItem.id.desc())
-            )
-            .first()
-            .id
-        )
+        other_item = session.exec(
+            select(LineItem).where(LineItem.needs_lmn, LineItem.id != item.id).order_by(LineItem.id.desc())
+        ).first()
+        other_item, other_receipt = other_item.id, other_item.receipt_id
+    with vault.session() as session:
+        listed = {c for l in session.exec(select(Letter)) for c in l.categories}
+        unlisted = next(c for c in ("cpap", "wearable", "acupuncture", "sleep", "supplements") if c not in listed)
+        lonely_doc = session.get(Receipt, other_receipt).document_id
     changes = [
+        # An item no dated letter covers, whose reason names the undated letter while it lists the category,
+        # then no longer once the letter's categories change (the terms before the edit are relinked too).
+        lambda: documents.set_field(vault, lonely_doc, "items.1.category", unlisted),
+        lambda: documents.set_field(vault, undated_doc, "categories", unlisted),
+        lambda: documents.set_field(vault, undated_doc, "categories", "massage"),
+        lambda: documents.set_field(vault, letter_doc, "valid_through", "2030-01-01"),
+        lambda: documents.set_field(vault, letter_doc, "patient_name", "Someone Unknown"),
+        lambda: documents.set_field(vault, letter_doc, "patient_name", "Riley Quill"),
         lambda: documents.set_field(vault, letter_doc, "issue_date", "2019-03-01"),
         lambda: documents.set_field(vault, letter_doc, "categories", "massage, cpap"),
         lambda: documents.set_field(vault, receipt_doc, "date", "2019-06-01"),

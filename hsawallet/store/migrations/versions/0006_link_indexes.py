@@ -1,0 +1,29 @@
+"""Indexes for relinking only what a change touches and for `check` by indexed queries (issue 14)
+
+Revision ID: 0006
+Revises: 0005
+"""
+from alembic import op
+
+revision = "0006"
+down_revision = "0005"
+branch_labels = None
+depends_on = None
+
+INDEXES = [
+    ("ix_lineitem_category", "lineitem", ["category"]),
+    ("ix_itemlink_status", "itemlink", ["status"]),
+    ("ix_itemlink_letter_id", "itemlink", ["letter_id"]),
+    ("ix_itemlink_related_letter_id", "itemlink", ["related_letter_id"]),
+    ("ix_manuallink_letter_id", "manuallink", ["letter_id"]),
+]
+
+
+def upgrade() -> None:
+    for name, table, columns in INDEXES:
+        op.create_index(name, table, columns, unique=False)
+
+
+def downgrade() -> None:
+    for name, table, _ in reversed(INDEXES):
+        op.drop_index(name, table_name=table)
