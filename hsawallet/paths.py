@@ -6,13 +6,13 @@ import os
 from importlib.resources import files
 from pathlib import Path
 
-from platformdirs import user_data_dir
-
 APP_NAME = "HSAWallet"
 VAULT_ENV = "HSAWALLET_VAULT"
 
 
 def data_dir() -> Path:
+    from platformdirs import user_data_dir  # only when no vault path is given (start-up time)
+
     return Path(user_data_dir(APP_NAME, appauthor=False))
 
 

@@ -8,7 +8,7 @@ from datetime import date as Date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Column, LargeBinary, String, Text, TypeDecorator, UniqueConstraint
+from sqlalchemy import Column, Index, LargeBinary, String, Text, TypeDecorator, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from hsawallet.vocab import ClaimStatus, DocumentStatus, SourceKind
@@ -127,6 +127,8 @@ class PageText(SQLModel, table=True):
 
 
 class Receipt(SQLModel, table=True):
+    __table_args__ = (Index("ix_receipt_date_total", "date", "total"),)  # possible duplicates (check)
+
     id: int | None = Field(default=None, primary_key=True)
     document_id: int = Field(foreign_key="document.id", unique=True, ondelete="CASCADE")
     merchant: str | None = None

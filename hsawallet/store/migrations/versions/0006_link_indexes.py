@@ -16,6 +16,7 @@ INDEXES = [
     ("ix_itemlink_letter_id", "itemlink", ["letter_id"]),
     ("ix_itemlink_related_letter_id", "itemlink", ["related_letter_id"]),
     ("ix_manuallink_letter_id", "manuallink", ["letter_id"]),
+    ("ix_receipt_date_total", "receipt", ["date", "total"]),  # possible duplicates: same date and total
 ]
 
 
