@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import Text, type_coerce
 from sqlalchemy import select as columns
 from sqlmodel import Session, col, select
 
@@ -16,8 +19,11 @@ JsonObject = dict[str, Any]  # one record as the CLI prints it
 Names = dict[int | None, str]  # id -> name or file (ids of stored rows, never None in practice)
 
 
+_CENTS = Decimal("0.01")
+
+
 def money(value: Decimal | None) -> str | None:
-    return None if value is None else str(Decimal(value).quantize(Decimal("0.01")))
+    return None if value is None else str(Decimal(value).quantize(_CENTS))
 
 
 def day(value: date | None) -> str | None:
@@ -108,60 +114,70 @@ def list_receipts(session: Session) -> list[JsonObject]:
     people = _people(session)
     links: dict[int | None, tuple[Any, ...]] = {
         row[0]: row[1:]
-        for row in session.connection().execute(
+        for row in session.connection()
+        .execute(
             columns(
                 col(ItemLink.item_id),
                 col(ItemLink.letter_id),
                 col(ItemLink.status),
                 col(ItemLink.reason),
-                col(ItemLink.outside_terms),
+                type_coerce(col(ItemLink.outside_terms), Text),  # the JSON text: most are "[]"
             )
         )
+        .all()
     }
     items: dict[int | None, list[JsonObject]] = {}
-    for receipt_id, item_id, description, amount, category, needs_lmn, confidence in session.connection().execute(
-        columns(
-            col(LineItem.receipt_id),
-            col(LineItem.id),
-            col(LineItem.description),
-            col(LineItem.amount),
-            col(LineItem.category),
-            col(LineItem.needs_lmn),
-            col(LineItem.confidence),
-        ).order_by(col(LineItem.receipt_id), col(LineItem.position))
+    for receipt_id, item_id, description, amount, category, needs_lmn, confidence in (
+        session.connection()
+        .execute(
+            columns(
+                col(LineItem.receipt_id),
+                col(LineItem.id),
+                col(LineItem.description),
+                type_coerce(col(LineItem.amount), Text),
+                col(LineItem.category),
+                col(LineItem.needs_lmn),
+                col(LineItem.confidence),
+            ).order_by(col(LineItem.receipt_id), col(LineItem.position))
+        )
+        .all()
     ):
         link = links.get(item_id)
         items.setdefault(receipt_id, []).append(
             {
                 "id": item_id,
                 "description": description,
-                "amount": money(amount),
+                "amount": _money_text(amount),
                 "category": category,
                 "needs_lmn": needs_lmn,
                 "letter_id": link[0] if link else None,
                 "link_status": link[1] if link else None,
                 "link_reason": link[2] if link else None,
-                "link_outside_terms": list(link[3]) if link else [],
+                "link_outside_terms": _json_list(link[3]) if link else [],
                 "confidence": confidence,
             }
         )
-    rows = session.connection().execute(
-        columns(
-            col(Receipt.id),
-            col(Document.id),
-            col(Document.file_name),
-            col(Receipt.person_id),
-            col(Receipt.merchant),
-            col(Receipt.date),
-            col(Receipt.total),
-            col(Receipt.subtotal),
-            col(Receipt.tax),
-            col(Receipt.card_last4),
-            col(Receipt.patient),
-            col(Receipt.confidence),
+    rows = (
+        session.connection()
+        .execute(
+            columns(
+                col(Receipt.id),
+                col(Document.id),
+                col(Document.file_name),
+                col(Receipt.person_id),
+                col(Receipt.merchant),
+                col(Receipt.date),
+                type_coerce(col(Receipt.total), Text),
+                type_coerce(col(Receipt.subtotal), Text),
+                type_coerce(col(Receipt.tax), Text),
+                col(Receipt.card_last4),
+                col(Receipt.patient),
+                type_coerce(col(Receipt.confidence), Text),
+            )
+            .join(Document, col(Document.id) == col(Receipt.document_id))
+            .order_by(col(Receipt.id))
         )
-        .join(Document, col(Document.id) == col(Receipt.document_id))
-        .order_by(col(Receipt.id))
+        .all()
     )
     return [
         {
@@ -171,13 +187,13 @@ def list_receipts(session: Session) -> list[JsonObject]:
             "person": people.get(person_id) if person_id else None,
             "merchant": merchant,
             "date": day(when),
-            "total": money(total),
-            "subtotal": money(subtotal),
-            "tax": money(tax),
+            "total": _money_text(total),
+            "subtotal": _money_text(subtotal),
+            "tax": _money_text(tax),
             "card_last4": card_last4,
             "patient": patient,
             "items": items.get(receipt_id, []),
-            "confidence": {k: round(float(v), 3) for k, v in (confidence or {}).items()},
+            "confidence": _confidence(confidence),
         }
         for (
             receipt_id,
@@ -194,6 +210,26 @@ def list_receipts(session: Session) -> list[JsonObject]:
             confidence,
         ) in rows
     ]
+
+
+def _json_list(stored: str | None) -> list[Any]:
+    return [] if not stored or stored == "[]" else list(json.loads(stored))
+
+
+def _confidence(stored: str | None) -> dict[str, float]:
+    loaded = json.loads(stored) if stored and stored != "{}" else {}
+    return {k: round(float(v), 3) for k, v in loaded.items()}
+
+
+_PLAIN_CENTS = re.compile(r"-?(?:0|[1-9][0-9]*)\.[0-9]{2}")
+
+
+def _money_text(stored: str | None) -> str | None:
+    """money() of a stored amount, read as its text: amounts are stored quantized ("42.17"), which is
+    already what money() gives; anything else goes through Decimal."""
+    if stored is None or _PLAIN_CENTS.fullmatch(stored):
+        return stored
+    return money(Decimal(stored))
 
 
 def letter_json(letter: Letter, doc: Document, people: Names) -> JsonObject:

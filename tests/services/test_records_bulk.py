@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+from sqlalchemy import text
 from sqlmodel import select
 
 from hsawallet.services import coverage, records
@@ -18,6 +19,14 @@ _spec.loader.exec_module(big_vault)
 def test_bulk_receipt_list_equals_the_per_receipt_records(vault):
     big_vault.populate(vault, 150, seed=2)
     coverage.recompute_links(vault)
+    with vault.session() as session:  # a confidence read, and amounts stored unquantized or as an exponent
+        receipt = session.exec(select(Receipt).order_by(Receipt.id)).first()
+        receipt.confidence = {"total": 0.91234, "merchant": 0.5}
+        session.add(receipt)
+        session.commit()
+        session.connection().execute(text("UPDATE lineitem SET amount = '7.5' WHERE id = 1"))
+        session.connection().execute(text("UPDATE receipt SET total = '1E+1' WHERE id = 2"))
+        session.commit()
     with vault.session() as session:
         listed = records.list_receipts(session)
         one_by_one = [
@@ -27,5 +36,7 @@ def test_bulk_receipt_list_equals_the_per_receipt_records(vault):
             )
         ]
     assert listed == one_by_one
+    assert listed[0]["confidence"] == {"total": 0.912, "merchant": 0.5}
+    assert any(item["amount"] == "7.50" for r in listed for item in r["items"]) and listed[1]["total"] == "10.00"
     assert any(item["letter_id"] for r in listed for item in r["items"])
     assert any(r["person"] for r in listed) and any(r["person"] is None for r in listed)
