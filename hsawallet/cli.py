@@ -456,7 +456,9 @@ def cmd_check(args):
     vault = open_vault(args)
     warnings = coverage.check(vault, as_of=args.as_of)
     with vault.session() as session:
-        files = records.file_maps(session)
+        files = records.file_maps(
+            session, {w.receipt_id for w in warnings if w.receipt_id}, {w.letter_id for w in warnings if w.letter_id}
+        )
         dismissed = coverage.dismissed_keys(session)
         rows = [records.warning_json(session, w, files, dismissed) for w in warnings]
     emit(

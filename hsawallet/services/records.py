@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Collection
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -363,13 +364,20 @@ def warning_json(
     }
 
 
-def file_maps(session: Session) -> tuple[Names, Names]:
-    receipts = {
-        r.id: d.file_name
-        for r, d in session.exec(select(Receipt, Document).join(Document, col(Document.id) == Receipt.document_id))
-    }
-    letters = {
-        l.id: d.file_name
-        for l, d in session.exec(select(Letter, Document).join(Document, col(Document.id) == Letter.document_id))
-    }
-    return receipts, letters
+def file_maps(
+    session: Session, receipt_ids: Collection[int] | None = None, letter_ids: Collection[int] | None = None
+) -> tuple[Names, Names]:
+    """File names of receipts and letters by their ids (of those given, else all), from column queries."""
+
+    def names(table: Any, ids: Collection[int] | None) -> Names:
+        query = columns(col(table.id), col(Document.file_name)).join(Document, col(Document.id) == table.document_id)
+        if ids is None:
+            return dict(session.connection().execute(query).tuples().all())
+        found: Names = {}
+        ordered = sorted(ids)
+        for k in range(0, len(ordered), 20000):  # SQLite takes at most 32766 bound parameters
+            chunk = query.where(col(table.id).in_(ordered[k : k + 20000]))
+            found.update(session.connection().execute(chunk).tuples().all())
+        return found
+
+    return names(Receipt, receipt_ids), names(Letter, letter_ids)

@@ -146,7 +146,7 @@ class LineItem(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     receipt_id: int = Field(foreign_key="receipt.id", index=True, ondelete="CASCADE")
     position: int
-    description: str
+    description: str = Field(index=True)
     amount: Decimal | None = money_field()
     category: str = Field(index=True)
     needs_lmn: bool

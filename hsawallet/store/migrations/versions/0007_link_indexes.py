@@ -12,6 +12,7 @@ depends_on = None
 
 INDEXES = [
     ("ix_lineitem_category", "lineitem", ["category"]),
+    ("ix_lineitem_description", "lineitem", ["description"]),  # items a letter lists
     ("ix_itemlink_status", "itemlink", ["status"]),
     ("ix_itemlink_letter_id", "itemlink", ["letter_id"]),
     ("ix_itemlink_related_letter_id", "itemlink", ["related_letter_id"]),
@@ -22,9 +23,9 @@ INDEXES = [
 
 def upgrade() -> None:
     for name, table, columns in INDEXES:
-        op.create_index(name, table, columns, unique=False)
+        op.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({', '.join(columns)})")
 
 
 def downgrade() -> None:
-    for name, table, _ in reversed(INDEXES):
-        op.drop_index(name, table_name=table)
+    for name, _table, _columns in reversed(INDEXES):
+        op.execute(f"DROP INDEX IF EXISTS {name}")
