@@ -184,10 +184,12 @@ class Letter(SQLModel, table=True):
 class ItemLink(SQLModel, table=True):
     """The computed link of a line item that needs a letter (rebuilt on every change)."""
 
+    __table_args__ = (Index("ix_itemlink_by_status", "status"),)  # relinking and check find links by status
+
     item_id: int = Field(primary_key=True, foreign_key="lineitem.id", ondelete="CASCADE")
     letter_id: int | None = Field(default=None, foreign_key="letter.id", ondelete="SET NULL", index=True)
     related_letter_id: int | None = Field(default=None, foreign_key="letter.id", ondelete="SET NULL", index=True)
-    status: str = Field(index=True)  # a LinkStatus
+    status: str  # a LinkStatus
     reason: str
     manual: bool = False
     # A manual link the letter's own terms do not support: why (category, dates, patient).

@@ -1,19 +1,19 @@
 """Indexes for relinking only what a change touches and for `check` by indexed queries (issue 14)
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 """
 from alembic import op
 
-revision = "0007"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
 INDEXES = [
     ("ix_lineitem_category", "lineitem", ["category"]),
     ("ix_lineitem_description", "lineitem", ["description"]),  # items a letter lists
-    ("ix_itemlink_status", "itemlink", ["status"]),
+    ("ix_itemlink_by_status", "itemlink", ["status"]),  # ix_itemlink_status (0007) leads with item_id
     ("ix_itemlink_letter_id", "itemlink", ["letter_id"]),
     ("ix_itemlink_related_letter_id", "itemlink", ["related_letter_id"]),
     ("ix_manuallink_letter_id", "manuallink", ["letter_id"]),
