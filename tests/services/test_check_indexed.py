@@ -31,6 +31,7 @@ def _every_receipt(vault, as_of: date) -> list[rules.Warning]:
             people=coverage.load_people(session),
             as_of=as_of,
             expiring_days=config.get(session, "expiring_days"),
+            deadline_days=config.get(session, "deadline_days"),
             claimed_item_ids=coverage.claimed_item_ids(session),
         )
 
@@ -73,6 +74,9 @@ def test_check_finds_the_warnings_of_a_walk_over_every_receipt(vault):
             session.add(doc)
         session.commit()
     _copy_receipts(vault, 5)
+    with vault.session() as session:  # claim deadlines looked for further ahead than letter expiries
+        config.set_value(session, "deadline_days", "120")
+        session.commit()
     coverage.recompute_links(vault)
     with vault.session() as session:
         item = session.exec(select(LineItem).where(LineItem.needs_lmn).order_by(LineItem.id)).first()
@@ -82,7 +86,7 @@ def test_check_finds_the_warnings_of_a_walk_over_every_receipt(vault):
     coverage.set_manual_link(vault, item.id, letter_id, force=True)
 
     seen: set[WarningType] = set()
-    for as_of in (date(2023, 2, 20), date(2024, 3, 1), date(2025, 11, 15), date(2026, 6, 1)):
+    for as_of in (date(2023, 2, 20), date(2024, 3, 1), date(2025, 11, 15), date(2025, 12, 20), date(2026, 6, 1)):
         found = coverage.check(vault, as_of=as_of)
         assert found == _every_receipt(vault, as_of)
         seen |= {w.type for w in found}
