@@ -26,7 +26,7 @@ from hsawallet.vocab import DATED_WARNING_TYPES, RecordKind, Severity, WarningTy
 WARNING_TITLES: dict[str, str] = {
     WarningType.PURCHASE_BEFORE_LETTER: "Bought before the letter",
     WarningType.PURCHASE_AFTER_EXPIRY: "Bought after the letter expired",
-    WarningType.NEEDS_LMN_MISSING: "No letter for an item that needs one",
+    WarningType.NEEDS_LMN_MISSING: "Needs a letter, has none",
     WarningType.LETTER_EXPIRING_SOON: "Letter expiring soon",
     WarningType.LETTER_EXPIRED: "Letter expired",
     WarningType.LETTER_INCOMPLETE: "Letter incomplete",

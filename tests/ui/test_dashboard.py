@@ -148,7 +148,7 @@ def test_warnings_are_grouped_by_kind_and_person_and_fetched_when_a_group_opens(
     assert groups[("needs_lmn_missing", "Jamie Rivera")] == 1
     big = next(i for i, g in enumerate(model.groups()) if g.count == n)
     shown = model.index(big, 0).data()
-    assert "No letter for an item that needs one" in shown and helpers.PATIENT in shown and f"({n}" in shown
+    assert "Needs a letter, has none" in shown and helpers.PATIENT in shown and f"({n}" in shown
 
     # collapsed: no warning rows exist until the group is opened, then a page at a time
     parent = model.group_index(big)
@@ -247,6 +247,16 @@ def test_totals_and_chart_of_the_account(qtbot, ctx):
 
     view = _open_dashboard(qtbot, ctx)
     assert view.totals.item(0, 0).text() == "Family HSA"
+
+
+def test_a_letters_deadline_names_the_person_and_the_provider(ctx):
+    _rule_vault(ctx.vault)
+    data = dashboard.load(ctx.vault, today=date(2027, 2, 15))  # the letter runs to 2027-03-01
+    (deadline,) = [d for d in data.deadlines if d.warning.type == "letter_expiring_soon"]
+    assert (deadline.due, deadline.what) == (
+        date(2027, 3, 1),
+        f"{helpers.PATIENT}'s letter from Laura M. Bennett expires",
+    )
 
 
 def test_an_empty_vault_shows_the_first_steps(qtbot, window):

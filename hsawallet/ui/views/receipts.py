@@ -55,7 +55,7 @@ BAD = QColor("#b3261e")
 MUTED = QColor("#6b6b6b")
 
 ITEM_COLUMNS = ("#", "Description", "Amount", "Link", "Category", "Needs letter", "Letter", "Why")
-COL_DESCRIPTION, COL_AMOUNT, COL_LINK, COL_CATEGORY, COL_WHY = 1, 2, 3, 4, 7
+COL_DESCRIPTION, COL_AMOUNT, COL_LINK, COL_CATEGORY, COL_NEEDS_LETTER, COL_LETTER, COL_WHY = 1, 2, 3, 4, 5, 6, 7
 ITEM_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
@@ -211,8 +211,17 @@ class ReceiptsView(QWidget):
         self.items.setWordWrap(False)
         self.items.setAlternatingRowColors(True)
         header = self.items.horizontalHeader()
-        header.setStretchLastSection(True)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        # every column fits the pane: the description takes what is left and the letter's name is cut
+        # short ("…"); the reason ("Why") is said in full under the table, and whether an item needs a
+        # letter in its Link ("not needed"), so those two columns stay hidden
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COL_DESCRIPTION, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(COL_LETTER, QHeaderView.ResizeMode.Interactive)
+        self.items.setColumnWidth(COL_LETTER, self.fontMetrics().horizontalAdvance("#0000 letter-00"))
+        self.items.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.items.setColumnHidden(COL_WHY, True)
+        self.items.setColumnHidden(COL_NEEDS_LETTER, True)
         self.items.setToolTip("Double-click (or F2) a description, amount or category to correct it")
         self.items.itemChanged.connect(self._item_edited)
         self.items.itemSelectionChanged.connect(self._update_link_buttons)
@@ -505,8 +514,6 @@ class ReceiptsView(QWidget):
                         QBrush(CAUTION if outside else GOOD if status in COVERING_LINK_STATUSES else BAD)
                     )
                 self.items.setItem(row, column, cell)
-        self.items.resizeColumnsToContents()
-        self.items.setColumnWidth(COL_DESCRIPTION, min(260, max(120, self.items.columnWidth(COL_DESCRIPTION))))
         self._loading_items = False
         if selected is not None:
             self.select_item(selected)
