@@ -465,6 +465,7 @@ class MainWindow(QMainWindow):
         self.stop_reminders()
         self._drop_views()
         path = self.ctx.vault.path
+        self._keychain_vault = self.ctx.vault.key.mode == "keychain"  # unlocked again without a passphrase
         self.ctx.vault.close()
         self.ctx.vault = None  # type: ignore[assignment]  # the key goes with it; unlock sets a new one
         self.vault_label.setText("Vault locked")
@@ -536,7 +537,7 @@ class MainWindow(QMainWindow):
         """The unlock dialog; the vault it opened, or None when the user gives up."""
         from hsawallet.ui.unlock import UnlockDialog
 
-        dialog = UnlockDialog(path, None)
+        dialog = UnlockDialog(path, None, keychain=getattr(self, "_keychain_vault", False))
         return dialog.vault if dialog.exec() == UnlockDialog.DialogCode.Accepted else None
 
     def _unlock_again(self, path: Path, start_reminders: bool) -> None:

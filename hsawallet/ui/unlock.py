@@ -192,16 +192,24 @@ class CreateVaultDialog(QDialog):
 class UnlockDialog(QDialog):
     """Ask for the master passphrase; a wrong one names both causes and lets the user retry."""
 
-    def __init__(self, path: Path, parent: QWidget | None = None) -> None:
+    def __init__(self, path: Path, parent: QWidget | None = None, *, keychain: bool = False) -> None:
         super().__init__(parent)
         self.path = Path(path)
         self.vault: Vault | None = None
         self.attempts = 0
+        self.keychain = keychain  # after Lock now on a keychain vault: its key is asked of the keychain again
         self.setWindowTitle("Unlock — HSA Wallet")
         self.setMinimumWidth(460)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 18)
-        layout.addWidget(_header("Unlock your vault", "Type your master passphrase to open HSA Wallet."))
+        layout.addWidget(
+            _header(
+                "Unlock your vault",
+                "HSA Wallet is locked. Its key is kept in this computer's keychain."
+                if keychain
+                else "Type your master passphrase to open HSA Wallet.",
+            )
+        )
 
         form = QFormLayout()
         self.passphrase = QLineEdit()
@@ -229,15 +237,18 @@ class UnlockDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.passphrase.textChanged.connect(lambda text: self.unlock_button.setEnabled(bool(text)))
-        self.unlock_button.setEnabled(False)
+        self.unlock_button.setEnabled(keychain)
+        if keychain:
+            label.hide()
+            self.passphrase.hide()
 
     def _unlock(self) -> None:
         entered = self.passphrase.text()
-        if not entered:
+        if not entered and not self.keychain:
             return
         self.attempts += 1
         try:
-            self.vault = _busy(lambda: vaults.unlock(self.path, passphrase=entered))
+            self.vault = _busy(lambda: vaults.unlock(self.path, passphrase=entered or None))
         except VaultNewerError as exc:
             self._show_error(str(exc))
             self.unlock_button.setEnabled(False)

@@ -127,3 +127,34 @@ def test_change_passphrase_re_encrypts_and_the_views_work_on_the_new_vault(qtbot
     finally:
         ops.wait_idle()
         window.ctx.vault.close()
+
+
+def test_a_keychain_vault_unlocks_again_from_the_keychain_after_a_lock(qtbot, tmp_path, monkeypatch):
+    from hsawallet.services import vault as vaults
+    from hsawallet.ui.context import AppContext
+    from hsawallet.ui.unlock import UnlockDialog
+
+    vault = vaults.create(tmp_path / "keychain.db")  # the key goes to the (in-memory) keychain
+    ctx = AppContext(vault)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    asked = []
+
+    def unlock_by_button(dialog):
+        asked.append(dialog.keychain and dialog.passphrase.isHidden() and dialog.unlock_button.isEnabled())
+        dialog.unlock_button.click()
+        return dialog.result()
+
+    monkeypatch.setattr(UnlockDialog, "exec", unlock_by_button)
+    ops.wait_idle()
+    window.lock()
+    qtbot.waitUntil(lambda: bool(asked))
+    try:
+        assert asked == [True]  # no passphrase asked for: the keychain holds the key
+        assert window.isVisible() and ctx.vault is not None and ctx.vault.key.mode == "keychain"
+    finally:
+        ops.wait_idle()
+        if ctx.vault is not None:
+            ctx.vault.close()
+        ctx.close()
