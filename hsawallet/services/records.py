@@ -9,7 +9,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Text, type_coerce
 from sqlalchemy import select as columns
 from sqlmodel import Session, col, select
 
@@ -110,38 +109,34 @@ def receipt_json(
 
 
 def list_receipts(session: Session) -> list[JsonObject]:
-    """Every receipt in receipt_json's shape, from four bulk column queries (no ORM rows: a vault may hold
-    tens of thousands of receipts)."""
+    """Every receipt in receipt_json's shape, from bulk column queries read as the database stores the
+    values (no ORM rows, no per-value conversion: a vault may hold tens of thousands of receipts)."""
     people = _people(session)
-    links: dict[int | None, tuple[Any, ...]] = {
-        row[0]: row[1:]
-        for row in session.connection()
-        .execute(
+    links: dict[int, tuple[Any, ...]] = {
+        row[0]: row
+        for row in _stored_rows(
+            session,
             columns(
                 col(ItemLink.item_id),
                 col(ItemLink.letter_id),
                 col(ItemLink.status),
                 col(ItemLink.reason),
-                type_coerce(col(ItemLink.outside_terms), Text),  # the JSON text: most are "[]"
-            )
+                col(ItemLink.outside_terms),
+            ),
         )
-        .all()
     }
-    items: dict[int | None, list[JsonObject]] = {}
-    for receipt_id, item_id, description, amount, category, needs_lmn, confidence in (
-        session.connection()
-        .execute(
-            columns(
-                col(LineItem.receipt_id),
-                col(LineItem.id),
-                col(LineItem.description),
-                type_coerce(col(LineItem.amount), Text),
-                col(LineItem.category),
-                col(LineItem.needs_lmn),
-                col(LineItem.confidence),
-            ).order_by(col(LineItem.receipt_id), col(LineItem.position))
-        )
-        .all()
+    items: dict[int, list[JsonObject]] = {}
+    for receipt_id, item_id, description, amount, category, needs_lmn, confidence in _stored_rows(
+        session,
+        columns(
+            col(LineItem.receipt_id),
+            col(LineItem.id),
+            col(LineItem.description),
+            col(LineItem.amount),
+            col(LineItem.category),
+            col(LineItem.needs_lmn),
+            col(LineItem.confidence),
+        ).order_by(col(LineItem.receipt_id), col(LineItem.position)),
     ):
         link = links.get(item_id)
         items.setdefault(receipt_id, []).append(
@@ -150,35 +145,32 @@ def list_receipts(session: Session) -> list[JsonObject]:
                 "description": description,
                 "amount": _money_text(amount),
                 "category": category,
-                "needs_lmn": needs_lmn,
-                "letter_id": link[0] if link else None,
-                "link_status": link[1] if link else None,
-                "link_reason": link[2] if link else None,
-                "link_outside_terms": _json_list(link[3]) if link else [],
+                "needs_lmn": bool(needs_lmn),
+                "letter_id": link[1] if link else None,
+                "link_status": link[2] if link else None,
+                "link_reason": link[3] if link else None,
+                "link_outside_terms": _json_list(link[4]) if link else [],
                 "confidence": confidence,
             }
         )
-    rows = (
-        session.connection()
-        .execute(
-            columns(
-                col(Receipt.id),
-                col(Document.id),
-                col(Document.file_name),
-                col(Receipt.person_id),
-                col(Receipt.merchant),
-                col(Receipt.date),
-                type_coerce(col(Receipt.total), Text),
-                type_coerce(col(Receipt.subtotal), Text),
-                type_coerce(col(Receipt.tax), Text),
-                col(Receipt.card_last4),
-                col(Receipt.patient),
-                type_coerce(col(Receipt.confidence), Text),
-            )
-            .join(Document, col(Document.id) == col(Receipt.document_id))
-            .order_by(col(Receipt.id))
+    rows = _stored_rows(
+        session,
+        columns(
+            col(Receipt.id),
+            col(Document.id),
+            col(Document.file_name),
+            col(Receipt.person_id),
+            col(Receipt.merchant),
+            col(Receipt.date),
+            col(Receipt.total),
+            col(Receipt.subtotal),
+            col(Receipt.tax),
+            col(Receipt.card_last4),
+            col(Receipt.patient),
+            col(Receipt.confidence),
         )
-        .all()
+        .join(Document, col(Document.id) == col(Receipt.document_id))
+        .order_by(col(Receipt.id)),
     )
     return [
         {
@@ -187,7 +179,7 @@ def list_receipts(session: Session) -> list[JsonObject]:
             "file": file_name,
             "person": people.get(person_id) if person_id else None,
             "merchant": merchant,
-            "date": day(when),
+            "date": when,  # stored as its ISO text, which is what day() writes
             "total": _money_text(total),
             "subtotal": _money_text(subtotal),
             "tax": _money_text(tax),
@@ -211,6 +203,14 @@ def list_receipts(session: Session) -> list[JsonObject]:
             confidence,
         ) in rows
     ]
+
+
+def _stored_rows(session: Session, query: Any) -> list[tuple[Any, ...]]:
+    """A query without parameters, run on the driver's cursor: values as stored (money and JSON as text,
+    dates as ISO text, booleans 0/1), without SQLAlchemy's per-row work."""
+    connection = session.connection()
+    sql = str(query.compile(dialect=connection.dialect))
+    return list(connection.connection.driver_connection.execute(sql).fetchall())  # type: ignore[union-attr]
 
 
 def _json_list(stored: str | None) -> list[Any]:
