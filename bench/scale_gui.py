@@ -121,10 +121,10 @@ def measure_list(app, meter, ctx, make_view, words: str) -> dict[str, float]:
     return out
 
 
-def measure_dashboard(app, meter, ctx) -> dict[str, float]:
+def open_dashboard(app, meter, ctx):
+    """A new Dashboard shown until its data are on screen: (view, seconds, longest freeze)."""
     from hsawallet.ui.views.dashboard import DashboardView
 
-    out: dict[str, float] = {}
     meter.reset()
     start = time.perf_counter()
     view = DashboardView(ctx)
@@ -133,8 +133,15 @@ def measure_dashboard(app, meter, ctx) -> dict[str, float]:
     view.resize(1280, 800)
     view.show()
     run_until(app, lambda: bool(loaded))
-    out["shown with data"] = time.perf_counter() - start
-    out["freeze while filling"] = meter.worst / 1000
+    return view, time.perf_counter() - start, meter.worst / 1000
+
+
+def measure_dashboard(app, meter, ctx) -> dict[str, float]:
+    out: dict[str, float] = {}
+    first, out["shown with data, first time"], out["freeze while filling, first time"] = open_dashboard(app, meter, ctx)
+    first.close()
+    first.deleteLater()
+    view, out["shown with data"], out["freeze while filling"] = open_dashboard(app, meter, ctx)
     out["warnings"] = float(len(view.warnings_shown()))
     groups = view.model.groups()
     if groups:
@@ -167,6 +174,7 @@ def measure(
     from hsawallet.services.vault import unlock
     from hsawallet.ui import ops
     from hsawallet.ui.context import AppContext
+    from hsawallet.ui.views.dashboard import DashboardView  # noqa: F401 (imported before timing, as the others)
     from hsawallet.ui.views.letters import LettersView
     from hsawallet.ui.views.receipts import ReceiptsView
 

@@ -89,11 +89,22 @@ class LazyTableModel(QAbstractTableModel):
         generation, sort, descending, words = self._generation, self._sort_name(), self.descending, self.words
         self.loading = True
 
-        def ids_and_rows(session: Session) -> tuple[list[int], dict[int, int]]:
-            ids = self._ids_query(session, sort, descending, words)
-            return ids, {record_id: row for row, record_id in enumerate(ids)}  # built here, not on the UI thread
+        data_generation, fetched = self._data_generation, self._rows
 
-        self._run(ids_and_rows, lambda found: self._set_ids(found[0], found[1], generation))
+        def ids_and_rows(session: Session) -> tuple[list[int], dict[int, int], Mapping[int, Any]]:
+            ids = self._ids_query(session, sort, descending, words)
+            row_of = {record_id: row for row, record_id in enumerate(ids)}  # built here, not on the UI thread
+            # the first page comes with the ids (a reset shows the top): one trip to the worker, not two
+            first_page = self._rows_query(session, [i for i in ids[:PAGE_SIZE] if i not in fetched])
+            return ids, row_of, first_page
+
+        def arrived(found: tuple[list[int], dict[int, int], Mapping[int, Any]]) -> None:
+            ids, row_of, first_page = found
+            if generation == self._generation and data_generation == self._data_generation:
+                self._rows.update(first_page)
+            self._set_ids(ids, row_of, generation)
+
+        self._run(ids_and_rows, arrived)
 
     def refresh(self) -> None:
         """The records changed: forget the fetched rows and ask for the ids again."""
