@@ -90,9 +90,7 @@ _PATIENT = re.compile(
 )
 # The person a line is for, its label first with or without a colon: a statement's "Patient
 # DOE, JANE  Account # 123", a membership's "Member Jane Roe", a pharmacy label's "For: ROE, JANE".
-_PERSON_WORDS = (
-    r"(?:(?:patient|pt\.?|client|member|customer)(?:'s)?(?:\s+name)?|name\s+of\s+patient|for(?=\s*:)|for\s+patient)"
-)
+_PERSON_WORDS = r"(?:(?:patient|pt\.?|client|member|customer)(?:'s)?(?:\s+name)?|name\s+of\s+patient|for(?=\s*:)|for\s+patient)(?!\w)"
 _PERSON_LABEL = re.compile(rf"^\W*{_PERSON_WORDS}(?P<colon>\s*[:#])?\s*", _I)
 # with its colon the label may stand after other fields or OCR debris on the line ("Rx 55  For: ROE, JANE")
 _PERSON_LABEL_INSIDE = re.compile(rf"(?<=\s){_PERSON_WORDS}(?P<colon>\s*:)\s*", _I)

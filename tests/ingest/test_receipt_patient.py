@@ -44,7 +44,13 @@ Qty 30 Amount due $12.40
 
 
 def test_a_label_word_that_starts_a_phrase_is_no_patient():
-    for row in ("Patient Responsibility Amount 20.00", "Member Savings Applied 4.00", "Customer Copy"):
+    for row in (
+        "Patient Responsibility Amount 20.00",
+        "Member Savings Applied 4.00",
+        "Customer Copy",
+        "MEMBERSHIP PAYMENT RECEIPT",  # a label word inside a longer word
+        "Clientele Rewards Program",
+    ):
         assert parse_receipt(_page(_statement(row))).patient is None, row
 
 
