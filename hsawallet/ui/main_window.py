@@ -10,6 +10,7 @@ from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -455,6 +456,11 @@ class MainWindow(QMainWindow):
         """Close the vault and drop every view (and the undo history, which holds document bytes),
         then ask for the passphrase again; work in progress finishes first."""
         if self._locked:
+            return
+        modal = QApplication.activeModalWidget()
+        if modal is not None:  # a dialog left open (the idle lock): cancelled first, its view is about to go
+            modal.reject() if isinstance(modal, QDialog) else modal.close()
+            QTimer.singleShot(200, self.lock)
             return
         if ops.pending_ops():
             self.statusBar().showMessage("Locking when the work in progress has finished…", 5000)

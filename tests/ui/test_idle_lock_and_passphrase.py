@@ -4,9 +4,9 @@ in Settings, through the vault service, with the views reopened over the re-encr
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from hsawallet import config
 from hsawallet.services import people
@@ -158,3 +158,30 @@ def test_a_keychain_vault_unlocks_again_from_the_keychain_after_a_lock(qtbot, tm
         if ctx.vault is not None:
             ctx.vault.close()
         ctx.close()
+
+
+def test_the_idle_lock_cancels_a_dialog_left_open_first(qtbot, ctx):
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    settings = window.show_section("settings")
+    ops.wait_idle()
+    reopened = []
+    window.ask_passphrase = lambda path: reopened.append(unlock_vault(path, passphrase=TEST_PASSPHRASE)) or reopened[-1]
+    answers = []
+
+    def leave_open_then_go_idle() -> None:
+        qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), ChangePassphraseDialog))
+        window.idle_lock.on_idle()  # what the idle check calls
+
+    QTimer.singleShot(0, leave_open_then_go_idle)
+    dialog = ChangePassphraseDialog(True, settings)
+    answers.append(dialog.exec())
+    try:
+        assert answers == [QDialog.DialogCode.Rejected]  # nothing was changed
+        qtbot.waitUntil(lambda: bool(reopened), timeout=30_000)
+        assert window.ctx.vault is reopened[0] and window.isVisible()
+    finally:
+        ops.wait_idle()
+        for vault in reopened:
+            vault.close()
