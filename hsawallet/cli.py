@@ -576,10 +576,11 @@ def cmd_verify(args):
 
 def cmd_claim(args):
     from hsawallet.services import claims
+    from hsawallet.services.records import jsonable
 
     vault = open_vault(args)
     if args.claim_cmd == "new":
-        data = claims.new_claim(
+        created = claims.new_claim(
             vault,
             account=args.account,
             person=args.person,
@@ -590,14 +591,14 @@ def cmd_claim(args):
         )
         emit(
             args,
-            data,
+            jsonable(created.claim) | {"left_out": jsonable(created.left_out)},
             lambda d: (
                 f"Claim {d['id']}: {len(d['items'])} expense(s), total {d['total']}"
                 + (f"\n{d['left_out']['message']}" if d["left_out"]["message"] else "")
             ),
         )
     elif args.claim_cmd == "list":
-        rows = claims.list_claims(vault)
+        rows = jsonable(claims.list_claims(vault))
         emit(
             args,
             rows,
@@ -610,20 +611,22 @@ def cmd_claim(args):
         pdf, zip_path = claims.export(vault, args.claim_id, Path(args.out), anyway=args.anyway)
         emit(args, {"claim_id": args.claim_id, "pdf": str(pdf), "zip": str(zip_path)}, f"Wrote {pdf}\nWrote {zip_path}")
     elif args.claim_cmd == "mark":
-        data = claims.mark(vault, args.claim_id, args.status, amount=args.amount, on=args.date, reason=args.reason)
+        data = jsonable(
+            claims.mark(vault, args.claim_id, args.status, amount=args.amount, on=args.date, reason=args.reason)
+        )
         emit(args, data, lambda d: f"Claim {d['id']} is now {d['status']}.")
     elif args.claim_cmd == "withdraw":
-        data = claims.withdraw(vault, args.claim_id)
+        data = jsonable(claims.withdraw(vault, args.claim_id))
         emit(args, data, lambda d: f"Claim {d['id']} is a draft again; its expenses stay in it.")
     elif args.claim_cmd == "delete":
-        data = claims.delete_claim(vault, args.claim_id)
+        data = jsonable(claims.delete_claim(vault, args.claim_id))
         emit(
             args,
             {"deleted": data["id"], "claim": data},
             lambda d: f"Claim {d['deleted']} deleted; its {len(d['claim']['items'])} expense(s) can be claimed again.",
         )
     else:
-        data = claims.shoebox(vault)
+        data = jsonable(claims.shoebox(vault))
         emit(args, data, lambda d: json.dumps(d, indent=2))
 
 

@@ -3,24 +3,39 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Protocol
 
 from sqlalchemy import delete
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from hsawallet.claims import shoebox as shoebox_rules
 from hsawallet.claims.export import ExportError, export_claim
 from hsawallet.claims.model import ClaimDocument, ClaimExpense, ClaimPacketInput
 from hsawallet.coverage import deadlines
 from hsawallet.services import events
+from hsawallet.services.claim_records import (
+    Candidates,
+    ClaimLine,
+    ClaimRecord,
+    ClaimRef,
+    ClaimWarning,
+    Expense,
+    HsaShoebox,
+    LeftOut,
+    NewClaim,
+    PlanShoebox,
+    PlanYearShoebox,
+    Shoebox,
+)
 from hsawallet.services.coverage import load_accounts
 from hsawallet.services.documents import document_bytes
 from hsawallet.services.errors import UserError
 from hsawallet.services.people import find_account, find_person
-from hsawallet.services.records import day, money, warning_json
-from hsawallet.services.records import file_maps as records_file_maps
+from hsawallet.services.records import day, money
 from hsawallet.store.engine import Vault
 from hsawallet.store.models import (
     Account,
@@ -51,69 +66,89 @@ BLOCKER_TYPES = (WarningType.LETTER_INCOMPLETE,)
 class ExportBlocked(UserError):
     """The claim relies on a letter administrators would refuse; export anyway only by choice."""
 
-    def __init__(self, claim_id: int, blockers: list[dict]):
+    def __init__(self, claim_id: int, blockers: list[ClaimWarning]):
         self.claim_id = claim_id
         self.blockers = blockers
         super().__init__(
             f"Claim {claim_id} was not exported: "
-            + " ".join(b["message"] for b in blockers)
+            + " ".join(b.message for b in blockers)
             + " Correct the letter (or what was misread), or export anyway (--anyway); the packet's cover "
             "will say it was exported despite this."
         )
 
 
-def warnings_for_expenses(warnings: list[dict], expenses: list[dict]) -> list[dict]:
+class Claimable(Protocol):
+    """What the warning rule needs of an expense: a claim's line or an offered expense."""
+
+    @property
+    def item_id(self) -> int: ...
+    @property
+    def receipt_id(self) -> int: ...
+    @property
+    def letter_id(self) -> int | None: ...
+
+
+def warnings_for_expenses(warnings: Sequence[ClaimWarning], expenses: Sequence[Claimable]) -> list[ClaimWarning]:
     """The one rule for which warnings matter to a claim of these expenses, used by the New claim view and
-    the export alike. ``warnings``: check rows (records.warning_json, dismissed ones included: a dismissal
-    hides a warning from the Dashboard only); ``expenses``: rows with item_id, receipt_id and the covering
-    letter_id. A warning matters when it names one of the items, or is about one of their receipts as a
-    whole, or about a letter that covers one of them; each comes back with "blocker"."""
-    items = {e["item_id"] for e in expenses}
-    receipts = {e["receipt_id"] for e in expenses}
-    letters = {e["letter_id"] for e in expenses if e.get("letter_id") is not None}
+    the export alike. ``warnings``: check_rows (dismissed ones included: a dismissal hides a warning from
+    the Dashboard only). A warning matters when it names one of the items, or is about one of their
+    receipts as a whole, or about a letter that covers one of them; each comes back with ``blocker`` set."""
+    items = {e.item_id for e in expenses}
+    receipts = {e.receipt_id for e in expenses}
+    letters = {e.letter_id for e in expenses if e.letter_id is not None}
     out = []
     for warning in warnings:
-        named = set(warning.get("item_ids") or ([warning["item_id"]] if warning.get("item_id") else []))
+        named = set(warning.item_ids)
         relevant = (
             (named & items)
-            or (not named and warning.get("receipt_id") in receipts)
-            or (warning.get("receipt_id") is None and warning.get("letter_id") in letters)
+            or (not named and warning.receipt_id in receipts)
+            or (warning.receipt_id is None and warning.letter_id in letters)
         )
         if relevant:
-            blocker = warning["type"] in BLOCKER_TYPES and warning.get("letter_id") in letters
-            out.append({**warning, "blocker": blocker})
+            out.append(warning.as_blocker(warning.type in BLOCKER_TYPES and warning.letter_id in letters))
     return out
 
 
-def check_rows(vault: Vault, *, as_of: date | None = None) -> list[dict]:
-    """Every warning in the check --json shape, dismissed ones included."""
-    from hsawallet.services.coverage import check, dismissed_keys
+def check_rows(vault: Vault, *, as_of: date | None = None) -> list[ClaimWarning]:
+    """Every warning of the check, dismissed ones included."""
+    from hsawallet.services.coverage import check, dismissed_keys, warning_key
 
     warnings = check(vault, as_of=as_of)
     with vault.session() as session:
-        files, dismissed = records_file_maps(session), dismissed_keys(session)
-        return [warning_json(session, w, files, dismissed) for w in warnings]
+        dismissed = dismissed_keys(session)
+    return [
+        ClaimWarning(
+            type=w.type,
+            severity=w.severity,
+            message=w.message,
+            receipt_id=w.receipt_id,
+            item_ids=tuple(getattr(w, "item_ids", ()) or ((w.item_id,) if w.item_id else ())),
+            letter_id=w.letter_id,
+            dismissed=warning_key(w) in dismissed,
+        )
+        for w in warnings
+    ]
 
 
-def _expense_rows(session: Session, account: Account) -> list[dict]:
+def _expense_rows(session: Session, account: Account) -> list[Expense]:
     """Every line item of the account's receipts, with what decides whether it can be claimed."""
     people = {p.id: p.name for p in session.exec(select(Person))}
     links = {l.item_id: l for l in session.exec(select(ItemLink))}
-    claimed: dict[int, list[tuple[int, str]]] = {}
+    claimed: dict[int, list[ClaimRef]] = {}
     for claim_item, claim in session.exec(
-        select(ClaimItem, Claim).join(Claim, Claim.id == ClaimItem.claim_id).order_by(Claim.id)
+        select(ClaimItem, Claim).join(Claim, col(Claim.id) == ClaimItem.claim_id).order_by(col(Claim.id))
     ):
-        claimed.setdefault(claim_item.item_id, []).append((claim.id, claim.status))
+        claimed.setdefault(claim_item.item_id, []).append(ClaimRef(_id(claim.id), claim.status))
     rows = []
     query = (
         select(LineItem, Receipt, Document)
-        .join(Receipt, Receipt.id == LineItem.receipt_id)
-        .join(Document, Document.id == Receipt.document_id)
-        .where((Document.account_id == account.id) | (Document.account_id.is_(None)))
-        .order_by(Receipt.date, Receipt.id, LineItem.position)
+        .join(Receipt, col(Receipt.id) == LineItem.receipt_id)
+        .join(Document, col(Document.id) == Receipt.document_id)
+        .where((col(Document.account_id) == account.id) | (col(Document.account_id).is_(None)))
+        .order_by(col(Receipt.date), col(Receipt.id), col(LineItem.position))
     )
     for item, receipt, doc in session.exec(query):
-        link = links.get(item.id)
+        link = links.get(_id(item.id))
         reasons = []
         if item.category == Category.NOT_ELIGIBLE:
             reasons.append("not an eligible expense")
@@ -128,64 +163,69 @@ def _expense_rows(session: Session, account: Account) -> list[dict]:
             and receipt.date < account.established
         ):
             reasons.append("dated before the HSA was established")
-        in_claims = claimed.get(item.id, [])
+        in_claims = claimed.get(_id(item.id), [])
         rows.append(
-            {
-                "item_id": item.id,
-                "receipt_id": receipt.id,
-                "document_id": doc.id,
-                "file": doc.file_name,
-                "date": receipt.date,
-                "merchant": receipt.merchant,
-                "description": item.description,
-                "amount": item.amount,
-                "category": item.category,
-                "needs_lmn": item.needs_lmn,
-                "person_id": receipt.person_id,
-                "person": people.get(receipt.person_id),
-                "letter_id": link.letter_id if link and link.status in COVERING_LINK_STATUSES else None,
-                "eligible": not reasons,
-                "why_not": "; ".join(reasons),
-                "claims": in_claims,
-                "claimed": any(status in CLAIMED_STATUSES for _, status in in_claims),
-                "in_claim": [
-                    {"id": claim_id, "status": status}
-                    for claim_id, status in in_claims
-                    if status in LIVE_CLAIM_STATUSES
-                ],
-            }
+            Expense(
+                item_id=_id(item.id),
+                receipt_id=_id(receipt.id),
+                document_id=_id(doc.id),
+                file=doc.file_name,
+                date=receipt.date,
+                merchant=receipt.merchant,
+                description=item.description,
+                amount=item.amount,
+                category=item.category,
+                needs_lmn=item.needs_lmn,
+                person_id=receipt.person_id,
+                person=people.get(receipt.person_id),
+                letter_id=link.letter_id if link and link.status in COVERING_LINK_STATUSES else None,
+                eligible=not reasons,
+                why_not="; ".join(reasons),
+                claimed=any(c.status in CLAIMED_STATUSES for c in in_claims),
+                in_claim=tuple(c for c in in_claims if c.status in LIVE_CLAIM_STATUSES),
+                claims=tuple(in_claims),
+            )
         )
     return rows
 
 
-def _select(rows, person_id, date_from, date_to, include_claimed) -> tuple[list[dict], list[dict]]:
+def _id(value: int | None) -> int:
+    """The id of a stored row (None only before it is stored)."""
+    assert value is not None
+    return value
+
+
+def _select(
+    rows: list[Expense], person_id: int | None, date_from: date | None, date_to: date | None, include_claimed: bool
+) -> tuple[list[Expense], list[Expense]]:
     """(expenses to offer, eligible expenses of the filters left out because a live claim holds them)."""
-    chosen, left_out = [], []
+    chosen: list[Expense] = []
+    left_out: list[Expense] = []
     for row in rows:
-        if not row["eligible"]:
+        if not row.eligible:
             continue
-        if person_id is not None and row["person_id"] not in (person_id, None):
+        if person_id is not None and row.person_id not in (person_id, None):
             continue
-        if date_from and (row["date"] is None or row["date"] < date_from):
+        if date_from and (row.date is None or row.date < date_from):
             continue
-        if date_to and (row["date"] is None or row["date"] > date_to):
+        if date_to and (row.date is None or row.date > date_to):
             continue
-        (left_out if row["in_claim"] and not include_claimed else chosen).append(row)
+        (left_out if row.in_claim and not include_claimed else chosen).append(row)
     return chosen, left_out
 
 
-def _claims_text(in_claim: list[dict]) -> str:
+def _claims_text(in_claim: Sequence[ClaimRef]) -> str:
     """'claim 1 (draft)', 'claims 1 (draft) and 4 (submitted)'."""
-    unique = list({c["id"]: c for c in in_claim}.values())
-    parts = [f"{c['id']} ({c['status']})" for c in unique]
+    unique = list({c.id: c for c in in_claim}.values())
+    parts = [f"{c.id} ({c.status})" for c in unique]
     joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
     return ("claim " if len(parts) == 1 else "claims ") + joined
 
 
-def left_out_summary(left_out: list[dict]) -> dict:
-    """How many expenses were left out of a new claim and why (JSON-ready)."""
-    holders = [c for row in left_out for c in row["in_claim"]]
-    amount = sum((row["amount"] or Decimal("0") for row in left_out), Decimal("0"))
+def left_out_summary(left_out: list[Expense]) -> LeftOut:
+    """How many expenses were left out of a new claim and why."""
+    holders = [c for row in left_out for c in row.in_claim]
+    amount = sum((row.amount or Decimal("0") for row in left_out), Decimal("0"))
     message = None
     if left_out:
         n = len(left_out)
@@ -194,12 +234,7 @@ def left_out_summary(left_out: list[dict]) -> dict:
             f"{_claims_text(holders)}. An expense is claimed once; delete or withdraw that claim, "
             "or include claimed expenses on purpose."
         )
-    return {
-        "count": len(left_out),
-        "amount": money(amount),
-        "claims": sorted({c["id"] for c in holders}),
-        "message": message,
-    }
+    return LeftOut(count=len(left_out), amount=amount, claims=tuple(sorted({c.id for c in holders})), message=message)
 
 
 def candidate_expenses(
@@ -210,11 +245,11 @@ def candidate_expenses(
     date_from: date | None = None,
     date_to: date | None = None,
     include_claimed: bool = False,
-) -> list[dict]:
-    """Expenses that could go into a new claim for the account (JSON-ready)."""
+) -> tuple[Expense, ...]:
+    """Expenses that could go into a new claim for the account."""
     return claim_candidates(
         vault, account, person=person, date_from=date_from, date_to=date_to, include_claimed=include_claimed
-    )["expenses"]
+    ).expenses
 
 
 def claim_candidates(
@@ -225,21 +260,13 @@ def claim_candidates(
     date_from: date | None = None,
     date_to: date | None = None,
     include_claimed: bool = False,
-) -> dict:
-    """{"expenses": offered rows, "left_out": left_out_summary(...)} for a new claim (JSON-ready)."""
+) -> Candidates:
+    """The expenses offered for a new claim, and those left out because a live claim holds them."""
     with vault.session() as session:
         acct = find_account(session, str(account))
         person_id = find_person(session, person).id if person else None
         chosen, left_out = _select(_expense_rows(session, acct), person_id, date_from, date_to, include_claimed)
-    return {"expenses": [_row_json(r) for r in chosen], "left_out": left_out_summary(left_out)}
-
-
-def _row_json(row: dict) -> dict:
-    return {
-        **{k: v for k, v in row.items() if k not in ("claims",)},
-        "date": day(row["date"]),
-        "amount": money(row["amount"]),
-    }
+    return Candidates(expenses=tuple(chosen), left_out=left_out_summary(left_out))
 
 
 def new_claim(
@@ -251,7 +278,7 @@ def new_claim(
     date_to: date | None = None,
     item_ids: list[int] | None = None,
     include_claimed: bool = False,
-) -> dict:
+) -> NewClaim:
     """A draft claim. Without --items: every eligible expense of the account in no live claim.
 
     An expense already in a claim that is not denied is left out (or, named in item_ids, refused)
@@ -260,24 +287,24 @@ def new_claim(
         acct = find_account(session, str(account))
         person_row = find_person(session, person) if person else None
         rows = _expense_rows(session, acct)
-        left_out: list[dict] = []
+        left_out: list[Expense] = []
         if item_ids:
-            by_id = {r["item_id"]: r for r in rows}
+            by_id = {r.item_id: r for r in rows}
             chosen = []
             for item_id in item_ids:
                 row = by_id.get(item_id)
                 if row is None:
                     raise UserError(f"Item {item_id} is not an expense of account {acct.name}.")
-                if row["amount"] is None:
+                if row.amount is None:
                     raise UserError(f"Item {item_id} has no amount; correct it with 'hsawallet set' first.")
                 chosen.append(row)
-            held = [r for r in chosen if r["in_claim"]]
+            held = [r for r in chosen if r.in_claim]
             if held and not include_claimed:
-                names = ", ".join(str(r["item_id"]) for r in held)
+                names = ", ".join(str(r.item_id) for r in held)
                 raise UserError(
                     f"Item{'s' if len(held) > 1 else ''} {names} "
                     f"{'are' if len(held) > 1 else 'is'} already in "
-                    f"{_claims_text([c for r in held for c in r['in_claim']])}; an expense is claimed "
+                    f"{_claims_text([c for r in held for c in r.in_claim])}; an expense is claimed "
                     "once. Delete or withdraw that claim first, or use --include-claimed to claim "
                     "it again on purpose."
                 )
@@ -287,15 +314,15 @@ def new_claim(
             summary = left_out_summary(left_out)
             raise UserError(
                 f"No new claim for account {acct.name}: every eligible expense with these filters "
-                f"is already in {_claims_text([c for r in left_out for c in r['in_claim']])} "
-                f"({summary['count']} expense{'s' if summary['count'] != 1 else ''}, "
-                f"${summary['amount']}). An expense is claimed once; use --include-claimed to claim "
+                f"is already in {_claims_text([c for r in left_out for c in r.in_claim])} "
+                f"({summary.count} expense{'s' if summary.count != 1 else ''}, "
+                f"${money(summary.amount)}). An expense is claimed once; use --include-claimed to claim "
                 "them again on purpose."
             )
         if not chosen:
             raise UserError(f"No eligible, unclaimed expenses for account {acct.name} with these filters.")
         claim = Claim(
-            account_id=acct.id,
+            account_id=_id(acct.id),
             person_id=person_row.id if person_row else None,
             title="",
             date_from=date_from,
@@ -306,79 +333,88 @@ def new_claim(
         session.flush()
         claim.title = f"Claim {claim.id} - {acct.name}"
         for row in chosen:
-            session.add(ClaimItem(claim_id=claim.id, item_id=row["item_id"], amount=row["amount"]))
+            session.add(ClaimItem(claim_id=_id(claim.id), item_id=row.item_id, amount=row.amount))
         session.commit()
-        claim_id = claim.id
+        claim_id = _id(claim.id)
     events.publish(events.CLAIMS_CHANGED)
-    return claim_json(vault, claim_id) | {"left_out": left_out_summary(left_out)}
+    return NewClaim(claim=get_claim(vault, claim_id), left_out=left_out_summary(left_out))
 
 
 def _claim_lines(session: Session, claim_id: int) -> list[tuple[ClaimItem, LineItem, Receipt, Document]]:
     return list(
         session.exec(
             select(ClaimItem, LineItem, Receipt, Document)
-            .join(LineItem, LineItem.id == ClaimItem.item_id)
-            .join(Receipt, Receipt.id == LineItem.receipt_id)
-            .join(Document, Document.id == Receipt.document_id)
+            .join(LineItem, col(LineItem.id) == ClaimItem.item_id)
+            .join(Receipt, col(Receipt.id) == LineItem.receipt_id)
+            .join(Document, col(Document.id) == Receipt.document_id)
             .where(ClaimItem.claim_id == claim_id)
-            .order_by(Receipt.date, Receipt.id, LineItem.position)
+            .order_by(col(Receipt.date), col(Receipt.id), col(LineItem.position))
         )
     )
 
 
-def _claim_dict(session: Session, claim: Claim) -> dict:
+def _claim_record(session: Session, claim: Claim) -> ClaimRecord:
     account = session.get(Account, claim.account_id)
     person = session.get(Person, claim.person_id) if claim.person_id else None
     links = {l.item_id: l for l in session.exec(select(ItemLink))}
     items = []
     total = Decimal("0")
-    for claim_item, item, receipt, doc in _claim_lines(session, claim.id):
-        link = links.get(item.id)
+    for claim_item, item, receipt, doc in _claim_lines(session, _id(claim.id)):
+        link = links.get(_id(item.id))
         amount = claim_item.amount or Decimal("0")
         total += amount
         items.append(
-            {
-                "item_id": item.id,
-                "receipt_id": receipt.id,
-                "document_id": doc.id,
-                "file": doc.file_name,
-                "date": day(receipt.date),
-                "merchant": receipt.merchant,
-                "description": item.description,
-                "amount": money(amount),
-                "letter_id": link.letter_id if link and link.status in COVERING_LINK_STATUSES else None,
-            }
+            ClaimLine(
+                item_id=_id(item.id),
+                receipt_id=_id(receipt.id),
+                document_id=_id(doc.id),
+                file=doc.file_name,
+                date=receipt.date,
+                merchant=receipt.merchant,
+                description=item.description,
+                amount=amount,
+                letter_id=link.letter_id if link and link.status in COVERING_LINK_STATUSES else None,
+            )
         )
-    return {
-        "id": claim.id,
-        "title": claim.title,
-        "account": account.name if account else None,
-        "account_type": account.type if account else None,
-        "person": person.name if person else None,
-        "status": claim.status,
-        "created": claim.created_at.date().isoformat(),
-        "items": items,
-        "total": money(total),
-        "submitted_on": day(claim.submitted_on),
-        "reimbursed_amount": money(claim.reimbursed_amount),
-        "reimbursed_on": day(claim.reimbursed_on),
-        "denied_on": day(claim.denied_on),
-        "denied_reason": claim.denied_reason,
-        "include_claimed": bool(claim.include_claimed),
-    }
+    return ClaimRecord(
+        id=_id(claim.id),
+        title=claim.title,
+        account=account.name if account else None,
+        account_type=account.type if account else None,
+        person=person.name if person else None,
+        status=claim.status,
+        created=claim.created_at.date(),
+        items=tuple(items),
+        total=total,
+        submitted_on=claim.submitted_on,
+        reimbursed_amount=claim.reimbursed_amount,
+        reimbursed_on=claim.reimbursed_on,
+        denied_on=claim.denied_on,
+        denied_reason=claim.denied_reason,
+        include_claimed=bool(claim.include_claimed),
+    )
 
 
-def claim_json(vault: Vault, claim_id: int) -> dict:
+def get_claim(vault: Vault, claim_id: int) -> ClaimRecord:
     with vault.session() as session:
-        claim = session.get(Claim, claim_id)
-        if claim is None:
-            raise UserError(f"There is no claim {claim_id}.")
-        return _claim_dict(session, claim)
+        return _claim_record(session, _get_claim(session, claim_id))
 
 
-def list_claims(vault: Vault) -> list[dict]:
+def claim_ids(session: Session, *, descending: bool = False) -> list[int]:
+    """Every claim's id, oldest first (the Claims list's order; it is asked for ids, then rows)."""
+    order = col(Claim.id).desc() if descending else col(Claim.id)
+    return [_id(i) for i in session.exec(select(Claim.id).order_by(order))]
+
+
+def claims_by_id(session: Session, ids: Sequence[int]) -> dict[int, ClaimRecord]:
+    """The claims of ``ids`` that exist, by id (a page of the Claims list)."""
+    found = session.exec(select(Claim).where(col(Claim.id).in_(list(ids))))
+    return {_id(c.id): _claim_record(session, c) for c in found}
+
+
+def list_claims(vault: Vault) -> list[ClaimRecord]:
     with vault.session() as session:
-        return [_claim_dict(session, c) for c in session.exec(select(Claim).order_by(Claim.id))]
+        return [_claim_record(session, c) for c in session.exec(select(Claim).order_by(col(Claim.id)))]
 
 
 def _get_claim(session: Session, claim_id: int) -> Claim:
@@ -393,10 +429,14 @@ def _held_elsewhere(session: Session, claim: Claim) -> list[tuple[int, int, str]
     mine = select(ClaimItem.item_id).where(ClaimItem.claim_id == claim.id)
     rows = session.exec(
         select(ClaimItem.item_id, Claim.id, Claim.status)
-        .join(Claim, Claim.id == ClaimItem.claim_id)
-        .where(ClaimItem.item_id.in_(mine), Claim.id != claim.id, Claim.status.in_(LIVE_CLAIM_STATUSES))
+        .join(Claim, col(Claim.id) == ClaimItem.claim_id)
+        .where(
+            col(ClaimItem.item_id).in_(mine),
+            col(Claim.id) != claim.id,
+            col(Claim.status).in_(LIVE_CLAIM_STATUSES),
+        )
     )
-    return list(rows)
+    return [(item_id, _id(other), status) for item_id, other, status in rows]
 
 
 def _check_day(on: date, what: str) -> date:
@@ -413,7 +453,7 @@ def mark(
     amount: Decimal | None = None,
     on: date | None = None,
     reason: str | None = None,
-) -> dict:
+) -> ClaimRecord:
     """Record a status change on the day it happened (``on``, default today).
 
     draft -> submitted | reimbursed | denied; submitted -> reimbursed | denied | draft (withdraw);
@@ -434,7 +474,7 @@ def mark(
             ClaimStatus.SUBMITTED: sent,
             ClaimStatus.REIMBURSED: (ClaimStatus.REIMBURSED,),
             ClaimStatus.DENIED: (ClaimStatus.DENIED,),
-        }[claim.status]
+        }[ClaimStatus(claim.status)]
         if status not in allowed:
             raise UserError(
                 f"Claim {claim_id} is {claim.status}; it cannot be marked {status}."
@@ -473,10 +513,10 @@ def mark(
         session.add(claim)
         session.commit()
     events.publish(events.CLAIMS_CHANGED)
-    return claim_json(vault, claim_id)
+    return get_claim(vault, claim_id)
 
 
-def withdraw(vault: Vault, claim_id: int) -> dict:
+def withdraw(vault: Vault, claim_id: int) -> ClaimRecord:
     """A submitted claim goes back to draft (e.g. sent by mistake); a denied one may be reopened."""
     with vault.session() as session:
         claim = _get_claim(session, claim_id)
@@ -489,7 +529,7 @@ def withdraw(vault: Vault, claim_id: int) -> dict:
             if held:
                 raise UserError(
                     f"Claim {claim_id} cannot be reopened: its expenses are now in "
-                    f"{_claims_text([{'id': c, 'status': s} for _, c, s in held])}."
+                    f"{_claims_text([ClaimRef(c, s) for _, c, s in held])}."
                 )
         claim.status = ClaimStatus.DRAFT
         claim.submitted_on = None
@@ -498,10 +538,10 @@ def withdraw(vault: Vault, claim_id: int) -> dict:
         session.add(claim)
         session.commit()
     events.publish(events.CLAIMS_CHANGED)
-    return claim_json(vault, claim_id)
+    return get_claim(vault, claim_id)
 
 
-def delete_claim(vault: Vault, claim_id: int) -> dict:
+def delete_claim(vault: Vault, claim_id: int) -> ClaimRecord:
     """Delete a draft claim; its expenses become free to claim again. Returns what was deleted."""
     with vault.session() as session:
         claim = _get_claim(session, claim_id)
@@ -512,8 +552,8 @@ def delete_claim(vault: Vault, claim_id: int) -> dict:
                 else " It stays on record."
             )
             raise UserError(f"Claim {claim_id} is {claim.status}; only a draft can be deleted.{hint}")
-        data = _claim_dict(session, claim)
-        session.exec(delete(ClaimItem).where(ClaimItem.claim_id == claim_id))
+        data = _claim_record(session, claim)
+        session.exec(delete(ClaimItem).where(col(ClaimItem.claim_id) == claim_id))
         session.delete(claim)
         session.commit()
     events.publish(events.CLAIMS_CHANGED)
@@ -533,24 +573,28 @@ def export(
         if claim is None:
             raise UserError(f"There is no claim {claim_id}.")
         account = session.get(Account, claim.account_id)
-        data = _claim_dict(session, claim)
+        assert account is not None  # a claim's account is a foreign key (deleting it deletes the claim)
+        data = _claim_record(session, claim)
         lines = _claim_lines(session, claim_id)
         links = {l.item_id: l for l in session.exec(select(ItemLink))}
-        letters = {l.id: (l, session.get(Document, l.document_id)) for l in session.exec(select(Letter))}
+        letters = {
+            l.id: (l, d)
+            for l, d in session.exec(select(Letter, Document).join(Document, col(Document.id) == Letter.document_id))
+        }
         receipts_docs: dict[int, ClaimDocument] = {}
         letter_docs: dict[int, ClaimDocument] = {}
         expenses = []
-        people = {p.id: p.name for p in session.exec(select(Person).order_by(Person.id))}
+        people = {p.id: p.name for p in session.exec(select(Person).order_by(col(Person.id)))}
         for claim_item, item, receipt, doc in lines:
             if doc.id not in receipts_docs:
-                receipts_docs[doc.id] = _claim_document(session, doc)
-            link = links.get(item.id)
+                receipts_docs[_id(doc.id)] = _claim_document(session, doc)
+            link = links.get(_id(item.id))
             letter_doc_id, label, letter_person_id = None, None, None
             if link and link.status in COVERING_LINK_STATUSES and link.letter_id in letters:
                 letter, letter_doc = letters[link.letter_id]
-                letter_doc_id, letter_person_id = letter_doc.id, letter.person_id
-                if letter_doc.id not in letter_docs:
-                    letter_docs[letter_doc.id] = _claim_document(session, letter_doc)
+                letter_doc_id, letter_person_id = _id(letter_doc.id), letter.person_id
+                if letter_doc_id not in letter_docs:
+                    letter_docs[letter_doc_id] = _claim_document(session, letter_doc)
                 label = (
                     ", ".join(x for x in (letter.provider_name, day(letter.issue_date)) if x) or letter_doc.file_name
                 )
@@ -559,8 +603,8 @@ def export(
             expenses.append(
                 ClaimExpense(
                     item_id=item.id,
-                    receipt_id=receipt.id,
-                    document_id=doc.id,
+                    receipt_id=_id(receipt.id),
+                    document_id=_id(doc.id),
                     date=receipt.date,
                     merchant=receipt.merchant,
                     description=item.description,
@@ -570,16 +614,16 @@ def export(
                     letter_label=label,
                 )
             )
-        relevant = warnings_for_expenses(rows, data["items"])
-        blockers = [w for w in relevant if w["blocker"]]
+        relevant = warnings_for_expenses(rows, data.items)
+        blockers = [w for w in relevant if w.blocker]
         if blockers and not anyway:
             raise ExportBlocked(claim_id, blockers)
-        claimant = data["person"] or _claimant(expenses, list(people.values()))
+        claimant = data.person or _claimant(expenses, list(people.values()))
         plan_year = None
         if account.plan_start and account.plan_end:
             plan_year = f"{account.plan_start.isoformat()} to {account.plan_end.isoformat()}"
         packet = ClaimPacketInput(
-            claim_id=claim.id,
+            claim_id=claim_id,
             title=claim.title,
             claimant=claimant,
             account_name=account.name,
@@ -587,8 +631,8 @@ def export(
             plan_year=plan_year,
             created=claim.created_at.date(),
             expenses=expenses,
-            warnings=[w["message"] for w in relevant if not w["blocker"]],
-            exported_anyway=[w["message"] for w in blockers],
+            warnings=[w.message for w in relevant if not w.blocker],
+            exported_anyway=[w.message for w in blockers],
             receipts=list(receipts_docs.values()),
             letters=list(letter_docs.values()),
         )
@@ -609,54 +653,55 @@ def _claimant(expenses: list[ClaimExpense], household: list[str]) -> str:
 
 def _claim_document(session: Session, doc: Document) -> ClaimDocument:
     return ClaimDocument(
-        document_id=doc.id,
+        document_id=_id(doc.id),
         file=doc.file_name,
         media_type=doc.media_type or "application/pdf",
-        data=document_bytes(session, doc.id),
+        data=document_bytes(session, _id(doc.id)),
         sha256=doc.sha256,
     )
 
 
-def shoebox(vault: Vault, *, as_of: date | None = None) -> dict:
+def shoebox(vault: Vault, *, as_of: date | None = None) -> Shoebox:
     """HSA: eligible expenses not yet reimbursed, per year. FSA/HRA: unclaimed per plan year and deadline."""
     as_of = as_of or date.today()
-    out = {"accounts": []}
+    accounts: list[HsaShoebox | PlanShoebox] = []
     with vault.session() as session:
         rules_accounts = {a.id: a for a in load_accounts(session)}
-        claims = {c.id: c for c in session.exec(select(Claim))}
+        claims = {_id(c.id): c for c in session.exec(select(Claim))}
         claim_totals: dict[int, Decimal] = {}
         for ci in session.exec(select(ClaimItem)):
             claim_totals[ci.claim_id] = claim_totals.get(ci.claim_id, Decimal("0")) + (ci.amount or Decimal("0"))
-        for account in session.exec(select(Account).order_by(Account.id)):
+        for account in session.exec(select(Account).order_by(col(Account.id))):
             expenses = []
             for row in _expense_rows(session, account):
-                if row["amount"] is None:
+                if row.amount is None:
                     continue
-                status, paid = _best_claim(row["claims"], claims, claim_totals, row["amount"])
+                status, paid = _best_claim(row.claims, claims, claim_totals, row.amount)
                 expenses.append(
                     shoebox_rules.ShoeboxExpense(
-                        item_id=row["item_id"],
-                        receipt_id=row["receipt_id"],
-                        date=row["date"],
-                        amount=row["amount"],
+                        item_id=row.item_id,
+                        receipt_id=row.receipt_id,
+                        date=row.date,
+                        amount=row.amount,
                         account_type=account.type,
-                        eligible=row["eligible"],
+                        eligible=row.eligible,
                         claim_status=status,
                         reimbursed_amount=paid,
                     )
                 )
-            entry = {"account": account.name, "type": account.type}
             if account.type == AccountType.HSA:
                 summary = shoebox_rules.hsa_shoebox(expenses)
-                entry.update(
-                    {
-                        "per_year": {str(y): money(v) for y, v in sorted(summary.per_year.items())},
-                        "total_available": money(summary.total_available),
-                        "count": summary.count,
-                    }
+                accounts.append(
+                    HsaShoebox(
+                        account=account.name,
+                        type=account.type,
+                        per_year=dict(sorted(summary.per_year.items())),
+                        total_available=summary.total_available,
+                        count=summary.count,
+                    )
                 )
             else:
-                rules_account = rules_accounts[account.id]
+                rules_account = rules_accounts[_id(account.id)]
                 years = deadlines.plan_years_for_dates(rules_account, [e.date for e in expenses if e.date])
                 plan_years = []
                 for py in years:
@@ -664,31 +709,38 @@ def shoebox(vault: Vault, *, as_of: date | None = None) -> dict:
                     deadline = deadlines.claim_deadline(rules_account, py) or incurred[1]
                     plan_years.append(shoebox_rules.PlanYear(start=incurred[0], end=incurred[1], deadline=deadline))
                 unclaimed = shoebox_rules.fsa_unclaimed(expenses, plan_years)
-                entry["plan_years"] = [
-                    {
-                        "start": day(u.plan_year.start),
-                        "end": day(u.plan_year.end),
-                        "deadline": day(u.deadline),
-                        "unclaimed": money(u.amount),
-                        "count": u.count,
-                        "days_left": (u.deadline - as_of).days,
-                    }
-                    for u in unclaimed
-                ]
-            out["accounts"].append(entry)
-    return out
+                accounts.append(
+                    PlanShoebox(
+                        account=account.name,
+                        type=account.type,
+                        plan_years=tuple(
+                            PlanYearShoebox(
+                                start=u.plan_year.start,
+                                end=u.plan_year.end,
+                                deadline=u.deadline,
+                                unclaimed=u.amount,
+                                count=u.count,
+                                days_left=(u.deadline - as_of).days,
+                            )
+                            for u in unclaimed
+                        ),
+                    )
+                )
+    return Shoebox(accounts=tuple(accounts))
 
 
-def _best_claim(in_claims, claims, claim_totals, amount) -> tuple[str | None, Decimal | None]:
+def _best_claim(
+    in_claims: Sequence[ClaimRef], claims: dict[int, Claim], claim_totals: dict[int, Decimal], amount: Decimal
+) -> tuple[str | None, Decimal | None]:
     """The claim state that matters most for an expense; a partial payment is shared pro rata."""
-    best = (None, None)
-    for claim_id, status in in_claims:
-        claim = claims[claim_id]
-        if status == ClaimStatus.REIMBURSED:
-            total = claim_totals.get(claim_id) or Decimal("0")
+    best: tuple[str | None, Decimal | None] = (None, None)
+    for ref in in_claims:
+        claim = claims[ref.id]
+        if ref.status == ClaimStatus.REIMBURSED:
+            total = claim_totals.get(ref.id) or Decimal("0")
             paid = claim.reimbursed_amount if claim.reimbursed_amount is not None else total
             share = (amount * paid / total).quantize(Decimal("0.01")) if total else amount
             return ClaimStatus.REIMBURSED, share
-        if status == ClaimStatus.SUBMITTED or (status == ClaimStatus.DRAFT and best[0] is None):
-            best = (status, None)
+        if ref.status == ClaimStatus.SUBMITTED or (ref.status == ClaimStatus.DRAFT and best[0] is None):
+            best = (ref.status, None)
     return best

@@ -254,14 +254,14 @@ def load(vault: Vault, *, today: date | None = None, include_dismissed: bool = F
         )
         per_year: dict[int, list[Decimal]] = defaultdict(lambda: [Decimal("0"), Decimal("0")])
         for expense in claims.candidate_expenses(vault, account.id, include_claimed=True):
-            amount = Decimal(expense["amount"] or "0")
-            year = int(expense["date"][:4]) if expense.get("date") else None
+            amount = expense.amount or Decimal("0")
+            year = expense.date.year if expense.date else None
             if year == today.year:
                 line.covered += amount
-                if not expense["claimed"]:
+                if not expense.claimed:
                     line.unclaimed += amount
             if year is not None:
-                per_year[year][0 if expense["claimed"] else 1] += amount
+                per_year[year][0 if expense.claimed else 1] += amount
         data.totals.append(line)
         for year in sorted(per_year):
             claimed, unclaimed = per_year[year]

@@ -1,10 +1,12 @@
-"""Records in the JSON shapes of the command-line contract (../shared/CLI.md), used by CLI and GUI."""
+"""The JSON shapes of the command-line contract (../shared/CLI.md): rows in those shapes, and
+`jsonable`, the one place a service's typed records become them."""
 
 from __future__ import annotations
 
 import json
 import re
 from collections.abc import Collection
+from dataclasses import fields, is_dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -381,3 +383,23 @@ def file_maps(
         return found
 
     return names(Receipt, receipt_ids), names(Letter, letter_ids)
+
+
+# A record's field with this metadata is the service's own and stays out of the JSON.
+NOT_IN_JSON = {"json": False}
+
+
+def jsonable(value: Any) -> Any:
+    """A service's typed records (dataclasses, and lists, tuples and dicts of them) in the CLI's JSON
+    shapes: field names are the keys, amounts "12.50", days ISO dates; NOT_IN_JSON fields left out."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: jsonable(getattr(value, f.name)) for f in fields(value) if f.metadata != NOT_IN_JSON}
+    if isinstance(value, Decimal):
+        return money(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    return value

@@ -49,11 +49,11 @@ def _people(vault):
 
 
 def test_a_person_named_by_a_claim_is_not_removed(vault, household):
-    claim = claims.new_claim(vault, account="HSA", person="Kevin Marsh")
-    with pytest.raises(UserError, match=rf"claimant of claim {claim['id']}.*Nothing was removed"):
+    claim = claims.new_claim(vault, account="HSA", person="Kevin Marsh").claim
+    with pytest.raises(UserError, match=rf"claimant of claim {claim.id}.*Nothing was removed"):
         people.remove_person(vault, "Kevin Marsh")
     assert len(_people(vault)) == 1
-    claims.delete_claim(vault, claim["id"])
+    claims.delete_claim(vault, claim.id)
     people.remove_person(vault, "Kevin Marsh")
     assert _people(vault) == []
     with vault.session() as s:  # their documents stay
@@ -76,10 +76,10 @@ def test_editing_an_account_keeps_the_rules_of_a_new_one(vault, household):
 
 
 def test_an_account_holding_a_claim_is_not_removed(vault, household):
-    claim = claims.new_claim(vault, account="HSA")
-    with pytest.raises(UserError, match=rf"holds claim {claim['id']}"):
+    claim = claims.new_claim(vault, account="HSA").claim
+    with pytest.raises(UserError, match=rf"holds claim {claim.id}"):
         people.remove_account(vault, "HSA")
-    claims.delete_claim(vault, claim["id"])
+    claims.delete_claim(vault, claim.id)
     people.remove_account(vault, "HSA")
     with vault.session() as s:
         assert people.list_accounts(s) == []
@@ -103,14 +103,14 @@ def test_removing_a_document_takes_everything_read_from_it(vault, tmp_path):
 
 
 def test_a_document_a_claim_relies_on_is_not_removed(vault, household):
-    claim = claims.new_claim(vault, account="HSA")
+    claim = claims.new_claim(vault, account="HSA").claim
     with vault.session() as s:
         receipt_doc = s.get(Receipt, household["receipt"]).document_id
         letter_doc = s.get(Letter, household["letter"]).document_id
     for doc_id in (receipt_doc, letter_doc):
-        with pytest.raises(UserError, match=rf"part of claim {claim['id']}"):
+        with pytest.raises(UserError, match=rf"part of claim {claim.id}"):
             documents.remove_document(vault, doc_id)
-        with pytest.raises(UserError, match=rf"claim {claim['id']}"):
+        with pytest.raises(UserError, match=rf"claim {claim.id}"):
             documents.reclassify_document(vault, doc_id, "other")
     with vault.session() as s:
         assert len(s.exec(select(Document)).all()) == 2

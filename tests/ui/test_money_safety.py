@@ -19,88 +19,97 @@ def _claims_section(qtbot, ctx):
     qtbot.addWidget(window)
     window.show()
     view = window.show_section("claims")
-    qtbot.waitUntil(lambda: view.expenses.rowCount() > 0, timeout=20000)
+    qtbot.waitUntil(lambda: view.new_claim.expenses.rowCount() > 0, timeout=20000)
     return window, view
+
+
+def cell(view, row: int, column: int) -> str:
+    """A cell of the Claims list as shown ("" until its row's record has arrived)."""
+    model = view.claims.model
+    return model.data(model.index(row, column)) or ""
 
 
 def test_creating_the_same_claim_twice_is_not_possible(qtbot, imported_ctx):
     ctx, prepared = imported_ctx
     _window, view = _claims_section(qtbot, ctx)
-    assert set(view.ticked_item_ids()) == set(prepared.item_ids)
+    tab = view.new_claim
+    assert set(tab.ticked_item_ids()) == set(prepared.item_ids)
     with qtbot.waitSignal(ctx.bridge.claimsChanged, timeout=30000):
-        view.draft_button.click()
+        tab.draft_button.click()
     # The New claim tab no longer offers what the draft holds, and says why.
-    qtbot.waitUntil(lambda: view.expenses.rowCount() == 0 and view.left_out_label.isVisible(), timeout=20000)
+    qtbot.waitUntil(lambda: tab.expenses.rowCount() == 0 and tab.left_out_label.isVisible(), timeout=20000)
     (first,) = claims.list_claims(ctx.vault)
-    assert "2 expenses ($180.00) left out: already in claim" in view.left_out_label.text()
-    assert f"claim {first['id']} (draft)" in view.left_out_label.text()
-    assert not view.draft_button.isEnabled() and not view.create_button.isEnabled()
+    assert "2 expenses ($180.00) left out: already in claim" in tab.left_out_label.text()
+    assert f"claim {first.id} (draft)" in tab.left_out_label.text()
+    assert not tab.draft_button.isEnabled() and not tab.create_button.isEnabled()
 
     # A stale tick list (e.g. a second press before the view refreshed) is refused by the core.
-    view.ticked_item_ids = lambda: list(prepared.item_ids)
-    view.create_claim(None)
-    qtbot.waitUntil(lambda: "Not done" in view.result_label.text(), timeout=20000)
-    assert "already in claim" in view.result_label.text()
+    tab.ticked_item_ids = lambda: list(prepared.item_ids)
+    tab.create_claim(None)
+    qtbot.waitUntil(lambda: "Not done" in tab.result_label.text(), timeout=20000)
+    assert "already in claim" in tab.result_label.text()
     assert len(claims.list_claims(ctx.vault)) == 1
 
 
 def test_a_submitted_claim_is_withdrawn_then_deleted_and_its_expenses_come_back(qtbot, imported_ctx, monkeypatch):
     ctx, prepared = imported_ctx
     _window, view = _claims_section(qtbot, ctx)
-    claim = claims.new_claim(ctx.vault, account=prepared.account_id)
-    qtbot.waitUntil(lambda: view.claims_table.rowCount() == 1 and view.expenses.rowCount() == 0, timeout=20000)
-    view.select_record("claim", claim["id"])
-    assert view.delete_button.isEnabled() and not view.withdraw_button.isEnabled()
+    claim = claims.new_claim(ctx.vault, account=prepared.account_id).claim
+    listed = view.claims
+    qtbot.waitUntil(lambda: cell(view, 0, 3) == "Draft" and view.new_claim.expenses.rowCount() == 0, timeout=20000)
+    view.select_record("claim", claim.id)
+    assert listed.delete_button.isEnabled() and not listed.withdraw_button.isEnabled()
 
     # Submitted on a chosen day through the date picker.
     def pick_day(dialog):
         dialog.on.setDate(QDate(2026, 6, 1))
         return QDialog.DialogCode.Accepted
 
-    monkeypatch.setattr("hsawallet.ui.views.claims.StatusDateDialog.exec", pick_day)
-    view.mark_submitted.click()
-    qtbot.waitUntil(lambda: view.claims_table.item(0, 3).text() == "Submitted", timeout=20000)
-    assert view.claims_table.item(0, 6).text() == "2026-06-01"
-    view.select_record("claim", claim["id"])
-    assert view.withdraw_button.isEnabled() and not view.delete_button.isEnabled()
+    monkeypatch.setattr("hsawallet.ui.views.claims.dialogs.StatusDateDialog.exec", pick_day)
+    listed.mark_submitted.click()
+    qtbot.waitUntil(lambda: cell(view, 0, 3) == "Submitted", timeout=20000)
+    assert cell(view, 0, 6) == "2026-06-01"
+    view.select_record("claim", claim.id)
+    assert listed.withdraw_button.isEnabled() and not listed.delete_button.isEnabled()
 
     asked = []
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.No)
-    view.withdraw_button.click()
-    assert "Withdraw claim" in asked[0] and claims.claim_json(ctx.vault, claim["id"])["status"] == "submitted"
+    listed.withdraw_button.click()
+    assert "Withdraw claim" in asked[0] and claims.get_claim(ctx.vault, claim.id).status == "submitted"
 
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
-    view.withdraw_button.click()
-    qtbot.waitUntil(lambda: view.claims_table.item(0, 3).text() == "Draft", timeout=20000)
-    view.select_record("claim", claim["id"])
-    view.delete_button.click()
-    qtbot.waitUntil(lambda: view.claims_table.rowCount() == 0, timeout=20000)
-    assert f"Claim {claim['id']} deleted" in view.claim_message.text()
-    qtbot.waitUntil(lambda: view.expenses.rowCount() == 2 and not view.left_out_label.isVisible(), timeout=20000)
+    listed.withdraw_button.click()
+    qtbot.waitUntil(lambda: cell(view, 0, 3) == "Draft", timeout=20000)
+    view.select_record("claim", claim.id)
+    listed.delete_button.click()
+    qtbot.waitUntil(lambda: listed.model.rowCount() == 0, timeout=20000)
+    assert f"Claim {claim.id} deleted" in listed.claim_message.text()
+    tab = view.new_claim
+    qtbot.waitUntil(lambda: tab.expenses.rowCount() == 2 and not tab.left_out_label.isVisible(), timeout=20000)
     assert claims.list_claims(ctx.vault) == []
 
 
 def test_marking_denied_takes_a_date_and_a_reason(qtbot, imported_ctx, monkeypatch):
     ctx, prepared = imported_ctx
     _window, view = _claims_section(qtbot, ctx)
-    claim = claims.new_claim(ctx.vault, account=prepared.account_id)
-    qtbot.waitUntil(lambda: view.claims_table.rowCount() == 1, timeout=20000)
-    view.select_record("claim", claim["id"])
+    claim = claims.new_claim(ctx.vault, account=prepared.account_id).claim
+    qtbot.waitUntil(lambda: cell(view, 0, 3) == "Draft", timeout=20000)
+    view.select_record("claim", claim.id)
 
     def deny(dialog):
         dialog.on.setDate(QDate(2026, 7, 3))
         dialog.reason.setText("letter unsigned")
         return QDialog.DialogCode.Accepted
 
-    monkeypatch.setattr("hsawallet.ui.views.claims.StatusDateDialog.exec", deny)
-    view.mark_denied.click()
-    qtbot.waitUntil(lambda: view.claims_table.item(0, 3).text() == "Denied", timeout=20000)
-    assert view.claims_table.item(0, 8).text() == "denied 2026-07-03: letter unsigned"
-    listed = claims.claim_json(ctx.vault, claim["id"])
-    assert (listed["denied_on"], listed["denied_reason"]) == ("2026-07-03", "letter unsigned")
-    assert date.fromisoformat(listed["denied_on"]) <= date.today()
+    monkeypatch.setattr("hsawallet.ui.views.claims.dialogs.StatusDateDialog.exec", deny)
+    view.claims.mark_denied.click()
+    qtbot.waitUntil(lambda: cell(view, 0, 3) == "Denied", timeout=20000)
+    assert cell(view, 0, 8) == "denied 2026-07-03: letter unsigned"
+    listed = claims.get_claim(ctx.vault, claim.id)
+    assert (listed.denied_on, listed.denied_reason) == (date(2026, 7, 3), "letter unsigned")
+    assert listed.denied_on <= date.today()
     # a denied claim no longer holds its expenses
-    qtbot.waitUntil(lambda: view.expenses.rowCount() == 2, timeout=20000)
+    qtbot.waitUntil(lambda: view.new_claim.expenses.rowCount() == 2, timeout=20000)
 
 
 def test_a_manual_link_outside_the_letter_terms_asks_first_and_stays_marked(qtbot, ctx, monkeypatch):
@@ -213,7 +222,7 @@ def test_a_dismissed_warning_still_guards_the_export(qtbot, ctx, tmp_path):
     dashboard.dismiss_button.click()
     qtbot.waitUntil(lambda: all(w.type != "letter_incomplete" for w in dashboard.warnings_shown()), timeout=20000)
 
-    view = window.show_section("claims")
+    view = window.show_section("claims").new_claim
     qtbot.waitUntil(lambda: view.expenses.rowCount() == 1 and view.warnings.count() > 0, timeout=20000)
     texts = [view.warnings.item(i).text() for i in range(view.warnings.count())]
     assert any(
@@ -237,12 +246,12 @@ def test_a_dismissed_warning_still_guards_the_export(qtbot, ctx, tmp_path):
     qtbot.waitUntil(lambda: bool(asked) and "not exported" in view.result_label.text(), timeout=30000)
     assert "signature" in asked[0] and list(out.iterdir()) == []
     (claim,) = claims.list_claims(ctx.vault)
-    assert [i["item_id"] for i in claim["items"]] == [massage_id]  # saved as a draft, not exported
+    assert [i.item_id for i in claim.items] == [massage_id]  # saved as a draft, not exported
 
     asked.clear()
     QTimer.singleShot(50, lambda: answer("Export anyway"))
     with qtbot.waitSignal(view.exported, timeout=60000) as blocker:
-        view.export_claim(claim["id"], out)
+        view.export_claim(claim.id, out)
     assert asked
     with pdfplumber.open(blocker.args[0]) as pdf:
         cover = pdf.pages[0].extract_text()
