@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
@@ -33,9 +33,6 @@ from hsawallet.ui.ops import QueryOp
 from hsawallet.ui.views.claims.dialogs import ReimbursedDialog, StatusDateDialog
 from hsawallet.ui.widgets.record_table import money_text
 from hsawallet.vocab import ClaimStatus
-
-if TYPE_CHECKING:
-    from hsawallet.store.engine import Vault
 
 SHOEBOX_TOTAL = "Total — no deadline"
 STATUS_COLORS = {
@@ -352,7 +349,7 @@ class ClaimsListTab(QWidget):
                 denied_on, reason = denied.values()
                 self.mark_selected(ClaimStatus.DENIED, on=denied_on, reason=reason)
 
-    def _claim_change(self, fn: Callable[[Vault, int], ClaimRecord], message: Callable[[ClaimRecord], str]) -> None:
+    def _claim_change(self, fn: Callable[[Any, int], ClaimRecord], message: Callable[[ClaimRecord], str]) -> None:
         claim_id = self.selected_claim_id()
         if claim_id is None:
             return
