@@ -49,11 +49,11 @@ scale-50k: setup
 
 setup: system-deps $(STAMP)
 
-# tesseract for OCR, and the shared libraries Qt's xcb/offscreen plugins load.
+# tesseract for OCR, and the shared libraries Qt's xcb/offscreen plugins and QtNetwork (GSSAPI) load.
 system-deps:
 	@missing=""; \
 	command -v tesseract >/dev/null 2>&1 || missing="$$missing tesseract-ocr tesseract-ocr-eng"; \
-	for lib in libEGL.so.1 libGL.so.1 libxkbcommon.so.0 libfontconfig.so.1 libdbus-1.so.3 libxcb-cursor.so.0 libxkbcommon-x11.so.0 libxcb-icccm.so.4 libxcb-keysyms.so.1 libxcb-shape.so.0 libxcb-xinerama.so.0 libxcb-randr.so.0 libxcb-render-util.so.0 libxcb-image.so.0; do \
+	for lib in libEGL.so.1 libGL.so.1 libxkbcommon.so.0 libfontconfig.so.1 libdbus-1.so.3 libxcb-cursor.so.0 libxkbcommon-x11.so.0 libxcb-icccm.so.4 libxcb-keysyms.so.1 libxcb-shape.so.0 libxcb-xinerama.so.0 libxcb-randr.so.0 libxcb-render-util.so.0 libxcb-image.so.0 libgssapi_krb5.so.2; do \
 	  ldconfig -p | grep -q "$$lib" || missing="$$missing $$lib"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -62,7 +62,7 @@ system-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
 	    tesseract-ocr tesseract-ocr-eng libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 \
 	    libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 \
-	    libxcb-render-util0 libxcb-image0 libglib2.0-0 >/dev/null; \
+	    libxcb-render-util0 libxcb-image0 libglib2.0-0 libgssapi-krb5-2 >/dev/null; \
 	fi
 
 $(STAMP): pyproject.toml

@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 .venv/bin/pyinstaller --noconfirm --log-level WARN packaging/hsawallet.spec
 
 app=dist/hsawallet
+find "$app" -xtype l -delete  # links PyInstaller made to libraries the spec left out
 share=$app/share
 icon=io.github.hsawallet.HSAWallet
 install -Dm644 packaging/hsawallet.desktop "$share/applications/hsawallet.desktop"

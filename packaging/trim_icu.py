@@ -1,10 +1,11 @@
 """A smaller ICU data library for the bundle (used by packaging/hsawallet.spec).
 
 Qt's libicudata (30 MB) holds every locale's names, collations, calendars, converters and break
-dictionaries; the app's UI is English and Qt formats numbers and dates with its own CLDR tables.
-This keeps the root and English data, all non-CJK collations, time zones, normalisation and IDNA
-tables, and leaves out other locales' display data, legacy code-page converters, transliterators,
-spell-out rules and the CJK/Thai/Khmer/Lao/Burmese break dictionaries (about 4 MB remain). icupkg
+rules; the app's UI is English and Qt formats numbers and dates, names languages, countries and
+currencies, and breaks text with its own CLDR and Unicode tables. This keeps the root and English
+data: the root collation order, English time zone names, normalisation and IDNA tables, and leaves out
+other locales' data, language/region/currency/unit names, break rules and dictionaries, legacy
+code-page converters, transliterators and spell-out rules (about 2.5 MB remain). icupkg
 (Debian's icu-devtools) rewrites the data package; binutils wrap it as libicudata.so again.
 """
 
@@ -16,21 +17,19 @@ import subprocess
 from pathlib import Path
 
 _ENGLISH = re.compile(r"(root|en|en_US|en_US_POSIX|en_001|en_150|en_GB|en_CA|pool|res_index)\.res")
-_CJK = re.compile(r"(zh|ja|ko|yue)(_.*)?\.res")
-_TREES_KEPT_ENGLISH = {"zone", "lang", "region", "curr", "unit"}
 
 
 def _kept(item: str) -> bool:
     tree, _, leaf = item.rpartition("/")
-    if tree == "coll":
-        return not _CJK.fullmatch(leaf)  # CJK tailorings are most of the collation data
-    if tree == "brkitr":
-        return not leaf.endswith(".dict")
-    if tree in _TREES_KEPT_ENGLISH:
+    if tree == "coll":  # the root order (every language's default) and English; the app sorts no text by locale
+        return leaf == "ucadata.icu" or bool(_ENGLISH.fullmatch(leaf))
+    if tree == "zone":  # time zone names (QTimeZone)
         return bool(_ENGLISH.fullmatch(leaf)) or leaf == "tzdbNames.res"
     if tree:
-        return False  # translit, rbnf
-    if leaf.endswith((".cnv", ".spp")) or leaf in ("unames.icu", "confusables.cfu", "confusablesWholeScript.cfu"):
+        return False  # transliterators, spell-out rules, break rules, language/region/currency/unit names
+    if leaf.endswith((".cnv", ".spp")) or leaf in (
+        "unames.icu", "confusables.cfu", "confusablesWholeScript.cfu", "langInfo.res"  # locale matching
+    ):
         return False
     if leaf.endswith(".res") and re.fullmatch(r"[a-z]{2,3}(_\w+)?\.res", leaf):
         return bool(_ENGLISH.fullmatch(leaf))  # a locale's own data
