@@ -35,18 +35,23 @@ class IdleLock(QObject):
         self.timer = QTimer(self)
         self.timer.setInterval(CHECK_MS)
         self.timer.timeout.connect(self.check)
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
+        self._watching = False
 
     def set_minutes(self, minutes: int) -> None:
-        """0: never lock."""
+        """0: never lock. Only then is every event of the app seen by this filter (each needs the GIL)."""
         self.minutes = int(minutes)
         self.last_input = self.clock()
+        app = QApplication.instance()
         if self.minutes:
             self.timer.start()
+            if app is not None and not self._watching:
+                app.installEventFilter(self)
+                self._watching = True
         else:
             self.timer.stop()
+            if app is not None and self._watching:
+                app.removeEventFilter(self)
+                self._watching = False
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in INPUT_EVENTS:
