@@ -19,8 +19,8 @@ class ClaimRef:
 
 
 @dataclass(frozen=True, slots=True)
-class Expense:
-    """A line item as a new claim sees it: whether it can be claimed, why not, which claims hold it."""
+class LineOfReceipt:
+    """A receipt's line item and where it stands: its receipt, the receipt's document and day."""
 
     item_id: int
     receipt_id: int
@@ -29,6 +29,12 @@ class Expense:
     date: date | None
     merchant: str | None
     description: str
+
+
+@dataclass(frozen=True, slots=True)
+class Expense(LineOfReceipt):
+    """A line item as a new claim sees it: whether it can be claimed, why not, which claims hold it."""
+
     amount: Decimal | None
     category: str  # a Category
     needs_lmn: bool
@@ -59,16 +65,9 @@ class Candidates:
 
 
 @dataclass(frozen=True, slots=True)
-class ClaimLine:
+class ClaimLine(LineOfReceipt):
     """One expense in a claim."""
 
-    item_id: int
-    receipt_id: int
-    document_id: int
-    file: str
-    date: date | None
-    merchant: str | None
-    description: str
     amount: Decimal
     letter_id: int | None
 

@@ -166,13 +166,7 @@ def _expense_rows(session: Session, account: Account) -> list[Expense]:
         in_claims = claimed.get(_id(item.id), [])
         rows.append(
             Expense(
-                item_id=_id(item.id),
-                receipt_id=_id(receipt.id),
-                document_id=_id(doc.id),
-                file=doc.file_name,
-                date=receipt.date,
-                merchant=receipt.merchant,
-                description=item.description,
+                *_line_of(item, receipt, doc),
                 amount=item.amount,
                 category=item.category,
                 needs_lmn=item.needs_lmn,
@@ -187,6 +181,13 @@ def _expense_rows(session: Session, account: Account) -> list[Expense]:
             )
         )
     return rows
+
+
+def _line_of(
+    item: LineItem, receipt: Receipt, doc: Document
+) -> tuple[int, int, int, str, date | None, str | None, str]:
+    """The LineOfReceipt fields of an item, in their order."""
+    return (_id(item.id), _id(receipt.id), _id(doc.id), doc.file_name, receipt.date, receipt.merchant, item.description)
 
 
 def _id(value: int | None) -> int:
@@ -365,13 +366,7 @@ def _claim_record(session: Session, claim: Claim) -> ClaimRecord:
         total += amount
         items.append(
             ClaimLine(
-                item_id=_id(item.id),
-                receipt_id=_id(receipt.id),
-                document_id=_id(doc.id),
-                file=doc.file_name,
-                date=receipt.date,
-                merchant=receipt.merchant,
-                description=item.description,
+                *_line_of(item, receipt, doc),
                 amount=amount,
                 letter_id=link.letter_id if link and link.status in COVERING_LINK_STATUSES else None,
             )

@@ -217,16 +217,11 @@ class ClaimsListTab(QWidget):
         claim = self.selected_claim()
         if claim is None:
             return
-        if (
-            confirm
-            and QMessageBox.question(
-                self,
-                "Withdraw claim",
-                f"Withdraw claim {claim.id} ({money_text(str(claim.total))}), submitted on "
-                f"{claim.submitted_on or '?'}? It goes back to draft and keeps its expenses. Tell the "
-                "administrator too if they received it.",
-            )
-            != QMessageBox.StandardButton.Yes
+        if confirm and not self._confirmed(
+            "Withdraw claim",
+            f"Withdraw claim {claim.id} ({money_text(str(claim.total))}), submitted on "
+            f"{claim.submitted_on or '?'}? It goes back to draft and keeps its expenses. Tell the "
+            "administrator too if they received it.",
         ):
             return
         from hsawallet.services import claims
@@ -238,20 +233,18 @@ class ClaimsListTab(QWidget):
         claim = self.selected_claim()
         if claim is None:
             return
-        if (
-            confirm
-            and QMessageBox.question(
-                self,
-                "Delete claim",
-                f"Delete draft claim {claim.id} ({len(claim.items)} expenses, {money_text(str(claim.total))})? "
-                "Its expenses can then go into another claim.",
-            )
-            != QMessageBox.StandardButton.Yes
+        if confirm and not self._confirmed(
+            "Delete claim",
+            f"Delete draft claim {claim.id} ({len(claim.items)} expenses, {money_text(str(claim.total))})? "
+            "Its expenses can then go into another claim.",
         ):
             return
         from hsawallet.services import claims
 
         self._claim_change(claims.delete_claim, lambda c: f"Claim {c.id} deleted.")
+
+    def _confirmed(self, title: str, question: str) -> bool:
+        return QMessageBox.question(self, title, question) == QMessageBox.StandardButton.Yes
 
     # ------------------------------------------------------------------ showing
 
