@@ -608,37 +608,33 @@ class MainWindow(QMainWindow):
 
     def ask_stop_import(self) -> bool:
         """Quit during an import: stop it (True) or keep importing (False)."""
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
+        return self._ask_quit(
             "An import is running",
             "HSA Wallet is still reading the documents you imported.\n\n"
             "Stop the import and quit: the documents being read are finished, the others stay in the "
             "vault and are read the next time HSA Wallet starts. Nothing is lost.",
-            QMessageBox.StandardButton.NoButton,
-            self,
+            "&Stop the import and quit",
+            "&Keep importing",
         )
-        stop = box.addButton("&Stop the import and quit", QMessageBox.ButtonRole.AcceptRole)
-        keep = box.addButton("&Keep importing", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(keep)
-        box.setEscapeButton(keep)
-        box.exec()
-        return box.clickedButton() is stop
 
     def ask_finish_work(self) -> bool:
         """Quit while other work runs (a backup, an export): finish it, then quit (True)."""
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
+        return self._ask_quit(
             "Work in progress",
             "HSA Wallet is still working (" + ", ".join(self._active_ops.values()).lower() + ").",
-            QMessageBox.StandardButton.NoButton,
-            self,
+            "&Quit when it has finished",
+            "&Keep working",
         )
-        finish = box.addButton("&Quit when it has finished", QMessageBox.ButtonRole.AcceptRole)
-        keep = box.addButton("&Keep working", QMessageBox.ButtonRole.RejectRole)
+
+    def _ask_quit(self, title: str, text: str, quit_label: str, keep_label: str) -> bool:
+        """A quit question whose safe answer (keep going) is the default and Escape; True to quit."""
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, self)
+        quit_button = box.addButton(quit_label, QMessageBox.ButtonRole.AcceptRole)
+        keep = box.addButton(keep_label, QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(keep)
         box.setEscapeButton(keep)
         box.exec()
-        return box.clickedButton() is finish
+        return box.clickedButton() is quit_button
 
     def _close_when_idle(self) -> None:
         if ops.pending_ops():
