@@ -129,9 +129,9 @@ def _letters(text: object) -> str:
 
 def _items_add_up(items, fields: ReceiptFields) -> bool:
     """The items' amounts add up to the subtotal (or to the total where no tax is added)."""
-    reference = fields.subtotal
-    if reference is None and not fields.tax:
-        reference = fields.total
+    from hsawallet.ingest.receipt import items_reference
+
+    reference = items_reference(fields.subtotal, fields.tax, fields.total)
     amounts = [item.amount for item in items]
     return bool(items) and reference is not None and None not in amounts and sum(amounts) == reference
 

@@ -523,6 +523,11 @@ def _pick_total(
     return total, confidence
 
 
+def items_reference(subtotal: Decimal | None, tax: Decimal | None, total: Decimal | None) -> Decimal | None:
+    """What a receipt's item amounts add up to: the subtotal, or the total where no tax is added."""
+    return subtotal if subtotal is not None else (total if tax in (None, Decimal("0.00")) else None)
+
+
 def parse_receipt(
     pages: list[PageText], *, date_order: str = "mdy", categories: Categories | None = None
 ) -> ReceiptFields:
@@ -572,7 +577,7 @@ def parse_receipt(
     first_row_end = min([first_summary] + [i for i in summary_lines if i > 0])
     last_summary = max(summary_lines, default=len(lines))
     result.items = find_items([line.text for line in lines], first_row_end, last_summary, subtotal, categories)
-    reference = subtotal if subtotal is not None else (total if tax in (None, Decimal("0.00")) else None)
+    reference = items_reference(subtotal, tax, total)
     if result.items and reference is not None:
         if sum((i.amount or Decimal("0")) for i in result.items) == reference:
             for item in result.items:
