@@ -29,6 +29,12 @@ _ICONS = resource("icons").as_posix()
 OK = "#2f855a"
 WARN = "#b7791f"
 DANGER = "#c53030"
+# Status written as text on white: darker than the icon colours above so small text keeps 4.5:1 contrast.
+TEXT_GOOD = "#1e7b34"
+TEXT_CAUTION = "#8a5a00"
+TEXT_BAD = "#b3261e"
+TEXT_MUTED = "#6b6b6b"
+TEXT_INFO = "#1f5fa8"
 
 STYLESHEET = f"""
 QMainWindow, QDialog {{ background: {WINDOW}; }}

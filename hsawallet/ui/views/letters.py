@@ -25,6 +25,7 @@ from hsawallet.safeio import printable_name
 from hsawallet.services import lists
 from hsawallet.services.coverage import letter_checklist
 from hsawallet.services.lists import LetterRow, LetterSort, LetterState
+from hsawallet.ui import style
 from hsawallet.ui.labels import category_label
 from hsawallet.ui.models.lazy_table import LazyColumn, LazyTable, LazyTableModel
 from hsawallet.ui.widgets.document_viewer import DocumentViewer
@@ -33,9 +34,7 @@ from hsawallet.ui.widgets.record_table import count_text, list_pane
 from hsawallet.ui.widgets.source_label import SourceLabel
 from hsawallet.vocab import RecordKind
 
-GOOD = QColor("#1e7b34")
-BAD = QColor("#b3261e")
-AMBER = QColor("#9a6700")
+GOOD, AMBER, BAD = (QColor(c) for c in (style.TEXT_GOOD, style.TEXT_CAUTION, style.TEXT_BAD))
 TICK, CROSS = "✓", "✗"
 LABEL_ROLE = Qt.ItemDataRole.UserRole + 1
 OK_ROLE = Qt.ItemDataRole.UserRole + 2

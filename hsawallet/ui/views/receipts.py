@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from hsawallet.safeio import printable_name
 from hsawallet.services import lists
 from hsawallet.services.lists import ReceiptRow, ReceiptSort
+from hsawallet.ui import style
 from hsawallet.ui.labels import category_label, category_name
 from hsawallet.ui.models.lazy_table import LazyColumn, LazyTable, LazyTableModel
 from hsawallet.ui.widgets.document_viewer import DocumentViewer
@@ -49,10 +50,7 @@ LINK_LABELS = {
     LinkStatus.UNDATED: "Receipt has no date",
 }
 OUTSIDE_TERMS_LABEL = "Linked by hand, outside the letter's terms"
-GOOD = QColor("#1e7b34")
-CAUTION = QColor("#8a5a00")
-BAD = QColor("#b3261e")
-MUTED = QColor("#6b6b6b")
+GOOD, CAUTION, BAD, MUTED = (QColor(c) for c in (style.TEXT_GOOD, style.TEXT_CAUTION, style.TEXT_BAD, style.TEXT_MUTED))
 
 ITEM_COLUMNS = ("#", "Description", "Amount", "Link", "Category", "Needs letter", "Letter", "Why")
 COL_DESCRIPTION, COL_AMOUNT, COL_LINK, COL_CATEGORY, COL_NEEDS_LETTER, COL_LETTER, COL_WHY = 1, 2, 3, 4, 5, 6, 7
@@ -263,7 +261,7 @@ class ReceiptsView(QWidget):
         self.reason_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.link_message = QLabel()
         self.link_message.setWordWrap(True)
-        self.link_message.setStyleSheet("color: #b3261e;")
+        self.link_message.setStyleSheet(f"color: {style.TEXT_BAD};")
         self.link_message.hide()
 
         items_box = QGroupBox("Line items")

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from hsawallet.services.claim_records import ClaimRecord, HsaShoebox, Shoebox
+from hsawallet.ui import style
 from hsawallet.ui.models.lazy_table import LazyColumn, LazyTable, LazyTableModel
 from hsawallet.ui.ops import QueryOp
 from hsawallet.ui.views.claims.dialogs import ReimbursedDialog, StatusDateDialog
@@ -36,10 +37,10 @@ from hsawallet.vocab import ClaimStatus
 
 SHOEBOX_TOTAL = "Total — no deadline"
 STATUS_COLORS = {
-    ClaimStatus.DRAFT: "#6b6b6b",
-    ClaimStatus.SUBMITTED: "#1f5fa8",
-    ClaimStatus.REIMBURSED: "#1e7b34",
-    ClaimStatus.DENIED: "#b3261e",
+    ClaimStatus.DRAFT: style.TEXT_MUTED,
+    ClaimStatus.SUBMITTED: style.TEXT_INFO,
+    ClaimStatus.REIMBURSED: style.TEXT_GOOD,
+    ClaimStatus.DENIED: style.TEXT_BAD,
 }
 BY_ID = "id"  # the list's one order: the claims' ids, oldest first
 
@@ -67,7 +68,7 @@ CLAIM_COLUMNS = (
     LazyColumn(
         "Status",
         lambda c: c.status.capitalize(),
-        foreground=lambda c: QBrush(QColor(STATUS_COLORS.get(c.status, "#000000"))),
+        foreground=lambda c: QBrush(QColor(STATUS_COLORS.get(c.status, style.TEXT))),
     ),
     LazyColumn("Items", lambda c: str(len(c.items))),
     LazyColumn("Total", lambda c: money_text(str(c.total)), align_right=True),
@@ -332,7 +333,7 @@ class ClaimsListTab(QWidget):
                     amount, paid_on = paid.values()
                 except InvalidOperation:
                     self.claim_message.setText(
-                        "<span style='color:#b3261e'>The amount must be a number such as 42.17.</span>"
+                        f"<span style='color:{style.TEXT_BAD}'>The amount must be a number such as 42.17.</span>"
                     )
                     return
                 self.mark_selected(ClaimStatus.REIMBURSED, amount=amount, on=paid_on)
@@ -348,7 +349,7 @@ class ClaimsListTab(QWidget):
             return
 
         def failed(exc: BaseException) -> None:
-            self.claim_message.setText(f"<span style='color:#b3261e'>{exc}</span>")
+            self.claim_message.setText(f"<span style='color:{style.TEXT_BAD}'>{exc}</span>")
 
         self.ctx.change(
             self, lambda vault: fn(vault, claim_id), lambda claim: self.claim_message.setText(message(claim))

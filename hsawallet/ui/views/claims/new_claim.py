@@ -33,9 +33,11 @@ from PySide6.QtWidgets import (
 )
 
 from hsawallet.services.claim_records import Candidates, ClaimWarning, Expense, LeftOut
+from hsawallet.ui import style
 from hsawallet.ui.ops import QueryOp
 from hsawallet.ui.views.claims.dialogs import pydate, qdate
 from hsawallet.ui.widgets.record_table import money_text
+from hsawallet.vocab import Severity
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -144,7 +146,7 @@ class NewClaimTab(QWidget):
         self.left_out_label = QLabel()
         self.left_out_label.setWordWrap(True)
         self.left_out_label.setAccessibleName("Expenses left out")
-        self.left_out_label.setStyleSheet("color: #8a5a00;")
+        self.left_out_label.setStyleSheet(f"color: {style.TEXT_CAUTION};")
         self.left_out_label.hide()
         ticks = QHBoxLayout()
         ticks.addWidget(self.select_all)
@@ -453,20 +455,21 @@ class NewClaimTab(QWidget):
         from hsawallet.services.claims import warnings_for_expenses
 
         self.warnings.clear()
-        style = self.style()
+        qt_style = self.style()
+        severity_icons: dict[str, QStyle.StandardPixmap] = {
+            Severity.ERROR: QStyle.StandardPixmap.SP_MessageBoxCritical,
+            Severity.WARNING: QStyle.StandardPixmap.SP_MessageBoxWarning,
+        }
         relevant = warnings_for_expenses(self._warnings, [r for r in self._candidates if r.item_id in ticked])
         for warning in sorted(relevant, key=lambda w: not w.blocker):
-            icon = {
-                "error": QStyle.StandardPixmap.SP_MessageBoxCritical,
-                "warning": QStyle.StandardPixmap.SP_MessageBoxWarning,
-            }.get(warning.severity, QStyle.StandardPixmap.SP_MessageBoxInformation)
+            icon = severity_icons.get(warning.severity, QStyle.StandardPixmap.SP_MessageBoxInformation)
             text = warning.message
             if warning.blocker:
                 icon = QStyle.StandardPixmap.SP_MessageBoxCritical
                 text = "Blocks the export: " + text
             if warning.dismissed:
                 text += " (dismissed on the Dashboard; it still applies)"
-            entry = QListWidgetItem(style.standardIcon(icon), text)
+            entry = QListWidgetItem(qt_style.standardIcon(icon), text)
             entry.setData(Qt.ItemDataRole.UserRole, warning)
             self.warnings.addItem(entry)
         if not self.warnings.count():
@@ -475,7 +478,7 @@ class NewClaimTab(QWidget):
                 if ticked
                 else "Tick the expenses to claim; their warnings show here."
             )
-            item.setForeground(QBrush(QColor("#1e7b34") if ticked else QColor("#6b6b6b")))
+            item.setForeground(QBrush(QColor(style.TEXT_GOOD if ticked else style.TEXT_MUTED)))
             self.warnings.addItem(item)
 
     # ------------------------------------------------------------------ creating and exporting
@@ -513,10 +516,10 @@ class NewClaimTab(QWidget):
         from hsawallet.services.claims import ExportBlocked
 
         self._busy(False)
-        self.result_label.setText(f"<span style='color:#b3261e'>Not done: {exc}</span>")
+        self.result_label.setText(f"<span style='color:{style.TEXT_BAD}'>Not done: {exc}</span>")
         if isinstance(exc, ExportBlocked) and self._export_dir is not None:
             self.result_label.setText(
-                f"<span style='color:#b3261e'>Claim {exc.claim_id} is saved but was not "
+                f"<span style='color:{style.TEXT_BAD}'>Claim {exc.claim_id} is saved but was not "
                 "exported: a letter it uses would be refused.</span>"
             )
             if self._confirm_export_anyway(exc):
