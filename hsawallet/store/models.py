@@ -127,7 +127,10 @@ class PageText(SQLModel, table=True):
 
 
 class Receipt(SQLModel, table=True):
-    __table_args__ = (Index("ix_receipt_date_total", "date", "total"),)  # possible duplicates (check)
+    __table_args__ = (
+        Index("ix_receipt_date_total", "date", "total"),  # possible duplicates (check)
+        Index("ix_receipt_uncovered_items", "uncovered_items", "id"),  # the Receipts list's Letters column
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     document_id: int = Field(foreign_key="document.id", unique=True, ondelete="CASCADE")
@@ -140,6 +143,9 @@ class Receipt(SQLModel, table=True):
     patient: str | None = None
     person_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
     confidence: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSONDict, nullable=False))
+    # How many of its items that need a letter have none covering them (status not covered or manual; no link
+    # yet counts). Kept by the database's triggers (migration 0009) on every line item and link write: read only.
+    uncovered_items: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class LineItem(SQLModel, table=True):
