@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import operator
 import os
 import sys
 from collections.abc import Callable
@@ -81,6 +82,15 @@ def to_json(data: Any) -> str:
 # Digits to 0, e and E to e, the rest to a space: "0e" then marks a digit before an e, as in an exponent
 # (a regex search over the whole output costs more than the encoding).
 _DIGIT_E = bytes(0x30 if 0x30 <= b <= 0x39 else 0x65 if b in (0x45, 0x65) else 0x20 for b in range(256))
+
+
+Column = str | Callable[[dict[str, Any]], Any]  # a row's key, or what to show of the row
+
+
+def emit_rows(args: argparse.Namespace, rows: list[dict[str, Any]], columns: dict[str, Column]) -> None:
+    """``rows`` as JSON, or as a table of ``columns`` (heading -> the row's key, or a function of the row)."""
+    cells = [operator.itemgetter(c) if isinstance(c, str) else c for c in columns.values()]
+    emit(args, rows, lambda r: table([[cell(x) for cell in cells] for x in r], list(columns)))
 
 
 def table(rows: list[list[Any]], headers: list[str]) -> str:
@@ -182,7 +192,7 @@ def cmd_person(args):
     else:
         with vault.session() as session:
             rows = [person_json(p) for p in people.list_people(session)]
-        emit(args, rows, lambda r: table([[x["id"], x["name"], x["dob"]] for x in r], ["id", "name", "dob"]))
+        emit_rows(args, rows, {"id": "id", "name": "name", "dob": "dob"})
 
 
 def person_json(p) -> dict:
@@ -234,13 +244,17 @@ def cmd_account(args):
     else:
         with vault.session() as session:
             rows = [account_json(a) for a in people.list_accounts(session)]
-        emit(
+        emit_rows(
             args,
             rows,
-            lambda r: table(
-                [[x["id"], x["name"], x["type"], x["plan_start"], x["plan_end"], x["runout_end"]] for x in r],
-                ["id", "name", "type", "plan start", "plan end", "run-out end"],
-            ),
+            {
+                "id": "id",
+                "name": "name",
+                "type": "type",
+                "plan start": "plan_start",
+                "plan end": "plan_end",
+                "run-out end": "runout_end",
+            },
         )
 
 
@@ -317,60 +331,40 @@ def cmd_list(args):
     vault = open_vault(args)
     with vault.session() as session:
         if args.what == "documents":
-            rows = records.list_documents(session)
-            emit(
-                args,
-                rows,
-                lambda r: table(
-                    [[x["id"], x["file"], x["kind"], x["pages"], x["status"], x["imported_at"]] for x in r],
-                    ["id", "file", "kind", "pages", "status", "imported"],
-                ),
-            )
+            columns: dict[str, Column] = {
+                "id": "id",
+                "file": "file",
+                "kind": "kind",
+                "pages": "pages",
+                "status": "status",
+                "imported": "imported_at",
+            }
+            emit_rows(args, records.list_documents(session), columns)
         elif args.what == "receipts":
-            rows = records.list_receipts(session)
-            emit(
-                args,
-                rows,
-                lambda r: table(
-                    [
-                        [
-                            x["id"],
-                            x["document_id"],
-                            x["file"],
-                            x["date"],
-                            x["merchant"],
-                            x["total"],
-                            x["person"],
-                            len(x["items"]),
-                        ]
-                        for x in r
-                    ],
-                    ["id", "doc", "file", "date", "merchant", "total", "person", "items"],
-                ),
-            )
+            columns = {
+                "id": "id",
+                "doc": "document_id",
+                "file": "file",
+                "date": "date",
+                "merchant": "merchant",
+                "total": "total",
+                "person": "person",
+                "items": lambda x: len(x["items"]),
+            }
+            emit_rows(args, records.list_receipts(session), columns)
         else:
-            rows = records.list_letters(session)
-            emit(
-                args,
-                rows,
-                lambda r: table(
-                    [
-                        [
-                            x["id"],
-                            x["document_id"],
-                            x["file"],
-                            x["patient_name"],
-                            x["provider_name"],
-                            x["issue_date"],
-                            x["valid_through"],
-                            ",".join(x["categories"]),
-                            ",".join(x["missing"]) or "complete",
-                        ]
-                        for x in r
-                    ],
-                    ["id", "doc", "file", "patient", "provider", "issued", "valid through", "categories", "missing"],
-                ),
-            )
+            columns = {
+                "id": "id",
+                "doc": "document_id",
+                "file": "file",
+                "patient": "patient_name",
+                "provider": "provider_name",
+                "issued": "issue_date",
+                "valid through": "valid_through",
+                "categories": lambda x: ",".join(x["categories"]),
+                "missing": lambda x: ",".join(x["missing"]) or "complete",
+            }
+            emit_rows(args, records.list_letters(session), columns)
 
 
 def cmd_show(args):
@@ -598,15 +592,15 @@ def cmd_claim(args):
             ),
         )
     elif args.claim_cmd == "list":
-        rows = jsonable(claims.list_claims(vault))
-        emit(
-            args,
-            rows,
-            lambda r: table(
-                [[x["id"], x["account"], x["status"], len(x["items"]), x["total"], x["reimbursed_amount"]] for x in r],
-                ["id", "account", "status", "items", "total", "reimbursed"],
-            ),
-        )
+        columns: dict[str, Column] = {
+            "id": "id",
+            "account": "account",
+            "status": "status",
+            "items": lambda x: len(x["items"]),
+            "total": "total",
+            "reimbursed": "reimbursed_amount",
+        }
+        emit_rows(args, jsonable(claims.list_claims(vault)), columns)
     elif args.claim_cmd == "export":
         pdf, zip_path = claims.export(vault, args.claim_id, Path(args.out), anyway=args.anyway)
         emit(args, {"claim_id": args.claim_id, "pdf": str(pdf), "zip": str(zip_path)}, f"Wrote {pdf}\nWrote {zip_path}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -460,9 +460,9 @@ def mark(
         return withdraw(vault, claim_id)
     if amount is not None and status != ClaimStatus.REIMBURSED:
         raise UserError("--amount goes with 'reimbursed'.")
-    on = _check_day(on or date.today(), status)
-    with vault.session() as session:
-        claim = _get_claim(session, claim_id)
+    day_of = _check_day(on or date.today(), status)
+
+    def change(session: Session, claim: Claim) -> None:
         sent = (ClaimStatus.SUBMITTED, ClaimStatus.REIMBURSED, ClaimStatus.DENIED)
         allowed = {
             ClaimStatus.DRAFT: sent,
@@ -483,38 +483,31 @@ def mark(
             (ci.amount or Decimal("0") for ci in session.exec(select(ClaimItem).where(ClaimItem.claim_id == claim_id))),
             Decimal("0"),
         )
+        paid = total if amount is None else amount
+        if status == ClaimStatus.REIMBURSED and (paid < 0 or paid > total):
+            raise UserError(f"The reimbursed amount must be between 0.00 and the claim total {money(total)}.")
+        if status != ClaimStatus.SUBMITTED and claim.submitted_on and day_of < claim.submitted_on:
+            raise UserError(
+                f"Claim {claim_id} was submitted on {claim.submitted_on.isoformat()}; it cannot "
+                f"have been {status} before that ({day_of.isoformat()})."
+            )
         if status == ClaimStatus.REIMBURSED:
-            amount = total if amount is None else amount
-            if amount < 0 or amount > total:
-                raise UserError(f"The reimbursed amount must be between 0.00 and the claim total {money(total)}.")
-            if claim.submitted_on and on < claim.submitted_on:
-                raise UserError(
-                    f"Claim {claim_id} was submitted on {claim.submitted_on.isoformat()}; it cannot "
-                    f"have been reimbursed before that ({on.isoformat()})."
-                )
-            claim.reimbursed_amount, claim.reimbursed_on = amount, on
-            claim.submitted_on = claim.submitted_on or on
+            claim.reimbursed_amount, claim.reimbursed_on = paid, day_of
+            claim.submitted_on = claim.submitted_on or day_of
         elif status == ClaimStatus.SUBMITTED:
-            claim.submitted_on = on
+            claim.submitted_on = day_of
         elif status == ClaimStatus.DENIED:
-            if claim.submitted_on and on < claim.submitted_on:
-                raise UserError(
-                    f"Claim {claim_id} was submitted on {claim.submitted_on.isoformat()}; it cannot "
-                    f"have been denied before that ({on.isoformat()})."
-                )
             claim.denied_reason = reason or claim.denied_reason or "no reason given"
-            claim.denied_on = on
+            claim.denied_on = day_of
         claim.status = status
-        session.add(claim)
-        session.commit()
-    events.publish(events.CLAIMS_CHANGED)
-    return get_claim(vault, claim_id)
+
+    return _change_claim(vault, claim_id, change)
 
 
 def withdraw(vault: Vault, claim_id: int) -> ClaimRecord:
     """A submitted claim goes back to draft (e.g. sent by mistake); a denied one may be reopened."""
-    with vault.session() as session:
-        claim = _get_claim(session, claim_id)
+
+    def change(session: Session, claim: Claim) -> None:
         if claim.status == ClaimStatus.DRAFT:
             raise UserError(f"Claim {claim_id} is already a draft.")
         if claim.status == ClaimStatus.REIMBURSED:
@@ -530,10 +523,21 @@ def withdraw(vault: Vault, claim_id: int) -> ClaimRecord:
         claim.submitted_on = None
         claim.denied_on = None
         claim.denied_reason = None
+
+    return _change_claim(vault, claim_id, change)
+
+
+def _change_claim(vault: Vault, claim_id: int, change: Callable[[Session, Claim], None]) -> ClaimRecord:
+    """``change`` made to the stored claim and saved (it raises UserError to refuse); the change is
+    announced and the claim returned as it now stands."""
+    with vault.session() as session:
+        claim = _get_claim(session, claim_id)
+        change(session, claim)
         session.add(claim)
         session.commit()
+        record = _claim_record(session, claim)
     events.publish(events.CLAIMS_CHANGED)
-    return get_claim(vault, claim_id)
+    return record
 
 
 def delete_claim(vault: Vault, claim_id: int) -> ClaimRecord:

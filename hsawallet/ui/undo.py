@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Concatenate, ParamSpec
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from hsawallet.ui.context import AppContext, describe_error
 
 Step = Callable[[Any], Any]  # fn(vault) -> result, run on the database worker
+P = ParamSpec("P")
 
 _stacks: weakref.WeakKeyDictionary[AppContext, QUndoStack] = weakref.WeakKeyDictionary()
 
@@ -71,16 +72,17 @@ class RecordChange(QUndoCommand):
         self.ctx.change(None, step, done).failure(failed).with_progress(label).run_in_background()
 
 
-def record(
-    ctx: AppContext,
-    text: str,
-    undo_step: Step,
-    redo_step: Step,
-    after: Callable[[], None] | None = None,
-    parent_widget: QWidget | None = None,
-) -> None:
-    """Put a change that has just been made on the undo stack."""
-    stack(ctx).push(RecordChange(ctx, text, undo_step, redo_step, after, parent_widget))
+def _pushing(command: Callable[Concatenate[AppContext, P], QUndoCommand]) -> Callable[Concatenate[AppContext, P], None]:
+    """A function taking ``command``'s arguments that makes it and puts it on the context's undo stack."""
+
+    def push(ctx: AppContext, /, *args: P.args, **kwargs: P.kwargs) -> None:
+        stack(ctx).push(command(ctx, *args, **kwargs))
+
+    return push
+
+
+# record(ctx, RecordChange's other arguments): put a change that has just been made on the undo stack
+record = _pushing(RecordChange)
 
 
 def confirm(parent: QWidget | None, title: str, text: str, action: str) -> bool:
