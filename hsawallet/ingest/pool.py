@@ -21,9 +21,12 @@ import traceback
 import warnings
 from collections.abc import Iterable, Iterator
 from multiprocessing.connection import Connection, wait
-from typing import TypeVar
+from typing import TYPE_CHECKING, Final, Literal, TypeVar, overload
 
 from hsawallet.ingest.model import IngestError, ReadResult
+
+if TYPE_CHECKING:
+    from hsawallet.ingest.mail import MailContents
 
 log = logging.getLogger(__name__)
 
@@ -32,8 +35,8 @@ K = TypeVar("K")
 _CONTEXT = multiprocessing.get_context("spawn")
 _READY = "ready"
 STARTUP_TIMEOUT_S = 60.0  # spawning Python and importing the readers; generous for slow disks
-READ = "read"  # a job's task: read one document (ReadResult) ...
-OPEN_MAIL = "mail"  # ... or open an e-mail message or mailbox (hsawallet.ingest.mail.MailContents)
+READ: Final = "read"  # a job's task: read one document (ReadResult) ...
+OPEN_MAIL: Final = "mail"  # ... or open an e-mail message or mailbox (hsawallet.ingest.mail.MailContents)
 _PR_SET_PDEATHSIG = 1
 
 
@@ -277,6 +280,32 @@ class _Worker:
             self.connection.close()
 
 
+@overload
+def read_many(
+    jobs: Iterable[tuple[K, bytes, str]],
+    *,
+    workers: int = ...,
+    timeout_s: float = ...,
+    memory_mb: int = ...,
+    date_order: str = ...,
+    task: Literal["read"] = ...,
+    people: tuple[str, ...] = ...,
+) -> Iterator[tuple[K, ReadResult | IngestError]]: ...
+
+
+@overload
+def read_many(
+    jobs: Iterable[tuple[K, bytes, str]],
+    *,
+    workers: int = ...,
+    timeout_s: float = ...,
+    memory_mb: int = ...,
+    date_order: str = ...,
+    task: Literal["mail"],
+    people: tuple[str, ...] = ...,
+) -> Iterator[tuple[K, MailContents | IngestError]]: ...
+
+
 def read_many(
     jobs: Iterable[tuple[K, bytes, str]],
     *,
@@ -284,9 +313,9 @@ def read_many(
     timeout_s: float = 120,
     memory_mb: int = 1536,
     date_order: str = "mdy",
-    task: str = READ,
+    task: Literal["read", "mail"] = READ,
     people: tuple[str, ...] = (),
-) -> Iterator[tuple[K, ReadResult | IngestError]]:
+) -> Iterator[tuple[K, ReadResult | MailContents | IngestError]]:
     """Read (key, data, filename) jobs in parallel; yield (key, result or IngestError) as each finishes.
     ``task`` OPEN_MAIL opens e-mail files instead, under the same limits (results are MailContents).
     ``people``: the names of the vault's people, evidence for a letter's patient."""
@@ -331,7 +360,7 @@ def read_many(
                 if worker is None or worker in finished:
                     continue
                 key = worker.job
-                outcome: ReadResult | IngestError | str | None
+                outcome: ReadResult | MailContents | IngestError | str | None
                 try:
                     outcome = worker.connection.recv() if worker.connection.poll() else None
                 except (EOFError, OSError):

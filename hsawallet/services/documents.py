@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NotRequired, TypedDict
 
 from sqlalchemy import delete, text
 from sqlmodel import Session, col, select
 
 from hsawallet import config
-from hsawallet.ingest.model import IngestError, ReadResult
+from hsawallet.ingest.model import IngestError, LetterFields, ReadResult, ReceiptFields
 from hsawallet.ingest.sniff import mail_kind, sniff
 from hsawallet.safeio import FileTooLarge, NotARegularFile, name_bytes, read_regular_file, storable_name
 from hsawallet.services import events
@@ -32,13 +32,31 @@ from hsawallet.store.models import (
     PageText,
     Person,
     Receipt,
+    row_id,
 )
 from hsawallet.vocab import Category, DocumentKind, DocumentStatus, ImportStatus, SourceKind
 
 if TYPE_CHECKING:
     from PIL import Image
 
+    from hsawallet.ingest.mail import MailSource
+
 MAX_FILE_BYTES = 200 * 1024 * 1024
+
+# A file or folder as the caller names it.
+PathArg = str | os.PathLike[str]
+
+
+class ImportLine(TypedDict):
+    """One line of `import --json` (../shared/CLI.md)."""
+
+    file: str
+    status: ImportStatus
+    document_id: int | None
+    kind: str | None
+    error: str | None
+    container: str | None
+    duplicate_of: NotRequired[int | None]  # a duplicate's line only
 
 
 @dataclass
@@ -53,8 +71,8 @@ class ImportOutcome:
     duplicate_of: int | None = None  # a duplicate's document (stored earlier or earlier in this batch)
     deferred: bool = False  # stored, left unread by a stopped import: the next import reads it
 
-    def as_json(self) -> dict:
-        line = {
+    def as_json(self) -> ImportLine:
+        line: ImportLine = {
             "file": storable_name(self.file),
             "status": self.status,
             "document_id": self.document_id,
@@ -79,7 +97,7 @@ DOCUMENT_SUFFIXES = frozenset(
 )
 
 
-def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
+def expand_paths(paths: Iterable[PathArg]) -> list[Path]:
     """Files as given, folders walked recursively (hidden entries and files named as something other
     than a document skipped), in a stable order."""
     out: list[Path] = []
@@ -125,7 +143,7 @@ def _read_file(path: Path) -> bytes:
 
 def import_files(
     vault: Vault,
-    paths: Iterable[str | os.PathLike],
+    paths: Iterable[PathArg],
     *,
     person_id: int | None = None,
     account_id: int | None = None,
@@ -154,7 +172,7 @@ def unread_documents(session: Session) -> int:
 
 def _import_files(
     vault: Vault,
-    paths: Iterable[str | os.PathLike],
+    paths: Iterable[PathArg],
     person_id: int | None,
     account_id: int | None,
     progress: Progress | None,
@@ -238,7 +256,7 @@ def _import_files(
             total += 1
             stage(outcome, data)
             if source is not None and outcome.document_id is not None and outcome.status != ImportStatus.DUPLICATE:
-                _remember_source(session, outcome.document_id, source)
+                _remember_source(session, outcome.document_id, outcome.container, source)
         # Documents an interrupted import stored but never read are read now as well.
         queued = {outcomes[index].document_id for index, _ in to_read}
         for doc in session.exec(select(Document).where(Document.status == DocumentStatus.STORED)):
@@ -272,9 +290,13 @@ def _import_files(
             if isinstance(result, IngestError):
                 _forget_document(session, outcome.document_id)
                 outcome.status, outcome.error, outcome.document_id = ImportStatus.ERROR, str(result), None
+            elif (
+                stored := session.get(Document, outcome.document_id)
+            ) is None:  # removed (another window, the CLI) while a reader had it
+                outcome.status, outcome.document_id = ImportStatus.ERROR, None
+                outcome.error = "the document was removed from the vault while it was being read"
             else:
-                doc = session.get(Document, outcome.document_id)
-                store_read_result(session, doc, result)
+                store_read_result(session, stored, result)
                 outcome.status, outcome.kind = ImportStatus.IMPORTED, result.kind
         report(outcome)
         for copy in copies.pop(index, ()):
@@ -311,7 +333,7 @@ def _import_files(
 
 def _open_messages(
     messages: list[tuple[ImportOutcome, Path]], workers: int
-) -> Iterator[tuple[ImportOutcome, bytes, DocumentSource | None]]:
+) -> Iterator[tuple[ImportOutcome, bytes, MailSource | None]]:
     """Each e-mail file's documents as (outcome, bytes, source), opened in the reader workers; a file
     or message that gives no document comes back as its outcome with the reason (bytes b"", no source)."""
     from hsawallet.ingest.pool import OPEN_MAIL, read_many
@@ -349,17 +371,10 @@ def _open_messages(
             )
         for document in contents.documents:
             path = _unique(f"{container.path}/{document.name}", paths)
-            source = DocumentSource(
-                kind=SourceKind.EMAIL,
-                container=container.file,
-                message_date=document.source.date,
-                sender=document.source.sender,
-                subject=document.source.subject,
-            )
             yield (
                 ImportOutcome(file=document.name, path=path, status=ImportStatus.ERROR, container=container.file),
                 document.data,
-                source,
+                document.source,
             )
     for outcome in unreadable:
         yield outcome, b"", None
@@ -373,10 +388,18 @@ def _unique(path: str, taken: set[str]) -> str:
     return path
 
 
-def _remember_source(session: Session, document_id: int, source: DocumentSource) -> None:
+def _remember_source(session: Session, document_id: int, container: str | None, source: MailSource) -> None:
     if session.get(DocumentSource, document_id) is None:
-        source.document_id = document_id
-        session.add(source)
+        session.add(
+            DocumentSource(
+                document_id=document_id,
+                kind=SourceKind.EMAIL,
+                container=container,
+                message_date=source.date,
+                sender=source.sender,
+                subject=source.subject,
+            )
+        )
         session.commit()
 
 
@@ -394,7 +417,7 @@ def _store_document(
     )
     session.add(doc)
     session.flush()
-    session.add(DocumentBlob(document_id=doc.id, data=data))
+    session.add(DocumentBlob(document_id=row_id(doc.id), data=data))
     session.commit()
     return doc
 
@@ -402,8 +425,8 @@ def _store_document(
 def _forget_document(session: Session, document_id: int | None) -> None:
     if document_id is None:
         return
-    session.exec(delete(DocumentBlob).where(DocumentBlob.document_id == document_id))
-    session.exec(delete(Document).where(Document.id == document_id))
+    session.exec(delete(DocumentBlob).where(col(DocumentBlob.document_id) == document_id))
+    session.exec(delete(Document).where(col(Document.id) == document_id))
     session.commit()
 
 
@@ -441,7 +464,8 @@ INT_FIELDS = {"duration_months"}
 
 def store_read_result(session: Session, doc: Document, result: ReadResult) -> None:
     """Replace what was read of ``doc``; the user's edits are applied again on top."""
-    source = session.get(DocumentSource, doc.id)
+    document_id = row_id(doc.id)
+    source = session.get(DocumentSource, document_id)
     if source is not None and source.message_date is not None:
         _date_from_message(result, source.message_date)
     doc.media_type = result.media_type
@@ -451,38 +475,31 @@ def store_read_result(session: Session, doc: Document, result: ReadResult) -> No
     doc.status = DocumentStatus.READ
     doc.error = None
     session.add(doc)
-    session.exec(delete(PageText).where(PageText.document_id == doc.id))
+    session.exec(delete(PageText).where(col(PageText.document_id) == document_id))
     for page in result.pages:
         session.add(
             PageText(
-                document_id=doc.id,
+                document_id=document_id,
                 page_index=page.index,
                 text=page.text,
                 source=page.source,
                 confidence=page.confidence,
             )
         )
-    receipt = session.exec(select(Receipt).where(Receipt.document_id == doc.id)).first()
-    letter = session.exec(select(Letter).where(Letter.document_id == doc.id)).first()
+    receipt = session.exec(select(Receipt).where(Receipt.document_id == document_id)).first()
+    letter = session.exec(select(Letter).where(Letter.document_id == document_id)).first()
     if result.kind == DocumentKind.RECEIPT and result.receipt is not None:
         if letter is not None:
             session.delete(letter)
-        receipt = receipt or Receipt(document_id=doc.id)
-        fields = result.receipt
-        for name in RECEIPT_FIELDS:
-            setattr(receipt, name, getattr(fields, name))
-        receipt.confidence = dict(fields.confidence)
-        session.add(receipt)
-        session.flush()
-        items = list(
-            session.exec(select(LineItem).where(LineItem.receipt_id == receipt.id).order_by(LineItem.position))
-        )
-        for position, item_fields in enumerate(fields.items):
+        receipt = receipt or Receipt(document_id=document_id)
+        _take_read_fields(session, receipt, result.receipt, RECEIPT_FIELDS)
+        items = _items_of(session, row_id(receipt.id))
+        for position, item_fields in enumerate(result.receipt.items):
             item = (
                 items[position]
                 if position < len(items)
                 else LineItem(
-                    receipt_id=receipt.id,
+                    receipt_id=row_id(receipt.id),
                     position=position,
                     description="",
                     category=Category.NOT_ELIGIBLE,
@@ -493,7 +510,7 @@ def store_read_result(session: Session, doc: Document, result: ReadResult) -> No
                 setattr(item, name, getattr(item_fields, name))
             item.confidence = item_fields.confidence
             session.add(item)
-        for extra in items[len(fields.items) :]:
+        for extra in items[len(result.receipt.items) :]:
             session.delete(extra)
         session.flush()
         _apply_edits(session, "receipt", receipt)
@@ -502,20 +519,33 @@ def store_read_result(session: Session, doc: Document, result: ReadResult) -> No
     elif result.kind == DocumentKind.LETTER and result.letter is not None:
         if receipt is not None:
             session.delete(receipt)
-        letter = letter or Letter(document_id=doc.id)
-        fields = result.letter
-        for name in LETTER_FIELDS:
-            value = getattr(fields, name)
-            setattr(letter, name, list(value) if name in LIST_FIELDS else value)
-        letter.confidence = dict(fields.confidence)
-        session.add(letter)
-        session.flush()
+        letter = letter or Letter(document_id=document_id)
+        _take_read_fields(session, letter, result.letter, LETTER_FIELDS)
         _apply_edits(session, "letter", letter)
     else:
         for row in (receipt, letter):
             if row is not None:
                 session.delete(row)
     session.commit()
+
+
+def _take_read_fields(
+    session: Session, row: Receipt | Letter, fields: ReceiptFields | LetterFields, names: Iterable[str]
+) -> None:
+    """Copy what was read into the receipt's or letter's row (lists as the row's JSON lists), and store it."""
+    for name in names:
+        value = getattr(fields, name)
+        setattr(row, name, list(value) if name in LIST_FIELDS else value)
+    row.confidence = dict(fields.confidence)
+    session.add(row)
+    session.flush()
+
+
+def _items_of(session: Session, receipt_id: int) -> list[LineItem]:
+    """A receipt's line items in their printed order."""
+    return list(
+        session.exec(select(LineItem).where(LineItem.receipt_id == receipt_id).order_by(col(LineItem.position)))
+    )
 
 
 # A message's date says when a receipt or letter was sent, not when it was written: weaker than a printed date.
@@ -539,20 +569,33 @@ def _date_from_message(result: ReadResult, sent: date) -> None:
         # "issue_date" stays in the checklist: the letter itself still shows no date.
 
 
-def _apply_edits(session: Session, target: str, row) -> None:
+# A field's value as edited by the user (parse_field_value) and kept as JSON in FieldEdit (_encode, _decode).
+FieldValue = str | int | bool | date | Decimal | list[str] | None
+# A row the user may correct: field edits name it "receipt", "letter" or "item".
+EditableRow = Receipt | Letter | LineItem
+
+
+def _apply_edits(session: Session, target: str, row: EditableRow) -> None:
     edits = session.exec(select(FieldEdit).where(FieldEdit.target == target, FieldEdit.target_id == row.id))
     for edit in edits:
-        setattr(row, edit.field, _decode(edit.field, json.loads(edit.value) if edit.value else None))
-        row.confidence = {**row.confidence, edit.field: 1.0} if isinstance(row.confidence, dict) else 1.0
+        setattr(row, edit.field, _decode(edit.field, edit.value))
+        _mark_edited(row, edit.field)
     session.add(row)
 
 
-def _decode(field: str, value):
-    if value is None:
-        return None
-    if field in DATE_FIELDS:
+def _mark_edited(row: EditableRow, field: str) -> None:
+    """What the user wrote is certain: a receipt or letter keeps a confidence per field, an item one in all."""
+    if isinstance(row, LineItem):
+        row.confidence = 1.0
+    else:
+        row.confidence = {**row.confidence, field: 1.0}
+
+
+def _decode(field: str, stored: str | None) -> FieldValue:
+    value: FieldValue = json.loads(stored) if stored else None  # what _encode wrote
+    if isinstance(value, str) and field in DATE_FIELDS:
         return date.fromisoformat(value)
-    if field in MONEY_FIELDS:
+    if isinstance(value, str) and field in MONEY_FIELDS:
         return Decimal(value)
     return value
 
@@ -560,7 +603,7 @@ def _decode(field: str, value):
 # ---------------------------------------------------------------- user corrections
 
 
-def parse_field_value(field: str, raw: str):
+def parse_field_value(field: str, raw: str) -> FieldValue:
     """A CLI/GUI string to the field's type, with a specific message when it does not fit."""
     raw = raw.strip()
     if raw == "" or raw.lower() in ("null", "none"):
@@ -591,12 +634,10 @@ def parse_field_value(field: str, raw: str):
     return raw
 
 
-def _encode(value) -> str | None:
+def _encode(value: FieldValue) -> str | None:
     if value is None:
         return None
-    if isinstance(value, (date, Decimal)):
-        value = str(value)
-    return json.dumps(value)
+    return json.dumps(str(value) if isinstance(value, (date, Decimal)) else value)
 
 
 def set_field(vault: Vault, document_id: int, field: str, raw_value: str) -> None:
@@ -612,24 +653,24 @@ def set_field(vault: Vault, document_id: int, field: str, raw_value: str) -> Non
         letter = session.exec(select(Letter).where(Letter.document_id == document_id)).first()
         # What the letter covered before the edit: items of categories it no longer lists are relinked too.
         letters_before = [letter_terms(letter)] if letter is not None else []
+        row: EditableRow
         if field.startswith("items.") and receipt is not None:
             parts = field.split(".")
             if len(parts) != 3 or not parts[1].isdigit() or parts[2] not in ITEM_FIELDS:
                 raise UserError(f"Item fields are written items.N.FIELD with FIELD one of {', '.join(ITEM_FIELDS)}.")
-            items = list(
-                session.exec(select(LineItem).where(LineItem.receipt_id == receipt.id).order_by(LineItem.position))
-            )
+            items = _items_of(session, row_id(receipt.id))
             number = int(parts[1])
             if not 1 <= number <= len(items):
                 raise UserError(f"Receipt {document_id} has {len(items)} items; there is no item {number}.")
-            target, row, name = "item", items[number - 1], parts[2]
+            item = items[number - 1]
+            target, row, name = "item", item, parts[2]
             value = parse_field_value(name, raw_value)
             if name == "category":
                 categories = load_categories()
-                if value not in categories.names:
+                if not isinstance(value, str) or value not in categories.names:
                     raise UserError(f"Unknown category '{value}'; known: {', '.join(categories.names)}.")
-                _record_edit(session, "item", row.id, "needs_lmn", categories.needs_lmn(value))
-                row.needs_lmn = categories.needs_lmn(value)
+                _record_edit(session, "item", row_id(item.id), "needs_lmn", categories.needs_lmn(value))
+                item.needs_lmn = categories.needs_lmn(value)
         elif receipt is not None and field in RECEIPT_FIELDS:
             target, row, name = "receipt", receipt, field
             value = parse_field_value(name, raw_value)
@@ -645,14 +686,11 @@ def set_field(vault: Vault, document_id: int, field: str, raw_value: str) -> Non
                 + (", items.N.FIELD" if receipt is not None else "")
                 + "."
             )
-        _record_edit(session, target, row.id, name, value)
+        _record_edit(session, target, row_id(row.id), name, value)
         setattr(row, name, value)
-        if target == "letter" and name != "missing":
+        if isinstance(row, Letter) and name != "missing":
             _refresh_letter(session, row, name)
-        if isinstance(row.confidence, dict):
-            row.confidence = {**row.confidence, name: 1.0}
-        else:
-            row.confidence = 1.0
+        _mark_edited(row, name)
         session.add(row)
         session.commit()
     from hsawallet.services.coverage import recompute_links
@@ -695,16 +733,16 @@ def _refresh_letter(session: Session, letter: Letter, field: str) -> None:
         if not present:
             missing.append(element)
         letter.missing = missing
-        _record_edit(session, "letter", letter.id, "missing", list(missing))
+        _record_edit(session, "letter", row_id(letter.id), "missing", list(missing))
     if field == "issue_date" and not letter.valid_through_stated and letter.issue_date:
         letter.valid_through = default_valid_through(letter.issue_date)
-        _record_edit(session, "letter", letter.id, "valid_through", letter.valid_through)
+        _record_edit(session, "letter", row_id(letter.id), "valid_through", letter.valid_through)
     if field == "valid_through":
         letter.valid_through_stated = letter.valid_through is not None
-        _record_edit(session, "letter", letter.id, "valid_through_stated", letter.valid_through_stated)
+        _record_edit(session, "letter", row_id(letter.id), "valid_through_stated", letter.valid_through_stated)
 
 
-def _record_edit(session: Session, target: str, target_id: int, name: str, value) -> None:
+def _record_edit(session: Session, target: str, target_id: int, name: str, value: FieldValue) -> None:
     edit = session.exec(
         select(FieldEdit).where(FieldEdit.target == target, FieldEdit.target_id == target_id, FieldEdit.field == name)
     ).first()
@@ -725,16 +763,16 @@ def edited_fields(session: Session, target: str, target_id: int) -> set[str]:
 
 def document_ids(session: Session, *, kind: str | None = None) -> list[int]:
     """Ids only, newest first: the GUI's lazy table model fetches rows as they scroll in."""
-    query = select(Document.id).order_by(Document.id.desc())
+    query = select(col(Document.id)).order_by(col(Document.id).desc())
     if kind:
         query = query.where(Document.kind == kind)
-    return list(session.exec(query))
+    return [row_id(i) for i in session.exec(query)]
 
 
 def documents_by_id(session: Session, ids: list[int]) -> dict[int, Document]:
     if not ids:
         return {}
-    return {d.id: d for d in session.exec(select(Document).where(Document.id.in_(ids)))}
+    return {row_id(d.id): d for d in session.exec(select(Document).where(col(Document.id).in_(ids)))}
 
 
 def document_bytes(session: Session, document_id: int) -> bytes:
@@ -816,9 +854,9 @@ def search_pages(session: Session, query: str, *, limit: int = 200) -> list[Sear
     for doc_id, (page_index, snippet) in best.items():
         record: tuple[str, int] | None = None
         if doc_id in receipts:
-            record = ("receipt", int(receipts[doc_id]))
+            record = ("receipt", row_id(receipts[doc_id]))
         elif doc_id in letters:
-            record = ("letter", int(letters[doc_id]))
+            record = ("letter", row_id(letters[doc_id]))
         doc = docs.get(doc_id)
         name = doc.file_name if doc is not None else f"Document {doc_id}"
         hits.append(SearchHit(doc_id, int(page_index), snippet, name, record))
@@ -826,7 +864,7 @@ def search_pages(session: Session, query: str, *, limit: int = 200) -> list[Sear
 
 
 def person_names(session: Session) -> dict[int, str]:
-    return {p.id: p.name for p in session.exec(select(Person))}
+    return {row_id(p.id): p.name for p in session.exec(select(Person))}
 
 
 # ---------------------------------------------------------------- removing and reclassifying
@@ -848,13 +886,17 @@ def _claims_holding(session: Session, document_id: int) -> list[int]:
     from hsawallet.store.models import ClaimItem, ItemLink
 
     item_ids = (
-        select(LineItem.id).join(Receipt, LineItem.receipt_id == Receipt.id).where(Receipt.document_id == document_id)
+        select(col(LineItem.id))
+        .join(Receipt, col(LineItem.receipt_id) == col(Receipt.id))
+        .where(Receipt.document_id == document_id)
     )
-    letter_ids = select(Letter.id).where(Letter.document_id == document_id)
-    covered = select(ItemLink.item_id).where(ItemLink.letter_id.in_(letter_ids))  # type: ignore[union-attr]
+    letter_ids = select(col(Letter.id)).where(Letter.document_id == document_id)
+    covered = select(ItemLink.item_id).where(col(ItemLink.letter_id).in_(letter_ids))
     rows = session.exec(
-        select(ClaimItem.claim_id).where(ClaimItem.item_id.in_(item_ids) | ClaimItem.item_id.in_(covered)).distinct()
-    )  # type: ignore[attr-defined]
+        select(ClaimItem.claim_id)
+        .where(col(ClaimItem.item_id).in_(item_ids) | col(ClaimItem.item_id).in_(covered))
+        .distinct()
+    )
     return sorted(rows)
 
 
@@ -900,9 +942,9 @@ def restore_document(vault: Vault, removed: RemovedDocument) -> int:
     with vault.session() as session:
         existing = session.exec(select(Document).where(Document.sha256 == sha)).first()
         if existing is not None:
-            return int(existing.id)  # type: ignore[arg-type]
+            return row_id(existing.id)
         doc = _store_document(session, removed.file_name, removed.data, sha, removed.person_id, removed.account_id)
-        document_id = int(doc.id)  # type: ignore[arg-type]
+        document_id = row_id(doc.id)
     # an import of nothing reads what is stored but unread: this document
     outcome = next((o for o in import_files(vault, []) if o.document_id == document_id), None)
     if outcome is None or outcome.error:
@@ -913,12 +955,12 @@ def restore_document(vault: Vault, removed: RemovedDocument) -> int:
 
 
 def _forget_edits(session: Session, document_id: int) -> None:
-    receipt_ids = list(session.exec(select(Receipt.id).where(Receipt.document_id == document_id)))
-    letter_ids = list(session.exec(select(Letter.id).where(Letter.document_id == document_id)))
-    item_ids = list(session.exec(select(LineItem.id).where(LineItem.receipt_id.in_(receipt_ids))))  # type: ignore[attr-defined]
+    receipt_ids = list(session.exec(select(col(Receipt.id)).where(Receipt.document_id == document_id)))
+    letter_ids = list(session.exec(select(col(Letter.id)).where(Letter.document_id == document_id)))
+    item_ids = list(session.exec(select(col(LineItem.id)).where(col(LineItem.receipt_id).in_(receipt_ids))))
     for target, ids in (("receipt", receipt_ids), ("letter", letter_ids), ("item", item_ids)):
         if ids:
-            session.exec(delete(FieldEdit).where(FieldEdit.target == target, FieldEdit.target_id.in_(ids)))  # type: ignore[attr-defined]
+            session.exec(delete(FieldEdit).where(col(FieldEdit.target) == target, col(FieldEdit.target_id).in_(ids)))
 
 
 def reclassify_document(vault: Vault, document_id: int, kind: str) -> Document:
@@ -945,7 +987,7 @@ def reclassify_document(vault: Vault, document_id: int, kind: str) -> Document:
             pages = [
                 ReadPage(index=p.page_index, text=p.text, source=p.source, confidence=p.confidence)
                 for p in session.exec(
-                    select(PageText).where(PageText.document_id == document_id).order_by(PageText.page_index)
+                    select(PageText).where(PageText.document_id == document_id).order_by(col(PageText.page_index))
                 )
             ]
             result = parse_as(

@@ -57,6 +57,13 @@ class JSONDict(TypeDecorator[dict[str, Any]]):
         return json.loads(value) if value else {}
 
 
+def row_id(value: int | None) -> int:
+    """The id of a stored row: the tables' ids are None only until the row is first flushed."""
+    if value is None:
+        raise ValueError("the row has not been stored yet: it has no id")
+    return value
+
+
 def money_field(**kw: Any) -> Any:
     return Field(default=None, sa_column=Column(Money(), nullable=True), **kw)
 
