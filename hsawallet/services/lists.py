@@ -16,13 +16,13 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import text
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from hsawallet import config
 from hsawallet.coverage.audit import audit_letter
-from hsawallet.services import records
-from hsawallet.services.records import JsonObject
-from hsawallet.store.models import Document, Letter, Person, Receipt
+from hsawallet.services import document_records
+from hsawallet.services.document_records import LetterRecord, ReceiptRecord
+from hsawallet.store.models import Document, Letter, Receipt
 from hsawallet.vocab import LinkStatus
 
 
@@ -264,22 +264,21 @@ def letter_rows(session: Session, ids: Sequence[int], *, today: date | None = No
     return out
 
 
-def receipt_record(session: Session, receipt_id: int) -> JsonObject | None:
-    """One receipt with its items and links (the shape of ``list receipts --json``), for its detail pane."""
+def receipt_record(session: Session, receipt_id: int) -> ReceiptRecord | None:
+    """One receipt with its items and links, for its detail pane."""
     receipt = session.get(Receipt, receipt_id)
     if receipt is None:
         return None
     document = session.get(Document, receipt.document_id)
-    return None if document is None else records.receipt_json(session, receipt, document)
+    return None if document is None else document_records.receipt_record(session, receipt, document)
 
 
-def letter_record(session: Session, letter_id: int) -> JsonObject | None:
-    """One letter in the shape of ``list letters --json``, for its detail pane."""
+def letter_record(session: Session, letter_id: int) -> LetterRecord | None:
+    """One letter, for its detail pane."""
     letter = session.get(Letter, letter_id)
     if letter is None:
         return None
     document = session.get(Document, letter.document_id)
     if document is None:
         return None
-    people: records.Names = {p.id: p.name for p in session.exec(select(Person))}
-    return records.letter_json(letter, document, people)
+    return document_records.letter_record(letter, document, document_records.people_names(session))

@@ -15,10 +15,20 @@ from sqlalchemy import select as columns
 from sqlmodel import Session, col, select
 
 from hsawallet.coverage.model import Warning
-from hsawallet.store.models import Document, DocumentSource, ItemLink, Letter, LineItem, Person, Receipt
+from hsawallet.services.document_records import (
+    LetterRecord,
+    Names,
+    ReceiptRecord,
+    SourceRecord,
+    letter_record,
+    letter_records,
+    people_names,
+    receipt_record,
+    source_record,
+)
+from hsawallet.store.models import Document, ItemLink, Letter, LineItem, Receipt
 
 JsonObject = dict[str, Any]  # one record as the CLI prints it
-Names = dict[int | None, str]  # id -> name or file (ids of stored rows, never None in practice)
 
 
 _CENTS = Decimal("0.01")
@@ -54,66 +64,15 @@ def list_documents(session: Session) -> list[JsonObject]:
     return [document_json(d) for d in session.exec(select(Document).order_by(col(Document.id)))]
 
 
-def _people(session: Session) -> Names:
-    return {p.id: p.name for p in session.exec(select(Person))}
-
-
-def receipt_json(
-    session: Session,
-    receipt: Receipt,
-    doc: Document,
-    people: Names | None = None,
-    items: list[LineItem] | None = None,
-    links: dict[int | None, ItemLink] | None = None,
-) -> JsonObject:
-    """One receipt; list_receipts passes items and links loaded in bulk to avoid a query per row."""
-    people = people if people is not None else _people(session)
-    if items is None:
-        items = list(
-            session.exec(select(LineItem).where(LineItem.receipt_id == receipt.id).order_by(col(LineItem.position)))
-        )
-    if links is None:
-        links = {
-            l.item_id: l for l in session.exec(select(ItemLink).where(col(ItemLink.item_id).in_([i.id for i in items])))
-        }
-    item_rows = []
-    for item in items:
-        link = links.get(item.id)
-        item_rows.append(
-            {
-                "id": item.id,
-                "description": item.description,
-                "amount": money(item.amount),
-                "category": item.category,
-                "needs_lmn": item.needs_lmn,
-                "letter_id": link.letter_id if link else None,
-                "link_status": link.status if link else None,
-                "link_reason": link.reason if link else None,
-                "link_outside_terms": list(link.outside_terms) if link else [],
-                "confidence": item.confidence,
-            }
-        )
-    return {
-        "id": receipt.id,
-        "document_id": doc.id,
-        "file": doc.file_name,
-        "person": people.get(receipt.person_id) if receipt.person_id else None,
-        "merchant": receipt.merchant,
-        "date": day(receipt.date),
-        "total": money(receipt.total),
-        "subtotal": money(receipt.subtotal),
-        "tax": money(receipt.tax),
-        "card_last4": receipt.card_last4,
-        "patient": receipt.patient,
-        "items": item_rows,
-        "confidence": {k: round(float(v), 3) for k, v in (receipt.confidence or {}).items()},
-    }
+def receipt_json(record: ReceiptRecord) -> JsonObject:
+    return dict(jsonable(record))
 
 
 def list_receipts(session: Session) -> list[JsonObject]:
     """Every receipt in receipt_json's shape, from bulk column queries read as the database stores the
-    values (no ORM rows, no per-value conversion: a vault may hold tens of thousands of receipts)."""
-    people = _people(session)
+    values (no ORM rows, no records, no per-value conversion: a vault may hold tens of thousands of
+    receipts; tests/services/test_records_bulk.py checks it gives what receipt_json does)."""
+    people = people_names(session)
     links: dict[int, tuple[Any, ...]] = {
         row[0]: row
         for row in _stored_rows(
@@ -235,40 +194,12 @@ def _money_text(stored: str | None) -> str | None:
     return money(Decimal(stored))
 
 
-def letter_json(letter: Letter, doc: Document, people: Names) -> JsonObject:
-    return {
-        "id": letter.id,
-        "document_id": doc.id,
-        "file": doc.file_name,
-        "person": people.get(letter.person_id) if letter.person_id else None,
-        "patient_name": letter.patient_name,
-        "patient_dob": day(letter.patient_dob),
-        "provider_name": letter.provider_name,
-        "provider_credentials": letter.provider_credentials,
-        "provider_license": letter.provider_license,
-        "provider_npi": letter.provider_npi,
-        "provider_contact": letter.provider_contact,
-        "icd10": list(letter.icd10),
-        "diagnosis": letter.diagnosis,
-        "items": list(letter.items),
-        "categories": list(letter.categories),
-        "frequency": letter.frequency,
-        "duration_months": letter.duration_months,
-        "issue_date": day(letter.issue_date),
-        "valid_through": day(letter.valid_through),
-        "valid_through_stated": bool(letter.valid_through_stated),
-        "signed": bool(letter.signed),
-        "missing": list(letter.missing),
-        "confidence": {k: round(float(v), 3) for k, v in (letter.confidence or {}).items()},
-    }
+def letter_json(record: LetterRecord) -> JsonObject:
+    return dict(jsonable(record))
 
 
 def list_letters(session: Session) -> list[JsonObject]:
-    people = _people(session)
-    rows = session.exec(
-        select(Letter, Document).join(Document, col(Document.id) == Letter.document_id).order_by(col(Letter.id))
-    )
-    return [letter_json(l, d, people) for l, d in rows]
+    return [letter_json(record) for record in letter_records(session)]
 
 
 def show_document(session: Session, document_id: int) -> JsonObject | None:
@@ -278,33 +209,22 @@ def show_document(session: Session, document_id: int) -> JsonObject | None:
     out = document_json(doc)
     receipt = session.exec(select(Receipt).where(Receipt.document_id == doc.id)).first()
     letter = session.exec(select(Letter).where(Letter.document_id == doc.id)).first()
-    out["receipt"] = receipt_json(session, receipt, doc) if receipt else None
-    out["letter"] = letter_json(letter, doc, _people(session)) if letter else None
-    out["source"] = source_json(session, document_id)
+    out["receipt"] = receipt_json(receipt_record(session, receipt, doc)) if receipt else None
+    out["letter"] = letter_json(letter_record(letter, doc, people_names(session))) if letter else None
+    out["source"] = source_json(source_record(session, document_id))
     return out
 
 
-def source_json(session: Session, document_id: int) -> JsonObject | None:
-    """Where the document came from when not a file of its own (an e-mail); None for a file."""
-    source = session.get(DocumentSource, document_id)
-    return None if source is None else _source_json(source)
-
-
-def sources_json(session: Session, document_ids: list[int]) -> dict[int, JsonObject]:
-    """``source_json`` of many documents in one query (those that have one)."""
-    if not document_ids:
-        return {}
-    rows = session.exec(select(DocumentSource).where(col(DocumentSource.document_id).in_(document_ids)))
-    return {row.document_id: _source_json(row) for row in rows}
-
-
-def _source_json(source: DocumentSource) -> JsonObject:
+def source_json(source: SourceRecord | None) -> JsonObject | None:
+    """The source's sender is printed as "from" (a Python keyword, so not a field name)."""
+    if source is None:
+        return None
     return {
         "kind": source.kind,
-        "date": day(source.message_date),
+        "date": day(source.date),
         "from": source.sender,
         "subject": source.subject,
-        "file": source.container,
+        "file": source.file,
     }
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlmodel import select
 
-from hsawallet.services import coverage, records
+from hsawallet.services import coverage, document_records, records
 from hsawallet.store.models import Document, Receipt
 
 _spec = importlib.util.spec_from_file_location("big_vault", Path(__file__).parents[2] / "bench" / "big_vault.py")
@@ -30,7 +30,7 @@ def test_bulk_receipt_list_equals_the_per_receipt_records(vault):
     with vault.session() as session:
         listed = records.list_receipts(session)
         one_by_one = [
-            records.receipt_json(session, receipt, doc)
+            records.receipt_json(document_records.receipt_record(session, receipt, doc))
             for receipt, doc in session.exec(
                 select(Receipt, Document).join(Document, Document.id == Receipt.document_id).order_by(Receipt.id)
             )

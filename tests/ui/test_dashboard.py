@@ -307,7 +307,7 @@ def test_main_window_shows_the_record_behind_a_warning(qtbot, ctx):
     board.open_current()
     assert window.current_section() == "receipts"
     receipts = window.view("receipts")
-    qtbot.waitUntil(lambda: (receipts.current_receipt() or {}).get("id") == receipt_id)
+    qtbot.waitUntil(lambda: getattr(receipts.current_receipt(), "id", None) == receipt_id)
     assert receipts.table.current_id() == receipt_id
 
     window.show_section("dashboard")
@@ -315,7 +315,7 @@ def test_main_window_shows_the_record_behind_a_warning(qtbot, ctx):
     board.open_current()
     assert window.current_section() == "letters"
     letters = window.view("letters")
-    qtbot.waitUntil(lambda: (letters.current_letter() or {}).get("id") == letter_id)
+    qtbot.waitUntil(lambda: getattr(letters.current_letter(), "id", None) == letter_id)
 
 
 def test_reminders_show_each_new_warning_once_in_the_status_bar_without_a_tray(qtbot, ctx):

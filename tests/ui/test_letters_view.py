@@ -21,7 +21,9 @@ def _open_view(qtbot, ctx):
 
 def _select(qtbot, view, letter_id):
     view.select_record("letter", letter_id)
-    qtbot.waitUntil(lambda: view.form.document_id is not None and (view.current_letter() or {}).get("id") == letter_id)
+    qtbot.waitUntil(
+        lambda: view.form.document_id is not None and getattr(view.current_letter(), "id", None) == letter_id
+    )
 
 
 def test_checklist_shows_a_cross_with_the_reason_for_each_missing_element(qtbot, ctx):

@@ -47,7 +47,7 @@ def test_receipts_list_fetches_pages_sorts_and_filters_in_the_database(qtbot, ct
 
     # a click on the Total header: ascending, from the database; the selected receipt stays selected
     view.select_record("receipt", newest_first[5])
-    qtbot.waitUntil(lambda: (view.current_receipt() or {}).get("id") == newest_first[5])
+    qtbot.waitUntil(lambda: getattr(view.current_receipt(), "id", None) == newest_first[5])
     view.table.horizontalHeader().setSortIndicator(2, Qt.SortOrder.AscendingOrder)
     with ctx.vault.session() as session:
         by_total = lists.receipt_ids(session, sort=ReceiptSort.TOTAL, descending=False)
@@ -65,7 +65,7 @@ def test_receipts_list_fetches_pages_sorts_and_filters_in_the_database(qtbot, ct
     # asking for a receipt the filter hides clears the filter and shows it
     hidden = next(i for i in by_total if i not in filtered)
     view.select_record("receipt", hidden)
-    qtbot.waitUntil(lambda: (view.current_receipt() or {}).get("id") == hidden)
+    qtbot.waitUntil(lambda: getattr(view.current_receipt(), "id", None) == hidden)
     assert view.filter_edit.text() == "" and model.rowCount() == 450
     assert view.table.current_id() == hidden
 
@@ -88,7 +88,7 @@ def test_receipt_from_a_warning_opens_at_its_line_item(qtbot, ctx):
     qtbot.addWidget(view)
     view.select_record("receipt", receipt_id, item_ids[1])
     qtbot.waitUntil(lambda: view._selected_item_id() == item_ids[1])
-    assert (view.current_receipt() or {}).get("id") == receipt_id
+    assert getattr(view.current_receipt(), "id", None) == receipt_id
 
 
 def test_letters_list_sorts_by_status_the_database_computes(qtbot, ctx):

@@ -117,7 +117,7 @@ def test_the_tray_icon_counts_urgent_items_and_a_notification_opens_the_record(q
 
         assert window.current_section() == "receipts"
         receipts = window.view("receipts")
-        qtbot.waitUntil(lambda: (receipts.current_receipt() or {}).get("id") == receipt_id)
+        qtbot.waitUntil(lambda: getattr(receipts.current_receipt(), "id", None) == receipt_id)
     finally:
         window.stop_reminders()
         ops.wait_idle()

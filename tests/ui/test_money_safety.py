@@ -142,7 +142,7 @@ def test_a_manual_link_outside_the_letter_terms_asks_first_and_stays_marked(qtbo
     window.show()
     window.open_record("receipt", receipt_id)
     view = window.view("receipts")
-    qtbot.waitUntil(lambda: (view.current_receipt() or {}).get("id") == receipt_id, timeout=20000)
+    qtbot.waitUntil(lambda: getattr(view.current_receipt(), "id", None) == receipt_id, timeout=20000)
     assert view.select_item(insoles_id)
     view.letter_combo.setCurrentIndex(view.letter_combo.findData(letter_id))
 

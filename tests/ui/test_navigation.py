@@ -54,7 +54,7 @@ def test_a_search_hit_opens_the_receipt_at_the_page_that_matched(qtbot, window, 
 
     assert window.current_section() == "receipts"
     view = window.view("receipts")
-    qtbot.waitUntil(lambda: (view.current_receipt() or {}).get("id") == receipt_id, timeout=30_000)
+    qtbot.waitUntil(lambda: getattr(view.current_receipt(), "id", None) == receipt_id, timeout=30_000)
     qtbot.waitUntil(lambda: view.viewer.document_id == ids["pharmacy.pdf"] and view.viewer.page_count == 2)
     qtbot.waitUntil(lambda: view.viewer.page_index == 1)
     ops.wait_idle()
@@ -104,6 +104,6 @@ def test_a_warning_opens_the_line_item_it_is_about(qtbot, window, ctx):
 
     assert window.current_section() == "receipts"
     receipts = window.view("receipts")
-    qtbot.waitUntil(lambda: (receipts.current_receipt() or {}).get("id") == receipt_id, timeout=30_000)
+    qtbot.waitUntil(lambda: getattr(receipts.current_receipt(), "id", None) == receipt_id, timeout=30_000)
     qtbot.waitUntil(lambda: receipts._selected_item_id() == item_ids[1])
     ops.wait_idle()

@@ -29,7 +29,7 @@ def _open_view(qtbot, ctx):
 def _select(qtbot, view, receipt_id):
     view.select_record("receipt", receipt_id)
     qtbot.waitUntil(
-        lambda: view.form.document_id is not None and (view.current_receipt() or {}).get("id") == receipt_id
+        lambda: view.form.document_id is not None and getattr(view.current_receipt(), "id", None) == receipt_id
     )
 
 

@@ -46,11 +46,11 @@ class DocumentRow(NamedTuple):
 
 def load_rows(session: Session, ids: list[int]) -> dict[int, DocumentRow]:
     """Plain rows for ``ids`` (runs on a worker thread)."""
-    from hsawallet.services.records import sources_json
+    from hsawallet.services.document_records import source_records
     from hsawallet.ui.widgets.source_label import source_text
 
     found = documents.documents_by_id(session, ids)
-    sources = sources_json(session, list(found))
+    sources = source_records(session, found)
     return {
         doc_id: DocumentRow(
             doc.id,

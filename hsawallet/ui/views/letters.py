@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from hsawallet.safeio import printable_name
 from hsawallet.services import lists
 from hsawallet.services.coverage import letter_checklist
+from hsawallet.services.document_records import LetterRecord, SourceRecord
 from hsawallet.services.lists import LetterRow, LetterSort, LetterState
 from hsawallet.ui import style
 from hsawallet.ui.labels import category_label
@@ -63,11 +64,11 @@ def checklist_text(row: LetterRow) -> str:
     return "complete" if not row.missing_count else f"{row.missing_count} missing"
 
 
-def validity_text(letter: dict) -> str:
-    issued, end = letter.get("issue_date"), letter.get("valid_through")
+def validity_text(letter: LetterRecord) -> str:
+    issued, end = letter.issue_date, letter.valid_through
     if not issued and not end:
         return "No issue date was read, so the validity window is unknown."
-    how = "stated on the letter" if letter.get("valid_through_stated") else "default: 12 months from the issue date"
+    how = "stated on the letter" if letter.valid_through_stated else "default: 12 months from the issue date"
     return f"Issued {issued or '?'}  →  valid through {end or '?'}  ({how})"
 
 
@@ -118,7 +119,7 @@ class LettersView(QWidget):
     def __init__(self, ctx, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self._letter: dict | None = None
+        self._letter: LetterRecord | None = None
         self._pending_select: int | None = None
         self._wanted: int | None = None  # the letter whose details are being fetched
 
@@ -232,7 +233,7 @@ class LettersView(QWidget):
         else:
             self.model.refresh()
 
-    def current_letter(self) -> dict | None:
+    def current_letter(self) -> LetterRecord | None:
         return self._letter
 
     def checklist_entries(self) -> list[tuple[str, bool, str]]:
@@ -247,7 +248,7 @@ class LettersView(QWidget):
         """The vault changed: the list's ids and rows, and the letter shown."""
         self.model.refresh()
         if self._letter is not None:
-            self._load_detail(self._letter["id"])
+            self._load_detail(self._letter.id)
 
     # ------------------------------------------------------------------ internals
 
@@ -261,27 +262,27 @@ class LettersView(QWidget):
                 self._take_pending()
             return
         if self._letter is not None:
-            self.table.select_id(self._letter["id"])
+            self.table.select_id(self._letter.id)
 
     def _take_pending(self) -> None:
         letter_id, self._pending_select = self._pending_select, None
-        if letter_id is not None and (self._letter is None or self._letter["id"] != letter_id):
+        if letter_id is not None and (self._letter is None or self._letter.id != letter_id):
             self._load_detail(letter_id)
 
     def _selection_changed(self) -> None:
         letter_id = self.table.current_id()
-        if letter_id is None or (self._letter and letter_id == self._letter["id"]):
+        if letter_id is None or (self._letter and letter_id == self._letter.id):
             return
         self._load_detail(letter_id)
 
     def _load_detail(self, letter_id: int) -> None:
         self._wanted = letter_id
 
-        def load(session):
+        def load(session) -> tuple[LetterRecord | None, LetterRow | None]:
             letter = lists.letter_record(session, letter_id)
             return letter, lists.letter_rows(session, [letter_id]).get(letter_id)
 
-        def shown(result) -> None:
+        def shown(result: tuple[LetterRecord | None, LetterRow | None]) -> None:
             if self._wanted != letter_id:
                 return
             letter, row = result
@@ -290,8 +291,8 @@ class LettersView(QWidget):
 
         self.ctx.query(self, load, shown).run_in_background()
 
-    def _show_detail(self, letter: dict | None) -> None:
-        previous_doc = (self._letter or {}).get("document_id")
+    def _show_detail(self, letter: LetterRecord | None) -> None:
+        previous_doc = self._letter.document_id if self._letter else None
         self._letter = letter
         if letter is None:
             self.detail_splitter.hide()
@@ -302,39 +303,38 @@ class LettersView(QWidget):
             return
         self.empty_label.hide()
         self.detail_splitter.show()
-        who = letter.get("patient_name") or "Unknown patient"
-        self.title_label.setText(f"Letter for {who} — {letter.get('file')}")
+        who = letter.patient_name or "Unknown patient"
+        self.title_label.setText(f"Letter for {who} — {letter.file}")
         state = self._state or LetterState.UNKNOWN
         color = state_color(state)
         self.validity_label.setText(
             f"{validity_text(letter)}<br><span style='color:{color.name()}; font-weight:600'>{STATE_TEXT[state]}</span>"
         )
         self._fill_checklist(letter)
-        if letter["document_id"] != previous_doc or self.viewer.document_id != letter["document_id"]:
-            self.viewer.show_document(self.ctx, letter["document_id"])
-        letter_id, document_id = letter["id"], letter["document_id"]
+        letter_id, document_id = letter.id, letter.document_id
+        if document_id != previous_doc or self.viewer.document_id != document_id:
+            self.viewer.show_document(self.ctx, document_id)
 
-        def edited(session):
-            from hsawallet.services import documents, records
+        def edited(session) -> tuple[set[str], SourceRecord | None]:
+            from hsawallet.services import document_records, documents
 
-            return documents.edited_fields(session, RecordKind.LETTER, letter_id), records.source_json(
-                session, document_id
-            )
+            edits = documents.edited_fields(session, RecordKind.LETTER, letter_id)
+            return edits, document_records.source_record(session, document_id)
 
-        def show_edits(result) -> None:
-            if self._letter is None or self._letter["id"] != letter_id:
+        def show_edits(result: tuple[set[str], SourceRecord | None]) -> None:
+            if self._letter is None or self._letter.id != letter_id:
                 return
             edits, source = result
             self.source_label.show_source(source)
             if not self.form.is_dirty() or self.form.document_id != document_id:
-                self.form.set_record(document_id, letter, letter.get("confidence"), edits)
+                self.form.set_record(document_id, letter, edits)
             self.detailShown.emit(letter_id)
 
         self.ctx.query(self, edited, show_edits).run_in_background()
 
-    def _fill_checklist(self, letter: dict) -> None:
+    def _fill_checklist(self, letter: LetterRecord) -> None:
         self.checklist.clear()
-        entries = letter_checklist(letter.get("missing") or [])
+        entries = letter_checklist(letter.missing)
         # Missing elements first: they are what the user has to act on.
         for entry in sorted(entries, key=lambda e: e.ok):
             text = f"{TICK}  {entry.label}" if entry.ok else f"{CROSS}  {entry.label}\n      {entry.why}"

@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
 )
 
 from hsawallet.safeio import printable_name
-from hsawallet.services import lists
+from hsawallet.services import document_records, lists
+from hsawallet.services.document_records import ItemRecord, LetterRecord, ReceiptRecord, SourceRecord
 from hsawallet.services.lists import ReceiptRow, ReceiptSort
 from hsawallet.ui import style
 from hsawallet.ui.labels import category_label, category_name
@@ -106,11 +107,11 @@ def receipts_model(ctx, parent=None, *, background: bool = True) -> LazyTableMod
     )
 
 
-def letter_choice_label(letter: dict) -> str:
-    who = letter.get("patient_name") or letter.get("person") or "unknown patient"
-    span = f"{letter.get('issue_date') or '?'} → {letter.get('valid_through') or '?'}"
-    cats = ", ".join(letter.get("categories") or []) or "no categories"
-    return f"#{letter['id']} {who}, {span} ({cats})"
+def letter_choice_label(letter: LetterRecord) -> str:
+    who = letter.patient_name or letter.person or "unknown patient"
+    span = f"{letter.issue_date or '?'} → {letter.valid_through or '?'}"
+    cats = ", ".join(letter.categories) or "no categories"
+    return f"#{letter.id} {who}, {span} ({cats})"
 
 
 class LetterChoices(QAbstractListModel):
@@ -120,9 +121,9 @@ class LetterChoices(QAbstractListModel):
         super().__init__(parent)
         self._choices: list[tuple[str, int | None]] = [("No letters in the vault yet", None)]
 
-    def set_letters(self, letters: list[dict]) -> None:
+    def set_letters(self, letters: list[LetterRecord]) -> None:
         self.beginResetModel()
-        self._choices = [(letter_choice_label(l), l["id"]) for l in letters] or [("No letters in the vault yet", None)]
+        self._choices = [(letter_choice_label(l), l.id) for l in letters] or [("No letters in the vault yet", None)]
         self.endResetModel()
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
@@ -170,8 +171,8 @@ class ReceiptsView(QWidget):
     def __init__(self, ctx, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self._receipt: dict | None = None
-        self._letters: list[dict] = []
+        self._receipt: ReceiptRecord | None = None
+        self._letters: dict[int, LetterRecord] = {}  # the letters to link to, by id
         self._pending_select: tuple[int, int | None] | None = None  # (receipt, line item) asked for
         self._pending_item: int | None = None
         self._wanted: int | None = None  # the receipt whose details are being fetched
@@ -365,17 +366,15 @@ class ReceiptsView(QWidget):
         else:
             self.model.refresh()  # a receipt this list has not fetched yet (just imported)
 
-    def current_receipt(self) -> dict | None:
+    def current_receipt(self) -> ReceiptRecord | None:
         return self._receipt
 
     def reload(self) -> None:
         """The vault changed: the list's ids and rows, the letters to link to and the receipt shown."""
-        from hsawallet.services import records
-
         self.model.refresh()
-        self.ctx.query(self, records.list_letters, self._letters_loaded).run_in_background()
+        self.ctx.query(self, document_records.letter_records, self._letters_loaded).run_in_background()
         if self._receipt is not None:
-            self._load_detail(self._receipt["id"])
+            self._load_detail(self._receipt.id)
 
     # ------------------------------------------------------------------ list
 
@@ -389,7 +388,7 @@ class ReceiptsView(QWidget):
                 self._take_pending()
             return
         if self._receipt is not None:
-            self.table.select_id(self._receipt["id"])  # the same receipt stays selected after a sort
+            self.table.select_id(self._receipt.id)  # the same receipt stays selected after a sort
 
     def _take_pending(self) -> None:
         receipt_id, item_id = self._pending_select or (None, None)
@@ -397,29 +396,29 @@ class ReceiptsView(QWidget):
         if receipt_id is None:
             return
         self._pending_item = item_id
-        if self._receipt is not None and self._receipt["id"] == receipt_id:
+        if self._receipt is not None and self._receipt.id == receipt_id:
             if item_id is not None:
                 self.select_item(item_id)
                 self._pending_item = None
             return
         self._load_detail(receipt_id)
 
-    def _letters_loaded(self, letters: list[dict]) -> None:
-        self._letters = letters
+    def _letters_loaded(self, letters: list[LetterRecord]) -> None:
+        self._letters = {letter.id: letter for letter in letters}
         self._fill_letter_combo()
         if self._receipt is not None:
             self._fill_items(self._receipt)
 
     def _selection_changed(self) -> None:
         receipt_id = self.table.current_id()
-        if receipt_id is None or (self._receipt and receipt_id == self._receipt["id"]):
+        if receipt_id is None or (self._receipt and receipt_id == self._receipt.id):
             return
         self._load_detail(receipt_id)
 
     def _load_detail(self, receipt_id: int) -> None:
         self._wanted = receipt_id
 
-        def shown(receipt: dict | None) -> None:
+        def shown(receipt: ReceiptRecord | None) -> None:
             if self._wanted != receipt_id:
                 return  # another receipt was chosen meanwhile
             self._show_detail(receipt)
@@ -434,8 +433,8 @@ class ReceiptsView(QWidget):
 
     # ------------------------------------------------------------------ detail
 
-    def _show_detail(self, receipt: dict | None) -> None:
-        previous_doc = (self._receipt or {}).get("document_id")
+    def _show_detail(self, receipt: ReceiptRecord | None) -> None:
+        previous_doc = self._receipt.document_id if self._receipt else None
         self._receipt = receipt
         if receipt is None:
             self.detail_splitter.hide()
@@ -446,61 +445,60 @@ class ReceiptsView(QWidget):
             return
         self.empty_label.hide()
         self.detail_splitter.show()
-        self.title_label.setText(f"{receipt.get('merchant') or 'Unknown merchant'} — {receipt.get('file')}")
-        if receipt["document_id"] != previous_doc or self.viewer.document_id != receipt["document_id"]:
-            self.viewer.show_document(self.ctx, receipt["document_id"])
+        self.title_label.setText(f"{receipt.merchant or 'Unknown merchant'} — {receipt.file}")
+        receipt_id, document_id = receipt.id, receipt.document_id
+        if document_id != previous_doc or self.viewer.document_id != document_id:
+            self.viewer.show_document(self.ctx, document_id)
         self._fill_items(receipt)
-        receipt_id, document_id = receipt["id"], receipt["document_id"]
 
-        def edited(session):
-            from hsawallet.services import documents, records
+        def edited(session) -> tuple[set[str], dict[int, set[str]], SourceRecord | None]:
+            from hsawallet.services import documents
 
-            items = {item["id"]: documents.edited_fields(session, "item", item["id"]) for item in receipt["items"]}
+            items = {item.id: documents.edited_fields(session, "item", item.id) for item in receipt.items}
             return (
                 documents.edited_fields(session, RecordKind.RECEIPT, receipt_id),
                 items,
-                records.source_json(session, document_id),
+                document_records.source_record(session, document_id),
             )
 
-        def show_edits(result) -> None:
-            if self._receipt is None or self._receipt["id"] != receipt_id:
+        def show_edits(result: tuple[set[str], dict[int, set[str]], SourceRecord | None]) -> None:
+            if self._receipt is None or self._receipt.id != receipt_id:
                 return
             receipt_edits, item_edits, source = result
             self.source_label.show_source(source)
             if not self.form.is_dirty() or self.form.document_id != document_id:
-                self.form.set_record(document_id, receipt, receipt.get("confidence"), receipt_edits)
+                self.form.set_record(document_id, receipt, receipt_edits)
             self._mark_item_edits(item_edits)
             self.detailShown.emit(receipt_id)
 
         self.ctx.query(self, edited, show_edits).run_in_background()
 
-    def _fill_items(self, receipt: dict) -> None:
+    def _fill_items(self, receipt: ReceiptRecord) -> None:
         selected = self._selected_item_id()
         self._loading_items = True
         self.items.setRowCount(0)
-        letters = {l["id"]: l for l in self._letters}
-        for row, item in enumerate(receipt.get("items", [])):
+        for row, item in enumerate(receipt.items):
             self.items.insertRow(row)
-            status = item.get("link_status")
-            needs = bool(item.get("needs_lmn"))
-            letter = letters.get(item.get("letter_id"))
-            reason = item.get("link_reason") or ("This item does not need a letter." if not needs else "")
-            outside = bool(item.get("link_outside_terms"))
+            status = item.link_status
+            needs = item.needs_lmn
+            letter = self._letters.get(item.letter_id) if item.letter_id is not None else None
+            reason = item.link_reason or ("This item does not need a letter." if not needs else "")
+            outside = bool(item.link_outside_terms)
             cells = [
                 str(row + 1),
-                item.get("description") or "",
-                money_text(item.get("amount")),
+                item.description or "",
+                money_text(item.amount),
                 OUTSIDE_TERMS_LABEL
                 if outside
-                else LINK_LABELS.get(status, status or ("not needed" if not needs else "No letter")),
-                category_label(item.get("category")),
+                else LINK_LABELS.get(status or "", status or ("not needed" if not needs else "No letter")),
+                category_label(item.category),
                 "yes" if needs else "no",
-                f"#{letter['id']} {letter.get('file')}" if letter else "—",
+                f"#{letter.id} {letter.file}" if letter else "—",
                 reason,
             ]
             for column, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
-                cell.setData(ITEM_ID_ROLE, item["id"])
+                cell.setData(ITEM_ID_ROLE, item.id)
                 if column not in (COL_DESCRIPTION, COL_AMOUNT, COL_CATEGORY):
                     cell.setFlags(cell.flags() & ~Qt.ItemFlag.ItemIsEditable)
                 if column == COL_AMOUNT:
@@ -533,7 +531,7 @@ class ReceiptsView(QWidget):
 
     def _fill_letter_combo(self) -> None:
         current = self.letter_combo.currentData()
-        self.letter_choices.set_letters(self._letters)
+        self.letter_choices.set_letters(list(self._letters.values()))
         position = self.letter_combo.findData(current)
         if position >= 0:
             self.letter_combo.setCurrentIndex(position)
@@ -548,11 +546,11 @@ class ReceiptsView(QWidget):
         cell = self.items.item(rows[0].row(), 0)
         return cell.data(ITEM_ID_ROLE) if cell else None
 
-    def _selected_item(self) -> dict | None:
+    def _selected_item(self) -> ItemRecord | None:
         item_id = self._selected_item_id()
         if self._receipt is None or item_id is None:
             return None
-        return next((i for i in self._receipt["items"] if i["id"] == item_id), None)
+        return next((i for i in self._receipt.items if i.id == item_id), None)
 
     def select_item(self, item_id: int) -> bool:
         for row in range(self.items.rowCount()):
@@ -563,22 +561,21 @@ class ReceiptsView(QWidget):
 
     def _update_link_buttons(self) -> None:
         item = self._selected_item()
-        has_item = item is not None
         if item is None:
             self.reason_label.setText("")
         else:
             status = (
                 OUTSIDE_TERMS_LABEL
-                if item.get("link_outside_terms")
-                else LINK_LABELS.get(item.get("link_status"), "No letter needed" if not item.get("needs_lmn") else "—")
+                if item.link_outside_terms
+                else LINK_LABELS.get(item.link_status or "", "No letter needed" if not item.needs_lmn else "—")
             )
-            reason = item.get("link_reason") or "This item does not need a letter."
+            reason = item.link_reason or "This item does not need a letter."
             self.reason_label.setText(f"<b>{status}.</b> {reason}")
-        self.link_button.setEnabled(has_item and self.letter_combo.currentData() is not None)
-        self.unlink_button.setEnabled(has_item and item.get("link_status") != LinkStatus.UNLINKED)
-        self.auto_button.setEnabled(has_item and item.get("link_status") in USER_LINK_STATUSES)
-        if has_item and item.get("letter_id") is not None:
-            position = self.letter_combo.findData(item["letter_id"])
+        self.link_button.setEnabled(item is not None and self.letter_combo.currentData() is not None)
+        self.unlink_button.setEnabled(item is not None and item.link_status != LinkStatus.UNLINKED)
+        self.auto_button.setEnabled(item is not None and item.link_status in USER_LINK_STATUSES)
+        if item is not None and item.letter_id is not None:
+            position = self.letter_combo.findData(item.letter_id)
             if position >= 0:
                 self.letter_combo.setCurrentIndex(position)
 
@@ -603,7 +600,7 @@ class ReceiptsView(QWidget):
             return
         from hsawallet.services import coverage
 
-        item_id = item["id"]
+        item_id = item.id
 
         def outside_terms(exc: BaseException) -> bool:
             """The letter does not cover the item by its own terms: link anyway only if the user says so."""
@@ -612,7 +609,7 @@ class ReceiptsView(QWidget):
             answer = QMessageBox.question(
                 self,
                 "Link outside the letter's terms?",
-                f"Letter #{letter_id} does not cover “{item.get('description')}”:\n\n• "
+                f"Letter #{letter_id} does not cover “{item.description}”:\n\n• "
                 + "\n• ".join(exc.reasons)
                 + "\n\nLink it anyway? The link will be marked “manual, outside the letter's terms” and a "
                 "warning will stay until you change it; an administrator may deny the expense.",
@@ -640,7 +637,7 @@ class ReceiptsView(QWidget):
             return
         from hsawallet.services import coverage
 
-        item_id = item["id"]
+        item_id = item.id
         self._run_link_change(
             lambda vault: coverage.set_manual_link(vault, item_id, None), "Item unlinked: no letter covers it."
         )
@@ -651,7 +648,7 @@ class ReceiptsView(QWidget):
             return
         from hsawallet.services import coverage
 
-        item_id = item["id"]
+        item_id = item.id
         self._run_link_change(
             lambda vault: coverage.clear_manual_link(vault, item_id), "The automatic link applies again."
         )
@@ -664,7 +661,7 @@ class ReceiptsView(QWidget):
             return
         from hsawallet.services import documents
 
-        document_id, number = self._receipt["document_id"], cell.row() + 1
+        document_id, number = self._receipt.document_id, cell.row() + 1
         value = cell.text().replace("✎", "").strip()
         if field == "category":
             value = category_name(value)

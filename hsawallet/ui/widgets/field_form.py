@@ -7,6 +7,8 @@ the vault keeps each correction as a FieldEdit, so re-reading the document never
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
@@ -21,6 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hsawallet.services.document_records import LetterRecord, ReceiptRecord
+from hsawallet.services.records import money
 from hsawallet.ui import style
 
 LOW_CONFIDENCE = 0.8
@@ -68,14 +72,18 @@ LETTER_FIELDS: tuple[FieldSpec, ...] = (
 )
 
 
-def display_value(spec: FieldSpec, value) -> str:
-    """A record value (JSON shape: strings, lists, bools, None) as the text the user edits."""
+def display_value(spec: FieldSpec, value: object) -> str:
+    """A record's value (text, day, amount, number, list, bool or None) as the text the user edits."""
     if value is None:
         return ""
-    if spec.kind == "list":
+    if isinstance(value, (list, tuple)):
         return ", ".join(str(v) for v in value)
     if spec.kind == "bool":
         return "yes" if value else "no"
+    if isinstance(value, Decimal):
+        return money(value) or ""
+    if isinstance(value, date):
+        return value.isoformat()
     return str(value)
 
 
@@ -178,17 +186,22 @@ class FieldForm(QWidget):
         return name in self._edited
 
     def set_record(
-        self, document_id: int, values: dict, confidence: dict | None = None, edited: set[str] | None = None
+        self,
+        document_id: int,
+        record: ReceiptRecord | LetterRecord,
+        edited: set[str] | None = None,
     ) -> None:
+        """Show ``record``'s fields (each spec names a field of the record), those read with low
+        confidence marked, those in ``edited`` marked as the user's."""
         if document_id != self._document_id:
             self._confirmed = set()  # the same record shown again (after a save) keeps its marks
         self._document_id = document_id
-        self._confidence = {k: float(v) for k, v in (confidence or {}).items() if v is not None}
+        self._confidence = dict(record.confidence)
         self._edited = set(edited or ())
         self._confirmed &= self._edited
         self._original = {}
         for name, spec in self._specs.items():
-            text = display_value(spec, values.get(name))
+            text = display_value(spec, getattr(record, name))
             self._original[name] = text
             editor = self._editors[name]
             editor.blockSignals(True)

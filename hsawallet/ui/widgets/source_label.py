@@ -5,22 +5,23 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
+from hsawallet.services.document_records import SourceRecord
 from hsawallet.vocab import SourceKind
 
 
-def source_text(source: dict | None) -> str:
+def source_text(source: SourceRecord | None) -> str:
     """'By e-mail from Sender on 2026-03-03: "Subject" (message.eml)'; empty for a file imported directly."""
-    if not source or source.get("kind") != SourceKind.EMAIL:
+    if source is None or source.kind != SourceKind.EMAIL:
         return ""
     text = "By e-mail"
-    if source.get("from"):
-        text += f" from {source['from']}"
-    if source.get("date"):
-        text += f" on {source['date']}"
-    if source.get("subject"):
-        text += f": \u201c{source['subject']}\u201d"
-    if source.get("file"):
-        text += f" ({source['file']})"
+    if source.sender:
+        text += f" from {source.sender}"
+    if source.date:
+        text += f" on {source.date.isoformat()}"
+    if source.subject:
+        text += f": \u201c{source.subject}\u201d"
+    if source.file:
+        text += f" ({source.file})"
     return text
 
 
@@ -33,7 +34,7 @@ class SourceLabel(QLabel):
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.hide()
 
-    def show_source(self, source: dict | None) -> None:
+    def show_source(self, source: SourceRecord | None) -> None:
         text = source_text(source)
         self.setText(text)
         self.setToolTip(text)
