@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from hsawallet.store.models import Document, DocumentSource, ItemLink, Letter, LineItem, Person, Receipt
+from hsawallet.store.models import Document, DocumentSource, ItemLink, Letter, LineItem, Person, Receipt, row_id
 
 Names = dict[int | None, str]  # id -> name or file (ids of stored rows, never None in practice)
 
@@ -45,11 +45,17 @@ class ItemRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class ReceiptRecord:
+class ReadRecord:
+    """What a receipt and a letter share: the document it was read from, whom it is for."""
+
     id: int
     document_id: int
     file: str
     person: str | None  # the household member it is for
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptRecord(ReadRecord):
     merchant: str | None
     date: date | None
     total: Decimal | None
@@ -62,11 +68,7 @@ class ReceiptRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class LetterRecord:
-    id: int
-    document_id: int
-    file: str
-    person: str | None  # the household member it is for
+class LetterRecord(ReadRecord):
     patient_name: str | None  # as printed
     patient_dob: date | None
     provider_name: str | None
@@ -111,10 +113,7 @@ def receipt_record(
         for link in session.exec(select(ItemLink).where(col(ItemLink.item_id).in_([i.id for i in items])))
     }
     return ReceiptRecord(
-        id=_stored_id(receipt.id),
-        document_id=_stored_id(doc.id),
-        file=doc.file_name,
-        person=people.get(receipt.person_id) if receipt.person_id else None,
+        *_read_fields(receipt.id, doc, receipt.person_id, people),
         merchant=receipt.merchant,
         date=receipt.date,
         total=receipt.total,
@@ -122,14 +121,21 @@ def receipt_record(
         tax=receipt.tax,
         card_last4=receipt.card_last4,
         patient=receipt.patient,
-        items=tuple(_item_record(item, links.get(_stored_id(item.id))) for item in items),
+        items=tuple(_item_record(item, links.get(row_id(item.id))) for item in items),
         confidence=rounded_confidence(receipt.confidence),
     )
 
 
+def _read_fields(
+    record_id: int | None, doc: Document, person_id: int | None, people: Names
+) -> tuple[int, int, str, str | None]:
+    """The ReadRecord fields of a receipt or letter, in their order."""
+    return row_id(record_id), row_id(doc.id), doc.file_name, people.get(person_id) if person_id else None
+
+
 def _item_record(item: LineItem, link: ItemLink | None) -> ItemRecord:
     return ItemRecord(
-        id=_stored_id(item.id),
+        id=row_id(item.id),
         description=item.description,
         amount=item.amount,
         category=item.category,
@@ -144,10 +150,7 @@ def _item_record(item: LineItem, link: ItemLink | None) -> ItemRecord:
 
 def letter_record(letter: Letter, doc: Document, people: Names) -> LetterRecord:
     return LetterRecord(
-        id=_stored_id(letter.id),
-        document_id=_stored_id(doc.id),
-        file=doc.file_name,
-        person=people.get(letter.person_id) if letter.person_id else None,
+        *_read_fields(letter.id, doc, letter.person_id, people),
         patient_name=letter.patient_name,
         patient_dob=letter.patient_dob,
         provider_name=letter.provider_name,
@@ -202,9 +205,3 @@ def _source_record(source: DocumentSource) -> SourceRecord:
         subject=source.subject,
         file=source.container,
     )
-
-
-def _stored_id(value: int | None) -> int:
-    """The id of a row read from the vault (set once stored)."""
-    assert value is not None, "a stored row has an id"
-    return value

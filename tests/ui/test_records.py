@@ -89,6 +89,10 @@ def test_delete_key_removes_the_selected_person_after_naming_them_and_undo_bring
         back = session.exec(select(Person).where(Person.name == "Casey Lee")).one()
         assert back.dob == date(2015, 5, 6)
 
+    window.redo_action.trigger()  # removes the person put back, who came back under a new id
+    ops.wait_idle()
+    assert _names(ctx.vault) == ["Robin Lee"]
+
 
 def test_edit_and_remove_an_account_each_undone(qtbot, ctx, asked):
     with ctx.vault.session() as session:

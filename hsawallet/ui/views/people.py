@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from hsawallet.services import events, people
+from hsawallet.services.vault import Vault
 from hsawallet.ui import style, undo
 from hsawallet.ui.context import AppContext, describe_error
 from hsawallet.vocab import AccountType, RecordKind
@@ -39,6 +41,16 @@ ACCOUNT_TYPE_LABELS = {
     AccountType.HRA: "HRA",
 }
 ACCOUNT_HEADERS = ("Name", "Type", "Plan year", "Grace period ends", "Carryover", "Run-out ends", "HSA established")
+
+
+def _person_fields(person: Any) -> dict[str, Any]:
+    """A person as PersonDialog.values gives it: what register_person and edit_person take."""
+    return {"name": person.name, "dob": person.dob}
+
+
+def _account_fields(account: Any) -> dict[str, Any]:
+    """An account as AccountDialog.values gives it: what register_account and edit_account take."""
+    return {"name": account.name, **{term: getattr(account, term) for term in people.ACCOUNT_TERMS}}
 
 
 def _fmt(day: date | None) -> str:
@@ -109,10 +121,17 @@ class _FormDialog(QDialog):
         self.outer.addWidget(self.error)
         self.outer.addWidget(self.buttons)
 
+    def values(self) -> dict[str, Any]:
+        """What the user entered, as the service's keyword arguments; ValueError says what is wrong."""
+        raise NotImplementedError
+
     def show_error(self, text: str) -> None:
         self.error.setText(text)
         self.error.show()
         self.ok.setEnabled(True)
+
+
+_Dialog = TypeVar("_Dialog", bound=_FormDialog)
 
 
 class PersonDialog(_FormDialog):
@@ -132,7 +151,7 @@ class PersonDialog(_FormDialog):
             self.name.setText(person.name)
             self.dob.set_value(person.dob)
 
-    def values(self) -> dict:
+    def values(self) -> dict[str, Any]:
         return {"name": self.name.text(), "dob": self.dob.value()}
 
 
@@ -146,8 +165,8 @@ class AccountDialog(_FormDialog):
         self.name = QLineEdit()
         self.name.setPlaceholderText("e.g. Employer FSA 2026")
         self.type = QComboBox()
-        for key, label in ACCOUNT_TYPE_LABELS.items():
-            self.type.addItem(label, key)
+        for kind, kind_label in ACCOUNT_TYPE_LABELS.items():
+            self.type.addItem(kind_label, kind)
         self.plan_start = OptionalDate("Set:")
         self.plan_end = OptionalDate("Set:")
         self.grace_end = OptionalDate("Has one:")
@@ -195,7 +214,7 @@ class AccountDialog(_FormDialog):
             }[kind]
         )
 
-    def values(self) -> dict:
+    def values(self) -> dict[str, Any]:
         carry = self.carryover.text().strip().replace("$", "").replace(",", "")
         try:
             carryover = Decimal(carry) if carry and self.carryover.isEnabled() else None
@@ -261,6 +280,7 @@ class PeopleView(QWidget):
 
         self._persons: dict[int, Any] = {}
         self._accounts: dict[int, Any] = {}
+        self._dialog: _FormDialog | None = None  # the one open
         for table, edit, remove in (
             (self.people_table, self.edit_person, self.remove_person),
             (self.accounts_table, self.edit_account, self.remove_account),
@@ -334,7 +354,7 @@ class PeopleView(QWidget):
 
     def _save(self, dialog: _FormDialog, add, then=None) -> None:
         try:
-            values = dialog.values()  # type: ignore[attr-defined]
+            values = dialog.values()
         except ValueError as exc:
             dialog.show_error(str(exc))
             return
@@ -383,50 +403,32 @@ class PeopleView(QWidget):
         old = self._persons.get(person_id)
         if old is None:
             return None
-        dialog = PersonDialog(self, old)
-        key = str(person_id)
-        before = {"name": old.name, "dob": old.dob}
-
-        def save(vault, values):
-            return people.edit_person(vault, key, name=values["name"], dob=values["dob"])
-
-        def saved(values) -> None:
-            undo.record(
-                self.ctx,
-                f"Edit {old.name}",
-                lambda vault: people.edit_person(vault, key, **before),
-                lambda vault: people.edit_person(vault, key, **values),
-                self._changed,
-                self,
-            )
-
-        dialog.ok.clicked.connect(lambda: self._save(dialog, save, saved))
-        dialog.open()
-        self._dialog = dialog
-        return dialog
+        return self._edit(PersonDialog(self, old), old.name, person_id, _person_fields(old), people.edit_person)
 
     def edit_account(self, account_id: int) -> AccountDialog | None:
         old = self._accounts.get(account_id)
         if old is None:
             return None
-        dialog = AccountDialog(self, old)
-        key = str(account_id)
-        before = {"name": old.name, **{term: getattr(old, term) for term in people.ACCOUNT_TERMS}}
+        return self._edit(AccountDialog(self, old), old.name, account_id, _account_fields(old), people.edit_account)
 
-        def save(vault, values):
-            return people.edit_account(vault, key, **values)
+    def _edit(
+        self, dialog: _Dialog, name: str, record_id: int, before: dict[str, Any], edit: Callable[..., object]
+    ) -> _Dialog:
+        """Open ``dialog`` on a stored record: Save writes its values through ``edit``; Edit > Undo
+        writes the values ``before`` back."""
+        key = str(record_id)
 
-        def saved(values) -> None:
+        def saved(values: dict[str, Any]) -> None:
             undo.record(
                 self.ctx,
-                f"Edit {old.name}",
-                lambda vault: people.edit_account(vault, key, **before),
-                lambda vault: people.edit_account(vault, key, **values),
+                f"Edit {name}",
+                lambda vault: edit(vault, key, **before),
+                lambda vault: edit(vault, key, **values),
                 self._changed,
                 self,
             )
 
-        dialog.ok.clicked.connect(lambda: self._save(dialog, save, saved))
+        dialog.ok.clicked.connect(lambda: self._save(dialog, lambda vault, values: edit(vault, key, **values), saved))
         dialog.open()
         self._dialog = dialog
         return dialog
@@ -440,32 +442,40 @@ class PeopleView(QWidget):
             "&Remove",
         ):
             return
-        state = {"id": person_id}
-        fields = {"name": old.name, "dob": old.dob}
-
-        def put_back(vault):
-            state["id"] = people.register_person(vault, **fields).id
-
-        self._remove(lambda vault: people.remove_person(vault, str(state["id"])), put_back, f"Remove {old.name}")
+        self._remove(old.name, person_id, _person_fields(old), people.register_person, people.remove_person)
 
     def remove_account(self, account_id: int) -> None:
         old = self._accounts.get(account_id)
         if old is None or not undo.confirm(self, "Remove account", f"Remove the account {old.name}?", "&Remove"):
             return
-        state = {"id": account_id}
-        fields = {"name": old.name, **{term: getattr(old, term) for term in people.ACCOUNT_TERMS}}
+        self._remove(old.name, account_id, _account_fields(old), people.register_account, people.remove_account)
 
-        def put_back(vault):
-            state["id"] = people.register_account(vault, **fields).id
+    def _remove(
+        self,
+        name: str,
+        record_id: int,
+        fields: dict[str, Any],
+        register: Callable[..., Any],
+        remove: Callable[[Vault, str], object],
+    ) -> None:
+        """Remove a stored record; Edit > Undo registers it again from ``fields`` (under a new id),
+        which Redo removes."""
+        text = f"Remove {name}"
+        current = record_id
 
-        self._remove(lambda vault: people.remove_account(vault, str(state["id"])), put_back, f"Remove {old.name}")
+        def take_away(vault: Vault) -> object:
+            return remove(vault, str(current))
 
-    def _remove(self, remove, put_back, text: str) -> None:
-        def removed(_record) -> None:
+        def put_back(vault: Vault) -> None:
+            nonlocal current
+            current = register(vault, **fields).id
+
+        def removed(_record: object) -> None:
             self._changed()
             self.ctx.show_status(f"{text}: done. Edit > Undo puts it back.", 5000)
-            undo.record(self.ctx, text, put_back, remove, self._changed, self)
+            undo.record(self.ctx, text, put_back, take_away, self._changed, self)
 
-        self.ctx.change(self, remove, removed).failure(
-            lambda exc: QMessageBox.warning(self, text, describe_error(exc))
-        ).run_in_background()
+        def failed(exc: BaseException) -> None:
+            QMessageBox.warning(self, text, describe_error(exc))
+
+        self.ctx.change(self, take_away, removed).failure(failed).run_in_background()
