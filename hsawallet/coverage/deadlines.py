@@ -19,7 +19,14 @@ from .model import Account
 
 PlanYear = tuple[date, date]
 
+# The longest grace period the IRS allows (Notice 2005-42).
 MAX_GRACE = relativedelta(months=2, days=15)
+# A plan year that does not start on 1 January holds days of two calendar years: the one containing a day
+# starts in the day's year or one before or after.
+_YEAR_SLACK = 1
+# Shifting a plan year by whole years moves its deadline by about as much; this many years of margin either way
+# never misses one whose run-out or grace crosses a calendar year.
+_DEADLINE_SLACK_YEARS = 2
 # Plan types whose unclaimed money is forfeited after the run-out period.
 
 
@@ -39,7 +46,7 @@ def plan_year_for(account: Account, d: date) -> PlanYear | None:
     if account.plan_start is None or account.plan_end is None or account.plan_end < account.plan_start:
         return None
     guess = d.year - account.plan_start.year
-    for years in (guess - 1, guess, guess + 1):
+    for years in range(guess - _YEAR_SLACK, guess + _YEAR_SLACK + 1):
         start, end = _shift(account.plan_start, years), _shift(account.plan_end, years)
         if start <= d <= end:
             return start, end
@@ -96,7 +103,9 @@ def plan_years_due(account: Account, first_day: date, last_day: date) -> list[Pl
     if base is None:
         return []
     due = []
-    for years in range(first_day.year - base.year - 2, last_day.year - base.year + 3):
+    for years in range(
+        first_day.year - base.year - _DEADLINE_SLACK_YEARS, last_day.year - base.year + _DEADLINE_SLACK_YEARS + 1
+    ):
         plan_year = (_shift(account.plan_start, years), _shift(account.plan_end, years))
         deadline = claim_deadline(account, plan_year)
         if deadline is not None and first_day <= deadline <= last_day:

@@ -19,6 +19,8 @@ from functools import lru_cache
 from dateutil.relativedelta import relativedelta
 from rapidfuzz import fuzz, utils
 
+from hsawallet.vocab import LinkStatus
+
 from .model import (
     AFTER_EXPIRY,
     BEFORE_LETTER,
@@ -39,6 +41,16 @@ DEFAULT_VALIDITY = relativedelta(months=12)
 # A needs-letter item whose description is (nearly) one the letter lists is covered even
 # when its category was read differently.
 _ITEM_MATCH_MIN = 90.0
+# Words shorter than this ("of", "mg", "x2") say nothing about which item a line is.
+_WORD_MIN_LEN = 3
+# An item matches a listed one only when they share this many words: one ("session", "fee") joins unrelated items.
+_SHARED_WORDS_MIN = 2
+# An item's description in a reason is cut to this many characters, so the reason stays one line.
+_SUBJECT_CHARS = 60
+# Distinct issue dates whose default end is remembered: far more than a household's letters.
+_END_CACHE_SIZE = 1 << 14
+# Distinct descriptions tokenised and remembered: every item and listed item of a large vault.
+_WORDS_CACHE_SIZE = 1 << 16
 
 
 def effective_end(letter: Letter) -> date | None:
@@ -50,24 +62,24 @@ def effective_end(letter: Letter) -> date | None:
     return _default_end(letter.issue_date)
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=_END_CACHE_SIZE)
 def _default_end(issue: date) -> date:
     # Cached: relativedelta arithmetic is slow and reasons name a letter's end for every item it covers.
     return issue + DEFAULT_VALIDITY - relativedelta(days=1)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=_WORDS_CACHE_SIZE)
 def _words(text: str) -> frozenset[str]:
     # Cached: a letter's listed items are compared with every item, so each is tokenised once.
-    return frozenset({w for w in re.findall(r"[a-z0-9]+", text.casefold()) if len(w) >= 3})
+    return frozenset({w for w in re.findall(r"[a-z0-9]+", text.casefold()) if len(w) >= _WORD_MIN_LEN})
 
 
 def item_matches_letter_items(description: str, letter_items: Iterable[str]) -> bool:
-    """True when the description is close to an item the letter names (two shared words or more)."""
+    """True when the description is close to an item the letter names (sharing at least _SHARED_WORDS_MIN words)."""
     words = _words(description)
     for listed in letter_items:
         if (
-            len(words & _words(listed)) >= 2
+            len(words & _words(listed)) >= _SHARED_WORDS_MIN
             and fuzz.token_set_ratio(description, listed, processor=utils.default_process) >= _ITEM_MATCH_MIN
         ):
             return True
@@ -132,25 +144,26 @@ def in_force(letter: Letter, day: date) -> bool:
     return letter.issue_date is not None and end is not None and letter.issue_date <= day <= end
 
 
-def classify(day: date, candidates: Sequence[Letter]) -> tuple[str, Letter | None]:
+def classify(day: date, candidates: Sequence[Letter]) -> tuple[LinkStatus, Letter | None]:
     """(status, related letter) for a purchase on ``day`` among candidate letters."""
-    dated = [l for l in candidates if l.issue_date is not None]
-    covering = [l for l in dated if in_force(l, day)]
+    # (issue, end, letter) of the dated ones: a dated letter always has an end
+    dated = [(issue, end, l) for l in candidates if (issue := l.issue_date) and (end := effective_end(l))]
+    covering = [(issue, end, l.id, l) for issue, end, l in dated if issue <= day <= end]
     if covering:
-        return COVERED, max(covering, key=lambda l: (l.issue_date, effective_end(l), l.id))
-    later = [l for l in dated if l.issue_date > day]
+        return COVERED, max(covering, key=lambda c: c[:3])[3]
+    later = [(issue, l.id, l) for issue, _end, l in dated if issue > day]
     if later:
-        return BEFORE_LETTER, min(later, key=lambda l: (l.issue_date, l.id))
-    ended = [l for l in dated if (end := effective_end(l)) is not None and end < day]
+        return BEFORE_LETTER, min(later, key=lambda c: c[:2])[2]
+    ended = [(end, l.id, l) for _issue, end, l in dated if end < day]
     if ended:
-        return AFTER_EXPIRY, max(ended, key=lambda l: (effective_end(l), l.id))
+        return AFTER_EXPIRY, max(ended, key=lambda c: c[:2])[2]
     return NO_LETTER, None
 
 
 # ---- reasons a person can read ----
 
 
-def _short(text: str, limit: int = 60) -> str:
+def _short(text: str, limit: int = _SUBJECT_CHARS) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
@@ -189,7 +202,7 @@ def _subject(receipt: Receipt, item: Item) -> str:
 
 
 def _reason(
-    status: str,
+    status: LinkStatus,
     receipt: Receipt,
     item: Item,
     letter: Letter | None,
@@ -202,14 +215,14 @@ def _reason(
     category = item.category.replace("_", " ")
     if status == COVERED and letter is not None:
         return f"{subject}: covered by {letter_terms(letter, people)} ({category})"
-    if status == BEFORE_LETTER and letter is not None:
+    if status == BEFORE_LETTER and letter is not None and letter.issue_date and receipt.date:
         days = (letter.issue_date - receipt.date).days
         return (
             f"{subject}: bought {_days(days)} before {letter_label(letter)} ({category}); "
             "a letter must be dated on or before the purchase"
         )
-    if status == AFTER_EXPIRY and letter is not None:
-        end = effective_end(letter)
+    end = effective_end(letter) if letter is not None else None
+    if status == AFTER_EXPIRY and letter is not None and end is not None and receipt.date:
         days = (receipt.date - end).days
         return f"{subject}: bought {_days(days)} after {letter_label(letter)} ({category}) ended on {end.isoformat()}"
     if status == UNDATED:
@@ -243,28 +256,28 @@ class _Group:
 
         self.candidates = [l for l in applicable if for_person(l)]
         self.others = [l for l in applicable if not for_person(l)]
-        self.ends = ends
-        dated = [l for l in self.candidates if l.issue_date is not None]
-        self.newest = max(dated, key=lambda l: (l.issue_date, l.id)) if dated else None
+        # (issue, end, letter) of the dated candidates: a dated letter always has an end
+        dated = [(issue, end, l) for l in self.candidates if (issue := l.issue_date) and (end := ends[l.id])]
+        self.newest = max(dated, key=lambda d: (d[0], d[2].id))[2] if dated else None
         # Newest first by (issue, end, id): the first one still in force on a day covers it.
-        self.by_issue_desc = sorted(dated, key=lambda l: (l.issue_date, ends[l.id], l.id), reverse=True)
-        self.issues_desc = [l.issue_date for l in self.by_issue_desc]
+        by_issue_desc = sorted(dated, key=lambda d: (d[0], d[1], d[2].id), reverse=True)
+        self.by_issue_desc = [l for _issue, _end, l in by_issue_desc]
+        self.issues_desc = [issue for issue, _end, _l in by_issue_desc]
+        self.ends_desc = [end for _issue, end, _l in by_issue_desc]
         # The latest end among those issued on or before (this position onward): none in force when it is past.
         self.latest_end_from: list[date] = []
-        latest: date | None = None
-        for l in reversed(self.by_issue_desc):
-            end = ends[l.id]
-            assert end is not None  # a dated letter always has an end
-            latest = end if latest is None or end > latest else latest
-            self.latest_end_from.append(latest)
+        for end in reversed(self.ends_desc):
+            self.latest_end_from.append(max(end, self.latest_end_from[-1]) if self.latest_end_from else end)
         self.latest_end_from.reverse()
-        self.by_issue = sorted(dated, key=lambda l: (l.issue_date, l.id))
-        self.issues = [l.issue_date for l in self.by_issue]
-        self.by_end = sorted(dated, key=lambda l: (ends[l.id], l.id))
-        self.end_keys = [ends[l.id] for l in self.by_end]
-        self.memo: dict[date, tuple[str, Letter | None]] = {}
+        by_issue = sorted(dated, key=lambda d: (d[0], d[2].id))
+        self.by_issue = [l for _issue, _end, l in by_issue]
+        self.issues = [issue for issue, _end, _l in by_issue]
+        by_end = sorted(dated, key=lambda d: (d[1], d[2].id))
+        self.by_end = [l for _issue, _end, l in by_end]
+        self.end_keys = [end for _issue, end, _l in by_end]
+        self.memo: dict[date, tuple[LinkStatus, Letter | None]] = {}
 
-    def classify(self, day: date) -> tuple[str, Letter | None]:
+    def classify(self, day: date) -> tuple[LinkStatus, Letter | None]:
         """classify(day, self.candidates), by bisection instead of a walk over every letter."""
         known = self.memo.get(day)
         if known is not None:
@@ -273,23 +286,22 @@ class _Group:
         lo, hi = 0, len(self.issues_desc)
         while lo < hi:
             mid = (lo + hi) // 2
-            if self.issues_desc[mid] > day:  # type: ignore[operator]
+            if self.issues_desc[mid] > day:
                 lo = mid + 1
             else:
                 hi = mid
-        result: tuple[str, Letter | None] | None = None
+        result: tuple[LinkStatus, Letter | None] | None = None
         if lo < len(self.by_issue_desc) and self.latest_end_from[lo] >= day:
-            for l in self.by_issue_desc[lo:]:
-                end = self.ends[l.id]
-                if end is not None and end >= day:
-                    result = (COVERED, l)
+            for k in range(lo, len(self.by_issue_desc)):
+                if self.ends_desc[k] >= day:
+                    result = (COVERED, self.by_issue_desc[k])
                     break
         if result is None:
-            later = bisect_right(self.issues, day)  # type: ignore[arg-type]
+            later = bisect_right(self.issues, day)
             if later < len(self.by_issue):
                 result = (BEFORE_LETTER, self.by_issue[later])
             else:
-                ended = bisect_left(self.end_keys, day)  # type: ignore[arg-type]
+                ended = bisect_left(self.end_keys, day)
                 result = (AFTER_EXPIRY, self.by_end[ended - 1]) if ended else (NO_LETTER, None)
         self.memo[day] = result
         return result
@@ -319,7 +331,7 @@ class LetterIndex:
         found = self._listing.get(description)
         if found is None:
             words = _words(description)
-            near = set().union(*(self.by_word.get(w, ()) for w in words)) if len(words) >= 2 else set()
+            near = set().union(*(self.by_word.get(w, ()) for w in words)) if len(words) >= _SHARED_WORDS_MIN else set()
             found = frozenset(k for k in near if item_matches_letter_items(description, self.letters[k].items))
             self._listing[description] = found
         return found
@@ -364,16 +376,17 @@ def compute_links(
                 )
                 continue
             if override is not None and override.letter_id in by_id:
-                letter = by_id[override.letter_id]
-                outside = outside_terms(letter, receipt, item, people_by_id)
-                reason = f"{_subject(receipt, item)}: you linked it to {letter_terms(letter, people_by_id)}"
+                linked = by_id[override.letter_id]
+                outside = outside_terms(linked, receipt, item, people_by_id)
+                reason = f"{_subject(receipt, item)}: you linked it to {letter_terms(linked, people_by_id)}"
                 if outside:
                     reason += f"; manual, outside the letter's terms: {'; '.join(outside)}"
-                results.append(LinkResult(item.id, receipt.id, letter.id, MANUAL, letter.id, reason, outside))
+                results.append(LinkResult(item.id, receipt.id, linked.id, MANUAL, linked.id, reason, outside))
                 continue
             if not item.needs_lmn:
                 continue
             group = index.group(receipt, item)
+            status: LinkStatus
             letter: Letter | None
             if receipt.date is None and group.newest is not None:
                 # Without a purchase date no letter can be checked; with no letter at all it does not matter.

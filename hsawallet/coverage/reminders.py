@@ -24,6 +24,8 @@ DAILY_JOB_ID = "hsawallet-daily-check"
 STARTUP_JOB_ID = "hsawallet-startup-check"
 # A run missed by up to a day still happens (once) when the computer wakes up.
 MISFIRE_GRACE_SECONDS = 24 * 60 * 60
+# The daily check runs in the morning, when a notice is seen before the day's purchases.
+DAILY_AT = time(9, 0)
 
 
 class ReminderService:
@@ -43,7 +45,7 @@ class ReminderService:
         now: Callable[[], datetime] = datetime.now,
         notified_keys: Iterable[str] = (),
         save_notified: Callable[[frozenset[str]], None] | None = None,
-        daily_at: time = time(9, 0),
+        daily_at: time = DAILY_AT,
     ) -> None:
         self._check = check
         self._notify = notify

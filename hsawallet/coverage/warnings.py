@@ -38,6 +38,8 @@ WARNING_TYPES = tuple(WarningType)  # the order warnings are listed in
 NOT_ELIGIBLE = frozenset({Category.NOT_ELIGIBLE})
 # A claim deadline this close is shown as an error rather than a warning.
 URGENT_DAYS = 14
+# Letters ending this soon are warned about when the caller gives no setting (config's expiring_days default).
+DEFAULT_EXPIRING_DAYS = 60
 
 
 def _money(amount: Decimal | None) -> str:
@@ -122,8 +124,12 @@ def _link_warnings(
                 "A letter must be dated on or before the purchase; administrators deny these."
             )
             severity = Severity.ERROR
-        elif type_ == WarningType.PURCHASE_AFTER_EXPIRY and letter is not None and receipt.date:
-            end = effective_end(letter)
+        elif (
+            type_ == WarningType.PURCHASE_AFTER_EXPIRY
+            and letter is not None
+            and receipt.date
+            and (end := effective_end(letter)) is not None
+        ):
             days = (receipt.date - end).days
             message = (
                 f"{where}: {count} bought {_days(days)} after {letter_label(letter)} "
@@ -132,7 +138,8 @@ def _link_warnings(
             severity = Severity.ERROR
         elif type_ == WarningType.NEEDS_LMN_MISSING:
             categories = sorted({i.category.replace("_", " ") for i in chosen})
-            patient = people.get(receipt.person_id).name if receipt.person_id in people else None
+            person = people.get(receipt.person_id) if receipt.person_id is not None else None
+            patient = person.name if person is not None else None
             one = len(chosen) == 1
             message = (
                 f"{where}: {count} ({', '.join(categories)}) {'needs' if one else 'need'} a letter of "
@@ -252,15 +259,16 @@ def _claim_deadline_warnings(
     for account in accounts.values():
         if account.type not in DEADLINE_ACCOUNT_TYPES:
             continue
-        own = [r for r in receipts if r.date is not None and _receipt_account(r, accounts) is account]
-        for plan_year in plan_years_for_dates(account, [r.date for r in own]):
+        # (date, receipt) of the dated receipts charged to this account
+        own = [(day, r) for r in receipts if (day := r.date) is not None and _receipt_account(r, accounts) is account]
+        for plan_year in plan_years_for_dates(account, [day for day, _r in own]):
             deadline = claim_deadline(account, plan_year)
             if deadline is None or not as_of <= deadline <= horizon:
                 continue
             first, last = incurred_window(account, plan_year)
             items = []
-            for receipt in own:
-                if not first <= receipt.date <= last:
+            for day, receipt in own:
+                if not first <= day <= last:
                     continue
                 for item in receipt.items:
                     if item.id in claimed_item_ids or item.category in NOT_ELIGIBLE:
@@ -306,7 +314,12 @@ def _hsa_warnings(receipts: Sequence[Receipt], accounts: dict[int, Account]) -> 
     warnings = []
     for receipt in receipts:
         account = _receipt_account(receipt, accounts)
-        if account is None or receipt.date is None or not before_established(account, receipt.date):
+        if (
+            account is None
+            or account.established is None
+            or receipt.date is None
+            or not before_established(account, receipt.date)
+        ):
             continue
         days = (account.established - receipt.date).days
         amount = receipt.total if receipt.total is not None else _sum(i.amount for i in receipt.items)
@@ -362,7 +375,7 @@ def compute_warnings(
     accounts: Iterable[Account],
     people: Iterable[Person],
     as_of: date,
-    expiring_days: int = 60,
+    expiring_days: int = DEFAULT_EXPIRING_DAYS,
     claimed_item_ids: frozenset[int] = frozenset(),
     deadline_days: int | None = None,
 ) -> list[Warning]:
@@ -389,7 +402,7 @@ def compute_warnings(
     )
     order = {t: i for i, t in enumerate(WARNING_TYPES)}
 
-    def sort_key(w: Warning) -> tuple:
+    def sort_key(w: Warning) -> tuple[int, int, int, int, str]:
         return (
             order[w.type],
             w.receipt_id if w.receipt_id is not None else -1,

@@ -39,8 +39,16 @@ class VaultNewerError(VaultError):
     """The vault was written by a newer HSA Wallet."""
 
 
+# SQLite's own wait for a lock per attempt (PRAGMA busy_timeout); _begin_immediate waits again after it.
+BUSY_TIMEOUT_S = 30
+# Connections kept open (each costs a key check): the main thread and the GUI's workers; more are opened for a
+# burst beyond them and closed when returned.
+POOL_SIZE = 4
+POOL_OVERFLOW = 4
+
+
 def _raw_connect(path: Path, key: VaultKey) -> sqlcipher3.Connection:
-    con = sqlcipher3.connect(str(path), check_same_thread=False, timeout=30)
+    con = sqlcipher3.connect(str(path), check_same_thread=False, timeout=BUSY_TIMEOUT_S)
     con.execute("PRAGMA cipher_log_level = NONE")  # a wrong key is reported by us, not on stderr
     con.execute(f"PRAGMA key = {key.pragma_value()}")
     return con
@@ -62,7 +70,7 @@ def _configure(con: sqlcipher3.Connection) -> None:
     con.execute("PRAGMA synchronous = FULL")
     con.execute("PRAGMA temp_store = MEMORY")
     con.execute("PRAGMA foreign_keys = ON")
-    con.execute("PRAGMA busy_timeout = 30000")
+    con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
 
 
 def probe(path: Path, key: VaultKey) -> None:
@@ -74,7 +82,7 @@ def probe(path: Path, key: VaultKey) -> None:
     con.close()
 
 
-BUSY_TIMEOUT_S = 30  # SQLite's own wait per attempt (PRAGMA busy_timeout)
+# A writer holding the lock this long is stuck, not busy: the work fails with SQLite's error.
 BUSY_GIVE_UP_S = 30 * 60
 # Left behind by a key change or restore that was killed; removed on the next open.
 STALE_SUFFIXES = (".rekey", ".rekey-wal", ".rekey-shm", ".restoring")
@@ -125,8 +133,8 @@ def make_engine(path: Path, key: VaultKey, notify: Notify | None = None) -> Engi
         module=sqlcipher3.dbapi2,
         poolclass=QueuePool,
         hide_parameters=True,  # an error's text never carries file names or hashes
-        pool_size=4,
-        max_overflow=4,
+        pool_size=POOL_SIZE,
+        max_overflow=POOL_OVERFLOW,
     )
 
     @event.listens_for(engine, "connect")

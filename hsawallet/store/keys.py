@@ -15,8 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 KEYRING_SERVICE = "HSA Wallet"
+# SQLCipher 4's own count for its passphrase KDF (PBKDF2-HMAC-SHA512): as slow to guess as a stock vault.
 PBKDF2_ITERATIONS = 256_000
+# SQLCipher's file salt: the first 16 bytes of the vault file.
 SALT_BYTES = 16
+# SQLCipher's raw key: 256 bits.
+KEY_BYTES = 32
 PASSPHRASE_ENV = "HSAWALLET_PASSPHRASE"
 
 
@@ -40,13 +44,13 @@ def new_salt() -> bytes:
 
 
 def new_random_key(salt: bytes) -> VaultKey:
-    return VaultKey(secrets.token_bytes(32), salt, "keychain")
+    return VaultKey(secrets.token_bytes(KEY_BYTES), salt, "keychain")
 
 
 def derive_key(passphrase: str, salt: bytes) -> VaultKey:
     # NFC so the same passphrase typed on another OS derives the same key.
     normalized = unicodedata.normalize("NFC", passphrase).encode("utf-8")
-    key = hashlib.pbkdf2_hmac("sha512", normalized, salt, PBKDF2_ITERATIONS, dklen=32)
+    key = hashlib.pbkdf2_hmac("sha512", normalized, salt, PBKDF2_ITERATIONS, dklen=KEY_BYTES)
     return VaultKey(key, salt, "passphrase")
 
 

@@ -28,7 +28,13 @@ except ImportError:  # Windows
     fcntl = None  # type: ignore[assignment]
 
 OPEN_BYTE, WRITE_BYTE = 0, 1
+# How often a waiting process tries a lock again: prompt, without spinning.
 POLL_S = 0.2
+# How long an open waits for a key change or restore in another process before saying the vault is busy.
+OPEN_WAIT_S = 60.0
+# A holder named in a message: its program and first arguments, cut to one short phrase.
+_NAME_WORDS = 3
+_NAME_CHARS = 60
 
 
 class VaultBusyError(Exception):
@@ -113,10 +119,10 @@ def _process_name(pid: int) -> str:
     if not words:
         return ""
     words[0] = os.path.basename(words[0])
-    return " ".join(w if w.isprintable() else "…" for w in words[:3])[:60]
+    return " ".join(w if w.isprintable() else "…" for w in words[:_NAME_WORDS])[:_NAME_CHARS]
 
 
-def hold_open(vault: Path, wait_s: float = 60.0, on_wait: Callable[[str], None] | None = None) -> None:
+def hold_open(vault: Path, wait_s: float = OPEN_WAIT_S, on_wait: Callable[[str], None] | None = None) -> None:
     """Mark the vault open by this process (shared); waits while a key change or restore runs."""
     entry = _lock_file(vault)
     if entry is None:

@@ -18,10 +18,14 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
+# Text width of a stored amount: far more digits than any household expense.
+MONEY_CHARS = 24
+
+
 class Money(TypeDecorator[Decimal]):
     """Decimal money stored as exact text ("42.17"); SQLite has no decimal type."""
 
-    impl = String(24)
+    impl = String(MONEY_CHARS)
     cache_ok = True
 
     def process_bind_param(self, value: Any, dialect: Any) -> str | None:

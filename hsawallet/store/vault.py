@@ -24,6 +24,8 @@ from hsawallet.store.engine import (
 )
 
 PassphrasePrompt = Callable[[], "str | None"]
+# A backup is copied back this much at a time, never whole in memory.
+COPY_CHUNK_BYTES = 1 << 20
 
 
 def open_vault(
@@ -256,7 +258,7 @@ def _swap_in_backup(backup: Path, path: Path) -> Path | None:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     staged = path.with_name(path.name + ".restoring")
     with open(backup, "rb") as src, open(staged, "wb") as dst:
-        while chunk := src.read(1 << 20):
+        while chunk := src.read(COPY_CHUNK_BYTES):
             dst.write(chunk)
         dst.flush()
         os.fsync(dst.fileno())
