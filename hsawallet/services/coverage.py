@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Iterable
 from dataclasses import replace
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, func, insert, update
+from sqlalchemy import func, update
 from sqlalchemy import select as columns
 from sqlmodel import Session, col, select
 
@@ -118,42 +120,46 @@ def load_letters(session: Session) -> list[rules.Letter]:
 
 
 def load_receipts(session: Session, receipt_ids: Collection[int] | None = None) -> list[rules.Receipt]:
-    """Every receipt with its items, or only those in ``receipt_ids`` (columns, not ORM rows: a vault may hold
-    tens of thousands)."""
-    items_query = select(
-        LineItem.receipt_id, LineItem.id, LineItem.description, LineItem.amount, LineItem.category, LineItem.needs_lmn
-    ).order_by(LineItem.receipt_id, LineItem.position)
-    receipts_query = (
-        select(
-            Receipt.id,
-            Document.file_name,
-            Receipt.person_id,
-            Receipt.merchant,
-            Receipt.date,
-            Receipt.total,
-            Document.account_id,
-            Document.sha256,
-        )
-        .join(Document, Document.id == Receipt.document_id)
-        .order_by(Receipt.id)
-    )
+    """Every receipt with its items, or only those in ``receipt_ids``: raw rows converted here (a vault may hold
+    tens of thousands; the ORM's and the column types' work per row cost more than the rules that read them)."""
     if receipt_ids is not None:
-        return [
-            r for chunk in _chunks(receipt_ids) for r in _load_receipts(session, items_query, receipts_query, chunk)
-        ]
-    return _load_receipts(session, items_query, receipts_query, None)
+        return [r for chunk in _chunks(receipt_ids) for r in _load_receipts(session, chunk)]
+    return _load_receipts(session, None)
 
 
-def _load_receipts(
-    session: Session, items_query: Any, receipts_query: Any, ids: list[int] | None
-) -> list[rules.Receipt]:
-    if ids is not None:
-        items_query = items_query.where(col(LineItem.receipt_id).in_(ids))
-        receipts_query = receipts_query.where(col(Receipt.id).in_(ids))
+def _rows(session: Session, sql: str) -> list[tuple[Any, ...]]:
+    """The rows of a query as the driver gives them, in the session's transaction: plain tuples, for the reads of
+    every receipt, item or link (SQLAlchemy's result rows cost more per row than the work done with them)."""
+    cursor = session.connection().connection.cursor()
+    try:
+        cursor.execute(sql)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+def _id_list(ids: Iterable[int]) -> str:
+    """Ids written into a query ("3, 5, 8"): integers only, so nothing but numbers reaches the SQL."""
+    return ", ".join(str(int(i)) for i in ids)
+
+
+def _load_receipts(session: Session, ids: list[int] | None) -> list[rules.Receipt]:
+    only = "" if ids is None else _id_list(ids)
     items_by_receipt: dict[int, list[rules.Item]] = {}
-    for receipt_id, item_id, description, amount, category, needs_lmn in session.exec(items_query):
+    for receipt_id, item_id, description, amount, category, needs_lmn in _rows(
+        session,
+        "SELECT receipt_id, id, description, amount, category, needs_lmn FROM lineitem"
+        + ("" if ids is None else f" WHERE receipt_id IN ({only})")
+        + " ORDER BY receipt_id, position",
+    ):
         items_by_receipt.setdefault(receipt_id, []).append(
-            rules.Item(id=item_id, description=description, amount=amount, category=category, needs_lmn=needs_lmn)
+            rules.Item(
+                id=item_id,
+                description=description,
+                amount=None if amount is None else Decimal(amount),
+                category=category,
+                needs_lmn=bool(needs_lmn),
+            )
         )
     return [
         rules.Receipt(
@@ -161,36 +167,46 @@ def _load_receipts(
             file=file_name,
             person_id=person_id,
             merchant=merchant,
-            date=day,
-            total=total,
+            date=date.fromisoformat(day) if day else None,
+            total=None if total is None else Decimal(total),
             account_id=account_id,
             items=tuple(items_by_receipt.get(receipt_id, ())),
             document_sha256=sha256,
         )
-        for receipt_id, file_name, person_id, merchant, day, total, account_id, sha256 in session.exec(receipts_query)
+        for receipt_id, file_name, person_id, merchant, day, total, account_id, sha256 in _rows(
+            session,
+            "SELECT r.id, d.file_name, r.person_id, r.merchant, r.date, r.total, d.account_id, d.sha256 "
+            "FROM receipt r JOIN document d ON d.id = r.document_id"
+            + ("" if ids is None else f" WHERE r.id IN ({only})")
+            + " ORDER BY r.id",
+        )
     ]
 
 
 def _resolve_people(session: Session, people: list[rules.Person], document_ids: Collection[int] | None = None) -> None:
     """Who each letter and receipt belongs to (of ``document_ids``, else all); redone because people can change."""
     letters_query = select(Letter)
-    receipts_query = select(Receipt.id, Receipt.patient, Document.person_id, Receipt.person_id).join(
-        Document, Document.id == Receipt.document_id
+    receipts_query = (
+        "SELECT r.id, r.patient, d.person_id, r.person_id FROM receipt r JOIN document d ON d.id = r.document_id"
     )
     if document_ids is not None:
         letters_query = letters_query.where(col(Letter.document_id).in_(document_ids))
-        receipts_query = receipts_query.where(col(Receipt.document_id).in_(document_ids))
+        receipts_query += f" WHERE r.document_id IN ({_id_list(document_ids)})"
     known = {p.id for p in people}
+    matched: dict[tuple[str | None, date | None], int | None] = {}  # letters of one patient print the same name
     for letter in session.exec(letters_query):
         assigned = letter.assigned_person_id if letter.assigned_person_id in known else None
-        person_id = assigned or rules.match_person(letter.patient_name, letter.patient_dob, people)
+        printed = (letter.patient_name, letter.patient_dob)
+        if printed not in matched:
+            matched[printed] = rules.match_person(letter.patient_name, letter.patient_dob, people)
+        person_id = assigned or matched[printed]
         if letter.person_id != person_id:
             letter.person_id = person_id
             session.add(letter)
     session.flush()
     resolved: dict[tuple[str | None, int | None], int | None] = {}  # many receipts print the same patient
     changed = []
-    for receipt_id, patient, document_person, current in session.exec(receipts_query):
+    for receipt_id, patient, document_person, current in _rows(session, receipts_query):
         key = (patient, document_person)
         if key not in resolved:
             resolved[key] = rules.resolve_receipt_person(patient, document_person, people)
@@ -314,31 +330,47 @@ def recompute_links(
             ]
         manual = [rules.ManualLink(item_id=m.item_id, letter_id=m.letter_id) for m in manual_rows]
         results = rules.compute_links(receipts, letters, manual, people=people)
-        if full:
-            session.exec(delete(ItemLink))
-        else:
-            for chunk in _chunks(touched):
-                session.exec(delete(ItemLink).where(col(ItemLink.item_id).in_(chunk)))
-        if results:
-            # Core executemany: one statement for all rows (the ORM's bulk insert sends thousands).
-            session.connection().execute(
-                insert(ItemLink.__table__),  # type: ignore[attr-defined]
-                [
-                    {
-                        "item_id": link.item_id,
-                        "letter_id": link.letter_id,
-                        "related_letter_id": link.related_letter_id,
-                        "status": link.status,
-                        "reason": link.reason,
-                        "manual": link.status in USER_LINK_STATUSES,
-                        "outside_terms": list(link.outside_terms),
-                    }
-                    for link in results
-                ],
-            )
+        _write_links(session, results, None if full else touched)
         session.commit()
     events.publish(events.LINKS_CHANGED)
     return results
+
+
+_LINK_COLUMNS = "item_id, letter_id, related_letter_id, status, reason, manual, outside_terms"
+
+
+def _write_links(session: Session, results: list[rules.LinkResult], items: Collection[int] | None) -> None:
+    """Store the links of ``items`` (None: of every item) as ``results`` say, writing only the rows that differ
+    from the stored ones: a relink changes few links, and each written row costs its indexes and the receipt's
+    count of uncovered items (migration 0009's triggers)."""
+    connection = session.connection()
+    stored: dict[int, tuple[Any, ...]] = {}
+    query = f"SELECT {_LINK_COLUMNS} FROM itemlink"
+    for chunk in [None] if items is None else _chunks(items):
+        where = "" if chunk is None else f" WHERE item_id IN ({_id_list(chunk)})"
+        stored.update((row[0], row) for row in _rows(session, query + where))
+    changed = []
+    for link in results:
+        # as the columns hold them: manual 0/1, outside_terms JSON text (store.models.JSONList)
+        row = (
+            link.item_id,
+            link.letter_id,
+            link.related_letter_id,
+            str(link.status),
+            link.reason,
+            int(link.status in USER_LINK_STATUSES),
+            json.dumps(list(link.outside_terms)),
+        )
+        if stored.pop(link.item_id, None) != row:
+            changed.append(row)
+    for chunk in _chunks(stored):  # links of items that no longer get one
+        connection.exec_driver_sql(f"DELETE FROM itemlink WHERE item_id IN ({_id_list(chunk)})")
+    if changed:
+        connection.exec_driver_sql(
+            f"INSERT INTO itemlink ({_LINK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (item_id) DO UPDATE SET "
+            + ", ".join(f"{c} = excluded.{c}" for c in _LINK_COLUMNS.split(", ")[1:]),
+            changed,
+        )
 
 
 class OutsideTermsError(UserError):
