@@ -5,7 +5,8 @@ usage: scale_gui.py [SIZES...] [--vault PATH]   (default 10000; vaults built by 
 folders; --vault measures an existing one, passphrase "bench")
 Offscreen Qt, real encrypted vault, the views' own background queries. A freeze is the largest gap
 between the ticks of a 10 ms QTimer on the UI thread while the step runs. Times are wall time to the
-first page of rows on screen.
+first page of rows on screen; beside each, the CPU time of the whole process meanwhile (every thread:
+on a machine shared with other work the wall time swings with the load, the CPU time much less).
 """
 
 from __future__ import annotations
@@ -52,6 +53,11 @@ class FreezeMeter:
     def reset(self) -> None:
         self.last = self.clock.elapsed()
         self.worst = 0
+        self.cpu_start = time.process_time()
+
+    def cpu(self) -> float:
+        """CPU seconds of this process (all its threads) since ``reset()``."""
+        return time.process_time() - self.cpu_start
 
 
 def run_until(app: QApplication, done: Callable[[], bool]) -> float:
@@ -90,7 +96,8 @@ def measure_list(app, meter, ctx, make_view, words: str) -> dict[str, float]:
     first.close()
     first.deleteLater()
     view, out["shown with data"], out["freeze while filling"] = open_view(app, meter, ctx, make_view)
-    sorts, freezes = [], []
+    out["shown with data, CPU"] = meter.cpu()
+    sorts, freezes, cpus = [], [], []
     header = view.table.horizontalHeader()
     for column in range(view.model.columnCount()):
         for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
@@ -100,10 +107,13 @@ def measure_list(app, meter, ctx, make_view, words: str) -> dict[str, float]:
             run_until(app, lambda: first_page_shown(view.model))
             sorts.append(time.perf_counter() - start)
             freezes.append(meter.worst / 1000)
+            cpus.append(meter.cpu())
     out["sort (median)"] = statistics.median(sorts)
     out["sort (slowest column)"] = max(sorts)
+    out["sort, CPU median"] = statistics.median(cpus)
+    out["sort, CPU most"] = max(cpus)
     out["freeze while sorting"] = max(freezes)
-    keys, freezes = [], []
+    keys, freezes, cpus = [], [], []
     header.setSortIndicator(0, Qt.SortOrder.DescendingOrder)
     run_until(app, lambda: first_page_shown(view.model))
     for end in range(1, len(words) + 1):
@@ -113,9 +123,12 @@ def measure_list(app, meter, ctx, make_view, words: str) -> dict[str, float]:
         run_until(app, lambda text=words[:end]: first_page_shown(view.model) and view.model.words == text)
         keys.append(time.perf_counter() - start)
         freezes.append(meter.worst / 1000)
+        cpus.append(meter.cpu())
     view.filter_edit.clear()
     run_until(app, lambda: first_page_shown(view.model))
+    out["filter keystroke (median)"] = statistics.median(keys)
     out["filter keystroke (slowest)"] = max(keys)
+    out["filter keystroke, CPU most"] = max(cpus)
     out["freeze while filtering"] = max(freezes)
     view.close()
     view.deleteLater()
@@ -143,6 +156,7 @@ def measure_dashboard(app, meter, ctx) -> dict[str, float]:
     first.close()
     first.deleteLater()
     view, out["shown with data"], out["freeze while filling"] = open_dashboard(app, meter, ctx)
+    out["shown with data, CPU"] = meter.cpu()
     out["warnings"] = float(len(view.warnings_shown()))
     groups = view.model.groups()
     if groups:
@@ -170,12 +184,13 @@ def measure_dashboard(app, meter, ctx) -> dict[str, float]:
 
 
 def measure(
-    vault_path: Path, views: tuple[str, ...] = ("receipts", "letters", "dashboard")
+    vault_path: Path, views: tuple[str, ...] = ("documents", "receipts", "letters", "dashboard")
 ) -> dict[str, dict[str, float]]:
     from hsawallet.services.vault import unlock
     from hsawallet.ui import ops
     from hsawallet.ui.context import AppContext
     from hsawallet.ui.views.dashboard import DashboardView  # noqa: F401 (imported before timing, as the others)
+    from hsawallet.ui.views.documents import DocumentsView
     from hsawallet.ui.views.letters import LettersView
     from hsawallet.ui.views.receipts import ReceiptsView
 
@@ -185,6 +200,8 @@ def measure(
     gc.freeze()  # as ui/app.py does once the window is up
     meter = FreezeMeter()
     results = {}
+    if "documents" in views:
+        results["Documents"] = measure_list(app, meter, ctx, DocumentsView, "receipt-7-1")
     if "receipts" in views:
         results["Receipts"] = measure_list(app, meter, ctx, ReceiptsView, "store 1")
     if "letters" in views:
@@ -201,12 +218,21 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("sizes", nargs="*", type=int)
     ap.add_argument("--vault", type=Path, help="an existing vault (passphrase 'bench') instead of new ones")
-    ap.add_argument("--views", default="receipts,letters,dashboard", help="which views, comma-separated")
+    ap.add_argument("--views", default="documents,receipts,letters,dashboard", help="which views, comma-separated")
+    ap.add_argument("--repeat", type=int, default=1, help="measure each vault this many times; the medians are shown")
     a = ap.parse_args()
     views = tuple(a.views.split(","))
     results: dict[str, dict[str, dict[str, float]]] = {}
+
+    def measured(vault_path: Path) -> dict[str, dict[str, float]]:
+        runs = [measure(vault_path, views) for _ in range(max(1, a.repeat))]
+        return {
+            view: {step: statistics.median(run[view][step] for run in runs) for step in steps}
+            for view, steps in runs[0].items()
+        }
+
     if a.vault:
-        results[a.vault.parent.name] = measure(a.vault, views)
+        results[a.vault.parent.name] = measured(a.vault)
     for n in a.sizes or ([] if a.vault else [10000]):
         from big_vault import populate
 
@@ -218,7 +244,7 @@ def main() -> None:
             populate(vault, n)
             recompute_links(vault)
             vault.close()
-            results[f"{n:,}"] = measure(Path(folder) / "vault.db", views)
+            results[f"{n:,}"] = measured(Path(folder) / "vault.db")
         print(f"measured {n} documents", file=sys.stderr)
     columns = list(results)
     print("| view | step | " + " | ".join(columns) + " |")

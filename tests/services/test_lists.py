@@ -1,4 +1,4 @@
-"""The Receipts and Letters lists' queries: the database's order and filter against the records themselves."""
+"""The Documents, Receipts and Letters lists' queries: the database's order and filter against the records themselves."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from sqlmodel import select
 
 from hsawallet.services import coverage, lists, records
-from hsawallet.services.lists import LetterSort, LetterState, ReceiptSort
+from hsawallet.services.lists import DocumentSort, LetterSort, LetterState, ReceiptSort
 from hsawallet.store.models import Document, Letter, LineItem, Person, Receipt
 from hsawallet.store.vault import create_vault
 from hsawallet.vocab import DocumentKind, DocumentStatus
@@ -180,3 +181,50 @@ def test_letter_state_is_computed_by_the_query_and_sorts(filled):
         }
         missing = {r["id"]: len(r["missing"]) for r in letters}
         assert {i: r.missing_count for i, r in rows.items()} == missing
+
+
+def test_document_ids_follow_each_columns_order_and_the_filters(vault):
+    fill(vault, 60)
+    with vault.session() as session:
+        with session.no_autoflush:
+            docs = session.exec(select(Document)).all()
+            for n, doc in enumerate(docs):  # pages, errors and statuses to sort on, some missing
+                doc.page_count = None if n % 7 == 0 else n % 4
+                doc.error = None if n % 5 else f"{'Unreadable' if n % 2 else 'bad scan'} {n}"
+                doc.status = DocumentStatus.ERROR if doc.error else DocumentStatus.READ
+        session.commit()
+        rows = [
+            {
+                "id": d.id,
+                "file": d.file_name,
+                "kind": d.kind,
+                "pages": d.page_count or 0,
+                "status": d.status,
+                "imported": d.imported_at,
+                "error": d.error or "",
+            }
+            for d in session.exec(select(Document)).all()
+        ]
+        keys = {
+            DocumentSort.FILE: lambda r: r["file"].casefold(),
+            DocumentSort.KIND: lambda r: r["kind"],
+            DocumentSort.PAGES: lambda r: r["pages"],
+            DocumentSort.STATUS: lambda r: r["status"],
+            DocumentSort.IMPORTED: lambda r: r["imported"],
+            DocumentSort.ERROR: lambda r: r["error"].casefold(),
+        }
+        for sort, key in keys.items():
+            for descending in (False, True):
+                assert lists.document_ids(session, sort=sort, descending=descending) == _ordered(
+                    rows, key, descending
+                ), (sort, descending)
+        for words in ("SCAN-01", "lmn 1", "nothing"):
+            expected = {r["id"] for r in rows if all(w.casefold() in r["file"].casefold() for w in words.split())}
+            assert set(lists.document_ids(session, words=words)) == expected, words
+        letters = lists.document_ids(session, kind=DocumentKind.LETTER, sort=DocumentSort.FILE, descending=False)
+        assert letters == _ordered(
+            [r for r in rows if r["kind"] == DocumentKind.LETTER], keys[DocumentSort.FILE], False
+        )
+        page = lists.document_rows(session, letters[:3])
+    assert sorted(page) == sorted(letters[:3])
+    assert all(row.kind == DocumentKind.LETTER and row.file_name.startswith("lmn-") for row in page.values())

@@ -12,18 +12,22 @@ from PySide6.QtWidgets import QApplication
 from reportlab.lib.pagesizes import letter
 from reportlab.pdfgen import canvas
 
+from hsawallet.services import lists
 from hsawallet.store.models import Document
 from hsawallet.ui import ops
 from hsawallet.ui.models.documents_model import (
     COL_FILE,
+    COL_IMPORTED,
     COL_PAGES,
     COL_STATUS,
+    DOCUMENT_COLUMNS,
     ID_ROLE,
     PAGE_SIZE,
-    DocumentsModel,
-    DocumentsProxy,
-    load_rows,
+    document_ids_query,
+    documents_model,
 )
+from hsawallet.ui.models.lazy_table import LazyTableModel
+from hsawallet.ui.views.documents import DocumentsView
 
 
 def add_documents(vault, count: int) -> list[int]:
@@ -44,49 +48,69 @@ def add_documents(vault, count: int) -> list[int]:
         return [d.id for d in docs]
 
 
-def test_the_model_holds_ids_and_fetches_only_the_pages_it_shows(vault):
-    add_documents(vault, PAGE_SIZE * 3 + 7)
+def test_the_model_holds_ids_and_fetches_only_the_pages_it_shows(ctx):
+    add_documents(ctx.vault, PAGE_SIZE * 3 + 7)
     fetched: list[int] = []
 
-    def rows_loader(ids):
+    def rows_query(session, ids):
         fetched.append(len(ids))
-        with vault.session() as session:
-            return load_rows(session, ids)
+        return lists.document_rows(session, ids)
 
-    base = DocumentsModel.for_vault(vault, background=False)
-    model = DocumentsModel(base._ids_loader, rows_loader, background=False)
+    model = LazyTableModel(
+        ctx, DOCUMENT_COLUMNS, document_ids_query(None), rows_query, sort_column=COL_IMPORTED, background=False
+    )
     model.reload()
     assert model.rowCount() == PAGE_SIZE * 3 + 7 and model.columnCount() == 6
-    assert fetched == []  # opening loads ids only
+    assert fetched == [PAGE_SIZE]  # the first page comes with the ids, nothing more
     newest = model.index(0, COL_FILE)
     assert model.data(newest) == f"scan-{PAGE_SIZE * 3 + 6:05d}.pdf"  # newest first
-    assert fetched == [PAGE_SIZE]
     assert model.data(model.index(5, COL_STATUS)) == "Read"
+    assert fetched == [PAGE_SIZE]
     assert model.data(model.index(PAGE_SIZE * 3 + 6, COL_PAGES)) == "1"
     assert fetched == [PAGE_SIZE, 7]
-    assert model.data(newest, ID_ROLE) == model.document_id(0)
+    assert model.data(newest, ID_ROLE) == model.id_at(0)
 
 
-def test_sorting_loads_every_row_then_orders_them(vault):
-    add_documents(vault, 450)
-    model = DocumentsModel.for_vault(vault, background=False)
+def test_sorting_and_the_name_filter_are_asked_of_the_database(ctx):
+    add_documents(ctx.vault, 450)
+    model = documents_model(ctx, background=False)
     model.reload()
-    proxy = DocumentsProxy()
-    proxy.setSourceModel(model)
-    proxy.sort(COL_FILE, Qt.SortOrder.AscendingOrder)
-    assert model.fully_loaded()
-    assert proxy.data(proxy.index(0, COL_FILE)) == "scan-00000.pdf"
-    proxy.set_name_filter("scan-0044")
-    assert proxy.rowCount() == 10
+    model.sort(COL_FILE, Qt.SortOrder.AscendingOrder)
+    assert model.data(model.index(0, COL_FILE)) == "scan-00000.pdf"
+    assert model.data(model.index(449, COL_FILE)) == "scan-00449.pdf"
+    model.sort(COL_PAGES, Qt.SortOrder.DescendingOrder)  # 3 pages first, newest first among them
+    assert [model.data(model.index(r, COL_PAGES)) for r in (0, 149, 150)] == ["3", "3", "2"]
+    assert model.data(model.index(0, COL_FILE)) == "scan-00449.pdf"
+    model.set_filter("scan-0044")
+    assert model.rowCount() == 10
+    assert {model.data(model.index(r, COL_FILE)) for r in range(10)} == {f"scan-0044{n}.pdf" for n in range(10)}
 
 
-def test_the_kind_filter_asks_the_vault_for_matching_ids(vault):
-    add_documents(vault, 3)
-    model = DocumentsModel.for_vault(vault, background=False)
-    model.reload("letter")
+def test_the_kind_filter_asks_the_vault_for_matching_ids(ctx):
+    add_documents(ctx.vault, 3)
+    model = documents_model(ctx, background=False)
+    model.set_ids_query(document_ids_query("letter"))
     assert model.rowCount() == 0
-    model.reload(None)
+    model.set_ids_query(document_ids_query(None))
     assert model.rowCount() == 3
+
+
+def test_the_view_lists_filters_and_selects_documents(qtbot, ctx):
+    ids = add_documents(ctx.vault, 30)
+    view = DocumentsView(ctx)
+    qtbot.addWidget(view)
+    qtbot.waitUntil(lambda: view.model.loaded_once and view.model.rowCount() == 30)
+    assert view.summary.text() == "30 documents"
+    view.filter_edit.setText("scan-0001")
+    qtbot.waitUntil(lambda: view.model.rowCount() == 10 and view.model.words == "scan-0001")
+    assert view.summary.text() == "10 of 30 documents"
+    # a document the filter hides: the filter is cleared and the document selected
+    view.select_record("document", ids[25])
+    qtbot.waitUntil(lambda: view.selected_ids() == [ids[25]])
+    assert view.filter_edit.text() == ""
+    view.kind.setCurrentIndex(2)  # letters
+    qtbot.waitUntil(lambda: view.model.rowCount() == 0 and view.summary.text() == "0 letters")
+    assert view.empty.isHidden() and not view.splitter.isHidden()  # no letters is not "no documents yet"
 
 
 def receipt_pdf(path) -> None:
@@ -174,7 +198,7 @@ def test_dropped_files_are_imported_off_the_ui_thread_and_listed(qtbot, window, 
     assert results == {"pharmacy.pdf": "Imported", "drugstore.png": "Imported"}
     qtbot.waitUntil(lambda: view.model.rowCount() == 2)
     qtbot.waitUntil(
-        lambda: {view.proxy.data(view.proxy.index(r, COL_FILE)) for r in range(2)} == {"pharmacy.pdf", "drugstore.png"}
+        lambda: {view.model.data(view.model.index(r, COL_FILE)) for r in range(2)} == {"pharmacy.pdf", "drugstore.png"}
     )
 
     # dropping the same files again reports duplicates, not new documents

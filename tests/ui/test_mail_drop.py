@@ -49,7 +49,7 @@ def test_a_dropped_message_imports_its_attachments_and_shows_where_they_came_fro
     qtbot.waitUntil(lambda: view.model.rowCount() == 2)
 
     def tips():  # the rows arrive from a worker thread
-        return [view.proxy.data(view.proxy.index(r, COL_FILE), Qt.ItemDataRole.ToolTipRole) or "" for r in range(2)]
+        return [view.model.data(view.model.index(r, COL_FILE), Qt.ItemDataRole.ToolTipRole) or "" for r in range(2)]
 
     qtbot.waitUntil(
         lambda: all("By e-mail from Care Team <care@clinic.example> on 2026-03-03" in tip for tip in tips())

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 from sqlmodel import Session
 
@@ -48,7 +48,7 @@ class LazyTableModel(QAbstractTableModel):
         columns: Sequence[LazyColumn],
         ids_query: IdsQuery,
         rows_query: RowsQuery,
-        parent: QWidget | None = None,
+        parent: QObject | None = None,
         *,
         sort_column: int = 0,
         descending: bool = True,
@@ -87,15 +87,16 @@ class LazyTableModel(QAbstractTableModel):
         """Ask for the ids again, keeping the rows already fetched (a new sort or filter)."""
         self._generation += 1
         generation, sort, descending, words = self._generation, self._sort_name(), self.descending, self.words
+        ids_query, rows_query = self._ids_query, self._rows_query
         self.loading = True
 
         data_generation, fetched = self._data_generation, self._rows
 
         def ids_and_rows(session: Session) -> tuple[list[int], dict[int, int], Mapping[int, Any]]:
-            ids = self._ids_query(session, sort, descending, words)
+            ids = ids_query(session, sort, descending, words)
             row_of = {record_id: row for row, record_id in enumerate(ids)}  # built here, not on the UI thread
             # the first page comes with the ids (a reset shows the top): one trip to the worker, not two
-            first_page = self._rows_query(session, [i for i in ids[:PAGE_SIZE] if i not in fetched])
+            first_page = rows_query(session, [i for i in ids[:PAGE_SIZE] if i not in fetched])
             return ids, row_of, first_page
 
         def arrived(found: tuple[list[int], dict[int, int], Mapping[int, Any]]) -> None:
@@ -111,6 +112,11 @@ class LazyTableModel(QAbstractTableModel):
         self._data_generation += 1
         self._rows = {}
         self._pending.clear()
+        self.reload()
+
+    def set_ids_query(self, ids_query: IdsQuery) -> None:
+        """Another ids query over the same rows (the Documents view's kind), asked at once."""
+        self._ids_query = ids_query
         self.reload()
 
     def set_filter(self, words: str) -> None:

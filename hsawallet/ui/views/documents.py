@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSplitter,
-    QTableView,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -40,9 +39,10 @@ from hsawallet.ui.models.documents_model import (
     COL_PAGES,
     COL_STATUS,
     ID_ROLE,
-    DocumentsModel,
-    DocumentsProxy,
+    document_ids_query,
+    documents_model,
 )
+from hsawallet.ui.models.lazy_table import LazyTable
 from hsawallet.ui.widgets.document_viewer import DocumentViewer
 from hsawallet.vocab import DocumentKind, ImportStatus, RecordKind
 
@@ -229,35 +229,29 @@ class DocumentsView(QWidget):
         for label, value in KIND_CHOICES:
             self.kind.addItem(label, value)
         kind_label.setBuddy(self.kind)
-        self.kind.currentIndexChanged.connect(lambda _: self.model.reload(self.kind.currentData()))
-        self.name_filter = QLineEdit()
-        self.name_filter.setPlaceholderText("Filter by file name")
-        self.name_filter.setClearButtonEnabled(True)
+        self.kind.currentIndexChanged.connect(lambda _: self._kind_changed())
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setPlaceholderText("Filter by file name  Ctrl+Shift+F")
+        self.filter_edit.setClearButtonEnabled(True)
         filters.addWidget(kind_label)
         filters.addWidget(self.kind)
         filters.addSpacing(12)
-        filters.addWidget(self.name_filter, 1)
+        filters.addWidget(self.filter_edit, 1)
         layout.addLayout(filters)
 
-        self.model = DocumentsModel.for_vault(ctx.vault, self)
-        self.model.on_reset = self._after_reload
-        self.proxy = DocumentsProxy(self)
-        self.proxy.setSourceModel(self.model)
-        self.name_filter.textChanged.connect(self.proxy.set_name_filter)
+        # sorted and filtered by the database (services/lists.py), rows fetched as they scroll in
+        self.model = documents_model(ctx, self)
+        self.model.idsLoaded.connect(self._after_reload)
+        self.filter_edit.textChanged.connect(self.model.set_filter)
+        self._all_count: int | None = None  # documents of the kind shown, counted when no filter is set
 
-        self.table = QTableView()
+        self.table = LazyTable(self.model, "Documents")
         self.table.setObjectName("documentsTable")
-        self.table.setModel(self.proxy)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setAlternatingRowColors(True)
         self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(30)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # newest first, as stored
         head = self.table.horizontalHeader()
+        head.setStretchLastSection(False)
         head.setSectionResizeMode(COL_FILE, QHeaderView.ResizeMode.Stretch)
         for column, width in (
             (COL_KIND, 90),
@@ -268,7 +262,6 @@ class DocumentsView(QWidget):
         ):
             head.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             self.table.setColumnWidth(column, width)
-        head.setHighlightSections(False)
         head.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         # the selected document's pages: every kind, "other" (an EOB, a statement) included
         self.viewer = DocumentViewer()
@@ -308,29 +301,38 @@ class DocumentsView(QWidget):
         self.import_panel.finished.connect(lambda outcomes: self.reload())
         layout.addWidget(self.import_panel)
 
-        QShortcut(QKeySequence("Ctrl+Shift+F"), self, activated=lambda: self.name_filter.setFocus())
+        QShortcut(QKeySequence("Ctrl+Shift+F"), self, activated=lambda: self.filter_edit.setFocus())
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
         delete = QShortcut(QKeySequence.StandardKey.Delete, self.table)
         delete.setContext(Qt.ShortcutContext.WidgetShortcut)
         delete.activated.connect(self.remove_selected)
         self.table.selectionModel().currentRowChanged.connect(lambda current, _previous: self._preview(current))
-        self.table.doubleClicked.connect(lambda index: self.open_document(self.proxy.data(index, ID_ROLE)))
+        self.table.doubleClicked.connect(lambda index: self.open_document(self.model.data(index, ID_ROLE)))
         ctx.bridge.documentsChanged.connect(self.reload)
         self.setTabOrder(self.import_button, self.kind)
-        self.setTabOrder(self.kind, self.name_filter)
-        self.setTabOrder(self.name_filter, self.table)
+        self.setTabOrder(self.kind, self.filter_edit)
+        self.setTabOrder(self.filter_edit, self.table)
         self.reload()
 
     # -- data
     def reload(self) -> None:
-        self.model.reload()
+        """The documents changed: fetch the ids again and the rows as they show."""
+        self.model.refresh()
+
+    def _kind_changed(self) -> None:
+        self._all_count = None
+        self.model.set_ids_query(document_ids_query(self.kind.currentData()))
 
     def _after_reload(self) -> None:
         count = self.model.rowCount()
+        if not self.model.words:
+            self._all_count = count
         kind = self.kind.currentText().lower() if self.kind.currentData() else "documents"
-        self.summary.setText(f"{count:,} {kind}" if count != 1 else f"1 {kind.rstrip('s')}")
-        empty = count == 0 and not self.kind.currentData()
+        total = count if self._all_count is None else self._all_count
+        shown = f"{count:,}" if total == count else f"{count:,} of {total:,}"
+        self.summary.setText(f"{shown} {kind if total != 1 else kind.rstrip('s')}")
+        empty = count == 0 and not self.kind.currentData() and not self.model.words
         self.empty.setVisible(empty)
         self.splitter.setVisible(not empty)
         if self._select_after_reload is not None:
@@ -338,7 +340,7 @@ class DocumentsView(QWidget):
             self.select_record(RecordKind.DOCUMENT, wanted)
 
     def _preview(self, index) -> None:
-        doc_id = self.proxy.data(index, ID_ROLE) if index.isValid() else None
+        doc_id = self.model.data(index, ID_ROLE) if index.isValid() else None
         if doc_id != self.viewer.document_id:
             self.viewer.show_document(self.ctx, doc_id)
 
@@ -356,20 +358,12 @@ class DocumentsView(QWidget):
         if self.model.loading:
             self._select_after_reload = id
             return
-        row = self.model.row_for_id(id)
-        if row is None:
-            if self.kind.currentData() is not None or self.name_filter.text():
-                self._select_after_reload = id
-                self.name_filter.clear()
-                self.kind.setCurrentIndex(0)
-            return
-        index = self.proxy.mapFromSource(self.model.index(row, COL_FILE))
-        if index.isValid():
-            self.table.selectionModel().setCurrentIndex(
-                index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
-            )
-            self.table.scrollTo(index)
+        if self.table.select_id(id):
             self.table.setFocus()
+        elif self.kind.currentData() is not None or self.filter_edit.text():
+            self._select_after_reload = id  # shown once the list holds every document again
+            self.filter_edit.clear()
+            self.kind.setCurrentIndex(0)
 
     # -- removing, reclassifying (Edit > Undo reverses either)
     def _context_menu(self, pos) -> None:
@@ -378,7 +372,7 @@ class DocumentsView(QWidget):
             return
         if not self.table.selectionModel().isRowSelected(index.row(), index.parent()):
             self.table.selectRow(index.row())
-        doc_id = self.proxy.data(index, ID_ROLE)
+        doc_id = self.model.data(index, ID_ROLE)
         menu = QMenu(self.table)
         menu.addAction("&Open", lambda: self.open_document(doc_id))
         kinds = menu.addMenu("&Reclassify as")
@@ -391,9 +385,8 @@ class DocumentsView(QWidget):
         menu.exec(self.table.viewport().mapToGlobal(pos))
 
     def _file_name(self, doc_id: int) -> str:
-        row = self.model.row_for_id(doc_id)
-        name = self.model.index(row, COL_FILE).data() if row is not None else None
-        return name or f"document {doc_id}"
+        row = self.model.record(doc_id)
+        return printable_name(row.file_name) if row is not None else f"document {doc_id}"
 
     def open_document(self, doc_id: int) -> None:
         """Show a receipt or letter in its own view; anything else stays selected here."""
@@ -469,7 +462,7 @@ class DocumentsView(QWidget):
 
     def selected_ids(self) -> list[int]:
         rows = self.table.selectionModel().selectedRows()
-        return [self.proxy.data(index, ID_ROLE) for index in rows]
+        return [self.model.id_at(index.row()) for index in sorted(rows, key=lambda index: index.row())]
 
 
 __all__ = ["DocumentsView", "ImportPanel", "COL_ERROR", "COL_IMPORTED", "COL_KIND", "COL_PAGES", "COL_STATUS"]
