@@ -6,7 +6,7 @@
 Offscreen Qt, a fresh vault in a temp folder, the real main window: the files are handed to it as
 a drop would (``MainWindow.import_paths``) and a 10 ms QTimer on the UI thread records when it
 actually fires. A gap over the interval is time the UI thread could not handle events. A watchdog
-thread notes where the UI thread was (its Python stack) during each gap over 100 ms. The documents
+thread notes where the UI thread was (its Python stack) during each gap over 50 ms (issue 14's limit). The documents
 are made here (reportlab, Pillow); nothing of a real household is used.
 """
 
@@ -28,7 +28,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 TICK_MS = 10
-STALL_MS = 100
+STALL_MS = 50  # issue 14: no freeze over 50 ms during a 100-document import
 WORDS = ("Maple", "Harbor", "Cedar", "Summit", "Willow", "Granite", "Meadow", "Beacon", "Orchard", "Lakeside")
 KINDS = ("Pharmacy", "Physical Therapy", "Vision Center", "Dental Care", "Medical Supply", "Fitness Studio")
 ITEMS = (
@@ -195,7 +195,9 @@ def run(count: int, images: int) -> int:
         )
         print(f"UI-thread ticks: {len(during)} (every {TICK_MS} ms)")
         print(f"largest gap: {during[-1]:.0f} ms; 99th percentile: {during[int(len(during) * 0.99)]:.0f} ms")
-        print(f"gaps over {STALL_MS} ms: {sum(g > STALL_MS for g in during)}")
+        print(
+            f"gaps over {STALL_MS} ms: {sum(g > STALL_MS for g in during)}; over 100 ms: {sum(g > 100 for g in during)}"
+        )
         print(
             f"the UI thread's own CPU time in the largest gap: {meter.busy[worst]:.0f} ms; "
             f"most CPU it spent between two ticks: {busiest:.0f} ms (the rest of a gap is waiting: "

@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func
+from sqlalchemy import func, text
 from sqlmodel import Session, col, select
 
 from hsawallet.coverage.model import Warning
 from hsawallet.services import claims, coverage
 from hsawallet.services.people import list_accounts
 from hsawallet.store.engine import Vault
-from hsawallet.store.models import Document, Letter, LineItem, Person, Receipt
+from hsawallet.store.models import Document, LineItem, Person, Receipt
 from hsawallet.vocab import DATED_WARNING_TYPES, RecordKind, Severity, WarningType, severity_rank
 
 # What each kind of warning is called in the Dashboard's groups.
@@ -176,15 +176,21 @@ def filter_groups(groups: Sequence[WarningGroup], words: str) -> list[WarningGro
 
 
 def _warning_rows(session: Session, warnings: list[Warning], dismissed: frozenset[str]) -> list[WarningRow]:
+    # only the receipts and letters the warnings name (a few thousand at most, not every record)
     names = {p.id: p.name for p in session.exec(select(Person))}
-    receipt_people = dict(session.exec(select(Receipt.id, Receipt.person_id)).all())
-    letter_files = dict(
-        session.exec(select(Letter.id, Document.file_name).join(Document, col(Document.id) == Letter.document_id)).all()
+    connection = session.connection()
+    receipt_ids = ", ".join(str(int(i)) for i in {w.receipt_id for w in warnings if w.receipt_id is not None})
+    receipt_people: dict[int, int | None] = dict(
+        connection.execute(text(f"SELECT id, person_id FROM receipt WHERE id IN ({receipt_ids})")).tuples().all()
     )
-    letters = {
-        letter_id: (person_id, patient, letter_files.get(letter_id), provider)
-        for letter_id, person_id, patient, provider in session.exec(
-            select(Letter.id, Letter.person_id, Letter.patient_name, Letter.provider_name)
+    letter_ids = ", ".join(str(int(i)) for i in {w.letter_id for w in warnings if w.letter_id is not None})
+    letters: dict[int, tuple[int | None, str | None, str | None, str | None]] = {
+        letter_id: (person_id, patient, file_name, provider)
+        for letter_id, person_id, patient, file_name, provider in connection.execute(
+            text(
+                "SELECT l.id, l.person_id, l.patient_name, d.file_name, l.provider_name FROM letter l "
+                f"JOIN document d ON d.id = l.document_id WHERE l.id IN ({letter_ids})"
+            )
         )
     }
     rows = []
