@@ -20,6 +20,15 @@ from sqlmodel import Session
 PAGE_SIZE = 200
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 LOADING_TEXT = "…"
+# the roles data() answers, as plain ints (a view asks for a dozen roles per cell it paints)
+_DISPLAY = Qt.ItemDataRole.DisplayRole.value
+_ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole.value
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole.value
+_ID = int(ID_ROLE)
+_ROLES = frozenset((_DISPLAY, _ALIGNMENT, _TOOLTIP, _FOREGROUND, _ID))
+_LEFT = (Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter).value
+_RIGHT = (Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value
 
 # ids_query(session, sort, descending, words) and rows_query(session, ids)
 IdsQuery = Callable[[Session, str, bool, str], list[int]]
@@ -61,7 +70,6 @@ class LazyTableModel(QAbstractTableModel):
         self._rows_query = rows_query
         self._background = background
         self._ids: list[int] = []
-        self._row_of: dict[int, int] = {}
         self._rows: dict[int, Any] = {}
         self._pending: set[tuple[int, ...]] = set()
         self._generation = 0  # ids results of an older query are dropped
@@ -92,18 +100,17 @@ class LazyTableModel(QAbstractTableModel):
 
         data_generation, fetched = self._data_generation, self._rows
 
-        def ids_and_rows(session: Session) -> tuple[list[int], dict[int, int], Mapping[int, Any]]:
+        def ids_and_rows(session: Session) -> tuple[list[int], Mapping[int, Any]]:
             ids = ids_query(session, sort, descending, words)
-            row_of = {record_id: row for row, record_id in enumerate(ids)}  # built here, not on the UI thread
             # the first page comes with the ids (a reset shows the top): one trip to the worker, not two
             first_page = rows_query(session, [i for i in ids[:PAGE_SIZE] if i not in fetched])
-            return ids, row_of, first_page
+            return ids, first_page
 
-        def arrived(found: tuple[list[int], dict[int, int], Mapping[int, Any]]) -> None:
-            ids, row_of, first_page = found
+        def arrived(found: tuple[list[int], Mapping[int, Any]]) -> None:
+            ids, first_page = found
             if generation == self._generation and data_generation == self._data_generation:
                 self._rows.update(first_page)
-            self._set_ids(ids, row_of, generation)
+            self._set_ids(ids, generation)
 
         self._run(ids_and_rows, arrived)
 
@@ -133,12 +140,11 @@ class LazyTableModel(QAbstractTableModel):
         self.sort_column, self.descending = column, descending
         self.reload()
 
-    def _set_ids(self, ids: list[int], row_of: dict[int, int], generation: int) -> None:
+    def _set_ids(self, ids: list[int], generation: int) -> None:
         if generation != self._generation:
             return
         self.beginResetModel()
         self._ids = ids
-        self._row_of = row_of
         self._pending.clear()
         self.loading = False
         self.loaded_once = True
@@ -152,17 +158,20 @@ class LazyTableModel(QAbstractTableModel):
         self._pending.add(ids)
         generation = self._data_generation
         self._run(
-            lambda session: self._rows_query(session, ids), lambda rows: self._rows_arrived(rows, ids, generation)
+            lambda session: self._rows_query(session, ids),
+            lambda rows: self._rows_arrived(rows, ids, page, generation),
         )
 
-    def _rows_arrived(self, rows: Mapping[int, Any], ids: tuple[int, ...], generation: int) -> None:
+    def _rows_arrived(self, rows: Mapping[int, Any], ids: tuple[int, ...], page: int, generation: int) -> None:
         if generation != self._data_generation:
             return
         self._pending.discard(ids)
         self._rows.update(rows)
-        shown = [self._row_of[i] for i in ids if i in self._row_of]
-        if shown:
-            self.dataChanged.emit(self.index(min(shown), 0), self.index(max(shown), len(self._columns) - 1))
+        if self._ids:
+            first, last = page * PAGE_SIZE, min(len(self._ids), (page + 1) * PAGE_SIZE) - 1
+            if not set(ids) <= set(self._ids[first : last + 1]):  # sorted or filtered meanwhile: anywhere
+                first, last = 0, len(self._ids) - 1
+            self.dataChanged.emit(self.index(first, 0), self.index(last, len(self._columns) - 1))
         self.rowsLoaded.emit()
 
     # -- lookups
@@ -173,7 +182,11 @@ class LazyTableModel(QAbstractTableModel):
         return self._ids[row]
 
     def row_of(self, record_id: int) -> int | None:
-        return self._row_of.get(record_id)
+        # a scan of the ids (under a millisecond at 50,000) instead of an index rebuilt on every sort
+        try:
+            return self._ids.index(record_id)
+        except ValueError:
+            return None
 
     def record(self, record_id: int) -> Any | None:
         """The fetched row of ``record_id`` (None until its page has arrived)."""
@@ -197,29 +210,32 @@ class LazyTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._ids):
+        # called for every role of every cell painted: unknown roles leave first, no enum arithmetic
+        if role not in _ROLES or not index.isValid():
             return None
-        record_id = self._ids[index.row()]
-        if role == ID_ROLE:
+        position = index.row()
+        if position >= len(self._ids):
+            return None
+        record_id = self._ids[position]
+        if role == _ID:
             return record_id
         column = self._columns[index.column()]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            horizontal = Qt.AlignmentFlag.AlignRight if column.align_right else Qt.AlignmentFlag.AlignLeft
-            return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
+        if role == _ALIGNMENT:
+            return _RIGHT if column.align_right else _LEFT
         row = self._rows.get(record_id)
         if row is None:
-            if role == Qt.ItemDataRole.DisplayRole:
-                self._request_page(index.row() // PAGE_SIZE)
+            if role == _DISPLAY:
+                self._request_page(position // PAGE_SIZE)
                 row = self._rows.get(record_id)  # there already when asked inline
                 if row is None:
                     return LOADING_TEXT if index.column() == 0 else ""
             else:
                 return None
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             return column.text(row)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             return column.tooltip(row) if column.tooltip else None
-        if role == Qt.ItemDataRole.ForegroundRole and column.foreground:
+        if role == _FOREGROUND and column.foreground:
             return column.foreground(row)
         return None
 
