@@ -331,7 +331,7 @@ def cmd_list(args):
     vault = open_vault(args)
     with vault.session() as session:
         if args.what == "documents":
-            columns: dict[str, Column] = {
+            columns = {
                 "id": "id",
                 "file": "file",
                 "kind": "kind",
@@ -448,8 +448,8 @@ def cmd_check(args):
     from hsawallet.services import coverage, records
 
     vault = open_vault(args)
-    warnings = coverage.check(vault, as_of=args.as_of)
     with vault.session() as session:
+        warnings = coverage.check(session, as_of=args.as_of)
         files = records.file_maps(
             session, {w.receipt_id for w in warnings if w.receipt_id}, {w.letter_id for w in warnings if w.letter_id}
         )
@@ -484,12 +484,12 @@ def cmd_settings(args):
     from hsawallet import config
 
     vault = open_vault(args)
+    if args.settings_cmd == "set":
+        try:
+            config.set_value(vault, args.key, args.value)
+        except config.SettingError as exc:
+            raise CliError(str(exc)) from None
     with vault.session() as session:
-        if args.settings_cmd == "set":
-            try:
-                config.set_value(session, args.key, args.value)
-            except config.SettingError as exc:
-                raise CliError(str(exc)) from None
         values = config.all_values(session)
     emit(args, values, lambda v: "\n".join(f"{k} = {val}    # {config.OPTIONS[k].help}" for k, val in v.items()))
 
@@ -592,7 +592,7 @@ def cmd_claim(args):
             ),
         )
     elif args.claim_cmd == "list":
-        columns: dict[str, Column] = {
+        columns = {
             "id": "id",
             "account": "account",
             "status": "status",
@@ -620,7 +620,8 @@ def cmd_claim(args):
             lambda d: f"Claim {d['deleted']} deleted; its {len(d['claim']['items'])} expense(s) can be claimed again.",
         )
     else:
-        data = jsonable(claims.shoebox(vault))
+        with vault.session() as session:
+            data = jsonable(claims.shoebox(session))
         emit(args, data, lambda d: json.dumps(d, indent=2))
 
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session
 
 from hsawallet.store.settings import read_setting, write_setting
+
+if TYPE_CHECKING:
+    from hsawallet.store.engine import Vault
 
 
 class SettingError(ValueError):
@@ -87,14 +90,16 @@ def get(session: Session, key: str) -> Any:
         return option.default
 
 
-def set_value(session: Session, key: str, value: str) -> Any:
+def set_value(vault: Vault, key: str, value: str) -> Any:
+    """Save a setting (SettingError if the key or value is not one); its parsed value."""
     if key not in OPTIONS:
         raise SettingError(f"unknown setting '{key}'; known: {', '.join(OPTIONS)}")
     try:
         parsed = OPTIONS[key].parse(str(value))
     except SettingError as exc:
         raise SettingError(f"{key} {exc}") from None
-    write_setting(session, key, str(parsed))
+    with vault.session() as session:
+        write_setting(session, key, str(parsed))
     return parsed
 
 

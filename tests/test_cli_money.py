@@ -144,7 +144,8 @@ def test_a_dismissed_unsigned_letter_still_blocks_the_export_until_anyway(cli_ho
     assert run(cli_home, "set", str(letter["document_id"]), "signed=no").returncode == 0
     vault = unlock_vault(cli_home / "vault.db", passphrase=PASS)
     try:
-        (incomplete,) = [w for w in coverage.check(vault) if w.type == "letter_incomplete"]
+        with vault.session() as session:
+            (incomplete,) = [w for w in coverage.check(session) if w.type == "letter_incomplete"]
         coverage.dismiss_warning(vault, coverage.warning_key(incomplete))
     finally:
         vault.close()

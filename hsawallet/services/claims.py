@@ -109,13 +109,12 @@ def warnings_for_expenses(warnings: Sequence[ClaimWarning], expenses: Sequence[C
     return out
 
 
-def check_rows(vault: Vault, *, as_of: date | None = None) -> list[ClaimWarning]:
+def check_rows(session: Session, *, as_of: date | None = None) -> list[ClaimWarning]:
     """Every warning of the check, dismissed ones included."""
     from hsawallet.services.coverage import check, dismissed_keys, warning_key
 
-    warnings = check(vault, as_of=as_of)
-    with vault.session() as session:
-        dismissed = dismissed_keys(session)
+    warnings = check(session, as_of=as_of)
+    dismissed = dismissed_keys(session)
     return [
         ClaimWarning(
             type=w.type,
@@ -238,23 +237,8 @@ def left_out_summary(left_out: list[Expense]) -> LeftOut:
     return LeftOut(count=len(left_out), amount=amount, claims=tuple(sorted({c.id for c in holders})), message=message)
 
 
-def candidate_expenses(
-    vault: Vault,
-    account: str | int,
-    *,
-    person: str | None = None,
-    date_from: date | None = None,
-    date_to: date | None = None,
-    include_claimed: bool = False,
-) -> tuple[Expense, ...]:
-    """Expenses that could go into a new claim for the account."""
-    return claim_candidates(
-        vault, account, person=person, date_from=date_from, date_to=date_to, include_claimed=include_claimed
-    ).expenses
-
-
 def claim_candidates(
-    vault: Vault,
+    session: Session,
     account: str | int,
     *,
     person: str | None = None,
@@ -263,10 +247,9 @@ def claim_candidates(
     include_claimed: bool = False,
 ) -> Candidates:
     """The expenses offered for a new claim, and those left out because a live claim holds them."""
-    with vault.session() as session:
-        acct = find_account(session, str(account))
-        person_id = find_person(session, person).id if person else None
-        chosen, left_out = _select(_expense_rows(session, acct), person_id, date_from, date_to, include_claimed)
+    acct = find_account(session, str(account))
+    person_id = find_person(session, person).id if person else None
+    chosen, left_out = _select(_expense_rows(session, acct), person_id, date_from, date_to, include_claimed)
     return Candidates(expenses=tuple(chosen), left_out=left_out_summary(left_out))
 
 
@@ -566,8 +549,8 @@ def export(
 
     The claim's warnings (dismissed ones too) go on the cover as notes; a blocker (see
     warnings_for_expenses) stops the export with ExportBlocked unless ``anyway``, which the cover records."""
-    rows = check_rows(vault, as_of=as_of)
     with vault.session() as session:
+        rows = check_rows(session, as_of=as_of)
         claim = session.get(Claim, claim_id)
         if claim is None:
             raise UserError(f"There is no claim {claim_id}.")
@@ -660,71 +643,70 @@ def _claim_document(session: Session, doc: Document) -> ClaimDocument:
     )
 
 
-def shoebox(vault: Vault, *, as_of: date | None = None) -> Shoebox:
+def shoebox(session: Session, *, as_of: date | None = None) -> Shoebox:
     """HSA: eligible expenses not yet reimbursed, per year. FSA/HRA: unclaimed per plan year and deadline."""
     as_of = as_of or date.today()
     accounts: list[HsaShoebox | PlanShoebox] = []
-    with vault.session() as session:
-        rules_accounts = {a.id: a for a in load_accounts(session)}
-        claims = {_id(c.id): c for c in session.exec(select(Claim))}
-        claim_totals: dict[int, Decimal] = {}
-        for ci in session.exec(select(ClaimItem)):
-            claim_totals[ci.claim_id] = claim_totals.get(ci.claim_id, Decimal("0")) + (ci.amount or Decimal("0"))
-        for account in session.exec(select(Account).order_by(col(Account.id))):
-            expenses = []
-            for row in _expense_rows(session, account):
-                if row.amount is None:
-                    continue
-                status, paid = _best_claim(row.claims, claims, claim_totals, row.amount)
-                expenses.append(
-                    shoebox_rules.ShoeboxExpense(
-                        item_id=row.item_id,
-                        receipt_id=row.receipt_id,
-                        date=row.date,
-                        amount=row.amount,
-                        account_type=account.type,
-                        eligible=row.eligible,
-                        claim_status=status,
-                        reimbursed_amount=paid,
-                    )
+    rules_accounts = {a.id: a for a in load_accounts(session)}
+    claims = {_id(c.id): c for c in session.exec(select(Claim))}
+    claim_totals: dict[int, Decimal] = {}
+    for ci in session.exec(select(ClaimItem)):
+        claim_totals[ci.claim_id] = claim_totals.get(ci.claim_id, Decimal("0")) + (ci.amount or Decimal("0"))
+    for account in session.exec(select(Account).order_by(col(Account.id))):
+        expenses = []
+        for row in _expense_rows(session, account):
+            if row.amount is None:
+                continue
+            status, paid = _best_claim(row.claims, claims, claim_totals, row.amount)
+            expenses.append(
+                shoebox_rules.ShoeboxExpense(
+                    item_id=row.item_id,
+                    receipt_id=row.receipt_id,
+                    date=row.date,
+                    amount=row.amount,
+                    account_type=account.type,
+                    eligible=row.eligible,
+                    claim_status=status,
+                    reimbursed_amount=paid,
                 )
-            if account.type == AccountType.HSA:
-                summary = shoebox_rules.hsa_shoebox(expenses)
-                accounts.append(
-                    HsaShoebox(
-                        account=account.name,
-                        type=account.type,
-                        per_year=dict(sorted(summary.per_year.items())),
-                        total_available=summary.total_available,
-                        count=summary.count,
-                    )
+            )
+        if account.type == AccountType.HSA:
+            summary = shoebox_rules.hsa_shoebox(expenses)
+            accounts.append(
+                HsaShoebox(
+                    account=account.name,
+                    type=account.type,
+                    per_year=dict(sorted(summary.per_year.items())),
+                    total_available=summary.total_available,
+                    count=summary.count,
                 )
-            else:
-                rules_account = rules_accounts[_id(account.id)]
-                years = deadlines.plan_years_for_dates(rules_account, [e.date for e in expenses if e.date])
-                plan_years = []
-                for py in years:
-                    incurred = deadlines.incurred_window(rules_account, py)
-                    deadline = deadlines.claim_deadline(rules_account, py) or incurred[1]
-                    plan_years.append(shoebox_rules.PlanYear(start=incurred[0], end=incurred[1], deadline=deadline))
-                unclaimed = shoebox_rules.fsa_unclaimed(expenses, plan_years)
-                accounts.append(
-                    PlanShoebox(
-                        account=account.name,
-                        type=account.type,
-                        plan_years=tuple(
-                            PlanYearShoebox(
-                                start=u.plan_year.start,
-                                end=u.plan_year.end,
-                                deadline=u.deadline,
-                                unclaimed=u.amount,
-                                count=u.count,
-                                days_left=(u.deadline - as_of).days,
-                            )
-                            for u in unclaimed
-                        ),
-                    )
+            )
+        else:
+            rules_account = rules_accounts[_id(account.id)]
+            years = deadlines.plan_years_for_dates(rules_account, [e.date for e in expenses if e.date])
+            plan_years = []
+            for py in years:
+                incurred = deadlines.incurred_window(rules_account, py)
+                deadline = deadlines.claim_deadline(rules_account, py) or incurred[1]
+                plan_years.append(shoebox_rules.PlanYear(start=incurred[0], end=incurred[1], deadline=deadline))
+            unclaimed = shoebox_rules.fsa_unclaimed(expenses, plan_years)
+            accounts.append(
+                PlanShoebox(
+                    account=account.name,
+                    type=account.type,
+                    plan_years=tuple(
+                        PlanYearShoebox(
+                            start=u.plan_year.start,
+                            end=u.plan_year.end,
+                            deadline=u.deadline,
+                            unclaimed=u.amount,
+                            count=u.count,
+                            days_left=(u.deadline - as_of).days,
+                        )
+                        for u in unclaimed
+                    ),
                 )
+            )
     return Shoebox(accounts=tuple(accounts))
 
 

@@ -519,7 +519,7 @@ def dismissed_keys(session: Session) -> frozenset[str]:
     return frozenset(w.key for w in session.exec(select(WarningState).where(WarningState.dismissed)))
 
 
-def check(vault: Vault, *, as_of: date | None = None, include_dismissed: bool = True) -> list[rules.Warning]:
+def check(session: Session, *, as_of: date | None = None, include_dismissed: bool = True) -> list[rules.Warning]:
     """Every warning as of a day. Only the Dashboard leaves dismissed ones out (include_dismissed=False):
     a dismissal means "I have seen it", so every check that guards money still sees them.
 
@@ -527,25 +527,24 @@ def check(vault: Vault, *, as_of: date | None = None, include_dismissed: bool = 
     (``receipts_that_may_warn``), not over every receipt: the same warnings (tests/services/test_check_indexed.py).
     """
     as_of = as_of or date.today()
-    with vault.session() as session:
-        accounts = load_accounts(session)
-        expiring_days = config.get(session, "expiring_days")
-        deadline_days = config.get(session, "deadline_days")
-        receipt_ids = receipts_that_may_warn(session, accounts, as_of, deadline_days)
-        warnings = rules.compute_warnings(
-            receipts=load_receipts(session, receipt_ids),
-            letters=load_letters(session),
-            links=links_as_results(session, receipt_ids),
-            accounts=accounts,
-            people=load_people(session),
-            as_of=as_of,
-            expiring_days=expiring_days,
-            deadline_days=deadline_days,
-            claimed_item_ids=claimed_item_ids(session),
-        )
-        if not include_dismissed:
-            dismissed = dismissed_keys(session)
-            warnings = [w for w in warnings if warning_key(w) not in dismissed]
+    accounts = load_accounts(session)
+    expiring_days = config.get(session, "expiring_days")
+    deadline_days = config.get(session, "deadline_days")
+    receipt_ids = receipts_that_may_warn(session, accounts, as_of, deadline_days)
+    warnings = rules.compute_warnings(
+        receipts=load_receipts(session, receipt_ids),
+        letters=load_letters(session),
+        links=links_as_results(session, receipt_ids),
+        accounts=accounts,
+        people=load_people(session),
+        as_of=as_of,
+        expiring_days=expiring_days,
+        deadline_days=deadline_days,
+        claimed_item_ids=claimed_item_ids(session),
+    )
+    if not include_dismissed:
+        dismissed = dismissed_keys(session)
+        warnings = [w for w in warnings if warning_key(w) not in dismissed]
     return warnings
 
 

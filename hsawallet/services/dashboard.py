@@ -234,13 +234,16 @@ def load(vault: Vault, *, today: date | None = None, include_dismissed: bool = F
     """Everything the Dashboard shows as of ``today`` (runs on a worker thread)."""
     today = today or date.today()
     data = DashboardData(year=today.year)
-    warnings = coverage.check(vault, as_of=today, include_dismissed=include_dismissed)
     with vault.session() as session:
+        warnings = coverage.check(session, as_of=today, include_dismissed=include_dismissed)
         data.first_run = is_first_run(session)
         rows = _warning_rows(session, warnings, coverage.dismissed_keys(session))
         data.groups = group_warnings(rows)
         data.people = [(p.id, p.name) for p in session.exec(select(Person).order_by(col(Person.id))) if p.id]
         accounts = list_accounts(session)
+        offered = {
+            a.id: claims.claim_candidates(session, a.id, include_claimed=True).expenses for a in accounts if a.id
+        }
         spent: dict[int | None, Decimal] = defaultdict(Decimal)
         year_items = session.exec(
             select(col(LineItem.amount), col(Document.account_id))
@@ -254,12 +257,12 @@ def load(vault: Vault, *, today: date | None = None, include_dismissed: bool = F
     for account in accounts:
         if account.id is None:
             continue
-        # receipts not filed under an account count for each account, as claims.candidate_expenses does
+        # receipts not filed under an account count for each account, as claims.claim_candidates does
         line = AccountYear(
             account=account.name, spent=spent.get(account.id, Decimal("0")) + spent.get(None, Decimal("0"))
         )
         per_year: dict[int, list[Decimal]] = defaultdict(lambda: [Decimal("0"), Decimal("0")])
-        for expense in claims.candidate_expenses(vault, account.id, include_claimed=True):
+        for expense in offered[account.id]:
             amount = expense.amount or Decimal("0")
             year = expense.date.year if expense.date else None
             if year == today.year:

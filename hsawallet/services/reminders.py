@@ -23,7 +23,10 @@ def notifications_on(vault: Vault) -> bool:
 
 
 def _new_warnings(vault: Vault, as_of: date) -> list[Warning]:
-    return coverage.check(vault, as_of=as_of, include_dismissed=False) if notifications_on(vault) else []
+    if not notifications_on(vault):
+        return []
+    with vault.session() as session:
+        return coverage.check(session, as_of=as_of, include_dismissed=False)
 
 
 def reminder_service(

@@ -73,20 +73,6 @@ class AppContext(QObject):
         vault = self.vault
         return CollectionOp(parent, lambda: fn(vault), success)
 
-    def change_in_session(
-        self, parent: QObject | None, fn: Callable[[Session], T], success: Callable[[T], None] | None = None
-    ) -> CollectionOp[T]:
-        """A change through a session (people.add_person, config.set_value); committed after ``fn``."""
-        vault = self.vault
-
-        def op() -> T:
-            with vault.session() as session:
-                result = fn(session)
-                session.commit()
-                return result
-
-        return CollectionOp(parent, op, success)
-
     def close(self) -> None:
         self.bridge.close()
 

@@ -13,6 +13,7 @@ import shiboken6
 from PySide6.QtCore import QCoreApplication, QRect, Qt, QThread, QTimer
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QWidget
+from sqlmodel import Session
 
 from hsawallet.coverage.model import Warning
 from hsawallet.vocab import RecordKind, Severity, WarningType, severity_rank
@@ -84,16 +85,14 @@ class Reminders:
     def refresh_count(self) -> None:
         """Count the urgent warnings (as on the Dashboard: errors not dismissed) off the UI thread."""
         from hsawallet.services import coverage
-        from hsawallet.ui.ops import QueryOp
 
-        vault = self.ctx.vault
-        if vault is None:
+        if self.ctx.vault is None:
             return
 
-        def count() -> int:
-            return sum(w.severity == Severity.ERROR for w in coverage.check(vault, include_dismissed=False))
+        def count(session: Session) -> int:
+            return sum(w.severity == Severity.ERROR for w in coverage.check(session, include_dismissed=False))
 
-        QueryOp(self.tray or self._tray_parent, count, self._show_count).run_in_background()
+        self.ctx.query(self.tray or self._tray_parent, count, self._show_count).run_in_background()
 
     def _count_changed(self, _topic: str) -> None:
         if not self._stopped:

@@ -74,9 +74,7 @@ def test_check_finds_the_warnings_of_a_walk_over_every_receipt(vault):
             session.add(doc)
         session.commit()
     _copy_receipts(vault, 5)
-    with vault.session() as session:  # claim deadlines looked for further ahead than letter expiries
-        config.set_value(session, "deadline_days", "120")
-        session.commit()
+    config.set_value(vault, "deadline_days", "120")  # claim deadlines looked for further ahead than letter expiries
     coverage.recompute_links(vault)
     with vault.session() as session:
         item = session.exec(select(LineItem).where(LineItem.needs_lmn).order_by(LineItem.id)).first()
@@ -87,7 +85,8 @@ def test_check_finds_the_warnings_of_a_walk_over_every_receipt(vault):
 
     seen: set[WarningType] = set()
     for as_of in (date(2023, 2, 20), date(2024, 3, 1), date(2025, 11, 15), date(2025, 12, 20), date(2026, 6, 1)):
-        found = coverage.check(vault, as_of=as_of)
+        with vault.session() as session:
+            found = coverage.check(session, as_of=as_of)
         assert found == _every_receipt(vault, as_of)
         seen |= {w.type for w in found}
     assert {

@@ -142,7 +142,8 @@ def test_a_second_claim_over_the_same_expenses_is_refused_while_the_first_is_a_d
         claims.new_claim(vault, account="HSA")
     with pytest.raises(UserError, match=rf"Item {household['pharmacy_items'][0]} is already in claim {first.id}"):
         claims.new_claim(vault, account="HSA", item_ids=[household["pharmacy_items"][0]])
-    offered = claims.claim_candidates(vault, "HSA")
+    with vault.session() as session:
+        offered = claims.claim_candidates(session, "HSA")
     assert offered.expenses == ()
     assert offered.left_out.count == 2 and offered.left_out.amount == Decimal("57.99")
     assert offered.left_out.claims == (first.id,)
@@ -205,7 +206,8 @@ def test_status_dates_are_kept_and_checked(vault, household):
 
 def test_status_changes_and_partial_reimbursement_show_in_list_and_shoebox(vault, household):
     claim = claims.new_claim(vault, account="HSA", item_ids=[household["gym_items"][0]]).claim
-    before = claims.shoebox(vault).accounts[0]
+    with vault.session() as session:
+        before = claims.shoebox(session).accounts[0]
     assert isinstance(before, HsaShoebox)
     assert before.total_available == Decimal("57.99") and before.per_year == {2026: Decimal("57.99")}
     claims.mark(vault, claim.id, "submitted", on=date(2026, 6, 1))
@@ -213,7 +215,8 @@ def test_status_changes_and_partial_reimbursement_show_in_list_and_shoebox(vault
     listed = {c.id: c for c in claims.list_claims(vault)}[claim.id]
     assert listed.status == "reimbursed" and listed.reimbursed_amount == Decimal("40.00")
     assert listed.reimbursed_on == date(2026, 6, 20) and listed.submitted_on == date(2026, 6, 1)
-    after = claims.shoebox(vault).accounts[0]
+    with vault.session() as session:
+        after = claims.shoebox(session).accounts[0]
     assert isinstance(after, HsaShoebox)
     assert after.total_available == Decimal("17.99")  # 9.00 left of the gym + the unclaimed 8.99
     with pytest.raises(UserError, match="between 0.00"):
@@ -259,9 +262,11 @@ def test_an_unsigned_letter_blocks_the_export_even_when_its_warning_was_dismisse
         letter.missing = ["signature"]
         s.add(letter)
         s.commit()
-    incomplete = next(w for w in coverage.check(vault) if w.type == "letter_incomplete")
+    with vault.session() as session:
+        incomplete = next(w for w in coverage.check(session) if w.type == "letter_incomplete")
     coverage.dismiss_warning(vault, coverage.warning_key(incomplete))
-    assert all(w.type != "letter_incomplete" for w in coverage.check(vault, include_dismissed=False))
+    with vault.session() as session:
+        assert all(w.type != "letter_incomplete" for w in coverage.check(session, include_dismissed=False))
 
     claim = claims.new_claim(vault, account="HSA").claim
     out = tmp_path / "out"

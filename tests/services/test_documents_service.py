@@ -105,11 +105,13 @@ def test_manual_unlink_and_link_survive_recomputation(vault, tmp_path):
     coverage.set_manual_link(vault, item, None)
     coverage.recompute_links(vault)
     assert link().letter_id is None and link().status == "unlinked"
-    types = {w.type for w in coverage.check(vault, as_of=date(2026, 6, 1))}
+    with vault.session() as session:
+        types = {w.type for w in coverage.check(session, as_of=date(2026, 6, 1))}
     assert "needs_lmn_missing" in types
     coverage.clear_manual_link(vault, item)
     assert link().letter_id == letter
-    assert "needs_lmn_missing" not in {w.type for w in coverage.check(vault, as_of=date(2026, 6, 1))}
+    with vault.session() as session:
+        assert "needs_lmn_missing" not in {w.type for w in coverage.check(session, as_of=date(2026, 6, 1))}
 
 
 def test_correcting_a_letter_updates_its_checklist_and_default_validity(vault, tmp_path):

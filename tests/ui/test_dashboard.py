@@ -120,7 +120,8 @@ def test_delete_dismisses_a_warning_and_it_can_be_restored(qtbot, ctx):
     view.select_warning(key)
     qtbot.keyClick(view.tree, Qt.Key.Key_Delete)
     qtbot.waitUntil(lambda: key not in {w.key for w in view.warnings_shown()})
-    assert key not in {coverage.warning_key(w) for w in coverage.check(ctx.vault, include_dismissed=False)}
+    with ctx.vault.session() as session:
+        assert key not in {coverage.warning_key(w) for w in coverage.check(session, include_dismissed=False)}
 
     view.show_dismissed.setChecked(True)
     qtbot.waitUntil(lambda: key in {w.key for w in view.warnings_shown()})
@@ -128,7 +129,8 @@ def test_delete_dismisses_a_warning_and_it_can_be_restored(qtbot, ctx):
     assert view.dismiss_button.text() == "&Restore"
     view.dismiss_button.click()
     qtbot.waitUntil(lambda: not any(w.dismissed for w in view.warnings_shown()))
-    assert key in {coverage.warning_key(w) for w in coverage.check(ctx.vault, include_dismissed=False)}
+    with ctx.vault.session() as session:
+        assert key in {coverage.warning_key(w) for w in coverage.check(session, include_dismissed=False)}
 
 
 def test_warnings_are_grouped_by_kind_and_person_and_fetched_when_a_group_opens(qtbot, ctx):
@@ -136,7 +138,8 @@ def test_warnings_are_grouped_by_kind_and_person_and_fetched_when_a_group_opens(
     _many_warnings_vault(ctx.vault, n)
     view = _open_dashboard(qtbot, ctx)
     model = view.model
-    warnings = coverage.check(ctx.vault, include_dismissed=False)
+    with ctx.vault.session() as session:
+        warnings = coverage.check(session, include_dismissed=False)
     assert len(warnings) > EXPAND_ALL_UNDER
     # one group per (kind, person), with the count check gives
     groups = {(g.type, g.person): g.count for g in model.groups()}

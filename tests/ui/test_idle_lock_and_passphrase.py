@@ -34,8 +34,8 @@ class FakeClock:
 def test_idle_minutes_lock_the_window_and_forget_the_vault(qtbot, ctx):
     with ctx.vault.session() as session:
         people.add_person(session, name="Morgan Reyes")
-        config.set_value(session, "lock_minutes", "5")
         session.commit()
+    config.set_value(ctx.vault, "lock_minutes", "5")
     window = MainWindow(ctx)
     qtbot.addWidget(window)
     window.show()

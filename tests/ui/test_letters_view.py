@@ -104,8 +104,6 @@ def test_expiring_soon_follows_the_expiring_days_setting(qtbot, ctx):
     # 100 days away; the default window is shorter (the row arrives after the ids)
     qtbot.waitUntil(lambda: view.table.model().index(0, 4).data() == "Valid")
 
-    with ctx.vault.session() as session:
-        config.set_value(session, "expiring_days", "120")
-        session.commit()
+    config.set_value(ctx.vault, "expiring_days", "120")
     view.reload()
     qtbot.waitUntil(lambda: view.table.model().index(0, 4).data() == "Expiring soon")

@@ -87,9 +87,7 @@ def test_reminders_start_on_unlock_show_new_warnings_once_and_restart_after_a_lo
 
 def test_reminders_stay_quiet_while_notifications_are_off(qtbot, ctx):
     _rule_vault(ctx.vault)
-    with ctx.vault.session() as session:
-        config.set_value(session, "notifications", "off")
-        session.commit()
+    config.set_value(ctx.vault, "notifications", "off")
     window = _window(qtbot, ctx)
     window.start_reminders(tray_available=False, start=False)
     try:
@@ -100,7 +98,8 @@ def test_reminders_stay_quiet_while_notifications_are_off(qtbot, ctx):
 
 def test_the_tray_icon_counts_urgent_items_and_a_notification_opens_the_record(qtbot, ctx):
     _letter_id, receipt_id, _covered = _rule_vault(ctx.vault)
-    urgent = sum(w.severity == "error" for w in coverage.check(ctx.vault, include_dismissed=False))
+    with ctx.vault.session() as session:
+        urgent = sum(w.severity == "error" for w in coverage.check(session, include_dismissed=False))
     assert urgent >= 1
     window = _window(qtbot, ctx)
     window.start_reminders(tray_available=True, start=False)

@@ -168,7 +168,8 @@ def test_a_manual_link_outside_the_letter_terms_asks_first_and_stays_marked(qtbo
     qtbot.waitUntil(lambda: view.items.item(0, 3).text() == "Linked by hand, outside the letter's terms", timeout=20000)
     assert view.select_item(insoles_id)
     assert "manual, outside the letter's terms" in view.reason_label.text()
-    found = {w.type: w for w in coverage.check(vault, as_of=date(2026, 4, 1))}
+    with vault.session() as session:
+        found = {w.type: w for w in coverage.check(session, as_of=date(2026, 4, 1))}
     assert "needs_lmn_missing" not in found
     assert found["manual_link_outside_terms"].item_ids == (insoles_id,)
     assert found["manual_link_outside_terms"].letter_id == letter_id

@@ -95,7 +95,8 @@ def test_a_warning_opens_the_line_item_it_is_about(qtbot, window, ctx):
         items=[("Bandages", "4.25", "otc_eligible", False), ("Massage 60 min", "95.00", "massage", True)],
     )
     recompute(ctx.vault)
-    (warning,) = [w for w in coverage.check(ctx.vault) if w.type == "needs_lmn_missing"]
+    with ctx.vault.session() as session:
+        (warning,) = [w for w in coverage.check(session) if w.type == "needs_lmn_missing"]
     assert warning.item_id == item_ids[1]
     dashboard = window.show_section("dashboard")
     qtbot.waitUntil(lambda: dashboard.select_warning(warning.key), timeout=30_000)

@@ -114,7 +114,9 @@ def test_manual_link_removes_the_missing_letter_warning_and_automatic_brings_it_
     helpers.recompute(vault)
 
     def missing_letter_items():
-        return {w.item_id for w in coverage.check(vault, as_of=date(2026, 4, 1)) if w.type == "needs_lmn_missing"}
+        with vault.session() as session:
+            warnings = coverage.check(session, as_of=date(2026, 4, 1))
+        return {w.item_id for w in warnings if w.type == "needs_lmn_missing"}
 
     assert training_id in missing_letter_items()
 

@@ -121,13 +121,12 @@ class ImportPanel(QFrame):
         self.progress.show()
         self.close_button.setEnabled(False)
         self.show()
-        vault = self.ctx.vault
 
-        def work():
+        def work(vault):
             return documents.import_files(vault, paths, progress=ops.progress_reporter(), stop=stop.is_set)
 
         (
-            ops.CollectionOp(self, work, self._done)
+            self.ctx.change(self, work, self._done)
             .failure(self._failed)
             .on_progress(self._progressed)
             .with_progress("Importing")

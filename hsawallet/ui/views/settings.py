@@ -131,7 +131,7 @@ class SettingsView(QWidget):
             self.status.setText("Saved.")
             self.ctx.settingChanged.emit(key, parsed)
 
-        self.ctx.change_in_session(self, lambda session: config.set_value(session, key, value), saved).failure(
+        self.ctx.change(self, lambda vault: config.set_value(vault, key, value), saved).failure(
             lambda exc: self.status.setText(f"Not saved: {describe_error(exc)}")
         ).run_in_background()
 

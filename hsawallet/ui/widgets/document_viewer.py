@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlmodel import Session
 
 ZOOM_STEP = 1.25
 ZOOM_MIN = 0.1
@@ -30,13 +31,11 @@ def pil_to_qimage(image) -> QImage:
     return qimage.copy()  # own the pixels: ``data`` goes away with this frame
 
 
-def render_document_pages(vault, document_id: int, dpi: int = RENDER_DPI) -> list[QImage]:
+def render_document_pages(session: Session, document_id: int, dpi: int = RENDER_DPI) -> list[QImage]:
     """Worker-side: the stored bytes (hash-verified) drawn as page images. Never on the UI thread."""
     from hsawallet.services import documents
 
-    with vault.session() as session:
-        images = documents.page_images(session, document_id, dpi=dpi)
-    return [pil_to_qimage(image) for image in images]
+    return [pil_to_qimage(image) for image in documents.page_images(session, document_id, dpi=dpi)]
 
 
 class DocumentViewer(QWidget):
@@ -156,7 +155,7 @@ class DocumentViewer(QWidget):
         return self._fit_width
 
     def show_document(
-        self, ctx, document_id: int | None, render: Callable[[object, int], list[QImage]] = render_document_pages
+        self, ctx, document_id: int | None, render: Callable[[Session, int], list[QImage]] = render_document_pages
     ) -> None:
         """Render ``document_id`` in the background; a later call wins over an earlier one."""
         self._request += 1
@@ -166,7 +165,6 @@ class DocumentViewer(QWidget):
             self.clear()
             return
         self._show_message("Loading the document…")
-        from hsawallet.ui.ops import QueryOp
 
         def done(images: list[QImage]) -> None:
             if request != self._request:
@@ -183,8 +181,7 @@ class DocumentViewer(QWidget):
             self._show_message(f"The document could not be shown: {exc}")
             self.failed.emit(str(exc))
 
-        vault = ctx.vault
-        QueryOp(self, op=lambda: render(vault, document_id), success=done).failure(fail).run_in_background()
+        ctx.query(self, lambda session: render(session, document_id), done).failure(fail).run_in_background()
 
     def set_images(self, images: list[QImage]) -> None:
         self._images = list(images)

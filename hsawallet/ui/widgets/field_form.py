@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from hsawallet.services.document_records import LetterRecord, ReceiptRecord
 from hsawallet.services.records import money
+from hsawallet.services.vault import Vault
 from hsawallet.ui import style
 
 LOW_CONFIDENCE = 0.8
@@ -271,13 +272,12 @@ class FieldForm(QWidget):
 
     def _write(self, changes: dict[str, str], confirmed: bool = False) -> None:
         from hsawallet.services import documents
-        from hsawallet.ui.ops import CollectionOp
 
-        vault, document_id = self._ctx.vault, self._document_id
+        document_id = self._document_id
         if document_id is None:
             return
 
-        def write() -> None:
+        def write(vault: Vault) -> None:
             for name, raw in changes.items():
                 documents.set_field(vault, document_id, name, raw)
 
@@ -305,7 +305,7 @@ class FieldForm(QWidget):
         self._saving = True
         self._error.hide()
         self._update_buttons()
-        CollectionOp(self, op=write, success=done).failure(fail).run_in_background()
+        self._ctx.change(self, write, done).failure(fail).run_in_background()
 
     # ------------------------------------------------------------------ internals
 

@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 from hsawallet.services.claim_records import ClaimRecord, HsaShoebox, Shoebox
 from hsawallet.ui import style
 from hsawallet.ui.models.lazy_table import LazyColumn, LazyTable, LazyTableModel
-from hsawallet.ui.ops import QueryOp
 from hsawallet.ui.views.claims.dialogs import ReimbursedDialog, StatusDateDialog
 from hsawallet.ui.widgets.record_table import money_text
 from hsawallet.vocab import ClaimStatus
@@ -175,18 +174,12 @@ class ClaimsListTab(QWidget):
 
     def reload(self) -> None:
         """The claims (ids now, records as their rows show) and the shoebox."""
+        from hsawallet.services import claims
+
         self._selected_before = self.selected_claim_id()
         self._shoebox_shown = False
         self.model.refresh()
-        vault = self.ctx.vault
-
-        def load() -> Shoebox:
-            from hsawallet.services import claims
-
-            return claims.shoebox(vault)
-
-        # claims.shoebox takes the vault and opens its own session: not inside ctx.query's session.
-        QueryOp(self, load, self._show_shoebox).run_in_background()
+        self.ctx.query(self, claims.shoebox, self._show_shoebox).run_in_background()
 
     def select_claim(self, claim_id: int) -> bool:
         return self.claims_table.select_id(claim_id)

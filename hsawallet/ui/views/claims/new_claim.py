@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
 
 from hsawallet.services.claim_records import Candidates, ClaimWarning, Expense, LeftOut
 from hsawallet.ui import style
-from hsawallet.ui.ops import QueryOp
 from hsawallet.ui.views.claims.dialogs import pydate, qdate
 from hsawallet.ui.widgets.record_table import money_text
 from hsawallet.vocab import Severity
@@ -368,25 +367,22 @@ class NewClaimTab(QWidget):
             return
         person_id = self.person_combo.currentData()
         date_from, date_to = self._period_range()
-        vault = self.ctx.vault
 
-        def load() -> Offer:
+        def load(session: Session) -> Offer:
             from hsawallet.services import claims, records
 
             offered: Candidates = claims.claim_candidates(
-                vault, account_id, person=str(person_id) if person_id else None, date_from=date_from, date_to=date_to
+                session, account_id, person=str(person_id) if person_id else None, date_from=date_from, date_to=date_to
             )
-            with vault.session() as session:
-                letter_files = records.file_maps(session)[1]
+            letter_files = records.file_maps(session)[1]
             return Offer(
                 offered.expenses,
-                tuple(claims.check_rows(vault)),  # dismissed ones too: a dismissal only hides from the Dashboard
+                tuple(claims.check_rows(session)),  # dismissed ones too: a dismissal only hides from the Dashboard
                 offered.left_out,
                 {e.letter_id: letter_files.get(e.letter_id, "") for e in offered.expenses if e.letter_id is not None},
             )
 
-        # The services take the vault and open their own sessions: not inside ctx.query's session.
-        QueryOp(self, load, self._show_candidates).run_in_background()
+        self.ctx.query(self, load, self._show_candidates).run_in_background()
 
     def _show_candidates(self, offer: Offer) -> None:
         message = offer.left_out.message if offer.left_out else None
