@@ -435,10 +435,10 @@ def cmd_link(args):
 
 
 def cmd_letter(args):
-    from hsawallet.services import coverage, records
+    from hsawallet.services import people, records
 
     vault = open_vault(args)
-    coverage.assign_letter(vault, args.letter_id, None if args.none else args.person)
+    people.assign_letter(vault, args.letter_id, None if args.none else args.person)
     with vault.session() as session:
         row = next((l for l in records.list_letters(session) if l["id"] == args.letter_id), None)
     emit(args, row, lambda r: f"Letter {r['id']} is for {r['person'] or 'no one in People'}.")

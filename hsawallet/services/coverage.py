@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
@@ -31,6 +31,8 @@ from hsawallet.store.models import (
     Person,
     Receipt,
     WarningState,
+    id_col,
+    row_id,
 )
 from hsawallet.vocab import CLAIMED_STATUSES, USER_LINK_STATUSES, AccountType, LinkStatus
 
@@ -47,13 +49,16 @@ WARNING_LINK_STATUSES = (
 
 
 def load_people(session: Session) -> list[rules.Person]:
-    return [rules.Person(id=p.id, name=p.name, dob=p.dob) for p in session.exec(select(Person).order_by(Person.id))]
+    return [
+        rules.Person(id=row_id(p.id), name=p.name, dob=p.dob)
+        for p in session.exec(select(Person).order_by(id_col(Person.id)))
+    ]
 
 
 def load_accounts(session: Session) -> list[rules.Account]:
     return [
         rules.Account(
-            id=a.id,
+            id=row_id(a.id),
             name=a.name,
             type=a.type,
             plan_start=a.plan_start,
@@ -63,7 +68,7 @@ def load_accounts(session: Session) -> list[rules.Account]:
             runout_end=a.runout_end,
             established=a.established,
         )
-        for a in session.exec(select(Account).order_by(Account.id))
+        for a in session.exec(select(Account).order_by(id_col(Account.id)))
     ]
 
 
@@ -127,7 +132,7 @@ def load_receipts(session: Session, receipt_ids: Collection[int] | None = None) 
     return _load_receipts(session, None)
 
 
-def _rows(session: Session, sql: str) -> list[tuple[Any, ...]]:
+def _rows(session: Session, sql: str) -> Sequence[tuple[Any, ...]]:
     """The rows of a query as the driver gives them, in the session's transaction: plain tuples, for the reads of
     every receipt, item or link (SQLAlchemy's result rows cost more per row than the work done with them)."""
     cursor = session.connection().connection.cursor()
@@ -236,12 +241,12 @@ def _items_touched(
     for chunk in _chunks(document_ids):
         touched.update(
             session.exec(
-                select(LineItem.id)
-                .join(Receipt, Receipt.id == LineItem.receipt_id)
+                select(id_col(LineItem.id))
+                .join(Receipt, id_col(Receipt.id) == col(LineItem.receipt_id))
                 .where(col(Receipt.document_id).in_(chunk))
             )
         )
-        changed_ids.update(session.exec(select(Letter.id).where(col(Letter.document_id).in_(chunk))))
+        changed_ids.update(session.exec(select(id_col(Letter.id)).where(col(Letter.document_id).in_(chunk))))
     changed = [l for l in letters if l.id in changed_ids]
     if not changed:
         return touched
@@ -265,8 +270,8 @@ def _items_touched(
     concerned = col(LineItem.category).in_(categories) | col(LineItem.description).in_(descriptions)
     # Every item that needs a letter has a link (each relink writes one per such item), so "not covered now"
     # is a link whose status is another; ids from three index-only reads, met here (a join probes each row).
-    concerned_ids = set(session.exec(select(LineItem.id).where(col(LineItem.category).in_(categories))))
-    concerned_ids.update(session.exec(select(LineItem.id).where(col(LineItem.description).in_(descriptions))))
+    concerned_ids = set(session.exec(select(id_col(LineItem.id)).where(col(LineItem.category).in_(categories))))
+    concerned_ids.update(session.exec(select(id_col(LineItem.id)).where(col(LineItem.description).in_(descriptions))))
     not_covered = set(session.exec(select(ItemLink.item_id).where(col(ItemLink.status).in_(UNCOVERED_STATUSES))))
     touched |= concerned_ids & not_covered
     for letter in changed:
@@ -275,8 +280,8 @@ def _items_touched(
             continue  # in force on no day, or for no one in People: it covers nothing
         touched.update(
             session.exec(
-                select(LineItem.id)
-                .join(Receipt, Receipt.id == LineItem.receipt_id)
+                select(id_col(LineItem.id))
+                .join(Receipt, id_col(Receipt.id) == col(LineItem.receipt_id))
                 .where(
                     col(LineItem.needs_lmn),
                     concerned,
@@ -384,10 +389,11 @@ class OutsideTermsError(UserError):
 def link_outside_terms(session: Session, item_id: int, letter_id: int) -> tuple[str, ...]:
     """Why linking this item to this letter goes beyond the letter's terms (empty: it does not)."""
     people = load_people(session)
-    item = session.get(LineItem, item_id)
-    _resolve_people(
-        session, people, [session.get(Receipt, item.receipt_id).document_id, session.get(Letter, letter_id).document_id]
-    )
+    item, letter_row = session.get(LineItem, item_id), session.get(Letter, letter_id)
+    receipt_row = session.get(Receipt, item.receipt_id) if item is not None else None
+    if item is None or receipt_row is None or letter_row is None:
+        raise UserError(f"There is no line item {item_id} or no letter {letter_id}.")
+    _resolve_people(session, people, [receipt_row.document_id, letter_row.document_id])
     receipt = load_receipts(session, [item.receipt_id])[0]
     letter = next(l for l in load_letters(session) if l.id == letter_id)
     rule_item = next(i for i in receipt.items if i.id == item_id)
@@ -422,38 +428,6 @@ def set_manual_link(vault: Vault, item_id: int, letter_id: int | None, *, force:
     recompute_links(vault, item_ids=[item_id])
 
 
-def assign_letter(vault: Vault, letter_id: int, person: str | int | None) -> None:
-    """The user says whose letter this is (a name or id from People); None gives it back to name matching."""
-    from hsawallet.services.people import find_person
-
-    with vault.session() as session:
-        letter = session.get(Letter, letter_id)
-        if letter is None:
-            raise UserError(f"There is no letter {letter_id}.")
-        letter.assigned_person_id = find_person(session, str(person)).id if person is not None else None
-        session.add(letter)
-        session.commit()
-        document_id = letter.document_id
-    recompute_links(vault, document_ids=[document_id])
-    events.publish(events.DOCUMENTS_CHANGED)
-
-
-def add_letter_patient(vault: Vault, letter_id: int) -> int:
-    """Add the patient a letter names (and their date of birth) to People; returns the new person's id."""
-    from hsawallet.services.people import register_person
-
-    with vault.session() as session:
-        letter = session.get(Letter, letter_id)
-        if letter is None:
-            raise UserError(f"There is no letter {letter_id}.")
-        if not letter.patient_name:
-            raise UserError(f"No patient name was read on letter {letter_id}; assign it to someone instead.")
-        name, dob = letter.patient_name, letter.patient_dob
-    if name.isupper():  # printed in capitals on the letter
-        name = name.title()
-    return register_person(vault, name=name, dob=dob).id
-
-
 def clear_manual_link(vault: Vault, item_id: int) -> None:
     """Forget the user's choice; the automatic link applies again."""
     with vault.session() as session:
@@ -465,23 +439,23 @@ def clear_manual_link(vault: Vault, item_id: int) -> None:
 
 
 def stored_links(session: Session) -> list[ItemLink]:
-    return list(session.exec(select(ItemLink).order_by(ItemLink.item_id)))
+    return list(session.exec(select(ItemLink).order_by(col(ItemLink.item_id))))
 
 
 def links_as_results(session: Session, receipt_ids: Collection[int] | None = None) -> list[rules.LinkResult]:
     """The stored links (of the items of ``receipt_ids``, else all), in item order."""
     query = (
-        select(
-            ItemLink.item_id,
-            LineItem.receipt_id,
-            ItemLink.letter_id,
-            ItemLink.status,
-            ItemLink.related_letter_id,
-            ItemLink.reason,
-            ItemLink.outside_terms,
+        columns(
+            col(ItemLink.item_id),
+            col(LineItem.receipt_id),
+            col(ItemLink.letter_id),
+            col(ItemLink.status),
+            col(ItemLink.related_letter_id),
+            col(ItemLink.reason),
+            col(ItemLink.outside_terms),
         )
-        .join(LineItem, LineItem.id == ItemLink.item_id)
-        .order_by(ItemLink.item_id)
+        .join(LineItem, id_col(LineItem.id) == col(ItemLink.item_id))
+        .order_by(col(ItemLink.item_id))
     )
     chunks = (
         [query] if receipt_ids is None else [query.where(col(LineItem.receipt_id).in_(c)) for c in _chunks(receipt_ids)]
@@ -497,7 +471,7 @@ def links_as_results(session: Session, receipt_ids: Collection[int] | None = Non
             outside_terms=tuple(outside),
         )
         for chunk in chunks
-        for item_id, receipt_id, letter_id, status, related, reason, outside in session.exec(chunk)
+        for item_id, receipt_id, letter_id, status, related, reason, outside in session.connection().execute(chunk)
     ]
     return out if len(chunks) <= 1 else sorted(out, key=lambda l: l.item_id)
 
@@ -510,7 +484,9 @@ def _chunks(ids: Collection[int], size: int = 20000) -> list[list[int]]:
 
 def claimed_item_ids(session: Session) -> frozenset[int]:
     rows = session.exec(
-        select(ClaimItem.item_id).join(Claim, Claim.id == ClaimItem.claim_id).where(Claim.status.in_(CLAIMED_STATUSES))
+        select(ClaimItem.item_id)
+        .join(Claim, id_col(Claim.id) == col(ClaimItem.claim_id))
+        .where(col(Claim.status).in_(CLAIMED_STATUSES))
     )
     return frozenset(rows)
 
@@ -557,31 +533,35 @@ def receipts_that_may_warn(
     ids = set(
         session.exec(
             select(LineItem.receipt_id)
-            .join(ItemLink, ItemLink.item_id == LineItem.id)
+            .join(ItemLink, col(ItemLink.item_id) == id_col(LineItem.id))
             .where(col(ItemLink.status).in_(WARNING_LINK_STATUSES))
             .distinct()
         )
     )
     established = [a.established for a in accounts if a.type == AccountType.HSA and a.established is not None]
     if established:
-        ids.update(session.exec(select(Receipt.id).where(col(Receipt.date) < max(established))))
+        ids.update(session.exec(select(id_col(Receipt.id)).where(col(Receipt.date) < max(established))))
     shared = (
-        select(Receipt.date, Receipt.total)
+        select(col(Receipt.date), col(Receipt.total))
         .where(col(Receipt.merchant).is_not(None), col(Receipt.date).is_not(None), col(Receipt.total).is_not(None))
-        .group_by(Receipt.date, Receipt.total)
+        .group_by(col(Receipt.date), col(Receipt.total))
         .having(func.count() > 1)
         .subquery()
     )
     ids.update(
         session.exec(
-            select(Receipt.id).join(shared, (Receipt.date == shared.c.date) & (Receipt.total == shared.c.total))
+            select(id_col(Receipt.id)).join(
+                shared, (col(Receipt.date) == shared.c.date) & (col(Receipt.total) == shared.c.total)
+            )
         )
     )
     horizon = as_of + timedelta(days=deadline_days)
     for account in accounts:
         for plan_year in rules.plan_years_due(account, as_of, horizon):
             first, last = rules.incurred_window(account, plan_year)
-            ids.update(session.exec(select(Receipt.id).where(col(Receipt.date) >= first, col(Receipt.date) <= last)))
+            ids.update(
+                session.exec(select(id_col(Receipt.id)).where(col(Receipt.date) >= first, col(Receipt.date) <= last))
+            )
     return ids
 
 

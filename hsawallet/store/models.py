@@ -6,10 +6,11 @@ import json
 from datetime import UTC, datetime
 from datetime import date as Date
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Column, Index, LargeBinary, String, Text, TypeDecorator, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlalchemy.orm import Mapped
+from sqlmodel import Field, SQLModel, col
 
 from hsawallet.vocab import ClaimStatus, DocumentStatus, SourceKind
 
@@ -66,6 +67,12 @@ def row_id(value: int | None) -> int:
     if value is None:
         raise ValueError("the row has not been stored yet: it has no id")
     return value
+
+
+def id_col(column: int | None) -> Mapped[int]:
+    """A table's id column in a query, typed as the stored rows have it: never NULL (the attribute is
+    Optional only because a row has no id until it is first stored)."""
+    return cast("Mapped[int]", col(column))
 
 
 def money_field(**kw: Any) -> Any:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from hsawallet.services import coverage, documents
+from hsawallet.services import coverage, documents, people
 from hsawallet.store.models import ItemLink, Letter, LineItem, Receipt
 
 _spec = importlib.util.spec_from_file_location("big_vault", Path(__file__).parents[2] / "bench" / "big_vault.py")
@@ -66,7 +66,7 @@ def test_incremental_links_match_a_full_recompute_after_each_kind_of_change(vaul
         lambda: documents.set_field(vault, receipt_doc, "date", "2019-06-01"),
         lambda: documents.set_field(vault, receipt_doc, "items.1.category", "cpap"),
         lambda: coverage.set_manual_link(vault, other_item, letter_id, force=True),
-        lambda: coverage.assign_letter(vault, letter_id, "Sam Quill"),
+        lambda: people.assign_letter(vault, letter_id, "Sam Quill"),
         lambda: coverage.set_manual_link(vault, item.id, None),
         lambda: coverage.clear_manual_link(vault, other_item),
     ]

@@ -504,12 +504,12 @@ class DashboardView(QWidget):
         warning = self._current_warning()
         if not warning or warning.type != WarningType.LETTER_UNKNOWN_PERSON or warning.letter_id is None:
             return
-        from hsawallet.services import coverage
+        from hsawallet.services import people
 
         letter_id, name = warning.letter_id, warning.patient_name
         self.ctx.change(
             self,
-            lambda vault: coverage.add_letter_patient(vault, letter_id),
+            lambda vault: people.add_letter_patient(vault, letter_id),
             lambda _id: self.ctx.show_status(f"{name} added to People."),
         ).run_in_background()
 
@@ -518,13 +518,13 @@ class DashboardView(QWidget):
         warning = self._current_warning()
         if not warning or warning.type != WarningType.LETTER_UNKNOWN_PERSON or warning.letter_id is None:
             return
-        from hsawallet.services import coverage
+        from hsawallet.services import people
 
         letter_id = warning.letter_id
         name = dict(self.data.people).get(person_id, "")
         self.ctx.change(
             self,
-            lambda vault: coverage.assign_letter(vault, letter_id, person_id),
+            lambda vault: people.assign_letter(vault, letter_id, person_id),
             lambda _r: self.ctx.show_status(f"Letter assigned to {name}."),
         ).run_in_background()
 
