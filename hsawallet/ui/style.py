@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from PySide6.QtCore import QByteArray, QRectF, Qt
-from PySide6.QtGui import QColor, QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtCore import QByteArray, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QIcon, QIconEngine, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication, QLabel, QStyleOption
 
 from hsawallet.paths import resource
 
@@ -126,23 +126,50 @@ def _svg(name: str) -> str:
     return path.read_text(encoding="utf-8") if path.exists() else ""
 
 
-def icon(name: str, colour: str = TEXT, sizes: tuple[int, ...] = (16, 20, 24, 32, 48, 64)) -> QIcon:
-    """A line icon from resources/icons tinted ``colour`` (empty icon if missing)."""
-    svg = _svg(name)
-    result = QIcon()
-    if not svg:
-        return result
-    renderer = QSvgRenderer(QByteArray(svg.replace("#000000", colour).encode()))
-    for size in sizes:
-        for ratio in (1, 2):
-            pixmap = QPixmap(size * ratio, size * ratio)
+class _SvgIconEngine(QIconEngine):
+    """Draws a tinted SVG at the size asked, when first asked, and keeps it: building a view draws no
+    icon (drawing every size up front cost a view about 30 ms of the UI thread)."""
+
+    def __init__(self, svg: bytes) -> None:
+        super().__init__()
+        self._svg = svg
+        self._renderer = QSvgRenderer(QByteArray(svg))
+        self._drawn: dict[tuple[int, int, QIcon.Mode], QPixmap] = {}
+
+    def scaledPixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State, scale: float) -> QPixmap:  # noqa: N802
+        width, height = max(1, round(size.width() * scale)), max(1, round(size.height() * scale))
+        key = (width, height, mode)
+        if key not in self._drawn:
+            pixmap = QPixmap(width, height)
             pixmap.fill(Qt.GlobalColor.transparent)
             painter = QPainter(pixmap)
-            renderer.render(painter, QRectF(0, 0, size * ratio, size * ratio))
+            self._renderer.render(painter, QRectF(0, 0, width, height))
             painter.end()
-            pixmap.setDevicePixelRatio(ratio)
-            result.addPixmap(pixmap)
-    return result
+            if mode == QIcon.Mode.Disabled:
+                pixmap = QApplication.style().generatedIconPixmap(mode, pixmap, QStyleOption())
+            self._drawn[key] = pixmap
+        pixmap = QPixmap(self._drawn[key])
+        pixmap.setDevicePixelRatio(scale)
+        return pixmap
+
+    def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
+        return self.scaledPixmap(size, mode, state, 1.0)
+
+    def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
+        device = painter.device()
+        scale = device.devicePixelRatioF() if device is not None else 1.0
+        painter.drawPixmap(rect, self.scaledPixmap(rect.size(), mode, state, scale))
+
+    def clone(self) -> QIconEngine:
+        return _SvgIconEngine(self._svg)
+
+
+def icon(name: str, colour: str = TEXT) -> QIcon:
+    """A line icon from resources/icons tinted ``colour`` (empty icon if missing), drawn when shown."""
+    svg = _svg(name)
+    if not svg:
+        return QIcon()
+    return QIcon(_SvgIconEngine(svg.replace("#000000", colour).encode()))
 
 
 def app_icon() -> QIcon:
