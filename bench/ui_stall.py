@@ -157,7 +157,7 @@ class StallMeter:
 
 
 def run(count: int, images: int) -> int:
-    from PySide6.QtCore import QSettings
+    from PySide6.QtCore import QEventLoop, QSettings
 
     from hsawallet.store.vault import create_vault
     from hsawallet.ui import ops
@@ -180,9 +180,8 @@ def run(count: int, images: int) -> int:
         started = time.perf_counter()
         window.import_paths(paths)
         panel = window.view("documents").import_panel
-        while panel.running:
-            app.processEvents()
-            time.sleep(0.002)
+        while panel.running:  # the app's own loop: wait for the next event (the meter ticks every 10 ms)
+            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents | QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
         import_s = time.perf_counter() - started
         ops.wait_idle(120)
         meter.stop()

@@ -173,6 +173,7 @@ class ReceiptsView(QWidget):
         self.ctx = ctx
         self._receipt: ReceiptRecord | None = None
         self._letters: dict[int, LetterRecord] = {}  # the letters to link to, by id
+        self._letters_stale = False
         self._pending_select: tuple[int, int | None] | None = None  # (receipt, line item) asked for
         self._pending_item: int | None = None
         self._wanted: int | None = None  # the receipt whose details are being fetched
@@ -371,14 +372,17 @@ class ReceiptsView(QWidget):
 
     def reload(self) -> None:
         """The vault changed: the list's ids and rows, the letters to link to and the receipt shown."""
+        self._letters_stale = True  # asked for once the list's first page is in: the list comes first
         self.model.refresh()
-        self.ctx.query(self, document_records.letter_records, self._letters_loaded).run_in_background()
         if self._receipt is not None:
             self._load_detail(self._receipt.id)
 
     # ------------------------------------------------------------------ list
 
     def _ids_loaded(self) -> None:
+        if self._letters_stale:
+            self._letters_stale = False
+            self.ctx.query(self, document_records.letter_records, self._letters_loaded).run_in_background()
         shown = self.model.rowCount()
         if not self.model.words:
             self._all_count = shown
