@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
@@ -22,6 +19,7 @@ from tests.ingest.mail_messages import (
     smime_encrypted,
     write_mbox,
 )
+from tests.test_cli import run as run_cli
 
 
 @pytest.fixture(scope="module")
@@ -161,22 +159,8 @@ def test_the_message_date_is_evidence_for_an_undated_receipt(vault, tmp_path):
 
 
 def test_cli_import_lines_for_a_message(tmp_path, letter_pdf):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HSAWALLET_")}
-    env.update(
-        HSAWALLET_VAULT=str(tmp_path / "vault.db"),
-        HSAWALLET_PASSPHRASE="pass",
-        PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
-    )
-
     def run(*args):
-        return subprocess.run(
-            [sys.executable, "-m", "hsawallet", *args],
-            env=env,
-            capture_output=True,
-            text=True,
-            stdin=subprocess.DEVNULL,
-            timeout=600,
-        )
+        return run_cli(tmp_path, *args)
 
     assert run("init").returncode == 0
     eml = tmp_path / "message.eml"
