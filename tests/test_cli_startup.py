@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
@@ -44,3 +45,14 @@ def test_listing_and_checking_load_no_heavy_package(tmp_path):
 
 def test_the_head_read_from_the_version_files_is_alembics():
     assert migrations.declared_head() == migrations.head_revision() is not None
+
+
+def test_a_command_runs_at_the_slower_collector_pace_and_puts_the_previous_one_back(monkeypatch):
+    from hsawallet import cli
+
+    seen = []
+    monkeypatch.setattr(cli, "cmd_list", lambda args: seen.append(gc.get_threshold()))
+    before = gc.get_threshold()
+    assert cli.main(["list", "receipts", "--json"]) == 0
+    assert seen == [cli.COMMAND_GC_THRESHOLD] != [before]
+    assert gc.get_threshold() == before
