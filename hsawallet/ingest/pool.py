@@ -21,7 +21,7 @@ import traceback
 import warnings
 from collections.abc import Iterable, Iterator
 from multiprocessing.connection import Connection, wait
-from typing import TYPE_CHECKING, Final, Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Final, Literal, TypedDict, TypeVar, Unpack, overload
 
 from hsawallet.ingest.model import IngestError, ReadResult
 
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 K = TypeVar("K")
+R = TypeVar("R")
 
 _CONTEXT = multiprocessing.get_context("spawn")
 _READY = "ready"
@@ -280,30 +281,26 @@ class _Worker:
             self.connection.close()
 
 
-@overload
-def read_many(
-    jobs: Iterable[tuple[K, bytes, str]],
-    *,
-    workers: int = ...,
-    timeout_s: float = ...,
-    memory_mb: int = ...,
-    date_order: str = ...,
-    task: Literal["read"] = ...,
-    people: tuple[str, ...] = ...,
-) -> Iterator[tuple[K, ReadResult | IngestError]]: ...
+class ReadOptions(TypedDict, total=False):
+    """read_many's limits and reading options (their defaults in read_many)."""
+
+    workers: int
+    timeout_s: float
+    memory_mb: int
+    date_order: str
+    people: tuple[str, ...]
+
+
+# What read_many yields for each (key, data, filename) job: the result of its task, or why it failed.
+Outcomes = Iterator[tuple[K, R | IngestError]]
 
 
 @overload
+def read_many(jobs: Iterable[tuple[K, bytes, str]], **options: Unpack[ReadOptions]) -> Outcomes[K, ReadResult]: ...
+@overload
 def read_many(
-    jobs: Iterable[tuple[K, bytes, str]],
-    *,
-    workers: int = ...,
-    timeout_s: float = ...,
-    memory_mb: int = ...,
-    date_order: str = ...,
-    task: Literal["mail"],
-    people: tuple[str, ...] = ...,
-) -> Iterator[tuple[K, MailContents | IngestError]]: ...
+    jobs: Iterable[tuple[K, bytes, str]], *, task: Literal["mail"], **options: Unpack[ReadOptions]
+) -> Outcomes[K, MailContents]: ...
 
 
 def read_many(
@@ -315,7 +312,7 @@ def read_many(
     date_order: str = "mdy",
     task: Literal["read", "mail"] = READ,
     people: tuple[str, ...] = (),
-) -> Iterator[tuple[K, ReadResult | MailContents | IngestError]]:
+) -> Outcomes[K, ReadResult | MailContents]:
     """Read (key, data, filename) jobs in parallel; yield (key, result or IngestError) as each finishes.
     ``task`` OPEN_MAIL opens e-mail files instead, under the same limits (results are MailContents).
     ``people``: the names of the vault's people, evidence for a letter's patient."""

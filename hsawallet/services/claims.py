@@ -47,6 +47,7 @@ from hsawallet.store.models import (
     LineItem,
     Person,
     Receipt,
+    row_id,
 )
 from hsawallet.vocab import (
     CLAIMED_STATUSES,
@@ -137,7 +138,7 @@ def _expense_rows(session: Session, account: Account) -> list[Expense]:
     for claim_item, claim in session.exec(
         select(ClaimItem, Claim).join(Claim, col(Claim.id) == ClaimItem.claim_id).order_by(col(Claim.id))
     ):
-        claimed.setdefault(claim_item.item_id, []).append(ClaimRef(_id(claim.id), claim.status))
+        claimed.setdefault(claim_item.item_id, []).append(ClaimRef(row_id(claim.id), claim.status))
     rows = []
     query = (
         select(LineItem, Receipt, Document)
@@ -147,7 +148,7 @@ def _expense_rows(session: Session, account: Account) -> list[Expense]:
         .order_by(col(Receipt.date), col(Receipt.id), col(LineItem.position))
     )
     for item, receipt, doc in session.exec(query):
-        link = links.get(_id(item.id))
+        link = links.get(row_id(item.id))
         reasons = []
         if item.category == Category.NOT_ELIGIBLE:
             reasons.append("not an eligible expense")
@@ -162,7 +163,7 @@ def _expense_rows(session: Session, account: Account) -> list[Expense]:
             and receipt.date < account.established
         ):
             reasons.append("dated before the HSA was established")
-        in_claims = claimed.get(_id(item.id), [])
+        in_claims = claimed.get(row_id(item.id), [])
         rows.append(
             Expense(
                 *_line_of(item, receipt, doc),
@@ -186,13 +187,15 @@ def _line_of(
     item: LineItem, receipt: Receipt, doc: Document
 ) -> tuple[int, int, int, str, date | None, str | None, str]:
     """The LineOfReceipt fields of an item, in their order."""
-    return (_id(item.id), _id(receipt.id), _id(doc.id), doc.file_name, receipt.date, receipt.merchant, item.description)
-
-
-def _id(value: int | None) -> int:
-    """The id of a stored row (None only before it is stored)."""
-    assert value is not None
-    return value
+    return (
+        row_id(item.id),
+        row_id(receipt.id),
+        row_id(doc.id),
+        doc.file_name,
+        receipt.date,
+        receipt.merchant,
+        item.description,
+    )
 
 
 def _select(
@@ -306,7 +309,7 @@ def new_claim(
         if not chosen:
             raise UserError(f"No eligible, unclaimed expenses for account {acct.name} with these filters.")
         claim = Claim(
-            account_id=_id(acct.id),
+            account_id=row_id(acct.id),
             person_id=person_row.id if person_row else None,
             title="",
             date_from=date_from,
@@ -317,9 +320,9 @@ def new_claim(
         session.flush()
         claim.title = f"Claim {claim.id} - {acct.name}"
         for row in chosen:
-            session.add(ClaimItem(claim_id=_id(claim.id), item_id=row.item_id, amount=row.amount))
+            session.add(ClaimItem(claim_id=row_id(claim.id), item_id=row.item_id, amount=row.amount))
         session.commit()
-        claim_id = _id(claim.id)
+        claim_id = row_id(claim.id)
     events.publish(events.CLAIMS_CHANGED)
     return NewClaim(claim=get_claim(vault, claim_id), left_out=left_out_summary(left_out))
 
@@ -343,8 +346,8 @@ def _claim_record(session: Session, claim: Claim) -> ClaimRecord:
     links = {l.item_id: l for l in session.exec(select(ItemLink))}
     items = []
     total = Decimal("0")
-    for claim_item, item, receipt, doc in _claim_lines(session, _id(claim.id)):
-        link = links.get(_id(item.id))
+    for claim_item, item, receipt, doc in _claim_lines(session, row_id(claim.id)):
+        link = links.get(row_id(item.id))
         amount = claim_item.amount or Decimal("0")
         total += amount
         items.append(
@@ -355,7 +358,7 @@ def _claim_record(session: Session, claim: Claim) -> ClaimRecord:
             )
         )
     return ClaimRecord(
-        id=_id(claim.id),
+        id=row_id(claim.id),
         title=claim.title,
         account=account.name if account else None,
         account_type=account.type if account else None,
@@ -381,13 +384,13 @@ def get_claim(vault: Vault, claim_id: int) -> ClaimRecord:
 def claim_ids(session: Session, *, descending: bool = False) -> list[int]:
     """Every claim's id, oldest first (the Claims list's order; it is asked for ids, then rows)."""
     order = col(Claim.id).desc() if descending else col(Claim.id)
-    return [_id(i) for i in session.exec(select(Claim.id).order_by(order))]
+    return [row_id(i) for i in session.exec(select(Claim.id).order_by(order))]
 
 
 def claims_by_id(session: Session, ids: Sequence[int]) -> dict[int, ClaimRecord]:
     """The claims of ``ids`` that exist, by id (a page of the Claims list)."""
     found = session.exec(select(Claim).where(col(Claim.id).in_(list(ids))))
-    return {_id(c.id): _claim_record(session, c) for c in found}
+    return {row_id(c.id): _claim_record(session, c) for c in found}
 
 
 def list_claims(vault: Vault) -> list[ClaimRecord]:
@@ -414,7 +417,7 @@ def _held_elsewhere(session: Session, claim: Claim) -> list[tuple[int, int, str]
             col(Claim.status).in_(LIVE_CLAIM_STATUSES),
         )
     )
-    return [(item_id, _id(other), status) for item_id, other, status in rows]
+    return [(item_id, row_id(other), status) for item_id, other, status in rows]
 
 
 def _check_day(on: date, what: str) -> date:
@@ -569,12 +572,12 @@ def export(
         people = {p.id: p.name for p in session.exec(select(Person).order_by(col(Person.id)))}
         for claim_item, item, receipt, doc in lines:
             if doc.id not in receipts_docs:
-                receipts_docs[_id(doc.id)] = _claim_document(session, doc)
-            link = links.get(_id(item.id))
+                receipts_docs[row_id(doc.id)] = _claim_document(session, doc)
+            link = links.get(row_id(item.id))
             letter_doc_id, label, letter_person_id = None, None, None
             if link and link.status in COVERING_LINK_STATUSES and link.letter_id in letters:
                 letter, letter_doc = letters[link.letter_id]
-                letter_doc_id, letter_person_id = _id(letter_doc.id), letter.person_id
+                letter_doc_id, letter_person_id = row_id(letter_doc.id), letter.person_id
                 if letter_doc_id not in letter_docs:
                     letter_docs[letter_doc_id] = _claim_document(session, letter_doc)
                 label = (
@@ -585,8 +588,8 @@ def export(
             expenses.append(
                 ClaimExpense(
                     item_id=item.id,
-                    receipt_id=_id(receipt.id),
-                    document_id=_id(doc.id),
+                    receipt_id=row_id(receipt.id),
+                    document_id=row_id(doc.id),
                     date=receipt.date,
                     merchant=receipt.merchant,
                     description=item.description,
@@ -635,10 +638,10 @@ def _claimant(expenses: list[ClaimExpense], household: list[str]) -> str:
 
 def _claim_document(session: Session, doc: Document) -> ClaimDocument:
     return ClaimDocument(
-        document_id=_id(doc.id),
+        document_id=row_id(doc.id),
         file=doc.file_name,
         media_type=doc.media_type or "application/pdf",
-        data=document_bytes(session, _id(doc.id)),
+        data=document_bytes(session, row_id(doc.id)),
         sha256=doc.sha256,
     )
 
@@ -648,7 +651,7 @@ def shoebox(session: Session, *, as_of: date | None = None) -> Shoebox:
     as_of = as_of or date.today()
     accounts: list[HsaShoebox | PlanShoebox] = []
     rules_accounts = {a.id: a for a in load_accounts(session)}
-    claims = {_id(c.id): c for c in session.exec(select(Claim))}
+    claims = {row_id(c.id): c for c in session.exec(select(Claim))}
     claim_totals: dict[int, Decimal] = {}
     for ci in session.exec(select(ClaimItem)):
         claim_totals[ci.claim_id] = claim_totals.get(ci.claim_id, Decimal("0")) + (ci.amount or Decimal("0"))
@@ -682,7 +685,7 @@ def shoebox(session: Session, *, as_of: date | None = None) -> Shoebox:
                 )
             )
         else:
-            rules_account = rules_accounts[_id(account.id)]
+            rules_account = rules_accounts[row_id(account.id)]
             years = deadlines.plan_years_for_dates(rules_account, [e.date for e in expenses if e.date])
             plan_years = []
             for py in years:
