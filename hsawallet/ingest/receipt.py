@@ -71,18 +71,6 @@ _SKIP_ITEM = re.compile(
     r"\b(subtotal|sub\s+total|total|tax|gst|vat|shipping|handling|delivery\s+fee)\b|\bon\s+\$?\d+[.,]\d{2}\b|%",
     _I,
 )
-_CARD_LAST4 = [
-    re.compile(r"ending\s+(?:in\s+)?(?:[x*#.•]*\s*)?(\d{4})\b", _I),
-    re.compile(r"(?:[*xX#•]{2,}[\s*xX#•-]*){1,}(\d{4})\b"),
-    re.compile(r"\b(?:visa|mastercard|master\s*card|amex|discover|debit|card)\b[^\n\d]{0,12}\b[xX*#]+\s?(\d{4})\b", _I),
-    re.compile(r"\b(?:card|acct|account)\s*(?:no\.?|number|#)?\s*:?\s*[xX*#.]*\s*\.{2,}\s*(\d{4})\b", _I),
-    # a brand, masked digits that OCR turned into letters ("VISA KKK KKK 6150 76.26"), the last four
-    re.compile(
-        r"\b(?:visa|master\s*card|mastercard|amex|american\s+express|discover|debit)\b[^\n]{2,40}?"
-        r"(?<![\d.,])(\d{4})(?![\d.,])(?:\s+[$]?\d+[.,]\d{2})?\s*$",
-        _I | re.M,
-    ),
-]
 _PATIENT = re.compile(
     r"^\W*(?:patient(?:\s+name)?|pt\.?(?:\s+name)?|client(?:\s+name)?|member(?:\s+name)?|for\s+patient|"
     r"patient/client|name\s+of\s+patient|customer\s+name)\s*[:#][\s;:,.|]*(?P<name>[A-Za-z][A-Za-z .,'\-]{1,60})",
@@ -96,22 +84,6 @@ _PERSON_LABEL = re.compile(rf"^\W*{_PERSON_WORDS}(?P<colon>\s*[:#])?\s*", _I)
 _PERSON_LABEL_INSIDE = re.compile(rf"(?<=\s){_PERSON_WORDS}(?P<colon>\s*:)\s*", _I)
 # the next labelled field on the line ("Acct # 123", "DOB: ...", "Member no. 5"): the value ends there
 _NEXT_FIELD = re.compile(r"\s+[A-Za-z][A-Za-z.']*\s*(?:#|:|\bno\.)", _I)
-_HEADER_WORDS = re.compile(
-    r"^\W*(receipt|sales\s+receipt|order\s+confirmation|invoice|tax\s+invoice|statement|statement\s+of\s+services|"
-    r"thank\s+you|welcome|customer\s+copy|merchant\s+copy|duplicate|copy|original|cash\s+sale|cash\s+bill|"
-    r"simplified\s+tax\s+invoice|official\s+receipt|receipt\s*#|pharmacy\s*&\s*wellness|tel|fax|phone|"
-    r"store\s*#|www\.|http)\b",
-    _I,
-)
-_PHONE = re.compile(r"\(?\b\d{3}\)?[\s.-]?\d{3}[\s.-]\d{4}\b|\b(tel|phone|fax|ph)\b\s*[:.]?", _I)
-_ADDRESS = re.compile(
-    r"^\W*\d+[\w\-/]*\s+\w+.*\b(st|street|ave|avenue|rd|road|blvd|dr|drive|ln|lane|way|ct|court|pkwy|hwy|"
-    r"suite|ste|ter|terrace|pl|place|jalan|jln|lorong|taman|no)\b"
-    r"|\b[A-Z][a-z]+,?\s+[A-Z]{2}\s+\d{5}\b|\b\d{5}\s+[A-Z]"
-    r"|^\W*(no\.?|lot|level|unit)\s*\d",
-    _I,
-)
-_WEB = re.compile(r"\b[\w-]+\.(com|net|org|example|co|my|shop|store|us)\b|@|www", _I)
 
 
 @dataclass
