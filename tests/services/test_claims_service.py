@@ -15,76 +15,8 @@ from sqlmodel import select
 from hsawallet.services import claims, coverage, people
 from hsawallet.services.claim_records import ClaimLine, ClaimWarning, HsaShoebox
 from hsawallet.services.errors import UserError
-from hsawallet.store.models import Document, DocumentBlob, Letter, LineItem, Receipt
-from tests.conftest import make_text_pdf
-
-
-def add_document(vault, tmp_path, name, lines):
-    pdf = make_text_pdf(tmp_path / name, [lines])
-    data = pdf.read_bytes()
-    with vault.session() as s:
-        doc = Document(
-            file_name=name,
-            media_type="application/pdf",
-            size=len(data),
-            sha256=hashlib.sha256(data).hexdigest(),
-            status="read",
-            page_count=1,
-        )
-        s.add(doc)
-        s.flush()
-        s.add(DocumentBlob(document_id=doc.id, data=data))
-        s.commit()
-        return doc.id
-
-
-def add_receipt(vault, tmp_path, name, merchant, day, items, patient=None):
-    doc_id = add_document(vault, tmp_path, name, [merchant, day.isoformat()] + [f"{d} {a}" for d, a, _, _ in items])
-    with vault.session() as s:
-        s.get(Document, doc_id).kind = "receipt"
-        receipt = Receipt(
-            document_id=doc_id,
-            merchant=merchant,
-            date=day,
-            patient=patient,
-            total=sum(Decimal(a) for _, a, _, _ in items),
-        )
-        s.add(receipt)
-        s.flush()
-        ids = []
-        for pos, (desc, amount, cat, needs) in enumerate(items):
-            item = LineItem(
-                receipt_id=receipt.id,
-                position=pos,
-                description=desc,
-                amount=Decimal(amount),
-                category=cat,
-                needs_lmn=needs,
-            )
-            s.add(item)
-            s.flush()
-            ids.append(item.id)
-        s.commit()
-        return receipt.id, ids
-
-
-def add_letter(vault, tmp_path, name, patient, issued, through, categories):
-    doc_id = add_document(vault, tmp_path, name, ["Letter of Medical Necessity", f"Patient: {patient}"])
-    with vault.session() as s:
-        s.get(Document, doc_id).kind = "letter"
-        letter = Letter(
-            document_id=doc_id,
-            patient_name=patient,
-            provider_name="Dr. Ana Lee",
-            issue_date=issued,
-            valid_through=through,
-            categories=categories,
-            items=["gym membership"],
-            missing=[],
-        )
-        s.add(letter)
-        s.commit()
-        return letter.id
+from hsawallet.store.models import Document, Letter
+from tests.stored_rows import add_letter, add_receipt
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from hsawallet.ingest.pool import read_one
 from hsawallet.services import coverage, documents
 from hsawallet.store.models import Document, FieldEdit, ItemLink, Receipt
 from tests.conftest import RECEIPT_LINES, make_text_pdf
-from tests.services.test_claims_service import add_letter, add_receipt
+from tests.stored_rows import add_letter, add_receipt
 
 
 def test_user_edit_survives_reading_the_document_again(vault, tmp_path):

@@ -11,7 +11,7 @@ from hsawallet.services import claims, coverage, documents, people
 from hsawallet.services.errors import UserError
 from hsawallet.store.models import Document, DocumentBlob, FieldEdit, ItemLink, Letter, LineItem, PageText, Receipt
 from tests.conftest import RECEIPT_LINES, make_text_pdf
-from tests.services.test_claims_service import add_letter, add_receipt
+from tests.stored_rows import add_letter, add_receipt
 
 
 @pytest.fixture

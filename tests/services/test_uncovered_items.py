@@ -19,7 +19,7 @@ from hsawallet.store.models import ItemLink, Letter, LineItem, Receipt
 from hsawallet.store.vault import open_vault
 from hsawallet.vocab import COVERING_LINK_STATUSES
 from tests.conftest import RECEIPT_LINES, make_text_pdf
-from tests.services.test_claims_service import add_letter, add_receipt
+from tests.stored_rows import add_letter, add_receipt
 
 _spec = importlib.util.spec_from_file_location("big_vault", Path(__file__).parents[2] / "bench" / "big_vault.py")
 big_vault = importlib.util.module_from_spec(_spec)

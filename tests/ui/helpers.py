@@ -12,6 +12,8 @@ from pathlib import Path
 from reportlab.lib.pagesizes import letter as LETTER_PAGE
 from reportlab.pdfgen.canvas import Canvas
 
+from tests.stored_rows import store_document, store_receipt
+
 PATIENT = "Dana Whitfield"
 PATIENT_DOB = date(1981, 6, 14)
 
@@ -203,59 +205,47 @@ def insert_receipt(
     """A receipt row set straight into the vault (items: description, amount, category, needs_lmn).
 
     Returns (document id, receipt id, item ids). The stored bytes are a real PDF so the viewer works."""
-    import hashlib
-
-    from hsawallet.store.models import Document, DocumentBlob, LineItem, Receipt
-
     data = (
         receipt_pdf(merchant=merchant, on=on or date(2026, 1, 1), items=tuple((d, a) for d, a, _, _ in items))
         + document_name.encode()
     )
     total = sum((Decimal(a) for _, a, _, _ in items), Decimal("0"))
     with vault.session() as session:
-        doc = Document(
-            file_name=document_name,
-            media_type="application/pdf",
-            size=len(data),
-            sha256=hashlib.sha256(data).hexdigest(),
-            kind="receipt",
-            status="read",
-            page_count=1,
-            person_id=person_id,
-            account_id=account_id,
+        doc_id = store_document(
+            session, document_name, data, kind="receipt", person_id=person_id, account_id=account_id
         )
-        session.add(doc)
-        session.flush()
-        session.add(DocumentBlob(document_id=doc.id, data=data))
-        receipt = Receipt(
-            document_id=doc.id,
+        receipt_id, item_ids = store_receipt(
+            session,
+            doc_id,
+            items,
+            item_confidence=0.9,
             merchant=merchant,
             date=on,
-            total=total,
             subtotal=total,
             tax=Decimal("0"),
             patient=patient,
             person_id=person_id,
             confidence=confidence or {"merchant": 0.95, "date": 0.95, "total": 0.95},
         )
-        session.add(receipt)
-        session.flush()
-        item_ids = []
-        for position, (description, amount, category, needs_lmn) in enumerate(items):
-            item = LineItem(
-                receipt_id=receipt.id,
-                position=position,
-                description=description,
-                amount=Decimal(amount),
-                category=category,
-                needs_lmn=needs_lmn,
-                confidence=0.9,
-            )
-            session.add(item)
-            session.flush()
-            item_ids.append(item.id)
         session.commit()
-        return doc.id, receipt.id, item_ids
+        return doc_id, receipt_id, item_ids
+
+
+def insert_blurry_receipt(vault, *, total_confidence: float) -> int:
+    """blurry.pdf in a new household: a massage receipt whose merchant was read with low confidence, its date
+    with high; the receipt's id."""
+    person_id, account_id = add_household(vault)
+    _doc, receipt_id, _items = insert_receipt(
+        vault,
+        document_name="blurry.pdf",
+        merchant="Bayside Massage",
+        on=date(2026, 5, 2),
+        person_id=person_id,
+        account_id=account_id,
+        items=[("Massage 60 min", "90.00", "massage", True)],
+        confidence={"merchant": 0.42, "date": 0.95, "total": total_confidence},
+    )
+    return receipt_id
 
 
 def insert_letter(
@@ -272,27 +262,14 @@ def insert_letter(
     items: list[str] | None = None,
 ) -> tuple[int, int]:
     """A letter row set straight into the vault; returns (document id, letter id)."""
-    import hashlib
-
-    from hsawallet.store.models import Document, DocumentBlob, Letter
+    from hsawallet.store.models import Letter
 
     data = letter_pdf(issued=issued) + document_name.encode()
     end = valid_through or (issued.replace(year=issued.year + 1) - timedelta(days=1))
     with vault.session() as session:
-        doc = Document(
-            file_name=document_name,
-            media_type="application/pdf",
-            size=len(data),
-            sha256=hashlib.sha256(data).hexdigest(),
-            kind="letter",
-            status="read",
-            page_count=1,
-        )
-        session.add(doc)
-        session.flush()
-        session.add(DocumentBlob(document_id=doc.id, data=data))
+        doc_id = store_document(session, document_name, data, kind="letter")
         letter = Letter(
-            document_id=doc.id,
+            document_id=doc_id,
             patient_name=patient_name,
             patient_dob=PATIENT_DOB,
             provider_name="Laura M. Bennett",
@@ -313,7 +290,22 @@ def insert_letter(
         )
         session.add(letter)
         session.commit()
-        return doc.id, letter.id
+        return doc_id, letter.id
+
+
+def show_list_view(qtbot, view):
+    """``view`` (Receipts or Letters) shown at the tests' size once its list holds its first record."""
+    qtbot.addWidget(view)
+    view.resize(1280, 760)
+    view.show()
+    qtbot.waitUntil(lambda: view.model.rowCount() > 0 and view.model.record(view.model.id_at(0)) is not None)
+    return view
+
+
+def select_shown(qtbot, view, kind: str, record_id: int, current) -> None:
+    """Select the record in ``view`` and wait until its form shows it (``current``: the record it shows)."""
+    view.select_record(kind, record_id)
+    qtbot.waitUntil(lambda: view.form.document_id is not None and getattr(current(), "id", None) == record_id)
 
 
 def recompute(vault) -> None:

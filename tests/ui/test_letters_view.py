@@ -11,19 +11,11 @@ from tests.ui.helpers import imported_ctx, imported_template  # noqa: F401 (fixt
 def _open_view(qtbot, ctx):
     from hsawallet.ui.views.letters import LettersView
 
-    view = LettersView(ctx)
-    qtbot.addWidget(view)
-    view.resize(1280, 760)
-    view.show()
-    qtbot.waitUntil(lambda: view.model.rowCount() > 0 and view.model.record(view.model.id_at(0)) is not None)
-    return view
+    return helpers.show_list_view(qtbot, LettersView(ctx))
 
 
 def _select(qtbot, view, letter_id):
-    view.select_record("letter", letter_id)
-    qtbot.waitUntil(
-        lambda: view.form.document_id is not None and getattr(view.current_letter(), "id", None) == letter_id
-    )
+    helpers.select_shown(qtbot, view, "letter", letter_id, view.current_letter)
 
 
 def test_checklist_shows_a_cross_with_the_reason_for_each_missing_element(qtbot, ctx):

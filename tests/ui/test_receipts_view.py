@@ -18,19 +18,11 @@ from tests.ui.helpers import imported_ctx, imported_template  # noqa: F401 (fixt
 def _open_view(qtbot, ctx):
     from hsawallet.ui.views.receipts import ReceiptsView
 
-    view = ReceiptsView(ctx)
-    qtbot.addWidget(view)
-    view.resize(1280, 760)
-    view.show()
-    qtbot.waitUntil(lambda: view.model.rowCount() > 0 and view.model.record(view.model.id_at(0)) is not None)
-    return view
+    return helpers.show_list_view(qtbot, ReceiptsView(ctx))
 
 
 def _select(qtbot, view, receipt_id):
-    view.select_record("receipt", receipt_id)
-    qtbot.waitUntil(
-        lambda: view.form.document_id is not None and getattr(view.current_receipt(), "id", None) == receipt_id
-    )
+    helpers.select_shown(qtbot, view, "receipt", receipt_id, view.current_receipt)
 
 
 def test_selecting_a_receipt_shows_its_fields_items_and_pages(qtbot, imported_ctx):
@@ -73,17 +65,7 @@ def test_editing_a_field_keeps_a_user_edit_and_marks_it(qtbot, imported_ctx):
 
 
 def test_low_confidence_fields_are_marked_for_checking(qtbot, ctx):
-    person_id, account_id = helpers.add_household(ctx.vault)
-    _doc, receipt_id, _items = helpers.insert_receipt(
-        ctx.vault,
-        document_name="blurry.pdf",
-        merchant="Bayside Massage",
-        on=date(2026, 5, 2),
-        person_id=person_id,
-        account_id=account_id,
-        items=[("Massage 60 min", "90.00", "massage", True)],
-        confidence={"merchant": 0.42, "date": 0.95, "total": 0.6},
-    )
+    receipt_id = helpers.insert_blurry_receipt(ctx.vault, total_confidence=0.6)
     helpers.recompute(ctx.vault)
     view = _open_view(qtbot, ctx)
     _select(qtbot, view, receipt_id)

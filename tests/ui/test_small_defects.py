@@ -65,17 +65,7 @@ def test_the_card_field_placeholder_does_not_look_like_digits():
 def test_looks_right_keeps_a_low_confidence_value_as_read(qtbot, ctx):
     from hsawallet.ui.views.receipts import ReceiptsView
 
-    person_id, account_id = helpers.add_household(ctx.vault)
-    doc_id, receipt_id, _items = helpers.insert_receipt(
-        ctx.vault,
-        document_name="blurry.pdf",
-        merchant="Bayside Massage",
-        on=date(2026, 5, 2),
-        person_id=person_id,
-        account_id=account_id,
-        items=[("Massage 60 min", "90.00", "massage", True)],
-        confidence={"merchant": 0.42, "date": 0.95, "total": 0.95},
-    )
+    receipt_id = helpers.insert_blurry_receipt(ctx.vault, total_confidence=0.95)
     view = ReceiptsView(ctx)
     qtbot.addWidget(view)
     view.resize(1280, 760)
