@@ -163,6 +163,8 @@ def classify(day: date, candidates: Sequence[Letter]) -> tuple[LinkStatus, Lette
 # ---- reasons a person can read ----
 
 
+# Cached: a vault's items repeat a few thousand descriptions, each shortened for every reason that names it.
+@lru_cache(maxsize=_WORDS_CACHE_SIZE)
 def _short(text: str, limit: int = _SUBJECT_CHARS) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
@@ -210,26 +212,40 @@ def _reason(
     others: Sequence[Letter],
     people: dict[int, Person],
 ) -> str:
-    """Why; ``others``: the letters that list the item but are not for this purchase's person, in order."""
-    subject = _subject(receipt, item)
+    """Why the item has its status: "<item, date>: covered by ..." (see _why)."""
+    return _subject(receipt, item) + _why(status, receipt, item, letter, candidates, others, people)
+
+
+def _why(
+    status: LinkStatus,
+    receipt: Receipt,
+    item: Item,
+    letter: Letter | None,
+    candidates: Sequence[Letter],
+    others: Sequence[Letter],
+    people: dict[int, Person],
+) -> str:
+    """The reason after its subject (": covered by ..."); ``others``: the letters that list the item but are not
+    for this purchase's person, in order. Of the receipt and item it reads the person, the date (for a purchase
+    before or after a letter) and the category only: compute_links shares one text among items alike in those."""
     category = item.category.replace("_", " ")
     if status == COVERED and letter is not None:
-        return f"{subject}: covered by {letter_terms(letter, people)} ({category})"
+        return f": covered by {letter_terms(letter, people)} ({category})"
     if status == BEFORE_LETTER and letter is not None and letter.issue_date and receipt.date:
         days = (letter.issue_date - receipt.date).days
         return (
-            f"{subject}: bought {_days(days)} before {letter_label(letter)} ({category}); "
+            f": bought {_days(days)} before {letter_label(letter)} ({category}); "
             "a letter must be dated on or before the purchase"
         )
     end = effective_end(letter) if letter is not None else None
     if status == AFTER_EXPIRY and letter is not None and end is not None and receipt.date:
         days = (receipt.date - end).days
-        return f"{subject}: bought {_days(days)} after {letter_label(letter)} ({category}) ended on {end.isoformat()}"
+        return f": bought {_days(days)} after {letter_label(letter)} ({category}) ended on {end.isoformat()}"
     if status == UNDATED:
         hint = f"; {letter_label(letter)} ({category}) may cover it" if letter else ""
-        return f"{subject}: the receipt has no date, so no letter can be checked against it{hint}"
+        return f": the receipt has no date, so no letter can be checked against it{hint}"
     patient = _person_name(receipt.person_id, people)
-    text = f"{subject}: no letter for {category}" + (f" for {patient}" if patient else "")
+    text = f": no letter for {category}" + (f" for {patient}" if patient else "")
     undated = [l for l in candidates if l.issue_date is None]
     if undated:
         return text + f"; {letter_label(undated[0])} has no issue date, so it cannot cover a purchase"
@@ -325,6 +341,8 @@ class LetterIndex:
                     self.by_word.setdefault(word, set()).add(k)
         self._listing: dict[str, frozenset[int]] = {}
         self._groups: dict[tuple[int | None, str, frozenset[int]], _Group] = {}
+        # the group of each (person, category, description) met: most items repeat one
+        self._group_of: dict[tuple[int | None, str, str], _Group] = {}
 
     def listing(self, description: str) -> frozenset[int]:
         """Positions of the letters that list this description as one of their items."""
@@ -337,13 +355,17 @@ class LetterIndex:
         return found
 
     def group(self, receipt: Receipt, item: Item) -> _Group:
-        listing = self.listing(item.description)
-        key = (receipt.person_id, item.category, listing)
-        group = self._groups.get(key)
+        seen = (receipt.person_id, item.category, item.description)
+        group = self._group_of.get(seen)
         if group is None:
-            positions = sorted(set(self.by_category.get(item.category, ())) | listing)
-            group = _Group([self.letters[k] for k in positions], receipt.person_id, self.ends)
-            self._groups[key] = group
+            listing = self.listing(item.description)
+            key = (receipt.person_id, item.category, listing)
+            group = self._groups.get(key)
+            if group is None:
+                positions = sorted(set(self.by_category.get(item.category, ())) | listing)
+                group = _Group([self.letters[k] for k in positions], receipt.person_id, self.ends)
+                self._groups[key] = group
+            self._group_of[seen] = group
         return group
 
 
@@ -360,6 +382,8 @@ def compute_links(
     people_by_id = {p.id: p for p in people}
     manual = {m.item_id: m for m in manual_links}
     results: list[LinkResult] = []
+    # Reasons after their subject, shared by the items _why reads alike (most of a vault's items).
+    whys: dict[tuple[int, LinkStatus, int | None, str, int | None, date | None], str] = {}
     for receipt in receipts:
         for item in receipt.items:
             override = manual.get(item.id)
@@ -395,8 +419,13 @@ def compute_links(
                 status, letter = NO_LETTER, None
             else:
                 status, letter = group.classify(receipt.date)
-            reason = _reason(status, receipt, item, letter, group.candidates, group.others, people_by_id)
-            covering = letter.id if status == COVERED and letter is not None else None
             related_id = letter.id if letter is not None else None
+            dated = receipt.date if status in (BEFORE_LETTER, AFTER_EXPIRY) else None
+            key = (id(group), status, related_id, item.category, receipt.person_id, dated)
+            why = whys.get(key)
+            if why is None:
+                why = whys[key] = _why(status, receipt, item, letter, group.candidates, group.others, people_by_id)
+            reason = _subject(receipt, item) + why
+            covering = letter.id if status == COVERED and letter is not None else None
             results.append(LinkResult(item.id, receipt.id, covering, status, related_id, reason))
     return results

@@ -23,7 +23,6 @@ from hsawallet.store.models import (
     Account,
     Claim,
     ClaimItem,
-    Document,
     ItemLink,
     Letter,
     LineItem,
@@ -73,39 +72,22 @@ def load_accounts(session: Session) -> list[rules.Account]:
 
 
 def load_letters(session: Session) -> list[rules.Letter]:
-    """Every letter, from one column query (ORM rows cost more than the rules that read them)."""
-    query = (
-        columns(
-            col(Letter.id),
-            col(Document.file_name),
-            col(Letter.person_id),
-            col(Letter.patient_name),
-            col(Letter.patient_dob),
-            col(Letter.provider_name),
-            col(Letter.categories),
-            col(Letter.items),
-            col(Letter.issue_date),
-            col(Letter.valid_through),
-            col(Letter.valid_through_stated),
-            col(Letter.missing),
-        )
-        .join(Document, col(Document.id) == col(Letter.document_id))
-        .order_by(col(Letter.id))
-    )
+    """Every letter, from the driver's rows (ORM rows and per-column type processing cost more than the rules that
+    read them; every relink and check loads them all)."""
     return [
         rules.Letter(
             id=letter_id,
             file=file_name,
             person_id=person_id,
             patient_name=patient_name,
-            patient_dob=patient_dob,
+            patient_dob=_day(patient_dob),
             provider_name=provider_name,
-            categories=tuple(categories),
-            items=tuple(items),
-            issue_date=issue_date,
-            valid_through=valid_through,
-            valid_through_stated=stated,
-            missing=tuple(missing),
+            categories=tuple(json.loads(categories or "[]")),
+            items=tuple(json.loads(items or "[]")),
+            issue_date=_day(issue_date),
+            valid_through=_day(valid_through),
+            valid_through_stated=bool(stated),
+            missing=tuple(json.loads(missing or "[]")),
         )
         for (
             letter_id,
@@ -120,21 +102,40 @@ def load_letters(session: Session) -> list[rules.Letter]:
             valid_through,
             stated,
             missing,
-        ) in session.connection().execute(query)
+        ) in _rows(
+            session,
+            "SELECT l.id, d.file_name, l.person_id, l.patient_name, l.patient_dob, l.provider_name, l.categories, "
+            "l.items, l.issue_date, l.valid_through, l.valid_through_stated, l.missing "
+            "FROM letter l JOIN document d ON d.id = l.document_id ORDER BY l.id",
+        )
     ]
 
 
-def load_receipts(session: Session, receipt_ids: Collection[int] | None = None) -> list[rules.Receipt]:
+def _day(value: str | None) -> date | None:
+    """A date column's text ("2026-03-02") as a date (store.models' Date columns hold ISO text)."""
+    return date.fromisoformat(value) if value else None
+
+
+# The items compute_links gives a link: those that need a letter, and those the user linked or unlinked by hand.
+_LINKED_ITEMS = "(needs_lmn OR id IN (SELECT item_id FROM manuallink))"
+
+
+def load_receipts(
+    session: Session, receipt_ids: Collection[int] | None = None, *, linked_items_only: bool = False
+) -> list[rules.Receipt]:
     """Every receipt with its items, or only those in ``receipt_ids``: raw rows converted here (a vault may hold
-    tens of thousands; the ORM's and the column types' work per row cost more than the rules that read them)."""
+    tens of thousands; the ORM's and the column types' work per row cost more than the rules that read them).
+    ``linked_items_only``: only the items that get a link, and the receipts that have one (the rest give
+    compute_links nothing to do)."""
     if receipt_ids is not None:
-        return [r for chunk in _chunks(receipt_ids) for r in _load_receipts(session, chunk)]
-    return _load_receipts(session, None)
+        return [r for chunk in _chunks(receipt_ids) for r in _load_receipts(session, chunk, linked_items_only)]
+    return _load_receipts(session, None, linked_items_only)
 
 
 def _rows(session: Session, sql: str) -> Sequence[tuple[Any, ...]]:
     """The rows of a query as the driver gives them, in the session's transaction: plain tuples, for the reads of
     every receipt, item or link (SQLAlchemy's result rows cost more per row than the work done with them)."""
+    session.flush()  # what the session holds unwritten is read too, as its own queries would
     cursor = session.connection().connection.cursor()
     try:
         cursor.execute(sql)
@@ -148,13 +149,15 @@ def _id_list(ids: Iterable[int]) -> str:
     return ", ".join(str(int(i)) for i in ids)
 
 
-def _load_receipts(session: Session, ids: list[int] | None) -> list[rules.Receipt]:
-    only = "" if ids is None else _id_list(ids)
+def _load_receipts(session: Session, ids: list[int] | None, linked_items_only: bool) -> list[rules.Receipt]:
+    where = [] if ids is None else [f"receipt_id IN ({_id_list(ids)})"]
+    if linked_items_only:
+        where.append(_LINKED_ITEMS)
     items_by_receipt: dict[int, list[rules.Item]] = {}
     for receipt_id, item_id, description, amount, category, needs_lmn in _rows(
         session,
         "SELECT receipt_id, id, description, amount, category, needs_lmn FROM lineitem"
-        + ("" if ids is None else f" WHERE receipt_id IN ({only})")
+        + (f" WHERE {' AND '.join(where)}" if where else "")
         + " ORDER BY receipt_id, position",
     ):
         items_by_receipt.setdefault(receipt_id, []).append(
@@ -172,7 +175,7 @@ def _load_receipts(session: Session, ids: list[int] | None) -> list[rules.Receip
             file=file_name,
             person_id=person_id,
             merchant=merchant,
-            date=date.fromisoformat(day) if day else None,
+            date=_day(day),
             total=None if total is None else Decimal(total),
             account_id=account_id,
             items=tuple(items_by_receipt.get(receipt_id, ())),
@@ -182,33 +185,35 @@ def _load_receipts(session: Session, ids: list[int] | None) -> list[rules.Receip
             session,
             "SELECT r.id, d.file_name, r.person_id, r.merchant, r.date, r.total, d.account_id, d.sha256 "
             "FROM receipt r JOIN document d ON d.id = r.document_id"
-            + ("" if ids is None else f" WHERE r.id IN ({only})")
+            + ("" if ids is None else f" WHERE r.id IN ({_id_list(ids)})")
             + " ORDER BY r.id",
         )
+        if not linked_items_only or receipt_id in items_by_receipt
     ]
 
 
 def _resolve_people(session: Session, people: list[rules.Person], document_ids: Collection[int] | None = None) -> None:
     """Who each letter and receipt belongs to (of ``document_ids``, else all); redone because people can change."""
-    letters_query = select(Letter)
+    letters_query = "SELECT id, patient_name, patient_dob, assigned_person_id, person_id FROM letter"
     receipts_query = (
         "SELECT r.id, r.patient, d.person_id, r.person_id FROM receipt r JOIN document d ON d.id = r.document_id"
     )
     if document_ids is not None:
-        letters_query = letters_query.where(col(Letter.document_id).in_(document_ids))
+        letters_query += f" WHERE document_id IN ({_id_list(document_ids)})"
         receipts_query += f" WHERE r.document_id IN ({_id_list(document_ids)})"
     known = {p.id for p in people}
-    matched: dict[tuple[str | None, date | None], int | None] = {}  # letters of one patient print the same name
-    for letter in session.exec(letters_query):
-        assigned = letter.assigned_person_id if letter.assigned_person_id in known else None
-        printed = (letter.patient_name, letter.patient_dob)
+    matched: dict[tuple[str | None, str | None], int | None] = {}  # letters of one patient print the same name
+    changed_letters = []
+    for letter_id, patient_name, patient_dob, assigned_id, current_id in _rows(session, letters_query):
+        assigned = assigned_id if assigned_id in known else None
+        printed = (patient_name, patient_dob)
         if printed not in matched:
-            matched[printed] = rules.match_person(letter.patient_name, letter.patient_dob, people)
+            matched[printed] = rules.match_person(patient_name, _day(patient_dob), people)
         person_id = assigned or matched[printed]
-        if letter.person_id != person_id:
-            letter.person_id = person_id
-            session.add(letter)
-    session.flush()
+        if current_id != person_id:
+            changed_letters.append({"id": letter_id, "person_id": person_id})
+    if changed_letters:
+        session.execute(update(Letter), changed_letters)
     resolved: dict[tuple[str | None, int | None], int | None] = {}  # many receipts print the same patient
     changed = []
     for receipt_id, patient, document_person, current in _rows(session, receipts_query):
@@ -320,7 +325,7 @@ def recompute_links(
         letters = load_letters(session)
         touched: set[int] = set()
         if full:
-            receipts = load_receipts(session)
+            receipts = load_receipts(session, linked_items_only=True)
             manual_rows = list(session.exec(select(ManualLink)))
         else:
             touched = _items_touched(session, list(document_ids or ()), item_ids, letters, letters_before)
@@ -331,7 +336,7 @@ def recompute_links(
                 manual_rows += session.exec(select(ManualLink).where(col(ManualLink.item_id).in_(chunk)))
             receipts = [
                 replace(r, items=tuple(i for i in r.items if i.id in touched))
-                for r in load_receipts(session, receipt_ids)
+                for r in load_receipts(session, receipt_ids, linked_items_only=True)
             ]
         manual = [rules.ManualLink(item_id=m.item_id, letter_id=m.letter_id) for m in manual_rows]
         results = rules.compute_links(receipts, letters, manual, people=people)
@@ -364,7 +369,7 @@ def _write_links(session: Session, results: list[rules.LinkResult], items: Colle
             str(link.status),
             link.reason,
             int(link.status in USER_LINK_STATUSES),
-            json.dumps(list(link.outside_terms)),
+            json.dumps(list(link.outside_terms)) if link.outside_terms else "[]",
         )
         if stored.pop(link.item_id, None) != row:
             changed.append(row)

@@ -146,7 +146,7 @@ class PageText(SQLModel, table=True):
 
 class Receipt(SQLModel, table=True):
     __table_args__ = (
-        Index("ix_receipt_date_total", "date", "total"),  # possible duplicates (check)
+        Index("ix_receipt_date_total", "date", "total", "merchant"),  # possible duplicates (check), index only
         Index("ix_receipt_uncovered_items", "uncovered_items", "id"),  # the Receipts list's Letters column
     )
 

@@ -6,6 +6,7 @@ import importlib.util
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy import text
 from sqlmodel import select
 
 from hsawallet import config
@@ -113,3 +114,15 @@ def test_plan_years_due_are_those_whose_deadline_is_in_the_window():
     ]
     assert rules.plan_years_due(account, date(2024, 10, 1), date(2025, 9, 29)) == []
     assert rules.plan_years_due(rules.Account(id=2, name="HSA", type="hsa"), date(2024, 1, 1), date(2030, 1, 1)) == []
+
+
+def test_possible_duplicates_are_found_in_an_index_alone(vault):
+    """Receipts sharing date and total (with a merchant) are grouped from the index of those columns, not from
+    every receipt row (migration 0010)."""
+    shared = (
+        "SELECT date, total FROM receipt WHERE merchant IS NOT NULL AND date IS NOT NULL AND total IS NOT NULL "
+        "GROUP BY date, total HAVING count(*) > 1"
+    )
+    with vault.session() as session:
+        plan = [str(row[-1]) for row in session.connection().execute(text(f"EXPLAIN QUERY PLAN {shared}"))]
+    assert any("COVERING INDEX ix_receipt_date_total" in step for step in plan), plan
