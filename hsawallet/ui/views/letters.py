@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
     QLabel,
-    QLineEdit,
     QListView,
     QListWidget,
     QListWidgetItem,
@@ -20,19 +19,19 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlmodel import Session
 
 from hsawallet.safeio import printable_name
 from hsawallet.services import lists
 from hsawallet.services.coverage import letter_checklist
-from hsawallet.services.document_records import LetterRecord, SourceRecord
+from hsawallet.services.document_records import LetterRecord
 from hsawallet.services.lists import LetterRow, LetterSort, LetterState
 from hsawallet.ui import style
+from hsawallet.ui.context import AppContext
 from hsawallet.ui.labels import category_label
-from hsawallet.ui.models.lazy_table import LazyColumn, LazyTable, LazyTableModel
-from hsawallet.ui.widgets.document_viewer import DocumentViewer
-from hsawallet.ui.widgets.field_form import LETTER_FIELDS, FieldForm
-from hsawallet.ui.widgets.record_table import count_text, list_pane
-from hsawallet.ui.widgets.source_label import SourceLabel
+from hsawallet.ui.models.lazy_table import LazyColumn, LazyTableModel
+from hsawallet.ui.views.list_detail import ListDetailView
+from hsawallet.ui.widgets.field_form import LETTER_FIELDS
 from hsawallet.vocab import RecordKind
 
 GOOD, AMBER, BAD = (QColor(c) for c in (style.TEXT_GOOD, style.TEXT_CAUTION, style.TEXT_BAD))
@@ -99,7 +98,7 @@ LETTER_COLUMNS = (
 )
 
 
-def letters_model(ctx, parent=None, *, background: bool = True) -> LazyTableModel:
+def letters_model(ctx: AppContext, parent: QWidget | None = None, *, background: bool = True) -> LazyTableModel:
     """The Letters list: newest first, the status computed by the database as of today."""
     return LazyTableModel(
         ctx,
@@ -113,34 +112,19 @@ def letters_model(ctx, parent=None, *, background: bool = True) -> LazyTableMode
     )
 
 
-class LettersView(QWidget):
-    detailShown = Signal(int)  # letter id whose details are on screen
-
-    def __init__(self, ctx, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+class LettersView(ListDetailView):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(
+            ctx,
+            letters_model,
+            noun="letter",
+            filter_hint="Filter letters (patient, provider, category…)",
+            empty_hint="Select a letter to see its pages, its checklist and its validity.",
+            fields=LETTER_FIELDS,
+            parent=parent,
+        )
         self._letter: LetterRecord | None = None
-        self._pending_select: int | None = None
-        self._wanted: int | None = None  # the letter whose details are being fetched
-
-        self.filter_edit = QLineEdit()
-        self.filter_edit.setPlaceholderText("Filter letters (patient, provider, category…)  Ctrl+Shift+F")
-        self.filter_edit.setClearButtonEnabled(True)
-        self.model = letters_model(ctx, self)
-        self.table = LazyTable(self.model, "Letters")
-        self.model.idsLoaded.connect(self._ids_loaded)
-        self.filter_edit.textChanged.connect(self.model.set_filter)
-        self._all_count: int | None = None  # letters in the vault, counted when no filter is set
         self._state: LetterState | None = None  # the shown letter's, as the list computed it
-        list_box, self.count_label = list_pane(self.table, self.filter_edit)
-
-        self.viewer = DocumentViewer()
-        self.form = FieldForm(ctx, LETTER_FIELDS)
-        self.form.saved.connect(lambda _doc: self.reload())
-        self.title_label = QLabel()
-        self.title_label.setStyleSheet("font-size: 15px; font-weight: 600;")
-        self.title_label.setWordWrap(True)
-        self.source_label = SourceLabel()
         self.validity_label = QLabel()
         self.validity_label.setWordWrap(True)
         self.validity_label.setAccessibleName("Validity window")
@@ -183,58 +167,21 @@ class LettersView(QWidget):
         details.addWidget(top)
         details.addWidget(fields_scroll)
         details.setSizes([380, 380])
-
-        self.detail_splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.detail_splitter.addWidget(self.viewer)
         self.detail_splitter.addWidget(details)
         self.detail_splitter.setSizes([420, 440])
 
-        self.empty_label = QLabel("Select a letter to see its pages, its checklist and its validity.")
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setStyleSheet("color: palette(mid);")
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(self.empty_label, 1)
-        right_layout.addWidget(self.detail_splitter, 1)
-        self.detail_splitter.hide()
-
-        # the list above the details: every column fits the width at 1280x800 and at 1.5x
-        self.splitter = QSplitter(Qt.Orientation.Vertical)
-        self.splitter.addWidget(list_box)
-        self.splitter.addWidget(right)
-        self.splitter.setSizes([240, 560])
+        # every column fits the width at 1280x800 and at 1.5x
         for column, width in enumerate((96, 160, 170, 124, 110, 120)):
             self.table.setColumnWidth(column, width)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(self.splitter)
-
-        # Ctrl+F belongs to the window's document search; Ctrl+Shift+F filters this list (Ctrl+L locks).
-        find = QShortcut(QKeySequence("Ctrl+Shift+F"), self)
-        find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        find.activated.connect(lambda: (self.filter_edit.setFocus(), self.filter_edit.selectAll()))
-        self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
-        ctx.bridge.documentsChanged.connect(self.reload)
-        ctx.bridge.linksChanged.connect(self.reload)
-        ctx.bridge.peopleChanged.connect(self.reload)
         self.reload()
 
     # ------------------------------------------------------------------ public API
 
-    def select_record(self, kind: str, letter_id: int) -> None:
-        """Show letter ``letter_id``; a filter that hides it is cleared."""
-        self._pending_select = letter_id
-        if self.table.select_id(letter_id):
-            self._take_pending()
-        elif self.filter_edit.text():
-            self.filter_edit.clear()
-        else:
-            self.model.refresh()
-
     def current_letter(self) -> LetterRecord | None:
         return self._letter
+
+    def shown_id(self) -> int | None:
+        return self._letter.id if self._letter else None
 
     def checklist_entries(self) -> list[tuple[str, bool, str]]:
         """(label, ok, why) as shown, for tests and accessibility checks."""
@@ -244,41 +191,12 @@ class LettersView(QWidget):
             out.append((row.data(LABEL_ROLE), row.data(OK_ROLE), row.toolTip()))
         return out
 
-    def reload(self) -> None:
-        """The vault changed: the list's ids and rows, and the letter shown."""
-        self.model.refresh()
-        if self._letter is not None:
-            self._load_detail(self._letter.id)
-
     # ------------------------------------------------------------------ internals
-
-    def _ids_loaded(self) -> None:
-        shown = self.model.rowCount()
-        if not self.model.words:
-            self._all_count = shown
-        self.count_label.setText(count_text(shown, self._all_count, "letter"))
-        if self._pending_select is not None:
-            if self.table.select_id(self._pending_select):
-                self._take_pending()
-            return
-        if self._letter is not None:
-            self.table.select_id(self._letter.id)
-
-    def _take_pending(self) -> None:
-        letter_id, self._pending_select = self._pending_select, None
-        if letter_id is not None and (self._letter is None or self._letter.id != letter_id):
-            self._load_detail(letter_id)
-
-    def _selection_changed(self) -> None:
-        letter_id = self.table.current_id()
-        if letter_id is None or (self._letter and letter_id == self._letter.id):
-            return
-        self._load_detail(letter_id)
 
     def _load_detail(self, letter_id: int) -> None:
         self._wanted = letter_id
 
-        def load(session) -> tuple[LetterRecord | None, LetterRow | None]:
+        def load(session: Session) -> tuple[LetterRecord | None, LetterRow | None]:
             letter = lists.letter_record(session, letter_id)
             return letter, lists.letter_rows(session, [letter_id]).get(letter_id)
 
@@ -292,17 +210,13 @@ class LettersView(QWidget):
         self.ctx.query(self, load, shown).run_in_background()
 
     def _show_detail(self, letter: LetterRecord | None) -> None:
-        previous_doc = self._letter.document_id if self._letter else None
+        previous_document = self._letter.document_id if self._letter else None
         self._letter = letter
         if letter is None:
-            self.detail_splitter.hide()
-            self.empty_label.show()
-            self.viewer.clear()
-            self.form.clear()
+            self._show_empty()
             self.checklist.clear()
             return
-        self.empty_label.hide()
-        self.detail_splitter.show()
+        self._show_pages(letter.document_id, previous_document)
         who = letter.patient_name or "Unknown patient"
         self.title_label.setText(f"Letter for {who} — {letter.file}")
         state = self._state or LetterState.UNKNOWN
@@ -311,26 +225,7 @@ class LettersView(QWidget):
             f"{validity_text(letter)}<br><span style='color:{color.name()}; font-weight:600'>{STATE_TEXT[state]}</span>"
         )
         self._fill_checklist(letter)
-        letter_id, document_id = letter.id, letter.document_id
-        if document_id != previous_doc or self.viewer.document_id != document_id:
-            self.viewer.show_document(self.ctx, document_id)
-
-        def edited(session) -> tuple[set[str], SourceRecord | None]:
-            from hsawallet.services import document_records, documents
-
-            edits = documents.edited_fields(session, RecordKind.LETTER, letter_id)
-            return edits, document_records.source_record(session, document_id)
-
-        def show_edits(result: tuple[set[str], SourceRecord | None]) -> None:
-            if self._letter is None or self._letter.id != letter_id:
-                return
-            edits, source = result
-            self.source_label.show_source(source)
-            if not self.form.is_dirty() or self.form.document_id != document_id:
-                self.form.set_record(document_id, letter, edits)
-            self.detailShown.emit(letter_id)
-
-        self.ctx.query(self, edited, show_edits).run_in_background()
+        self._show_fields(letter, RecordKind.LETTER)
 
     def _fill_checklist(self, letter: LetterRecord) -> None:
         self.checklist.clear()

@@ -6,8 +6,8 @@ the user can link it to a letter by hand, unlink it, or give it back to the auto
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QPushButton,
     QScrollArea,
@@ -30,18 +29,18 @@ from PySide6.QtWidgets import (
 
 from hsawallet.safeio import printable_name
 from hsawallet.services import document_records, lists
-from hsawallet.services.document_records import ItemRecord, LetterRecord, ReceiptRecord, SourceRecord
+from hsawallet.services.document_records import ItemRecord, LetterRecord, ReceiptRecord
 from hsawallet.services.lists import ReceiptRow, ReceiptSort
 from hsawallet.ui import style
+from hsawallet.ui.context import AppContext
 from hsawallet.ui.labels import category_label, category_name
-from hsawallet.ui.models.lazy_table import LazyColumn, LazyTable, LazyTableModel
-from hsawallet.ui.widgets.document_viewer import DocumentViewer
-from hsawallet.ui.widgets.field_form import RECEIPT_FIELDS, FieldForm
-from hsawallet.ui.widgets.record_table import count_text, list_pane, money_text
-from hsawallet.ui.widgets.source_label import SourceLabel
+from hsawallet.ui.models.lazy_table import LazyColumn, LazyTableModel
+from hsawallet.ui.views.list_detail import ListDetailView
+from hsawallet.ui.widgets.field_form import RECEIPT_FIELDS
+from hsawallet.ui.widgets.record_table import money_text
 from hsawallet.vocab import COVERING_LINK_STATUSES, USER_LINK_STATUSES, LinkStatus, RecordKind
 
-LINK_LABELS = {
+LINK_LABELS: dict[str, str] = {
     LinkStatus.COVERED: "Covered",
     LinkStatus.BEFORE_LETTER: "Bought before the letter",
     LinkStatus.AFTER_EXPIRY: "Bought after the letter expired",
@@ -93,7 +92,7 @@ RECEIPT_COLUMNS = (
 COL_LIST_TOTAL = 2
 
 
-def receipts_model(ctx, parent=None, *, background: bool = True) -> LazyTableModel:
+def receipts_model(ctx: AppContext, parent: QWidget | None = None, *, background: bool = True) -> LazyTableModel:
     """The Receipts list: newest first, sorted and filtered by the database, rows a page at a time."""
     return LazyTableModel(
         ctx,
@@ -163,41 +162,25 @@ class _CategoryDelegate(QStyledItemDelegate):
         model.setData(index, editor.currentText())
 
 
-class ReceiptsView(QWidget):
+class ReceiptsView(ListDetailView):
     """List of receipts with a detail pane: document viewer | fields, items and links."""
 
-    detailShown = Signal(int)  # receipt id whose details are on screen
-
-    def __init__(self, ctx, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(
+            ctx,
+            receipts_model,
+            noun="receipt",
+            filter_hint="Filter receipts (merchant, person, date…)",
+            empty_hint="Select a receipt to see its pages, fields and line items.",
+            fields=RECEIPT_FIELDS,
+            parent=parent,
+        )
         self._receipt: ReceiptRecord | None = None
         self._letters: dict[int, LetterRecord] = {}  # the letters to link to, by id
-        self._letters_stale = False
-        self._pending_select: tuple[int, int | None] | None = None  # (receipt, line item) asked for
-        self._pending_item: int | None = None
-        self._wanted: int | None = None  # the receipt whose details are being fetched
+        self._letters_stale = False  # the letters to link to are asked for again with the list's next ids
+        self._asked_item: int | None = None  # the line item to select, with the receipt asked for
+        self._pending_item: int | None = None  # ... once that receipt is shown
         self._loading_items = False
-
-        # ---- list
-        self.filter_edit = QLineEdit()
-        self.filter_edit.setPlaceholderText("Filter receipts (merchant, person, date…)  Ctrl+Shift+F")
-        self.filter_edit.setClearButtonEnabled(True)
-        self.model = receipts_model(ctx, self)
-        self.table = LazyTable(self.model, "Receipts")
-        self.model.idsLoaded.connect(self._ids_loaded)
-        self.filter_edit.textChanged.connect(self.model.set_filter)
-        list_box, self.count_label = list_pane(self.table, self.filter_edit)
-        self._all_count: int | None = None  # receipts in the vault, counted when no filter is set
-
-        # ---- detail: viewer | fields + items
-        self.viewer = DocumentViewer()
-        self.form = FieldForm(ctx, RECEIPT_FIELDS)
-        self.form.saved.connect(lambda _doc: self._reload_detail())
-        self.title_label = QLabel()
-        self.title_label.setStyleSheet("font-size: 15px; font-weight: 600;")
-        self.title_label.setWordWrap(True)
-        self.source_label = SourceLabel()
 
         self.items = QTableWidget(0, len(ITEM_COLUMNS))
         self.items.setHorizontalHeaderLabels(list(ITEM_COLUMNS))
@@ -295,50 +278,17 @@ class ReceiptsView(QWidget):
         details.setStretchFactor(1, 1)
         details.setSizes([170, 430])
 
-        self.detail_splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.detail_splitter.addWidget(self.viewer)
         self.detail_splitter.addWidget(details)
         self.detail_splitter.setStretchFactor(0, 1)
         self.detail_splitter.setStretchFactor(1, 1)
-
-        self.empty_label = QLabel("Select a receipt to see its pages, fields and line items.")
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setStyleSheet("color: palette(mid);")
-
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(self.empty_label, 1)
-        right_layout.addWidget(self.detail_splitter, 1)
-        self.detail_splitter.hide()
-
-        # the list above the details: every column fits the width at 1280x800 and at 1.5x
-        self.splitter = QSplitter(Qt.Orientation.Vertical)
-        self.splitter.addWidget(list_box)
-        self.splitter.addWidget(right)
+        self.detail_splitter.setSizes([380, 640])
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 5)
-        self.splitter.setSizes([240, 560])
-        self.detail_splitter.setSizes([380, 640])
-        # the merchant is cut short ("…"), never the total: its column fits the widest amount
+        # every column fits the width at 1280x800 and at 1.5x; the merchant is cut short ("…"), never
+        # the total: its column fits the widest amount
         for column, width in enumerate((96, 240, 0, 150)):
             self.table.setColumnWidth(column, width)
         self.table.setColumnWidth(COL_LIST_TOTAL, self.table.fontMetrics().horizontalAdvance("$999,999.99") + 24)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(self.splitter)
-
-        # Ctrl+F belongs to the window's document search; Ctrl+Shift+F filters this list (Ctrl+L locks).
-        find = QShortcut(QKeySequence("Ctrl+Shift+F"), self)
-        find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        find.activated.connect(lambda: (self.filter_edit.setFocus(), self.filter_edit.selectAll()))
-        self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
-        self.setTabOrder(self.filter_edit, self.table)
-
-        ctx.bridge.documentsChanged.connect(self.reload)
-        ctx.bridge.linksChanged.connect(self.reload)
-        ctx.bridge.peopleChanged.connect(self.reload)
         self._update_link_buttons()
         self.reload()
 
@@ -359,23 +309,19 @@ class ReceiptsView(QWidget):
     def select_record(self, kind: str, receipt_id: int, item_id: int | None = None) -> None:
         """Show receipt ``receipt_id`` and, when given, select its line item ``item_id`` (from a warning or
         a search hit). A filter that hides the receipt is cleared."""
-        self._pending_select = (receipt_id, item_id)
-        if self.table.select_id(receipt_id):
-            self._take_pending()
-        elif self.filter_edit.text():
-            self.filter_edit.clear()  # the ids come again without the filter; _ids_loaded selects it
-        else:
-            self.model.refresh()  # a receipt this list has not fetched yet (just imported)
+        self._asked_item = item_id
+        super().select_record(kind, receipt_id)
 
     def current_receipt(self) -> ReceiptRecord | None:
         return self._receipt
 
+    def shown_id(self) -> int | None:
+        return self._receipt.id if self._receipt else None
+
     def reload(self) -> None:
         """The vault changed: the list's ids and rows, the letters to link to and the receipt shown."""
         self._letters_stale = True  # asked for once the list's first page is in: the list comes first
-        self.model.refresh()
-        if self._receipt is not None:
-            self._load_detail(self._receipt.id)
+        super().reload()
 
     # ------------------------------------------------------------------ list
 
@@ -383,41 +329,23 @@ class ReceiptsView(QWidget):
         if self._letters_stale:
             self._letters_stale = False
             self.ctx.query(self, document_records.letter_records, self._letters_loaded).run_in_background()
-        shown = self.model.rowCount()
-        if not self.model.words:
-            self._all_count = shown
-        self.count_label.setText(count_text(shown, self._all_count, "receipt"))
-        if self._pending_select is not None:
-            if self.table.select_id(self._pending_select[0]):
-                self._take_pending()
-            return
-        if self._receipt is not None:
-            self.table.select_id(self._receipt.id)  # the same receipt stays selected after a sort
+        super()._ids_loaded()
 
     def _take_pending(self) -> None:
-        receipt_id, item_id = self._pending_select or (None, None)
-        self._pending_select = None
-        if receipt_id is None:
-            return
-        self._pending_item = item_id
-        if self._receipt is not None and self._receipt.id == receipt_id:
-            if item_id is not None:
-                self.select_item(item_id)
-                self._pending_item = None
-            return
-        self._load_detail(receipt_id)
+        if self._pending_select is not None:
+            self._pending_item, self._asked_item = self._asked_item, None
+        super()._take_pending()
+
+    def _reshown(self) -> None:
+        if self._pending_item is not None:
+            self.select_item(self._pending_item)
+            self._pending_item = None
 
     def _letters_loaded(self, letters: list[LetterRecord]) -> None:
         self._letters = {letter.id: letter for letter in letters}
         self._fill_letter_combo()
         if self._receipt is not None:
             self._fill_items(self._receipt)
-
-    def _selection_changed(self) -> None:
-        receipt_id = self.table.current_id()
-        if receipt_id is None or (self._receipt and receipt_id == self._receipt.id):
-            return
-        self._load_detail(receipt_id)
 
     def _load_detail(self, receipt_id: int) -> None:
         self._wanted = receipt_id
@@ -426,56 +354,24 @@ class ReceiptsView(QWidget):
             if self._wanted != receipt_id:
                 return  # another receipt was chosen meanwhile
             self._show_detail(receipt)
-            if receipt is not None and self._pending_item is not None:
-                self.select_item(self._pending_item)
-                self._pending_item = None
+            if receipt is not None:
+                self._reshown()
 
         self.ctx.query(self, lambda session: lists.receipt_record(session, receipt_id), shown).run_in_background()
-
-    def _reload_detail(self) -> None:
-        self.reload()
 
     # ------------------------------------------------------------------ detail
 
     def _show_detail(self, receipt: ReceiptRecord | None) -> None:
-        previous_doc = self._receipt.document_id if self._receipt else None
+        previous_document = self._receipt.document_id if self._receipt else None
         self._receipt = receipt
         if receipt is None:
-            self.detail_splitter.hide()
-            self.empty_label.show()
-            self.viewer.clear()
-            self.form.clear()
+            self._show_empty()
             self.items.setRowCount(0)
             return
-        self.empty_label.hide()
-        self.detail_splitter.show()
+        self._show_pages(receipt.document_id, previous_document)
         self.title_label.setText(f"{receipt.merchant or 'Unknown merchant'} — {receipt.file}")
-        receipt_id, document_id = receipt.id, receipt.document_id
-        if document_id != previous_doc or self.viewer.document_id != document_id:
-            self.viewer.show_document(self.ctx, document_id)
         self._fill_items(receipt)
-
-        def edited(session) -> tuple[set[str], dict[int, set[str]], SourceRecord | None]:
-            from hsawallet.services import documents
-
-            items = {item.id: documents.edited_fields(session, "item", item.id) for item in receipt.items}
-            return (
-                documents.edited_fields(session, RecordKind.RECEIPT, receipt_id),
-                items,
-                document_records.source_record(session, document_id),
-            )
-
-        def show_edits(result: tuple[set[str], dict[int, set[str]], SourceRecord | None]) -> None:
-            if self._receipt is None or self._receipt.id != receipt_id:
-                return
-            receipt_edits, item_edits, source = result
-            self.source_label.show_source(source)
-            if not self.form.is_dirty() or self.form.document_id != document_id:
-                self.form.set_record(document_id, receipt, receipt_edits)
-            self._mark_item_edits(item_edits)
-            self.detailShown.emit(receipt_id)
-
-        self.ctx.query(self, edited, show_edits).run_in_background()
+        self._show_fields(receipt, RecordKind.RECEIPT, [item.id for item in receipt.items])
 
     def _fill_items(self, receipt: ReceiptRecord) -> None:
         selected = self._selected_item_id()

@@ -204,15 +204,8 @@ class FieldForm(QWidget):
         for name, spec in self._specs.items():
             text = display_value(spec, getattr(record, name))
             self._original[name] = text
-            editor = self._editors[name]
-            editor.blockSignals(True)
-            if isinstance(editor, QCheckBox):
-                editor.setChecked(text == "yes")
-            else:
-                editor.setText(text)
-                editor.setCursorPosition(0)
-            editor.blockSignals(False)
-            editor.setEnabled(True)
+            self._put(name, text)
+            self._editors[name].setEnabled(True)
             self._decorate(name)
         self._error.hide()
         self._update_buttons()
@@ -246,13 +239,7 @@ class FieldForm(QWidget):
         if self._document_id is None:
             return
         for name, text in self._original.items():
-            editor = self._editors[name]
-            editor.blockSignals(True)
-            if isinstance(editor, QCheckBox):
-                editor.setChecked(text == "yes")
-            else:
-                editor.setText(text)
-            editor.blockSignals(False)
+            self._put(name, text)
         self._error.hide()
         self._update_buttons()
 
@@ -308,6 +295,17 @@ class FieldForm(QWidget):
         self._ctx.change(self, write, done).failure(fail).run_in_background()
 
     # ------------------------------------------------------------------ internals
+
+    def _put(self, name: str, text: str) -> None:
+        """Show ``text`` in the field's editor, not as a change of the user's."""
+        editor = self._editors[name]
+        editor.blockSignals(True)
+        if isinstance(editor, QCheckBox):
+            editor.setChecked(text == "yes")
+        else:
+            editor.setText(text)
+            editor.setCursorPosition(0)
+        editor.blockSignals(False)
 
     def _current(self, name: str) -> str:
         editor = self._editors[name]
