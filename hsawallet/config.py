@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -20,33 +19,29 @@ class SettingError(ValueError):
 
 @dataclass(frozen=True)
 class Option:
+    """A setting: one word of ``choices``, else a whole number from ``low`` to ``high`` (the Settings
+    view picks its editor from these, the CLI's ``set`` is checked by them)."""
+
     key: str
     default: Any
-    parse: Callable[[str], Any]
     help: str
+    choices: tuple[str, ...] = ()
+    low: int = 0
+    high: int = 0
 
-
-def _choice(*choices: str) -> Callable[[str], str]:
-    def parse(value: str) -> str:
-        value = value.strip().lower()
-        if value not in choices:
-            raise SettingError(f"must be one of {', '.join(choices)}")
-        return value
-
-    return parse
-
-
-def _int_range(low: int, high: int) -> Callable[[str], int]:
-    def parse(value: str) -> int:
+    def parse(self, value: str) -> Any:
+        if self.choices:
+            word = value.strip().lower()
+            if word not in self.choices:
+                raise SettingError(f"must be one of {', '.join(self.choices)}")
+            return word
         try:
             number = int(value)
         except ValueError:
             raise SettingError("must be a whole number") from None
-        if not low <= number <= high:
-            raise SettingError(f"must be between {low} and {high}")
+        if not self.low <= number <= self.high:
+            raise SettingError(f"must be between {self.low} and {self.high}")
         return number
-
-    return parse
 
 
 OPTIONS: dict[str, Option] = {
@@ -55,25 +50,26 @@ OPTIONS: dict[str, Option] = {
         Option(
             "date_order",
             "mdy",
-            _choice("mdy", "dmy", "ymd"),
             "how to read numeric dates like 03/04/2026: month first (mdy), day first (dmy) or year first (ymd)",
+            choices=("mdy", "dmy", "ymd"),
         ),
         Option(
-            "expiring_days", 60, _int_range(1, 366), "warn this many days before a letter of medical necessity expires"
+            "expiring_days", 60, "warn this many days before a letter of medical necessity expires", low=1, high=366
         ),
-        Option("deadline_days", 60, _int_range(1, 366), "warn this many days before an FSA/HRA claim deadline"),
+        Option("deadline_days", 60, "warn this many days before an FSA/HRA claim deadline", low=1, high=366),
         Option(
             "notifications",
             "on",
-            _choice("on", "off"),
             "show desktop notifications for new warnings while the app runs",
+            choices=("on", "off"),
         ),
-        Option("ocr_workers", 2, _int_range(1, 16), "processes used to read documents in parallel"),
+        Option("ocr_workers", 2, "processes used to read documents in parallel", low=1, high=16),
         Option(
             "lock_minutes",
             0,
-            _int_range(0, 1440),
             "lock the app after this many minutes without keyboard or mouse use (0: never)",
+            low=0,
+            high=1440,
         ),
     )
 }

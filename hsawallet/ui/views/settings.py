@@ -36,18 +36,11 @@ CHOICE_LABELS = {
 }
 
 
-def _closure(option: config.Option) -> dict:
-    """The parse function's bound values (choices, or low/high), to pick a fitting editor."""
-    code = getattr(option.parse, "__code__", None)
-    cells = getattr(option.parse, "__closure__", None) or ()
-    return dict(zip(code.co_freevars, (c.cell_contents for c in cells))) if code else {}
-
-
 class SettingsView(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.editors: dict[str, QWidget] = {}
+        self.editors: dict[str, QComboBox | QSpinBox] = {}
         self._loading = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 16)
@@ -82,29 +75,22 @@ class SettingsView(QWidget):
         layout.addStretch(1)
         self.reload()
 
-    def _editor(self, key: str, option: config.Option) -> QWidget:
-        bound = _closure(option)
-        if "choices" in bound:
+    def _editor(self, key: str, option: config.Option) -> QComboBox | QSpinBox:
+        if option.choices:
             combo = QComboBox()
-            for choice in bound["choices"]:
+            for choice in option.choices:
                 combo.addItem(CHOICE_LABELS.get(choice, choice), choice)
             combo.currentIndexChanged.connect(lambda _i, k=key, c=combo: self._save(k, c.currentData()))
             return combo
-        if "low" in bound and "high" in bound:
-            spin = QSpinBox()
-            spin.setRange(bound["low"], bound["high"])
-            if key.endswith("_days"):
-                spin.setSuffix(" days before")
-            elif key == "lock_minutes":
-                spin.setSuffix(" minutes without use")
-                spin.setSpecialValueText("Never")
-            spin.valueChanged.connect(lambda value, k=key: self._save(k, str(value)))
-            return spin
-        from PySide6.QtWidgets import QLineEdit
-
-        line = QLineEdit()
-        line.editingFinished.connect(lambda k=key, e=line: self._save(k, e.text()))
-        return line
+        spin = QSpinBox()
+        spin.setRange(option.low, option.high)
+        if key.endswith("_days"):
+            spin.setSuffix(" days before")
+        elif key == "lock_minutes":
+            spin.setSuffix(" minutes without use")
+            spin.setSpecialValueText("Never")
+        spin.valueChanged.connect(lambda value, k=key: self._save(k, str(value)))
+        return spin
 
     def reload(self) -> None:
         self.ctx.query(self, config.all_values, self._show).run_in_background()
@@ -118,8 +104,6 @@ class SettingsView(QWidget):
                     editor.setCurrentIndex(max(0, editor.findData(value)))
                 elif isinstance(editor, QSpinBox):
                     editor.setValue(int(value))
-                elif editor is not None:
-                    editor.setText(str(value))  # type: ignore[attr-defined]
         finally:
             self._loading = False
 
