@@ -91,6 +91,19 @@ def test_receipt_from_a_warning_opens_at_its_line_item(qtbot, ctx):
     assert getattr(view.current_receipt(), "id", None) == receipt_id
 
 
+def test_a_receipt_asked_for_stays_selected_when_the_list_reloads_before_its_details_come(qtbot, ctx):
+    from hsawallet.ui.views.receipts import ReceiptsView
+
+    fill(ctx.vault, 30)
+    view = _shown(qtbot, ReceiptsView(ctx))
+    qtbot.addWidget(view)
+    wanted = view.model.id_at(7)
+    view.model.refresh()  # the vault changed: the ids come again (asked before the receipt's details)
+    view.select_record("receipt", wanted)
+    qtbot.waitUntil(lambda: getattr(view.current_receipt(), "id", None) == wanted and not view.model.loading)
+    assert view.table.current_id() == wanted
+
+
 def test_letters_list_sorts_by_status_the_database_computes(qtbot, ctx):
     from hsawallet.ui.views.letters import STATE_TEXT, LettersView
 

@@ -45,7 +45,8 @@ class ListDetailView(QWidget):
         self.ctx = ctx
         self._noun = noun
         self._pending_select: int | None = None  # the record asked for, selected once the list has it
-        self._wanted: int | None = None  # the record whose details are being fetched
+        # the record whose details are shown or on their way (the last one fetched by _load_detail)
+        self._wanted: int | None = None
         self._all_count: int | None = None  # records in the vault, counted when no filter is set
 
         self.filter_edit = QLineEdit()
@@ -125,11 +126,10 @@ class ListDetailView(QWidget):
             self.model.refresh()  # a record this list has not fetched yet (just imported)
 
     def reload(self) -> None:
-        """The vault changed: the list's ids and rows, and the record shown."""
+        """The vault changed: the list's ids and rows, and the record shown (or on its way)."""
         self.model.refresh()
-        shown = self.shown_id()
-        if shown is not None:
-            self._load_detail(shown)
+        if self._wanted is not None:
+            self._load_detail(self._wanted)
 
     # ------------------------------------------------------------------ internals
 
@@ -146,9 +146,9 @@ class ListDetailView(QWidget):
             if self.table.select_id(self._pending_select):
                 self._take_pending()
             return
-        current = self.shown_id()
-        if current is not None:
-            self.table.select_id(current)  # the same record stays selected after a sort
+        # the same record stays selected after a sort or a refresh, also while its details are on their way
+        if self._wanted is not None:
+            self.table.select_id(self._wanted)
 
     def _take_pending(self) -> None:
         record_id, self._pending_select = self._pending_select, None
@@ -161,7 +161,7 @@ class ListDetailView(QWidget):
 
     def _selection_changed(self) -> None:
         record_id = self.table.current_id()
-        if record_id is not None and record_id != self.shown_id():
+        if record_id is not None and record_id != self._wanted:
             self._load_detail(record_id)
 
     def _show_empty(self) -> None:
