@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from hsawallet.services import coverage
 from hsawallet.store.models import FieldEdit, ManualLink
+from hsawallet.ui import ops
 from hsawallet.ui.widgets.field_form import LOW_CONFIDENCE_TIP
 from tests.ui import helpers
 from tests.ui.helpers import imported_ctx, imported_template  # noqa: F401 (fixtures)
@@ -115,6 +116,12 @@ def test_manual_link_removes_the_missing_letter_warning_and_automatic_brings_it_
     with vault.session() as session:
         assert session.get(ManualLink, training_id).letter_id == letter_id
     assert training_id not in missing_letter_items()
+    # the letters are read again after the change; the chosen one stays chosen
+    qtbot.waitUntil(lambda: not view.model.loading and not view._letters_stale)
+    ops.wait_idle()
+    assert view.letter_combo.currentData() == letter_id
+    assert view.letter_choices.position_of(letter_id) == view.letter_combo.currentIndex()
+    assert view.letter_choices.position_of(letter_id + 1000) == -1
 
     assert view.select_item(training_id)
     assert view.auto_button.isEnabled()

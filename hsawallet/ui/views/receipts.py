@@ -119,11 +119,17 @@ class LetterChoices(QAbstractListModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._choices: list[tuple[str, int | None]] = [("No letters in the vault yet", None)]
+        self._positions: dict[int, int] = {}
 
     def set_letters(self, letters: list[LetterRecord]) -> None:
         self.beginResetModel()
         self._choices = [(letter_choice_label(l), l.id) for l in letters] or [("No letters in the vault yet", None)]
+        self._positions = {letter_id: row for row, (_label, letter_id) in enumerate(self._choices) if letter_id}
         self.endResetModel()
+
+    def position_of(self, letter_id: int | None) -> int:
+        """The row of a letter, -1 when it is not offered (a dict: the combo's findData asks every row)."""
+        return self._positions.get(letter_id, -1) if letter_id is not None else -1
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self._choices)
@@ -432,7 +438,7 @@ class ReceiptsView(ListDetailView):
     def _fill_letter_combo(self) -> None:
         current = self.letter_combo.currentData()
         self.letter_choices.set_letters(list(self._letters.values()))
-        position = self.letter_combo.findData(current)
+        position = self.letter_choices.position_of(current)
         if position >= 0:
             self.letter_combo.setCurrentIndex(position)
         self._update_link_buttons()
