@@ -177,11 +177,31 @@ def _where_words(words: str, columns: Sequence[str], params: dict[str, Any]) -> 
     return "".join(f" AND {clause}" for clause in clauses)
 
 
-def _ids(session: Session, sql: str, params: Mapping[str, Any]) -> list[int]:
+def _sorted_ids(
+    session: Session,
+    source: str,
+    *,
+    id_column: str,
+    order: str,
+    descending: bool,
+    words: str,
+    columns: Sequence[str],
+    params: Mapping[str, Any] | None = None,
+) -> list[int]:
+    """The ids ``source`` selects (``SELECT <id_column> AS id FROM ... WHERE ...``) whose ``columns`` hold
+    every word, in ``order`` (ties by id, the same way)."""
+    params = dict(params or {})
+    direction = "DESC" if descending else "ASC"
+    sql = source + _where_words(words, columns, params) + f" ORDER BY {order} {direction}, {id_column} {direction}"
     # One JSON array built by SQLite in the query's order: 50,000 rows fetched one by one cost more
     # than the query (tests/services/test_lists.py checks the order).
-    found = session.connection().execute(text(f"SELECT json_group_array(id) FROM ({sql})"), dict(params)).scalar()
+    found = session.connection().execute(text(f"SELECT json_group_array(id) FROM ({sql})"), params).scalar()
     return list(json.loads(found or "[]"))
+
+
+def _id_list(ids: Sequence[int]) -> str:
+    """Ids for an ``IN (...)`` (ints written by us, so no parameter limit to mind)."""
+    return ", ".join(str(int(i)) for i in ids)
 
 
 def document_ids(
@@ -193,22 +213,23 @@ def document_ids(
     kind: str | None = None,
 ) -> list[int]:
     """Every document's id (of ``kind`` when given) whose file name holds ``words``, in the order of ``sort``."""
-    params: dict[str, Any] = {"kind": kind}
-    direction = "DESC" if descending else "ASC"
-    sql = (
-        "SELECT d.id AS id FROM document d WHERE 1"
-        + (" AND d.kind = :kind" if kind else "")
-        + _where_words(words, _DOCUMENT_TEXT, params)
-        + f" ORDER BY {_DOCUMENT_ORDER[DocumentSort(sort)]} {direction}, d.id {direction}"
+    return _sorted_ids(
+        session,
+        "SELECT d.id AS id FROM document d WHERE 1" + (" AND d.kind = :kind" if kind else ""),
+        id_column="d.id",
+        order=_DOCUMENT_ORDER[DocumentSort(sort)],
+        descending=descending,
+        words=words,
+        columns=_DOCUMENT_TEXT,
+        params={"kind": kind},
     )
-    return _ids(session, sql, params)
 
 
 def document_rows(session: Session, ids: Sequence[int]) -> dict[int, DocumentRow]:
     """The rows of these documents (a page), by id, with the e-mail each came in."""
     if not ids:
         return {}
-    marks = ", ".join(str(int(i)) for i in ids)
+    marks = _id_list(ids)
     rows = session.connection().execute(
         text(f"SELECT id, file_name, kind, page_count, status, imported_at, error FROM document WHERE id IN ({marks})")
     )
@@ -232,25 +253,26 @@ def receipt_ids(
     session: Session, *, sort: ReceiptSort = ReceiptSort.DATE, descending: bool = True, words: str = ""
 ) -> list[int]:
     """Every receipt's id matching ``words``, in the order of ``sort`` (ties by id, the same way)."""
-    params: dict[str, Any] = {}
-    direction = "DESC" if descending else "ASC"
-    sql = (
+    return _sorted_ids(
+        session,
         "SELECT r.id AS id FROM receipt r"
         # filtered: the words are tested on one index holding every filtered column (migration 0007)
         + (" INDEXED BY ix_receipt_list" if words.split() else "")
         + (" LEFT JOIN person p ON p.id = r.person_id" if sort == ReceiptSort.PERSON else "")
-        + " WHERE 1"
-        + _where_words(words, _RECEIPT_TEXT, params)
-        + f" ORDER BY {_RECEIPT_ORDER[ReceiptSort(sort)]} {direction}, r.id {direction}"
+        + " WHERE 1",
+        id_column="r.id",
+        order=_RECEIPT_ORDER[ReceiptSort(sort)],
+        descending=descending,
+        words=words,
+        columns=_RECEIPT_TEXT,
     )
-    return _ids(session, sql, params)
 
 
 def receipt_rows(session: Session, ids: Sequence[int]) -> dict[int, ReceiptRow]:
     """The rows of these receipts (a page), by id."""
     if not ids:
         return {}
-    marks = ", ".join(str(int(i)) for i in ids)
+    marks = _id_list(ids)
     connection = session.connection()
     counts: dict[int, list[tuple[str, int]]] = {}
     for receipt_id, status, n in connection.execute(
@@ -298,14 +320,16 @@ def letter_ids(
     today: date | None = None,
 ) -> list[int]:
     """Every letter's id matching ``words``, in the order of ``sort``; the status as of ``today``."""
-    params = _letter_params(session, today)
-    direction = "DESC" if descending else "ASC"
-    sql = (
-        "SELECT l.id AS id FROM letter l LEFT JOIN person p ON p.id = l.person_id WHERE 1"
-        + _where_words(words, _LETTER_TEXT, params)
-        + f" ORDER BY {_LETTER_ORDER[LetterSort(sort)]} {direction}, l.id {direction}"
+    return _sorted_ids(
+        session,
+        "SELECT l.id AS id FROM letter l LEFT JOIN person p ON p.id = l.person_id WHERE 1",
+        id_column="l.id",
+        order=_LETTER_ORDER[LetterSort(sort)],
+        descending=descending,
+        words=words,
+        columns=_LETTER_TEXT,
+        params=_letter_params(session, today),
     )
-    return _ids(session, sql, params)
 
 
 def letter_rows(session: Session, ids: Sequence[int], *, today: date | None = None) -> dict[int, LetterRow]:
@@ -313,7 +337,7 @@ def letter_rows(session: Session, ids: Sequence[int], *, today: date | None = No
     if not ids:
         return {}
     params = _letter_params(session, today)
-    marks = ", ".join(str(int(i)) for i in ids)
+    marks = _id_list(ids)
     rows = session.connection().execute(
         text(
             "SELECT l.id, d.id, d.file_name, l.issue_date, l.valid_through, COALESCE(l.patient_name, p.name), "
