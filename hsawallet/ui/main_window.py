@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
@@ -33,6 +34,9 @@ from hsawallet.services import documents
 from hsawallet.ui import ops, remembered, style, undo
 from hsawallet.ui.context import AppContext, describe_error
 from hsawallet.ui.views import RECORD_SECTIONS, SECTIONS, Section, load_view
+
+if TYPE_CHECKING:
+    from hsawallet.ui.views.documents import ImportPanel
 
 ABOUT = (
     "<h3>HSA Wallet {version}</h3>"
@@ -602,9 +606,16 @@ class MainWindow(QMainWindow):
         box.open()  # not modal-blocking: the rest of the app keeps working
 
     # -- closing
-    def import_running(self) -> bool:
+    def _import_panel(self) -> ImportPanel | None:
+        """The Documents view's import panel, once that view is open."""
+        from hsawallet.ui.views.documents import DocumentsView
+
         view = self._views.get("documents")
-        return view is not None and view.import_panel.running  # type: ignore[attr-defined]
+        return view.import_panel if isinstance(view, DocumentsView) else None
+
+    def import_running(self) -> bool:
+        panel = self._import_panel()
+        return panel is not None and panel.running
 
     def ask_stop_import(self) -> bool:
         """Quit during an import: stop it (True) or keep importing (False)."""
@@ -649,7 +660,9 @@ class MainWindow(QMainWindow):
                     if not self.ask_stop_import():
                         event.ignore()
                         return
-                    self._views["documents"].import_panel.stop()  # type: ignore[attr-defined]
+                    panel = self._import_panel()
+                    if panel is not None:
+                        panel.stop()
                 elif self._active_ops and not self.ask_finish_work():
                     event.ignore()
                     return

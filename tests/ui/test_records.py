@@ -176,6 +176,11 @@ def test_remove_a_document_then_undo_imports_its_bytes_again(qtbot, imported_ctx
         receipt = session.exec(select(Receipt).where(Receipt.document_id == doc.id)).one()
         assert receipt.merchant and str(receipt.total) == "180.00"
 
+    window.redo_action.trigger()  # removes the document put back, which came back under a new id
+    ops.wait_idle()
+    with ctx.vault.session() as session:
+        assert session.get(Document, doc.id) is None
+
 
 def test_reclassify_a_letter_as_other_and_undo(qtbot, imported_ctx):  # noqa: F811
     ctx, prepared = imported_ctx

@@ -176,13 +176,13 @@ class ImportPanel(QFrame):
         for outcome in outcomes:
             self._show_outcome(outcome)
         counts = {s: sum(o.status == s and not o.deferred for o in outcomes) for s in ImportStatus}
-        parts = [f"{counts['imported']} imported"]
+        parts = [f"{counts[ImportStatus.IMPORTED]} imported"]
         if deferred := sum(o.deferred for o in outcomes):
             parts.append(f"{deferred} left to read at the next start")
-        if counts["duplicate"]:
-            parts.append(f"{counts['duplicate']} already in the vault")
-        if counts["error"]:
-            parts.append(f"{counts['error']} not imported")
+        if counts[ImportStatus.DUPLICATE]:
+            parts.append(f"{counts[ImportStatus.DUPLICATE]} already in the vault")
+        if counts[ImportStatus.ERROR]:
+            parts.append(f"{counts[ImportStatus.ERROR]} not imported")
         self.title.setText("Import finished: " + ", ".join(parts))
         self.progress.hide()
         self.close_button.setEnabled(True)
@@ -415,13 +415,15 @@ class DocumentsView(QWidget):
             self._remove(doc_id, name)
 
     def _remove(self, doc_id: int, name: str) -> None:
-        state: dict = {"id": doc_id, "removed": None}
+        current, removed_document = doc_id, None  # a document put back gets a new id
 
         def remove(vault):
-            state["removed"] = documents.remove_document(vault, state["id"])
+            nonlocal removed_document
+            removed_document = documents.remove_document(vault, current)
 
         def put_back(vault):
-            state["id"] = documents.restore_document(vault, state["removed"])
+            nonlocal current
+            current = documents.restore_document(vault, removed_document)
 
         def removed(_result) -> None:
             self.reload()
