@@ -203,19 +203,6 @@ def _subject(receipt: Receipt, item: Item) -> str:
     return f"{_short(item.description) or 'Item'}, {when}"
 
 
-def _reason(
-    status: LinkStatus,
-    receipt: Receipt,
-    item: Item,
-    letter: Letter | None,
-    candidates: Sequence[Letter],
-    others: Sequence[Letter],
-    people: dict[int, Person],
-) -> str:
-    """Why the item has its status: "<item, date>: covered by ..." (see _why)."""
-    return _subject(receipt, item) + _why(status, receipt, item, letter, candidates, others, people)
-
-
 def _why(
     status: LinkStatus,
     receipt: Receipt,

@@ -82,12 +82,12 @@ def load_letters(session: Session) -> list[rules.Letter]:
             patient_name=patient_name,
             patient_dob=_day(patient_dob),
             provider_name=provider_name,
-            categories=tuple(json.loads(categories or "[]")),
-            items=tuple(json.loads(items or "[]")),
+            categories=_json_tuple(categories),
+            items=_json_tuple(items),
             issue_date=_day(issue_date),
             valid_through=_day(valid_through),
             valid_through_stated=bool(stated),
-            missing=tuple(json.loads(missing or "[]")),
+            missing=_json_tuple(missing),
         )
         for (
             letter_id,
@@ -109,6 +109,11 @@ def load_letters(session: Session) -> list[rules.Letter]:
             "FROM letter l JOIN document d ON d.id = l.document_id ORDER BY l.id",
         )
     ]
+
+
+def _json_tuple(value: str | None) -> tuple[Any, ...]:
+    """A JSON list column's text (store.models.JSONList) as a tuple; most are empty, which needs no parsing."""
+    return tuple(json.loads(value)) if value and value != "[]" else ()
 
 
 def _day(value: str | None) -> date | None:

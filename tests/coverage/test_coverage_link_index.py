@@ -35,7 +35,9 @@ def _walk(receipts, letters, people) -> list[LinkResult]:
                 for l in letters
                 if link.letter_applies_to_item(l, item) and not link.letter_applies_to_person(l, receipt)
             ]
-            reason = link._reason(status, receipt, item, letter, candidates, others, by_person)
+            reason = link._subject(receipt, item) + link._why(
+                status, receipt, item, letter, candidates, others, by_person
+            )
             covering = letter.id if status == link.COVERED and letter is not None else None
             out.append(LinkResult(item.id, receipt.id, covering, status, letter.id if letter else None, reason))
     return out
