@@ -481,7 +481,7 @@ class ReceiptsView(ListDetailView):
         self.unlink_button.setEnabled(item is not None and item.link_status != LinkStatus.UNLINKED)
         self.auto_button.setEnabled(item is not None and item.link_status in USER_LINK_STATUSES)
         if item is not None and item.letter_id is not None:
-            position = self.letter_combo.findData(item.letter_id)
+            position = self.letter_choices.position_of(item.letter_id)
             if position >= 0:
                 self.letter_combo.setCurrentIndex(position)
 
