@@ -14,13 +14,12 @@ Views are ``View(ctx: AppContext, parent=None)`` QWidgets; views that show recor
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from PySide6.QtCore import QObject, Signal
 from sqlmodel import Session
 
 from hsawallet.services.vault import Vault
-from hsawallet.ui import ops as ops_module
 from hsawallet.ui.bridge import EventBridge
 from hsawallet.ui.ops import CollectionOp, QueryOp
 from hsawallet.vocab import RecordKind
@@ -39,7 +38,6 @@ class AppContext(QObject):
     def __init__(self, vault: Vault, parent: QObject | None = None, bridge: EventBridge | None = None) -> None:
         super().__init__(parent)
         self.vault = vault
-        self.ops = ops_module
         self.bridge = bridge or EventBridge(self)
 
     # -- navigation
@@ -87,4 +85,4 @@ def describe_error(exc: BaseException) -> str:
     return describe_failure(exc).message
 
 
-__all__ = ["AppContext", "describe_error", "QueryOp", "CollectionOp", "Any"]
+__all__ = ["AppContext", "describe_error", "QueryOp", "CollectionOp"]
