@@ -55,14 +55,20 @@ def id_list(value: str) -> list[int]:
 
 def emit(args: argparse.Namespace, data: Any, text: Callable[[Any], str] | str | None = None) -> None:
     if args.json:
-        print(to_json(data))
+        out = json_bytes(data)
+        stream = getattr(sys.stdout, "buffer", None)  # absent when stdout is a text stream only (captured)
+        if stream is None:
+            print(out.decode())
+        else:  # the bytes as they are: decoding tens of megabytes only to encode them again costs
+            sys.stdout.flush()
+            stream.write(out + b"\n")
     elif callable(text):
         print(text(data))
     elif text is not None:
         print(text)
 
 
-def to_json(data: Any) -> str:
+def json_bytes(data: Any) -> bytes:
     """json.dumps(data, indent=2, default=str), byte for byte, through orjson (the standard encoder's
     indented form is pure Python: seconds for tens of thousands of receipts). The standard one writes it
     when orjson's text could differ: non-ASCII (json escapes it), a number with an exponent (written
@@ -76,8 +82,8 @@ def to_json(data: Any) -> str:
     except TypeError:  # orjson.JSONEncodeError
         out = b""
     if out and out.isascii() and out.translate(_DIGIT_E).find(b"0e") < 0:
-        return out.decode()
-    return json.dumps(data, indent=2, default=str)
+        return out
+    return json.dumps(data, indent=2, default=str).encode()
 
 
 # Digits to 0, e and E to e, the rest to a space: "0e" then marks a digit before an e, as in an exponent

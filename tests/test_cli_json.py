@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from hsawallet.cli import to_json
+from hsawallet.cli import json_bytes
 from hsawallet.vocab import DocumentKind
 
 
@@ -16,7 +16,7 @@ class Point:
     x: int
 
 
-def test_to_json_writes_what_the_standard_encoder_writes():
+def test_the_json_bytes_are_what_the_standard_encoder_writes():
     samples = [
         [],
         {},
@@ -30,4 +30,4 @@ def test_to_json_writes_what_the_standard_encoder_writes():
         [[[[]]], [{}]],
     ]
     for data in samples:
-        assert to_json(data) == json.dumps(data, indent=2, default=str), data
+        assert json_bytes(data) == json.dumps(data, indent=2, default=str).encode(), data
