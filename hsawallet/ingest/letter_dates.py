@@ -15,8 +15,8 @@ from datetime import date
 
 from hsawallet.ingest.dates import find_dates
 from hsawallet.ingest.letter_doc import LetterDoc
-from hsawallet.ingest.letter_entities import credentials_after, names_in
 from hsawallet.ingest.letter_roles import CLOSING, SIGNATURE_CUE
+from hsawallet.ingest.names import credentials_after, names_in
 
 _I = re.IGNORECASE
 

@@ -16,18 +16,8 @@ from datetime import date
 
 from hsawallet.ingest.dates import find_dates
 from hsawallet.ingest.letter_doc import LetterDoc, is_caption_line
-from hsawallet.ingest.letter_entities import (
-    CREDENTIAL,
-    LICENSE_LABEL,
-    NPI_LABEL,
-    credentials_after,
-    license_value,
-    name_at,
-    name_before,
-    names_in,
-    ten_digit_numbers,
-)
-from hsawallet.ingest.receipt import natural_name
+from hsawallet.ingest.letter_entities import LICENSE_LABEL, NPI_LABEL, license_value, ten_digit_numbers
+from hsawallet.ingest.names import CREDENTIAL, credentials_after, name_at, name_before, names_in, natural_name
 from hsawallet.ingest.validate import npi_is_valid
 
 _I = re.IGNORECASE

@@ -11,14 +11,13 @@ import bisect
 import csv
 import io
 import re
-from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from PIL import Image, ImageDraw, ImageFilter, ImageMath, ImageOps
 
 from hsawallet.ingest import rapid, tesseract
 from hsawallet.ingest.classify import reads_as_letter
-from hsawallet.ingest.model import IngestError, PageText, Word
+from hsawallet.ingest.model import IngestError
+from hsawallet.ingest.ocr_result import SCRAWL_LINE_HEIGHTS, OcrLine, OcrResult, OcrWord, join_lines, line_of
 
 OCR_MAX_PIXELS = 40_000_000  # larger images are scaled down first; tesseract gains nothing above this
 # One uniform block: the automatic layout (psm 3) drops the right-hand amount column of
@@ -35,76 +34,6 @@ DESKEW_MAX_DEGREES = 4.0
 # photographed sheets that read poorly.
 OTSU, SAUVOLA = 0, 2
 LOCAL_THRESHOLD_BELOW = 0.75  # mean confidence under which a page is read again with Sauvola
-# Unread ink this many line heights wide in a line's row is handwriting: the corpus's signatures
-# measure 10-17, its empty boxes and checkbox rows at most 6.
-SCRAWL_LINE_HEIGHTS = 8
-
-
-class OcrWord(NamedTuple):
-    text: str
-    confidence: float  # tesseract's 0-100; -1 when it gives none
-    left: int
-    top: int
-    right: int
-    bottom: int
-
-
-@dataclass
-class OcrLine:
-    top: int
-    bottom: int
-    text: str
-    new_block: bool = False  # the first line of a tesseract block
-    confidence: float = 0.0  # mean of its words, 0-1
-    words: tuple[OcrWord, ...] = ()
-    unread_ink: int = 0  # columns of unread marks in its row (see mark_unread_ink)
-
-
-@dataclass
-class OcrResult:
-    text: str
-    confidence: float  # mean word confidence 0-1 (0 when no words)
-    words: int
-    line_height: float = 0.0  # median height in pixels of the words read
-    lines: list[OcrLine] = field(default_factory=list)
-    width: int = 0  # of the page image the words' boxes are on (read_image_text sets them)
-    height: int = 0
-    second: OcrResult | None = None  # the same page read by the second engine (see read_image_text)
-
-    def page_text(self, index: int) -> PageText:
-        """This read as the text of page ``index`` of a document, with its words' boxes in the
-        read page's pixels, in the order of the text (line by line, as joined)."""
-        words = tuple(
-            Word(
-                word.text,
-                float(word.left),
-                float(word.top),
-                float(word.right),
-                float(word.bottom),
-                max(0.0, word.confidence) / 100.0,
-            )
-            for line in self.lines
-            for word in line.words
-        )
-        return PageText(
-            index=index,
-            text=self.text,
-            source="ocr",
-            confidence=self.confidence,
-            scrawled_lines=self.scrawled_lines(),
-            words=words,
-            width=float(self.width),
-            height=float(self.height),
-            second_reading=self.second.page_text(index) if self.second else None,
-        )
-
-    def scrawled_lines(self) -> tuple[str, ...]:
-        """Lines with a wide unread mark in their row: a handwritten signature beside its date."""
-        return tuple(line.text for line in self.lines if line.unread_ink >= SCRAWL_LINE_HEIGHTS * self.line_height > 0)
-
-    @property
-    def score(self) -> float:
-        return self.confidence * self.words
 
 
 def ocr_tsv(
@@ -152,18 +81,12 @@ def _parse_tsv(tsv: str) -> OcrResult:
     mean = sum(confidences) / len(confidences) / 100.0 if confidences else 0.0
     median_height = float(sorted(heights)[len(heights) // 2]) if heights else 0.0
     return OcrResult(
-        text=_join(lines), confidence=round(mean, 4), words=len(confidences), line_height=median_height, lines=lines
+        text=join_lines(lines),
+        confidence=round(mean, 4),
+        words=len(confidences),
+        line_height=median_height,
+        lines=lines,
     )
-
-
-def _join(lines: list[OcrLine]) -> str:
-    """Tesseract's text layout: one line per row, a blank line between blocks."""
-    out: list[str] = []
-    for line in lines:
-        if line.new_block and out:
-            out.append("")
-        out.append(line.text)
-    return "\n".join(out).strip()
 
 
 def _add_line(lines: list[OcrLine], words: list[OcrWord], new_block: bool = False) -> None:
@@ -187,7 +110,7 @@ def _add_line(lines: list[OcrLine], words: list[OcrWord], new_block: bool = Fals
         for index, word in enumerate(kept)
         if not (0 < index < len(kept) - 1 and _noise(word) and _stands_apart(kept[index - 1], word, kept[index + 1]))
     ]
-    line = _line_of(kept, new_block)
+    line = line_of(kept, new_block)
     if line is not None:
         lines.append(line)
 
@@ -195,20 +118,6 @@ def _add_line(lines: list[OcrLine], words: list[OcrWord], new_block: bool = Fals
 def _stands_apart(before: OcrWord, word: OcrWord, after: OcrWord) -> bool:
     gap = 1.5 * max(1, word.bottom - word.top, before.bottom - before.top)
     return word.left - before.right > gap and after.left - word.right > gap
-
-
-def _line_of(words: list[OcrWord] | tuple[OcrWord, ...], new_block: bool) -> OcrLine | None:
-    if not words:
-        return None
-    scored = [word.confidence for word in words if word.confidence >= 0]
-    return OcrLine(
-        top=min(word.top for word in words),
-        bottom=max(word.bottom for word in words),
-        text=" ".join(word.text for word in words),
-        new_block=new_block,
-        confidence=sum(scored) / len(scored) / 100.0 if scored else 0.0,
-        words=tuple(words),
-    )
 
 
 def _noise(word: OcrWord) -> bool:
@@ -396,7 +305,7 @@ def _read_lines_again(
         )
         if erase_rules:
             words = tuple(word for word in words if word.text.strip("|_"))  # what is left of a box's sides
-        candidate = _line_of(words, line.new_block)
+        candidate = line_of(words, line.new_block)
         if candidate is None:
             continue
         # the strip may hold a sliver of a neighbour: its own line is the one nearest its middle
@@ -410,7 +319,7 @@ def _read_lines_again(
         return result
     lines = [replaced.get(id(line), line) for line in result.lines]
     return OcrResult(
-        text=_join(lines),
+        text=join_lines(lines),
         confidence=result.confidence,
         words=sum(len(line.words) for line in lines),
         line_height=result.line_height,
@@ -477,7 +386,7 @@ def recover_missed_lines(
         index = bisect.bisect_right(starts, (read_line.top + read_line.bottom) // 2) - 1
         _, x_offset, corner_row = strips[index]
         offset = corner_row - starts[index]
-        line = _line_of(
+        line = line_of(
             [
                 word._replace(
                     left=word.left + x_offset,
@@ -507,7 +416,7 @@ def recover_missed_lines(
         return result
     lines = sorted(result.lines + added, key=lambda line: line.top)
     return OcrResult(
-        text=_join(lines),
+        text=join_lines(lines),
         confidence=result.confidence,
         words=result.words + sum(len(line.text.split()) for line in added),
         line_height=result.line_height,

@@ -4,7 +4,7 @@ downloaded, and the page is handed over in memory. One engine per process, one t
 for tesseract (parallelism comes from the worker processes).
 
 The recogniser reads whole detected lines, so its output is turned into the same lines and
-words as tesseract's (``ocr.OcrLine``/``OcrWord``): words split where the recogniser puts a
+words as tesseract's (``ocr_result.OcrLine``/``OcrWord``): words split where the recogniser puts a
 space or where the characters' own boxes stand far apart, and detected boxes that share a
 row joined into one line, left to right.
 """
@@ -18,6 +18,8 @@ import unicodedata
 from statistics import median
 
 from PIL import Image
+
+from hsawallet.ingest.ocr_result import OcrResult, OcrWord, join_lines, line_of
 
 log = logging.getLogger(__name__)
 
@@ -78,8 +80,8 @@ def _engine():
     return _engines[key]
 
 
-def read_page(page: Image.Image):
-    """The page read by PP-OCRv4, as an ``ocr.OcrResult`` in the page's pixels; None when the
+def read_page(page: Image.Image) -> OcrResult | None:
+    """The page read by PP-OCRv4, as an ``OcrResult`` in the page's pixels; None when the
     engine is not there or fails on this page (the first engine's reading then stands alone)."""
     import numpy as np
 
@@ -167,10 +169,8 @@ def _split(word):
     return out
 
 
-def result_from_rows(rows, size: tuple[int, int]):
+def result_from_rows(rows, size: tuple[int, int]) -> OcrResult:
     """Lines and words from the engine's rows [box, text, score, char boxes, chars, char scores]."""
-    from hsawallet.ingest.ocr import OcrResult, OcrWord, _join, _line_of
-
     boxes = []
     for row in rows:
         words = [
@@ -197,14 +197,14 @@ def result_from_rows(rows, size: tuple[int, int]):
     lines = []
     for row_boxes in rows_of_boxes:
         row_words = [word for words in sorted(row_boxes, key=lambda words: words[0].left) for word in words]
-        line = _line_of(row_words, False)
+        line = line_of(row_words, False)
         if line is not None:
             lines.append(line)
     lines.sort(key=lambda line: line.top)
     confidences = [word.confidence for line in lines for word in line.words]
     heights = sorted(word.bottom - word.top for line in lines for word in line.words)
     return OcrResult(
-        text=_join(lines),
+        text=join_lines(lines),
         confidence=round(sum(confidences) / len(confidences) / 100.0, 4) if confidences else 0.0,
         words=len(confidences),
         line_height=float(heights[len(heights) // 2]) if heights else 0.0,

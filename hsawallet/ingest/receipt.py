@@ -21,6 +21,7 @@ from hsawallet.ingest.categories import Categories, load_categories
 from hsawallet.ingest.dates import find_dates
 from hsawallet.ingest.model import PageText, ReceiptFields
 from hsawallet.ingest.money import find_amounts, looks_misread, round_to_nickel, to_money
+from hsawallet.ingest.names import name_at, natural_name
 from hsawallet.ingest.receipt_evidence import find_card_last4, find_purchase_date
 from hsawallet.ingest.receipt_items import SUMMARY_LABEL, find_items
 from hsawallet.ingest.receipt_merchant import find_merchant
@@ -232,33 +233,7 @@ def _summary_candidates(
     return found
 
 
-def natural_name(raw: str) -> str:
-    """A person's name in natural order and readable case ("DELGADO, SCOTT" -> "Scott Delgado")."""
-    text = " ".join(raw.replace("_", " ").split()).strip(" ,;:-")
-    if text.endswith(".") and not re.search(r"\b[A-Za-z]\.$", text):
-        text = text[:-1]
-    text = re.split(r"\s{2,}|\b(?:dob|d\.o\.b|date\s+of\s+birth|id|mrn|acct|rx|account)\b", text, flags=_I)[0].strip(
-        " ,;:-"
-    )
-    if "," in text:
-        last, _, first = text.partition(",")
-        suffix = re.match(r"^\s*(jr|sr|ii|iii|iv)\.?\s*$", first, _I)
-        if not suffix and first.strip():
-            text = f"{first.strip()} {last.strip()}"
-    if text.isupper() or text.islower():
-        text = " ".join(_title_word(word) for word in text.split())
-    return text
-
-
-def _title_word(word: str) -> str:
-    if len(word) == 2 and word.endswith("."):
-        return word.upper()
-    return "-".join(part[:1].upper() + part[1:].lower() for part in word.split("-"))
-
-
 def _find_patient(lines: list[_Line]) -> tuple[str | None, float]:
-    from hsawallet.ingest.letter_entities import name_at  # it uses natural_name from here
-
     for line in lines:
         label = _PERSON_LABEL.match(line.text) or _PERSON_LABEL_INSIDE.search(line.text)
         if label:

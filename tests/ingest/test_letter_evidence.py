@@ -11,8 +11,9 @@ import pytest
 
 from hsawallet.ingest.classify import classify
 from hsawallet.ingest.letter import parse_letter
-from hsawallet.ingest.letter_entities import credentials_after, icd10_codes, license_value, name_at, names_in
+from hsawallet.ingest.letter_entities import icd10_codes, license_value
 from hsawallet.ingest.model import PageText
+from hsawallet.ingest.names import credentials_after, name_at, names_in
 from hsawallet.ingest.pdftext import extract_pdf_pages
 
 NPI = "1234567893"  # check digit right (Luhn over 80840 + the first nine digits)

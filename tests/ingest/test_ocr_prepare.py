@@ -5,9 +5,6 @@ from __future__ import annotations
 from PIL import Image, ImageDraw
 
 from hsawallet.ingest.ocr import (
-    OcrLine,
-    OcrResult,
-    OcrWord,
     _has_print,
     _largest_component,
     _parse_tsv,
@@ -16,6 +13,7 @@ from hsawallet.ingest.ocr import (
     reread_doubtful_lines,
     reread_lines_with_unread_ink,
 )
+from hsawallet.ingest.ocr_result import OcrLine, OcrResult, OcrWord
 from tests.conftest import load_font
 
 

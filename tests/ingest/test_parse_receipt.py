@@ -20,7 +20,8 @@ from hsawallet.ingest.dates import (
 )
 from hsawallet.ingest.model import PageText
 from hsawallet.ingest.money import find_amounts, looks_misread, parse_money, round_to_nickel
-from hsawallet.ingest.receipt import natural_name, parse_receipt
+from hsawallet.ingest.names import natural_name
+from hsawallet.ingest.receipt import parse_receipt
 
 
 def pages(*texts: str, source: str = "text") -> list[PageText]:
