@@ -66,10 +66,6 @@ class EventBridge(QObject):
             self._signals[topic].emit()
             self.changed.emit(topic)
 
-    def emit_now(self, topic: str) -> None:
-        """Announce a change made by the UI itself (main thread)."""
-        self._on_relay(topic)
-
     def close(self) -> None:
         """Stop listening to the core (the window is closing)."""
         for unsubscribe in self._unsubscribe:

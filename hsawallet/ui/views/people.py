@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hsawallet.services import events, people
+from hsawallet.services import people
 from hsawallet.services.vault import Vault
 from hsawallet.ui import style, undo
 from hsawallet.ui.context import AppContext, describe_error
@@ -362,7 +362,6 @@ class PeopleView(QWidget):
 
         def saved(_record) -> None:
             dialog.accept()
-            self.ctx.bridge.emit_now(events.PEOPLE_CHANGED)
             self.ctx.show_status("Saved.", 3000)
             if then is not None:
                 then(values)
@@ -396,9 +395,6 @@ class PeopleView(QWidget):
         menu.addAction("&Remove…", lambda: remove(record_id))
         menu.exec(table.viewport().mapToGlobal(pos))
 
-    def _changed(self) -> None:
-        self.ctx.bridge.emit_now(events.PEOPLE_CHANGED)
-
     def edit_person(self, person_id: int) -> PersonDialog | None:
         old = self._persons.get(person_id)
         if old is None:
@@ -424,8 +420,7 @@ class PeopleView(QWidget):
                 f"Edit {name}",
                 lambda vault: edit(vault, key, **before),
                 lambda vault: edit(vault, key, **values),
-                self._changed,
-                self,
+                parent_widget=self,
             )
 
         dialog.ok.clicked.connect(lambda: self._save(dialog, lambda vault, values: edit(vault, key, **values), saved))
@@ -471,9 +466,8 @@ class PeopleView(QWidget):
             current = register(vault, **fields).id
 
         def removed(_record: object) -> None:
-            self._changed()
             self.ctx.show_status(f"{text}: done. Edit > Undo puts it back.", 5000)
-            undo.record(self.ctx, text, put_back, take_away, self._changed, self)
+            undo.record(self.ctx, text, put_back, take_away, parent_widget=self)
 
         def failed(exc: BaseException) -> None:
             QMessageBox.warning(self, text, describe_error(exc))
