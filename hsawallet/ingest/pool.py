@@ -21,7 +21,7 @@ import traceback
 import warnings
 from collections.abc import Iterable, Iterator
 from multiprocessing.connection import Connection, wait
-from typing import TYPE_CHECKING, Final, Literal, TypedDict, TypeVar, Unpack, overload
+from typing import TYPE_CHECKING, Final, Generic, Literal, TypedDict, TypeVar, Unpack, overload
 
 from hsawallet.ingest.model import IngestError, ReadResult
 
@@ -221,7 +221,9 @@ def _cpu_budget(timeout_s: float) -> int:
     return int(timeout_s * (os.cpu_count() or 1)) + 60
 
 
-class _Worker:
+class _Worker(Generic[K]):
+    job: K  # the key of the job sent last (set by send, read only while the worker is busy)
+
     def __init__(self, memory_mb: int, cpu_s: int) -> None:
         self.connection, child_end = _CONTEXT.Pipe(duplex=True)
         self.process = _CONTEXT.Process(
@@ -232,13 +234,12 @@ class _Worker:
         child_end.close()
         self.ready = False
         self.started_at = time.monotonic()
-        self.job: object = None
         self.job_timeout_s = 0.0
         self.job_sent_at = 0.0
 
     def send(
         self,
-        key: object,
+        key: K,
         data: bytes,
         filename: str,
         date_order: str,
@@ -321,8 +322,8 @@ def read_many(
     def next_job() -> tuple[K, bytes, str] | None:
         return next(source, None)
 
-    idle: list[_Worker] = []
-    busy: dict[Connection, _Worker] = {}
+    idle: list[_Worker[K]] = []
+    busy: dict[Connection, _Worker[K]] = {}
     worker_count = max(1, workers)
     started = 0
     try:
@@ -351,9 +352,13 @@ def read_many(
             wait_s = max(0.0, min(w.deadline for w in busy.values()) - now)
             sentinels = {w.process.sentinel: w for w in busy.values()}
             ready = wait([*busy.keys(), *sentinels.keys()], timeout=wait_s)
-            finished: set[_Worker] = set()
+            finished: set[_Worker[K]] = set()
             for handle in ready:
-                worker = busy.get(handle) or sentinels.get(handle)  # type: ignore[arg-type]
+                # a worker's pipe or its process's sentinel (wait was handed nothing else)
+                if isinstance(handle, Connection):
+                    worker = busy.get(handle)
+                else:
+                    worker = sentinels.get(handle) if isinstance(handle, int) else None
                 if worker is None or worker in finished:
                     continue
                 key = worker.job
@@ -380,9 +385,8 @@ def read_many(
                         ),
                     )
                 else:
-                    worker.job = None
                     idle.append(worker)
-                    yield key, outcome  # type: ignore[misc]
+                    yield key, outcome
             now = time.monotonic()
             for connection, worker in list(busy.items()):
                 if worker.deadline <= now and worker not in finished:

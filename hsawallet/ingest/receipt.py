@@ -349,7 +349,7 @@ def _tax_summary_gross(lines: list[_Line], start: int) -> Decimal | None:
                 tax = from_rate
             elif abs(tax - from_rate) > Decimal("0.01"):
                 return None  # the rate and the tax column disagree: one of them is misread
-        elif not plausible:
+        elif tax is None or not plausible:  # (a missing tax is never plausible; said for the type checker)
             return None
         gross += net + tax
         rows += 1
@@ -454,7 +454,7 @@ def _pick_total(
     # Amounts read elsewhere on the slip that the total must equal. When the chosen total is a
     # digit away from one of them, OCR misread the total line.
     witnesses = [amount for amount in paid if amount > 0] if len(tendered) == 1 else []
-    if summary_gross is not None:
+    if summary_gross is not None and summary_total is not None:  # (both or neither)
         witnesses.append(summary_total)
         if total % Decimal("0.05") == 0:
             witnesses.append(round_to_nickel(summary_gross))  # a cash total, though no rounding line was read
