@@ -20,6 +20,7 @@ from typing import Any
 from hsawallet.ingest.dates import find_dates
 from hsawallet.ingest.model import PageText, Word
 from hsawallet.ingest.money import find_amounts
+from hsawallet.ingest.payment_words import CARD_BRANDS
 
 _I = re.IGNORECASE
 
@@ -151,8 +152,7 @@ def money_candidates(lines: list[Line]) -> list[Candidate]:
 
 
 CARD_BRAND = re.compile(
-    r"\b(visa|master\s*card|mastercard|mc|amex|american\s+express|discover|debit|credit|card|acct|account|"
-    r"jcb|diners|union\s*pay|maestro|interac|eftpos)\b",
+    r"\b(mc|" + CARD_BRANDS + r"|debit|credit|card|acct|account)\b",
     _I,
 )
 # four digits after a mask ("****1234", "XXXX 1234", "...1234", "•• 1234") or after a brand or
@@ -162,9 +162,7 @@ _MASKED_DIGITS = re.compile(
 )
 # letters a reading makes of digits ("****Q141" for "****0141")
 _DIGIT_LOOKALIKES = str.maketrans("OQDGIlSBZ", "000011582")
-_BRANDS = (
-    r"visa|master\s*card|mastercard|mc|amex|american\s+express|discover|jcb|diners|union\s*pay|maestro|interac|eftpos"
-)
+_BRANDS = r"mc|" + CARD_BRANDS
 # digits right after a brand or an "ending in" / "last 4" / "card no." label ("VISA 1234", "DISCOVER – 1234");
 # a bare "card" or "account" needs a mask or a number label ("Gift card 1234" is not a card's digits)
 _LABELLED_DIGITS = re.compile(
@@ -175,7 +173,7 @@ _LABELLED_DIGITS = re.compile(
 )
 # a brand, masked digits that the reading turned into letters or symbols ("VISA KKK 6150 76.26"), the last four
 _BRAND_LINE_DIGITS = re.compile(
-    r"\b(?:visa|master\s*card|mastercard|amex|american\s+express|discover|debit|jcb|maestro)\b[^\n]{2,40}?"
+    r"\b(?:" + CARD_BRANDS + r"|debit)\b[^\n]{2,40}?"
     r"(?<![\d.,])(\d{4})(?![\d.,])(?:\s+[$]?\d+[.,]\d{2})?\W*$",
     _I,
 )

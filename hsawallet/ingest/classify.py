@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from hsawallet.ingest.model import PageText
+from hsawallet.ingest.payment_words import CARD_BRANDS
 
 # (pattern, weight); patterns are searched case-insensitively in the whole text.
 _LETTER_CUES = [
@@ -40,7 +41,7 @@ _RECEIPT_CUES = [
     (r"\bsub\s*-?\s*total\b", 3),
     (r"\btotal\b", 2),
     (r"\b(sales\s+)?tax\b", 1),
-    (r"\b(visa|mastercard|master\s*card|amex|american\s+express|discover|debit|credit)\b", 2),
+    (r"\b(" + CARD_BRANDS + r"|debit|credit)\b", 2),
     (r"\b(cash|change\s+due|change)\b", 1),
     (r"\bauth(orization)?\s*(code|#|no)", 2),
     (r"\border\s+(confirmation|total|placed|number|#)", 3),
@@ -90,7 +91,7 @@ _OTHER_CUES = [
 # A payment taken: a letter never records one.
 _PAYMENT_MADE = re.compile(
     r"\bpayment\s+(received|applied|taken)\b|\b(amount|total)\s+paid\b|\bpaid\s+(by|with|in\s+full|today)\b|\bchange\s+due\b"
-    r"|\b(visa|mastercard|master\s*card|amex|american\s+express|discover)\b[^\n]{0,30}\b\d{4}\b",
+    r"|\b(" + CARD_BRANDS + r")\b[^\n]{0,30}\b\d{4}\b",
     re.IGNORECASE,
 )
 

@@ -22,8 +22,9 @@ from hsawallet.ingest.dates import find_dates
 from hsawallet.ingest.model import PageText, ReceiptFields
 from hsawallet.ingest.money import find_amounts, looks_misread, round_to_nickel, to_money
 from hsawallet.ingest.names import name_at, natural_name
+from hsawallet.ingest.payment_words import CARD_BRANDS
 from hsawallet.ingest.receipt_evidence import find_card_last4, find_purchase_date
-from hsawallet.ingest.receipt_items import SUMMARY_LABEL, find_items
+from hsawallet.ingest.receipt_items import PAYMENT, SKIP_ITEM, SUMMARY_LABEL, find_items
 from hsawallet.ingest.receipt_merchant import find_merchant
 
 _I = re.IGNORECASE
@@ -62,16 +63,6 @@ _TAX_NOT = re.compile(
     _I,
 )
 _SHIPPING = re.compile(r"\bshipping\b|\bdelivery\b|\bhandling\b|\bfreight\b|\bpostage\b", _I)
-_PAYMENT = re.compile(
-    r"\b(visa|master\s*card|mastercard|amex|american\s+express|discover|debit|credit|cash|tender(ed)?|change|"
-    r"paid\s+by|payment|card\s*(#|no\b|number|ending|type)|auth|approval|rounding|round\s+adj|balance|account|acct|"
-    r"eligible|you\s+saved|savings)\b|[*xX#]{4}",
-    _I,
-)
-_SKIP_ITEM = re.compile(
-    r"\b(subtotal|sub\s+total|total|tax|gst|vat|shipping|handling|delivery\s+fee)\b|\bon\s+\$?\d+[.,]\d{2}\b|%",
-    _I,
-)
 _PATIENT = re.compile(
     r"^\W*(?:patient(?:\s+name)?|pt\.?(?:\s+name)?|client(?:\s+name)?|member(?:\s+name)?|for\s+patient|"
     r"patient/client|name\s+of\s+patient|customer\s+name)\s*[:#][\s;:,.|]*(?P<name>[A-Za-z][A-Za-z .,'\-]{1,60})",
@@ -264,7 +255,7 @@ def _quantity_times_price(text: str) -> Decimal | None:
 
 # OCR reads a printed C as G ("GASH", "GHANGE")
 _TENDER = re.compile(
-    r"\b([cg]ash|visa|master\s*card|mastercard|amex|american\s+express|discover|debit|credit|card|tender(ed)?|"
+    r"\b([cg]ash|" + CARD_BRANDS + r"|debit|credit|card|tender(ed)?|"
     r"amount\s+paid|paid\s+by|payment|e-?wallet|boost|grabpay|touch\s*n\s*go)\b",
     _I,
 )
@@ -299,7 +290,7 @@ def _items_sum(lines: list[_Line], stop_at: int) -> Decimal | None:
     count = 0
     for line in lines[:stop_at]:
         amounts = find_amounts(line.text)
-        if not amounts or find_dates(line.text) or _PAYMENT.search(line.text) or _SKIP_ITEM.search(line.text):
+        if not amounts or find_dates(line.text) or PAYMENT.search(line.text) or SKIP_ITEM.search(line.text):
             continue
         quantity = _QUANTITY_PRICE.search(line.text)
         if quantity and len(amounts) == 1:
@@ -550,10 +541,13 @@ def parse_receipt(
     return result
 
 
+_CHARGED = re.compile(r"\b(" + CARD_BRANDS + r"|debit|charged|paid)\b", _I)
+
+
 def _fallback_total(lines: list[_Line]) -> tuple[Decimal | None, float]:
     """No labelled total: the amount charged to a card or paid, else the largest amount."""
     for line in reversed(lines):
-        if re.search(r"\b(visa|master\s*card|mastercard|amex|discover|debit|charged|paid)\b", line.text, _I):
+        if _CHARGED.search(line.text):
             found = find_amounts(line.text)
             if found:
                 return found[-1].value, 0.6

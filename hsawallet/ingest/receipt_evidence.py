@@ -15,6 +15,7 @@ from datetime import date
 
 from hsawallet.ingest.candidates import Candidate, Line, card_candidates, header_above
 from hsawallet.ingest.dates import find_dates, repair_day_month, repair_month_names, repair_years
+from hsawallet.ingest.payment_words import CARD_BRANDS
 
 _I = re.IGNORECASE
 
@@ -41,6 +42,21 @@ _LABEL_WORDS = 5  # how many words left of a date count as its label
 # what a date is; as confidence, a little.
 TIME_OF_SALE_RANK = 0.15
 TIME_OF_SALE_CONFIDENCE = 0.05
+# A date's score, which is also its confidence. Any date on a slip is likely the sale's: a start above half.
+DATE_PRIOR = 0.6
+DATE_LABELLED = 0.3  # a label or column header saying purchase makes it sure
+DATE_OTHER_LABEL = 0.5  # a label saying birth, expiry, refill... rules it out
+DATE_AMBIGUOUS = 0.05  # day and month could be swapped
+DATE_REPAIRED = 0.15  # the reading's digits or month name were mended to make it a date
+DATE_IMPLAUSIBLE_YEAR = 0.3  # more than a year ahead or forty back: a code, not a purchase
+DATE_PER_LINE_DOWN = 0.004  # the sale's date is printed near the top; a footer's dates are others
+DATE_LINE_DOWN_MOST = 0.2
+DATE_RIVAL = 0.3  # another date with more than this score makes an unlabelled choice doubtful
+DATE_AGREEING = 0.05  # each other labelled line printing the same date, up to DATE_AGREEING_MOST
+DATE_AGREEING_MOST = 0.1
+DATE_CLOSE_RIVAL = 0.1  # two labelled dates this close in score: the label does not settle it
+DOUBTFUL = 0.7  # the confidence a doubtful choice is held to (below "sure")
+DATE_LEAST, DATE_MOST = 0.3, 0.95
 
 
 @dataclass
@@ -93,36 +109,36 @@ def find_purchase_date(layout: list[Line], date_order: str, ocr: bool) -> tuple[
             if not line.measured and (len(header.split()) > 6 or re.search(r"\d", header)):
                 header = ""  # columns made from characters: only a short header line is trusted
             above = _evidence(header)
-            score = 0.6
+            score = DATE_PRIOR
             labelled = False
             if left < 0 or (above < 0 and left <= 0):
-                score -= 0.5
+                score -= DATE_OTHER_LABEL
             elif left > 0 or above > 0:
-                score += 0.3
+                score += DATE_LABELLED
                 labelled = True
             timed = bool(_TIME.search(text[match.end : match.end + 16]))
             if timed:
                 score += TIME_OF_SALE_CONFIDENCE
             if match.ambiguous:
-                score -= 0.05
+                score -= DATE_AMBIGUOUS
             if repaired:
-                score -= 0.15
+                score -= DATE_REPAIRED
             if match.value.year > this_year + 1 or match.value.year < this_year - 40:
-                score -= 0.3
-            score -= min(0.2, line.index * 0.004)
+                score -= DATE_IMPLAUSIBLE_YEAR
+            score -= min(DATE_LINE_DOWN_MOST, line.index * DATE_PER_LINE_DOWN)
             choices.append(_DateChoice(match.value, score, labelled, line.index, timed))
     if not choices:
         return None, 0.0
     best = max(choices, key=lambda c: (c.rank, -c.line))
     agreeing = sum(1 for c in choices if c.value == best.value and c.labelled and c is not best)
-    rivals = [c for c in choices if c.value != best.value and c.score > 0.3]
-    confidence = best.score + min(0.1, 0.05 * agreeing)
+    rivals = [c for c in choices if c.value != best.value and c.score > DATE_RIVAL]
+    confidence = best.score + min(DATE_AGREEING_MOST, DATE_AGREEING * agreeing)
     if best.labelled:
-        if any(c.labelled and c.score >= best.score - 0.1 for c in rivals):
-            confidence = min(confidence, 0.7)  # two labelled purchase dates that differ
+        if any(c.labelled and c.score >= best.score - DATE_CLOSE_RIVAL for c in rivals):
+            confidence = min(confidence, DOUBTFUL)  # two labelled purchase dates that differ
     elif rivals:
-        confidence = min(confidence, 0.7)  # no label and another plausible date
-    return best.value, round(max(0.3, min(0.95, confidence)), 2)
+        confidence = min(confidence, DOUBTFUL)  # no label and another plausible date
+    return best.value, round(max(DATE_LEAST, min(DATE_MOST, confidence)), 2)
 
 
 # words just before four digits that make them something other than a card's
@@ -132,11 +148,20 @@ _NOT_CARD = re.compile(
     _I,
 )
 _CARD_WORDS = re.compile(
-    r"\b(visa|master\s*card|mastercard|mc|amex|american\s+express|discover|debit|credit|card|acct|account|jcb|"
-    r"diners|union\s*pay|maestro|interac|eftpos|ending|last\s*(4|four)|paid|payment|tend(er(ed)?)?|chip|tap|swipe|"
+    r"\b(mc|"
+    + CARD_BRANDS
+    + r"|debit|credit|card|acct|account|ending|last\s*(4|four)|paid|payment|tend(er(ed)?)?|chip|tap|swipe|"
     r"contactless|on\s+file)\b",
     _I,
 )
+
+
+# How sure four digits are the card's: masked digits ("****1234") are printed for nothing else; digits
+# after a brand or "ending in" nearly so; a card word on the line adds to either.
+CARD_MASKED, CARD_LABELLED, CARD_OTHER = 0.85, 0.8, 0.7
+CARD_WORDS_ON_LINE = 0.1
+CARD_AGREEING = 0.03  # each other place printing the same digits, up to two
+CARD_MOST = 0.97
 
 
 def find_card_last4(layout: list[Line]) -> tuple[str | None, float]:
@@ -148,16 +173,16 @@ def find_card_last4(layout: list[Line]) -> tuple[str | None, float]:
         before = line[max(0, candidate.start - 24) : candidate.start]
         if _NOT_CARD.search(before.rstrip(" *xX#•·.-:")) and not _CARD_WORDS.search(before):
             continue
-        score = {"masked": 0.85, "labelled": 0.8}.get(how, 0.7)
+        score = {"masked": CARD_MASKED, "labelled": CARD_LABELLED}.get(how, CARD_OTHER)
         if _CARD_WORDS.search(line):
-            score += 0.1
+            score += CARD_WORDS_ON_LINE
         scored.append((score, candidate.line, digits))
     if not scored:
         return None, 0.0
     best = max(scored, key=lambda s: (s[0], -s[1]))
     others = {d for _, _, d in scored if d != best[2]}
     agree = sum(1 for _, _, d in scored if d == best[2]) - 1
-    confidence = best[0] + 0.03 * min(agree, 2)
+    confidence = best[0] + CARD_AGREEING * min(agree, 2)
     if others:
-        confidence = min(confidence, 0.7)
-    return best[2], round(min(0.97, confidence), 2)
+        confidence = min(confidence, DOUBTFUL)  # two different last fours: ask
+    return best[2], round(min(CARD_MOST, confidence), 2)

@@ -20,11 +20,12 @@ from hsawallet.ingest.categories import Categories
 from hsawallet.ingest.dates import find_dates
 from hsawallet.ingest.model import ItemFields
 from hsawallet.ingest.money import AmountMatch, find_amounts
+from hsawallet.ingest.payment_words import CARD_BRANDS
 
 _I = re.IGNORECASE
 
 PAYMENT = re.compile(
-    r"\b(visa|master\s*card|mastercard|amex|american\s+express|discover|debit|credit|cash|tender(ed)?|change|"
+    r"\b(" + CARD_BRANDS + r"|debit|credit|cash|tender(ed)?|change|"
     r"paid\s+by|payment|card\s*(#|no\b|number|ending|type)|auth|approval|rounding|round\s+adj|account|acct|"
     r"balance(?=\s*(due|forward|paid|remaining|owing|:|\$|-?\d))|"
     r"eligible|qualified|you\s+saved|savings)\b|[*xX#]{4}",
