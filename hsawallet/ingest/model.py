@@ -10,6 +10,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+# A value read with at least this confidence is "sure": shown without asking (the GUI asks below it).
+SURE = 0.8
+# Where the evidence disagrees or is thin, a value is held to this: below SURE, so the user is asked.
+DOUBTFUL = 0.7
+
 
 class IngestError(Exception):
     """A document that cannot be read; ``str(error)`` is a message fit for the user."""

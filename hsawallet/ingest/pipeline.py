@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from hsawallet.ingest.model import IngestError, PageText, ReadResult, ReceiptFields
+from hsawallet.ingest.model import DOUBTFUL, IngestError, PageText, ReadResult, ReceiptFields
 from hsawallet.ingest.sniff import PDF, sniff
 
 
@@ -76,9 +76,9 @@ def read_document(data: bytes, *, filename: str, date_order: str = "mdy", people
 # first reading's (tesseract keeps a line's words in their columns, which item rows need) unless
 # only the second's adds up to the subtotal.
 _WEIGHED_RECEIPT_FIELDS = ("merchant", "date", "total", "subtotal", "tax", "card_last4")
-# Two engines reading a field differently is doubt, whichever is taken: below "sure" (0.8),
-# so the field is shown for review.
-DISAGREEMENT_CONFIDENCE = 0.7
+# Two engines reading a field differently is doubt, whichever is taken: below "sure", so the
+# field is shown for review.
+DISAGREEMENT_CONFIDENCE = DOUBTFUL
 # Letters two readings of a name must share before one is taken for an extension of the other.
 MIN_NAME_LETTERS = 5
 # Letters in a hundred two readings of one name may differ by (misread letters, "&" read as "S").

@@ -19,7 +19,7 @@ from decimal import Decimal
 from hsawallet.ingest.candidates import Line, document_lines, header_line_above, money_candidates
 from hsawallet.ingest.categories import Categories, load_categories
 from hsawallet.ingest.dates import find_dates
-from hsawallet.ingest.model import PageText, ReceiptFields
+from hsawallet.ingest.model import SURE, PageText, ReceiptFields
 from hsawallet.ingest.money import find_amounts, looks_misread, round_to_nickel, to_money
 from hsawallet.ingest.names import name_at, natural_name
 from hsawallet.ingest.payment_words import CARD_BRANDS
@@ -363,7 +363,6 @@ PAID_WITHOUT_CHANGE = 2.0  # an amount paid with no change line to check it by
 TAX_SUMMARY_FALLBACK = 0.5  # the tax summary's rows added up: only when no labelled total is better
 # Confidence of the chosen total by its score: (least score, confidence), best first; 0.8 is "sure".
 TOTAL_CONFIDENCE = ((5.0, 0.97), (3.5, 0.9), (2.5, 0.8), (float("-inf"), 0.65))
-SURE = 0.8
 
 
 def _pick_total(

@@ -15,6 +15,7 @@ from datetime import date
 
 from hsawallet.ingest.candidates import Candidate, Line, card_candidates, header_above
 from hsawallet.ingest.dates import find_dates, repair_day_month, repair_month_names, repair_years
+from hsawallet.ingest.model import DOUBTFUL
 from hsawallet.ingest.payment_words import CARD_BRANDS
 
 _I = re.IGNORECASE
@@ -55,7 +56,6 @@ DATE_RIVAL = 0.3  # another date with more than this score makes an unlabelled c
 DATE_AGREEING = 0.05  # each other labelled line printing the same date, up to DATE_AGREEING_MOST
 DATE_AGREEING_MOST = 0.1
 DATE_CLOSE_RIVAL = 0.1  # two labelled dates this close in score: the label does not settle it
-DOUBTFUL = 0.7  # the confidence a doubtful choice is held to (below "sure")
 DATE_LEAST, DATE_MOST = 0.3, 0.95
 
 

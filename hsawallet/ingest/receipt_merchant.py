@@ -14,6 +14,7 @@ import re
 
 from hsawallet.ingest.candidates import Line, body_size, domain_candidates
 from hsawallet.ingest.dates import find_dates
+from hsawallet.ingest.model import DOUBTFUL
 from hsawallet.ingest.money import find_amounts
 
 _I = re.IGNORECASE
@@ -31,7 +32,7 @@ DEBRIS = 0.8  # times the share of tokens that are not word-like (OCR debris)
 LONG_NAME, TOO_LONG = 45, 0.3  # over 45 characters: a sentence or two columns run together
 SAID_AGAIN = 0.6  # the document names it again ("Receipt from ...", its web domain)
 CLEAR_MARGIN = 0.5  # lead over the runner-up below which an unconfirmed name stays doubtful
-UNCONFIRMED = 0.7  # confidence of a name no second piece of evidence confirms
+UNCONFIRMED = DOUBTFUL  # confidence of a name no second piece of evidence confirms
 LOGO_REACH = 2  # a logo line and the fuller name under it stand within this many lines
 LOGO_GIVES_WAY = 0.6  # a short line that a fuller one repeats and extends is the logo, not the whole name
 FULLER_NAME = 0.4  # the line that repeats a short name and goes on is the name in full
